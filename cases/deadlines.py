@@ -1,0 +1,344 @@
+"""Deadline arithmetic for dossiers: working calendars, due dates, pauses and classification.
+
+Pure on purpose (no ORM, no settings): the rules are legal ones, easiest to trust when every case
+can be checked with plain dates in a test. See DOMAIN.md, "Deadlines".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+import holidays
+
+VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DEFAULT_WINDOWS: tuple[tuple[time, time], ...] = (
+    (time(7, 30), time(11, 30)),
+    (time(13, 30), time(17, 30)),
+)
+DEFAULT_CUTOFF = time(15, 0)
+_ONE_DAY = timedelta(days=1)
+
+
+class TimeUnit(StrEnum):
+    WORKING_DAYS = "working_days"
+    WORKING_HOURS = "working_hours"
+    DAYS = "days"
+
+
+class Classification(StrEnum):
+    EARLY = "early"
+    ON_TIME = "on_time"
+    OVERDUE = "overdue"
+    WITHIN = "within"
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    # A naive datetime would silently be read in the server's zone; refuse it instead.
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got naive {value!r}")
+
+
+def _span(start: datetime, end: datetime) -> timedelta:
+    # Subtract in UTC so the result is right even for a zone with DST, whatever the tzinfo objects.
+    return end.astimezone(UTC) - start.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    days_off: frozenset[date] = frozenset()
+    working_days: frozenset[date] = frozenset()
+    windows: tuple[tuple[time, time], ...] = DEFAULT_WINDOWS
+    saturday_morning: bool = False
+    cutoff: time = DEFAULT_CUTOFF
+    tz: ZoneInfo = VIETNAM_TZ
+
+    def __post_init__(self) -> None:
+        # Every walk through the calendar relies on at least one ordered, non-empty window per day.
+        if not self.windows:
+            raise ValueError("a working calendar needs at least one working window")
+        previous_end: time | None = None
+        for opens, closes in self.windows:
+            if not opens < closes:
+                raise ValueError(f"window {opens}-{closes} must open before it closes")
+            if previous_end is not None and opens < previous_end:
+                raise ValueError("windows must be in order and must not overlap")
+            previous_end = closes
+
+    def is_working_day(self, d: date) -> bool:
+        if d in self.working_days:
+            return True
+        if d in self.days_off:
+            return False
+        weekday = d.weekday()
+        if weekday < 5:
+            return True
+        return weekday == 5 and self.saturday_morning
+
+    def windows_on(self, d: date) -> list[tuple[datetime, datetime]]:
+        if not self.is_working_day(d):
+            return []
+        windows = self.windows
+        # A make-up working day replaces a full weekday; an ordinary Saturday is a morning counter.
+        if d.weekday() == 5 and d not in self.working_days:
+            windows = windows[:1]
+        return [
+            (datetime.combine(d, opens, self.tz), datetime.combine(d, closes, self.tz))
+            for opens, closes in windows
+        ]
+
+    def next_working_day(self, d: date) -> date:
+        d += _ONE_DAY
+        while not self.is_working_day(d):
+            d += _ONE_DAY
+        return d
+
+    def previous_working_day(self, d: date) -> date:
+        d -= _ONE_DAY
+        while not self.is_working_day(d):
+            d -= _ONE_DAY
+        return d
+
+    def add_working_days(self, d: date, n: int) -> date:
+        if n < 0:
+            raise ValueError(f"cannot add a negative number of working days ({n})")
+        for _ in range(n):
+            d = self.next_working_day(d)
+        return d
+
+    def start_of_day(self, d: date) -> datetime:
+        windows = self.windows_on(d)
+        if windows:
+            return windows[0][0]
+        return datetime.combine(d, self.windows[0][0], self.tz)
+
+    def end_of_day(self, d: date) -> datetime:
+        windows = self.windows_on(d)
+        if windows:
+            return windows[-1][1]
+        return datetime.combine(d, self.windows[-1][1], self.tz)
+
+    def effective_receipt(self, received_at: datetime) -> datetime:
+        """When the clock legally starts for a dossier handed in at `received_at`.
+
+        The cut-off is capped at the end of that day's windows: a Saturday-morning counter
+        closes at 11:30, so an online submission at 13:00 that Saturday cannot count as
+        received that day (it would otherwise be due before it arrived).
+        """
+        _require_aware(received_at, "received_at")
+        local = received_at.astimezone(self.tz)
+        day = local.date()
+        if self.is_working_day(day):
+            cutoff = min(datetime.combine(day, self.cutoff, self.tz), self.end_of_day(day))
+            if local < cutoff:
+                return received_at
+        return self.start_of_day(self.next_working_day(day))
+
+    def working_seconds_between(self, start: datetime, end: datetime) -> int:
+        _require_aware(start, "start")
+        _require_aware(end, "end")
+        start = start.astimezone(self.tz)
+        end = end.astimezone(self.tz)
+        if end <= start:
+            return 0
+        total = timedelta()
+        day = start.date()
+        while day <= end.date():
+            for opens, closes in self.windows_on(day):
+                lo, hi = max(opens, start), min(closes, end)
+                if lo < hi:
+                    total += _span(lo, hi)
+            day += _ONE_DAY
+        return int(total.total_seconds())
+
+    def add_working_seconds(self, start: datetime, seconds: int) -> datetime:
+        _require_aware(start, "start")
+        if seconds < 0:
+            raise ValueError(f"cannot add a negative duration ({seconds} s)")
+        if seconds == 0:
+            return start
+        remaining = timedelta(seconds=seconds)
+        cursor = start.astimezone(self.tz)
+        day = cursor.date()
+        while True:
+            for opens, closes in self.windows_on(day):
+                if closes <= cursor:
+                    continue
+                begin = max(opens, cursor)
+                available = _span(begin, closes)
+                # `<=` so that landing exactly on closing time stays there instead of rolling over.
+                if remaining <= available:
+                    return (begin.astimezone(UTC) + remaining).astimezone(self.tz)
+                remaining -= available
+            day += _ONE_DAY
+
+
+def vietnam_calendar(
+    *,
+    years: Iterable[int],
+    extra_days_off: Iterable[date] = (),
+    extra_working_days: Iterable[date] = (),
+    windows: tuple[tuple[time, time], ...] = DEFAULT_WINDOWS,
+    saturday_morning: bool = False,
+    cutoff: time = DEFAULT_CUTOFF,
+) -> WorkingCalendar:
+    """Vietnam's public holidays and announced swaps, plus the ward's own configuration.
+
+    Callers must cover every year a deadline may reach (e.g. this year and the next), because
+    only the listed years' holidays are loaded.
+    """
+    years = set(years)
+    public = holidays.country_holidays("VN", years=sorted(years))
+    # weekend_workdays is not limited to the requested years, so filter it to match days_off.
+    swaps = {d for d in public.weekend_workdays if d.year in years}
+    return WorkingCalendar(
+        days_off=frozenset(public.keys()) | frozenset(extra_days_off),
+        working_days=frozenset(swaps) | frozenset(extra_working_days),
+        windows=windows,
+        saturday_morning=saturday_morning,
+        cutoff=cutoff,
+    )
+
+
+def due_at(cal: WorkingCalendar, *, start: datetime, limit: int, unit: TimeUnit) -> datetime:
+    """The appointment for a limit counted from `start` (Civil Code 2015 arts. 147-148)."""
+    _require_aware(start, "start")
+    if limit < 0:
+        raise ValueError(f"a time limit cannot be negative ({limit})")
+    unit = TimeUnit(unit)
+    if unit is TimeUnit.WORKING_HOURS:
+        return cal.add_working_seconds(start, limit * 3600)
+    received = cal.effective_receipt(start).astimezone(cal.tz).date()
+    if unit is TimeUnit.WORKING_DAYS:
+        return cal.end_of_day(cal.add_working_days(received, limit))
+    last = received + timedelta(days=limit)
+    if not cal.is_working_day(last):
+        # Art. 148: a period ending on a day off ends on the next working day.
+        last = cal.next_working_day(last)
+    return cal.end_of_day(last)
+
+
+@dataclass(frozen=True)
+class Pause:
+    started_at: datetime
+    ended_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.started_at, "started_at")
+        if self.ended_at is not None:
+            _require_aware(self.ended_at, "ended_at")
+            if self.ended_at < self.started_at:
+                raise ValueError("a pause cannot end before it starts")
+
+
+def paused_seconds(
+    cal: WorkingCalendar, pauses: Iterable[Pause], *, after: datetime, now: datetime
+) -> int:
+    """Working time the clock stood still.
+
+    Overlapping pauses (say, awaiting payment while a relative's VNeID confirmation is also
+    pending) are merged: the clock stops once, so the time must not be counted twice.
+    """
+    _require_aware(after, "after")
+    _require_aware(now, "now")
+    intervals = sorted(
+        (max(p.started_at, after), p.ended_at if p.ended_at is not None else now)
+        for p in pauses
+    )
+    total = 0
+    current: tuple[datetime, datetime] | None = None
+    for lo, hi in intervals:
+        if hi <= lo:
+            continue
+        if current is not None and lo <= current[1]:
+            current = (current[0], max(current[1], hi))
+            continue
+        if current is not None:
+            total += cal.working_seconds_between(*current)
+        current = (lo, hi)
+    if current is not None:
+        total += cal.working_seconds_between(*current)
+    return total
+
+
+def statutory_due(
+    cal: WorkingCalendar,
+    *,
+    received_at: datetime,
+    limit: int,
+    unit: TimeUnit,
+    supplemented_at: datetime | None = None,
+    pauses: Iterable[Pause] = (),
+    now: datetime,
+) -> datetime:
+    """The due date shown to the resident: the law restarts the clock on a complete dossier."""
+    start = supplemented_at if supplemented_at is not None else received_at
+    base = due_at(cal, start=start, limit=limit, unit=unit)
+    return cal.add_working_seconds(base, paused_seconds(cal, pauses, after=start, now=now))
+
+
+def quality_due(
+    cal: WorkingCalendar,
+    *,
+    received_at: datetime,
+    limit: int,
+    unit: TimeUnit,
+    supplement_requested_at: datetime | None = None,
+    supplemented_at: datetime | None = None,
+    pauses: Iterable[Pause] = (),
+    now: datetime,
+) -> datetime:
+    """The Decision 766 view: the original clock, minus the time spent waiting on the resident.
+
+    The supplement wait is treated as one more pause so that it merges with any overlapping
+    pause rather than being subtracted twice.
+    """
+    _require_aware(received_at, "received_at")
+    waits = list(pauses)
+    if supplement_requested_at is not None:
+        waits.append(Pause(supplement_requested_at, supplemented_at))
+    elif supplemented_at is not None:
+        raise ValueError("supplemented_at given without supplement_requested_at")
+    base = due_at(cal, start=received_at, limit=limit, unit=unit)
+    return cal.add_working_seconds(base, paused_seconds(cal, waits, after=received_at, now=now))
+
+
+def classify(
+    *,
+    due_at: datetime,
+    finished_at: datetime | None,
+    now: datetime,
+    tz: ZoneInfo = VIETNAM_TZ,
+) -> Classification:
+    """Early / on time / overdue by local calendar date, as the national portal counts them.
+
+    Pass the original due date even after an extension (Mẫu 04): an apology concedes lateness.
+    """
+    _require_aware(due_at, "due_at")
+    _require_aware(now, "now")
+    due_date = due_at.astimezone(tz).date()
+    if finished_at is None:
+        today = now.astimezone(tz).date()
+        return Classification.WITHIN if today <= due_date else Classification.OVERDUE
+    _require_aware(finished_at, "finished_at")
+    finished = finished_at.astimezone(tz).date()
+    if finished < due_date:
+        return Classification.EARLY
+    if finished == due_date:
+        return Classification.ON_TIME
+    return Classification.OVERDUE
+
+
+def overdue_threshold(now: datetime, tz: ZoneInfo = VIETNAM_TZ) -> datetime:
+    """An instant for SQL filters (`due_at < threshold`) that agrees with `classify`."""
+    _require_aware(now, "now")
+    return datetime.combine(now.astimezone(tz).date(), time(0), tz)
+
+
+def extension_deadline(cal: WorkingCalendar, due_at: datetime) -> datetime:
+    """Last moment to send the apology and new date: one working day before the due date."""
+    _require_aware(due_at, "due_at")
+    return cal.end_of_day(cal.previous_working_day(due_at.astimezone(cal.tz).date()))

@@ -1,0 +1,47 @@
+from cases.models.calendar import CalendarDay
+from cases.models.catalogue import (
+    Agency,
+    CompetentAuthority,
+    CopyType,
+    Department,
+    DepartmentKind,
+    Field,
+    OnlineLevel,
+    Procedure,
+    RequiredDocument,
+)
+from cases.models.delegation import Authorisation
+from cases.models.dossier import (
+    Channel,
+    Dossier,
+    DossierCodeSequence,
+    DossierDocument,
+    DossierPause,
+    Outcome,
+    PauseKind,
+    Status,
+)
+from cases.models.events import DossierEvent
+
+__all__ = [
+    "Agency",
+    "Authorisation",
+    "CalendarDay",
+    "Channel",
+    "CompetentAuthority",
+    "CopyType",
+    "Department",
+    "DepartmentKind",
+    "Dossier",
+    "DossierCodeSequence",
+    "DossierDocument",
+    "DossierEvent",
+    "DossierPause",
+    "Field",
+    "OnlineLevel",
+    "Outcome",
+    "PauseKind",
+    "Procedure",
+    "RequiredDocument",
+    "Status",
+]

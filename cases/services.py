@@ -1,0 +1,644 @@
+"""Every write to a dossier: one transaction, one locked row, one event, reactions on commit.
+
+Each public function is ``dossier_<action>(*, dossier, actor, ..., at=None)``. ``at`` is the
+moment the action takes effect; it defaults to now and exists so that demo data and history
+seeding go through the same rules as the counter does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed
+
+from cases import hooks
+from cases.calendar import working_calendar
+from cases.codes import allocate_dossier_code
+from cases.deadlines import (
+    Pause,
+    TimeUnit,
+    classify,
+    extension_deadline,
+    quality_due,
+    statutory_due,
+)
+from cases.delegation import authorisation_for
+from cases.fees import fee_amount
+from cases.models import (
+    Channel,
+    CopyType,
+    Department,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    DossierPause,
+    Outcome,
+    PauseKind,
+    Procedure,
+    RequiredDocument,
+    Status,
+)
+from cases.models.dossier import OPEN_STATES
+from cases.permissions import denial_reason
+from cases.validators import normalise_phone, validate_id_number, validate_phone
+from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.roles import HANDLER_ROLES, Role
+
+#: A supplement may be requested only within this many working days of receipt.
+SUPPLEMENT_WINDOW_WORKING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str
+    phone: str
+    address: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class SubmittedDocument:
+    name: str
+    copy_type: str = CopyType.COPY
+    quantity: int = 1
+    required_document_id: int | None = None
+    file: object | None = None
+    reused: bool = False
+
+
+@dataclass
+class _Change:
+    """What an action did to the locked dossier, for the save and the event."""
+
+    fields: list[str] = field(default_factory=list)
+    payload: dict = field(default_factory=dict)
+    authorisation: object | None = None
+
+
+def _invalid(name: str, message: str) -> ApplicationError:
+    return ApplicationError(_("Dữ liệu không hợp lệ."), kind=ErrorKind.INVALID, fields={name: [message]})
+
+
+def _require_text(name: str, value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise _invalid(name, message)
+    return value
+
+
+def _apply(
+    *,
+    dossier: Dossier,
+    actor,
+    action: str,
+    transition: str | None,
+    at: datetime | None,
+    note: str = "",
+    change: Callable[[Dossier, datetime], _Change] | None = None,
+) -> Dossier:
+    """Lock, check, move, save, record: the one path every dossier action takes."""
+    at = at or timezone.now()
+    try:
+        with transaction.atomic():
+            locked = (
+                Dossier.objects.select_for_update(of=("self",))
+                .select_related("procedure")
+                .get(pk=dossier.pk)
+            )
+            reason = denial_reason(actor, locked, action)
+            if reason:
+                raise ApplicationError(reason, kind=ErrorKind.FORBIDDEN)
+            from_status = locked.status
+            if transition:
+                method = getattr(locked, transition)
+                if not can_proceed(method):
+                    raise _not_now(locked)
+                method()
+            outcome = change(locked, at) if change else _Change()
+            update_fields = list(dict.fromkeys(outcome.fields + (["status"] if transition else [])))
+            if update_fields:
+                locked.save(update_fields=update_fields)
+            event = DossierEvent.objects.create(
+                dossier=locked,
+                actor=actor,
+                at=at,
+                action=action,
+                from_status=from_status,
+                to_status=locked.status,
+                note=note,
+                authorisation=outcome.authorisation,
+                payload=outcome.payload,
+            )
+            transaction.on_commit(partial(hooks.publish, event.pk), robust=True)
+    except ConcurrentTransition as exc:
+        raise ApplicationError(
+            _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thử lại."),
+            kind=ErrorKind.CONFLICT,
+        ) from exc
+    return locked
+
+
+def _not_now(dossier: Dossier) -> ApplicationError:
+    return ApplicationError(
+        _("Không thể thực hiện thao tác này khi hồ sơ đang ở trạng thái “%(status)s”.")
+        % {"status": dossier.get_status_display()},
+        kind=ErrorKind.CONFLICT,
+    )
+
+
+# --- deadlines ---------------------------------------------------------------------------
+def _pauses(dossier: Dossier) -> list[Pause]:
+    return [Pause(p.started_at, p.ended_at) for p in dossier.pauses.all()]
+
+
+def _refresh_due_dates(dossier: Dossier, at: datetime) -> list[str]:
+    """Recompute both due-date views after anything that moves the clock."""
+    cal = working_calendar()
+    procedure = dossier.procedure
+    common = dict(
+        received_at=dossier.received_at,
+        limit=procedure.time_limit,
+        unit=TimeUnit(procedure.time_unit),
+        pauses=_pauses(dossier),
+        now=at,
+    )
+    dossier.due_at = statutory_due(cal, supplemented_at=dossier.supplemented_at, **common)
+    dossier.quality_due_at = quality_due(
+        cal,
+        supplement_requested_at=dossier.supplement_requested_at,
+        supplemented_at=dossier.supplemented_at,
+        **common,
+    )
+    return ["due_at", "quality_due_at"]
+
+
+# --- creation and intake -----------------------------------------------------------------
+def _validate_applicant(applicant: Applicant) -> Applicant:
+    errors: dict[str, list[str]] = {}
+    for name, value in (("name", applicant.name), ("address", applicant.address)):
+        if not (value or "").strip():
+            errors[f"applicant.{name}"] = [_("Trường này là bắt buộc.")]
+    phone = normalise_phone(applicant.phone)
+    for name, validator, value in (
+        ("id_number", validate_id_number, applicant.id_number),
+        ("phone", validate_phone, phone),
+    ):
+        try:
+            validator(value)
+        except ValidationError as exc:
+            errors[f"applicant.{name}"] = exc.messages
+    if errors:
+        raise ApplicationError(_("Dữ liệu không hợp lệ."), kind=ErrorKind.INVALID, fields=errors)
+    return Applicant(
+        name=applicant.name.strip(),
+        id_number=applicant.id_number,
+        phone=phone,
+        address=applicant.address.strip(),
+        email=(applicant.email or "").strip(),
+    )
+
+
+def _current_procedure(code: str) -> Procedure:
+    procedure = Procedure.objects.filter(code=code, is_current=True).first()
+    if procedure is None:
+        raise _invalid("procedure", _("Không có thủ tục mã “%(code)s”.") % {"code": code})
+    return procedure
+
+
+def dossier_create(
+    *,
+    procedure_code: str,
+    applicant: Applicant,
+    channel: str,
+    actor,
+    documents: Iterable[SubmittedDocument] = (),
+    pages: int = 0,
+    receive: bool = False,
+    note: str = "",
+    at: datetime | None = None,
+) -> Dossier:
+    """Register a new dossier (``submitted``), and receive it at once when the counter says so.
+
+    A resident's dossier is always online and theirs; an officer's is direct or postal unless
+    typed in from another channel. Creation and receipt share one transaction, so a failed
+    receipt leaves no dossier behind.
+    """
+    at = at or timezone.now()
+    if actor is None or not actor.is_authenticated or actor.role not in {
+        Role.COUNTER_OFFICER,
+        Role.CENTER_DIRECTOR,
+        Role.RESIDENT,
+    }:
+        raise ApplicationError(
+            _("Vai trò của bạn không được nộp hoặc tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
+        )
+    if channel not in Channel.values:
+        raise _invalid("channel", _("Kênh nộp không hợp lệ."))
+    is_resident = actor.role == Role.RESIDENT
+    if is_resident and channel != Channel.ONLINE:
+        raise _invalid("channel", _("Công dân chỉ nộp hồ sơ trực tuyến."))
+    if is_resident and receive:
+        raise ApplicationError(
+            _("Chỉ cán bộ tiếp nhận mới tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
+        )
+    procedure = _current_procedure(procedure_code)
+    applicant = _validate_applicant(applicant)
+    documents = list(documents)
+
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            code=allocate_dossier_code(day=timezone.localdate(at)),
+            procedure=procedure,
+            channel=channel,
+            applicant_name=applicant.name,
+            applicant_id_number=applicant.id_number,
+            applicant_phone=applicant.phone,
+            applicant_email=applicant.email,
+            applicant_address=applicant.address,
+            applicant_user=actor if is_resident else None,
+            fee_amount=fee_amount(procedure.fee, pages=pages),
+            created_at=at,
+        )
+        DossierDocument.objects.bulk_create(
+            DossierDocument(
+                dossier=dossier,
+                required_document_id=doc.required_document_id,
+                name=doc.name,
+                copy_type=doc.copy_type,
+                quantity=doc.quantity,
+                file=doc.file or "",
+                reused=doc.reused,
+                uploaded_at=at,
+            )
+            for doc in documents
+        )
+        event = DossierEvent.objects.create(
+            dossier=dossier,
+            actor=actor,
+            at=at,
+            action="create",
+            to_status=dossier.status,
+            note=note,
+            payload={"channel": channel, "documents": len(documents)},
+        )
+        transaction.on_commit(partial(hooks.publish, event.pk), robust=True)
+        if receive:
+            dossier = dossier_receive(dossier=dossier, actor=actor, at=at)
+    return dossier
+
+
+def dossier_receive(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
+    """Accept a complete dossier: the receipt slip is issued and the clock starts."""
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        d.received_at = at
+        d.received_by = actor
+        fields = _refresh_due_dates(d, at)
+        d.initial_due_at = d.due_at
+        return _Change(
+            fields=["received_at", "received_by", "initial_due_at", *fields],
+            payload={"due_at": d.due_at.isoformat()},
+        )
+
+    return _apply(dossier=dossier, actor=actor, action="receive", transition="receive",
+                  at=at, note=note, change=change)
+
+
+def dossier_refuse_intake(*, dossier: Dossier, actor, reason: str, at: datetime | None = None) -> Dossier:
+    """Refuse at intake, in writing with reasons (Mẫu 03)."""
+    reason = _require_text("reason", reason, _("Cần ghi rõ lý do không tiếp nhận."))
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        d.not_accepted_reason = reason
+        return _Change(fields=["not_accepted_reason"])
+
+    return _apply(dossier=dossier, actor=actor, action="refuse_intake", transition="refuse_intake",
+                  at=at, note=reason, change=change)
+
+
+def dossier_request_completion(
+    *, dossier: Dossier, actor, reason: str, at: datetime | None = None
+) -> Dossier:
+    """Ask an online applicant to complete the dossier before receipt (Mẫu 02 at intake).
+
+    The dossier stays ``submitted`` and the clock has not started: this is the one full
+    guidance at intake, not the once-only supplement of the processing stage.
+    """
+    reason = _require_text("reason", reason, _("Cần liệt kê đầy đủ giấy tờ cần hoàn thiện."))
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        if d.status != Status.SUBMITTED:
+            raise _not_now(d)
+        if d.completion_request:
+            raise ApplicationError(
+                _("Hồ sơ đang chờ công dân hoàn thiện theo yêu cầu đã gửi."), kind=ErrorKind.CONFLICT
+            )
+        d.completion_requested_at = at
+        d.completion_request = reason
+        return _Change(fields=["completion_requested_at", "completion_request"])
+
+    return _apply(dossier=dossier, actor=actor, action="request_completion", transition=None,
+                  at=at, note=reason, change=change)
+
+
+def dossier_complete(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
+    """The applicant has completed the dossier the counter asked for; it awaits intake again."""
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        if d.status != Status.SUBMITTED or not d.completion_request:
+            raise ApplicationError(
+                _("Hồ sơ không có yêu cầu hoàn thiện nào đang chờ."), kind=ErrorKind.CONFLICT
+            )
+        request = d.completion_request
+        d.completion_request = ""
+        return _Change(fields=["completion_request"], payload={"request": request})
+
+    return _apply(dossier=dossier, actor=actor, action="complete", transition=None,
+                  at=at, note=note, change=change)
+
+
+# --- processing ----------------------------------------------------------------------------
+def dossier_assign(
+    *,
+    dossier: Dossier,
+    actor,
+    department: Department | None = None,
+    handler=None,
+    note: str = "",
+    at: datetime | None = None,
+) -> Dossier:
+    """Route to a department and, optionally, a handler; reassign while in progress.
+
+    A handling officer may only take a dossier for themself; the counter routes to the
+    procedure's department by default; the director may reassign anyone.
+    """
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        target_department = department or d.department or d.procedure.department
+        if handler is not None:
+            if not handler.is_active or handler.role not in HANDLER_ROLES:
+                raise _invalid("handler", _("Người được giao phải là cán bộ xử lý."))
+            if handler.department_id != target_department.pk:
+                raise _invalid("handler", _("Cán bộ được giao không thuộc đơn vị xử lý."))
+        if actor.role in HANDLER_ROLES and handler is not None and handler.pk != actor.pk:
+            raise ApplicationError(
+                _("Cán bộ xử lý chỉ nhận hồ sơ cho chính mình."), kind=ErrorKind.FORBIDDEN
+            )
+        d.department = target_department
+        d.handler = handler
+        d.assigned_at = at
+        return _Change(
+            fields=["department", "handler", "assigned_at"],
+            payload={
+                "department": target_department.code,
+                "handler": handler.username if handler else None,
+            },
+        )
+
+    return _apply(dossier=dossier, actor=actor, action="assign", transition="assign",
+                  at=at, note=note, change=change)
+
+
+def dossier_request_supplement(
+    *, dossier: Dossier, actor, reason: str, at: datetime | None = None
+) -> Dossier:
+    """Ask for missing papers (Mẫu 02): once, within 3 working days of receipt."""
+    reason = _require_text("reason", reason, _("Cần liệt kê đầy đủ giấy tờ cần bổ sung và lý do."))
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        if d.supplement_requested_at:
+            raise ApplicationError(
+                _("Chỉ được yêu cầu bổ sung hồ sơ một lần."), kind=ErrorKind.CONFLICT
+            )
+        cal = working_calendar()
+        start = cal.effective_receipt(d.received_at).date()
+        window_end = cal.end_of_day(cal.add_working_days(start, SUPPLEMENT_WINDOW_WORKING_DAYS))
+        if at > window_end:
+            raise ApplicationError(
+                _("Đã quá 3 ngày làm việc kể từ khi tiếp nhận, không được yêu cầu bổ sung."),
+                kind=ErrorKind.CONFLICT,
+            )
+        d.supplement_requested_at = at
+        d.supplement_request = reason
+        return _Change(
+            fields=["supplement_requested_at", "supplement_request", *_refresh_due_dates(d, at)]
+        )
+
+    return _apply(dossier=dossier, actor=actor, action="request_supplement",
+                  transition="request_supplement", at=at, note=reason, change=change)
+
+
+def dossier_supplement(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
+    """The complete dossier has arrived: the statutory clock restarts from now."""
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        d.supplemented_at = at
+        fields = _refresh_due_dates(d, at)
+        return _Change(fields=["supplemented_at", *fields], payload={"due_at": d.due_at.isoformat()})
+
+    return _apply(dossier=dossier, actor=actor, action="supplement", transition="supplement",
+                  at=at, note=note, change=change)
+
+
+def dossier_request_payment(
+    *, dossier: Dossier, actor, reason: str, amount: int | None = None, at: datetime | None = None
+) -> Dossier:
+    """Wait for a financial obligation (e.g. land taxes); the clock pauses meanwhile."""
+    reason = _require_text("reason", reason, _("Cần ghi rõ nghĩa vụ tài chính phải thực hiện."))
+    if amount is not None and amount < 0:
+        raise _invalid("amount", _("Số tiền không được âm."))
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        DossierPause.objects.create(dossier=d, kind=PauseKind.PAYMENT, reason=reason, started_at=at)
+        return _Change(payload={"amount": amount})
+
+    return _apply(dossier=dossier, actor=actor, action="request_payment",
+                  transition="request_payment", at=at, note=reason, change=change)
+
+
+def dossier_confirm_payment(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
+    """The obligation is paid: close the pause and move the due date by the time it lasted."""
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        d.pauses.filter(kind=PauseKind.PAYMENT, ended_at__isnull=True).update(ended_at=at)
+        fields = _refresh_due_dates(d, at)
+        return _Change(fields=fields, payload={"due_at": d.due_at.isoformat()})
+
+    return _apply(dossier=dossier, actor=actor, action="confirm_payment",
+                  transition="confirm_payment", at=at, note=note, change=change)
+
+
+def dossier_submit_for_approval(
+    *, dossier: Dossier, actor, note: str = "", at: datetime | None = None
+) -> Dossier:
+    return _apply(dossier=dossier, actor=actor, action="submit_for_approval",
+                  transition="submit_for_approval", at=at, note=note)
+
+
+def dossier_send_back(*, dossier: Dossier, actor, reason: str, at: datetime | None = None) -> Dossier:
+    """The signer returns the draft to the handler with what to change."""
+    reason = _require_text("reason", reason, _("Cần ghi rõ nội dung cần xử lý lại."))
+    return _apply(dossier=dossier, actor=actor, action="send_back", transition="send_back",
+                  at=at, note=reason, change=_with_authority(actor))
+
+
+def _with_authority(actor, extra: Callable[[Dossier, datetime], list[str]] | None = None):
+    """Record the authorisation a director signs under (None when signing in their own right)."""
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        authorisation = None
+        if actor.role == Role.CENTER_DIRECTOR:
+            authorisation = authorisation_for(actor, d.procedure, at=timezone.localdate(at))
+        fields = extra(d, at, authorisation) if extra else []
+        payload = {"authorisation": authorisation.document_number} if authorisation else {}
+        return _Change(fields=fields, payload=payload, authorisation=authorisation)
+
+    return change
+
+
+def _decide(outcome: str, actor, reason: str):
+    def record(d: Dossier, at: datetime, authorisation) -> list[str]:
+        d.outcome = outcome
+        d.outcome_reason = reason
+        d.decided_by = actor
+        d.decided_under = authorisation
+        d.resolved_at = at
+        d.result_classification = classify(due_at=d.due_at, finished_at=at, now=at).value
+        return ["outcome", "outcome_reason", "decided_by", "decided_under", "resolved_at",
+                "result_classification"]
+
+    return _with_authority(actor, record)
+
+
+def dossier_approve(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
+    """Sign the result; under delegation the authorisation is recorded with the decision."""
+    return _apply(dossier=dossier, actor=actor, action="approve", transition="approve",
+                  at=at, note=note, change=_decide(Outcome.APPROVED, actor, note))
+
+
+def dossier_refuse(*, dossier: Dossier, actor, reason: str, at: datetime | None = None) -> Dossier:
+    """Refuse to grant the request, in writing with reasons and legal basis (Mẫu 03)."""
+    reason = _require_text("reason", reason, _("Cần ghi rõ lý do và căn cứ từ chối."))
+    return _apply(dossier=dossier, actor=actor, action="refuse", transition="refuse",
+                  at=at, note=reason, change=_decide(Outcome.REFUSED, actor, reason))
+
+
+def dossier_return_result(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
+    def change(d: Dossier, at: datetime) -> _Change:
+        d.returned_at = at
+        return _Change(fields=["returned_at"])
+
+    return _apply(dossier=dossier, actor=actor, action="return_result",
+                  transition="return_result", at=at, note=note, change=change)
+
+
+def dossier_request_stop(*, dossier: Dossier, actor, reason: str, at: datetime | None = None) -> Dossier:
+    """The applicant asks to withdraw; the portal shows 7 until the body issues Mẫu 05."""
+    reason = _require_text("reason", reason, _("Cần ghi rõ lý do đề nghị dừng."))
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        if d.status not in (Status.SUBMITTED, *OPEN_STATES):
+            raise _not_now(d)
+        if d.stop_requested_at:
+            raise ApplicationError(_("Đề nghị dừng đã được gửi."), kind=ErrorKind.CONFLICT)
+        d.stop_requested_at = at
+        d.stop_reason = reason
+        return _Change(fields=["stop_requested_at", "stop_reason"])
+
+    return _apply(dossier=dossier, actor=actor, action="request_stop", transition=None,
+                  at=at, note=reason, change=change)
+
+
+def dossier_stop(*, dossier: Dossier, actor, reason: str = "", at: datetime | None = None) -> Dossier:
+    """Stop before a decision (Mẫu 05), at the applicant's request or for a legal reason."""
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        d.stop_reason = _require_text(
+            "reason", reason or d.stop_reason, _("Cần ghi rõ lý do dừng xử lý.")
+        )
+        d.stopped_at = at
+        d.pauses.filter(ended_at__isnull=True).update(ended_at=at)
+        return _Change(fields=["stop_reason", "stopped_at"])
+
+    return _apply(dossier=dossier, actor=actor, action="stop", transition="stop",
+                  at=at, note=reason, change=change)
+
+
+def dossier_extend(
+    *, dossier: Dossier, actor, new_due_at: datetime, reason: str, at: datetime | None = None
+) -> Dossier:
+    """Apologise and set a new date (Mẫu 04): once, at least one working day before the due date.
+
+    The new date is what the resident is told; classification keeps the original due date.
+    """
+    reason = _require_text("reason", reason, _("Cần ghi rõ lý do chậm trả kết quả."))
+    if new_due_at is None or timezone.is_naive(new_due_at):
+        raise _invalid("new_due_at", _("Cần chọn ngày hẹn trả mới."))
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        if d.status not in OPEN_STATES:
+            raise _not_now(d)
+        if d.extended_at:
+            raise ApplicationError(
+                _("Hồ sơ đã được xin lỗi và gia hạn một lần; không gia hạn lần hai."),
+                kind=ErrorKind.CONFLICT,
+            )
+        if at > extension_deadline(working_calendar(), d.due_at):
+            raise ApplicationError(
+                _("Phải gửi văn bản xin lỗi, hẹn lại chậm nhất một ngày làm việc trước hạn trả."),
+                kind=ErrorKind.CONFLICT,
+            )
+        if new_due_at <= d.due_at:
+            raise _invalid("new_due_at", _("Ngày hẹn mới phải sau ngày hẹn trả hiện tại."))
+        d.extended_due_at = new_due_at
+        d.extension_reason = reason
+        d.extended_at = at
+        return _Change(
+            fields=["extended_due_at", "extension_reason", "extended_at"],
+            payload={"new_due_at": new_due_at.isoformat(), "due_at": d.due_at.isoformat()},
+        )
+
+    return _apply(dossier=dossier, actor=actor, action="extend", transition=None,
+                  at=at, note=reason, change=change)
+
+
+def dossier_record_personal_data_view(*, dossier: Dossier, actor, at: datetime | None = None) -> None:
+    """Every view of an applicant's personal data is part of the history (who looked, when)."""
+    _apply(dossier=dossier, actor=actor, action="view_personal_data", transition=None, at=at)
+
+
+# --- catalogue ----------------------------------------------------------------------------
+def procedure_revise(*, procedure: Procedure, changes: dict, actor=None) -> Procedure:
+    """Publish a new version: dossiers received under the old one keep its rules."""
+    allowed = {f.name for f in Procedure._meta.concrete_fields} - {
+        "id", "code", "version", "is_current", "created_at"
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise _invalid(sorted(unknown)[0], _("Không sửa được trường này."))
+    with transaction.atomic():
+        current = Procedure.objects.select_for_update().get(code=procedure.code, is_current=True)
+        documents = list(current.documents.all())
+        Procedure.objects.filter(pk=current.pk).update(is_current=False)
+        new = Procedure.objects.get(pk=current.pk)
+        new.pk = None
+        new._state.adding = True
+        new.version = current.version + 1
+        new.is_current = True
+        for name, value in changes.items():
+            setattr(new, name, value)
+        new.save()
+        for document in documents:
+            document.pk = None
+            document._state.adding = True
+            document.procedure = new
+        RequiredDocument.objects.bulk_create(documents)
+    return new

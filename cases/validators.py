@@ -1,0 +1,27 @@
+"""Validators for what residents and officers type in, shared by forms, the API and services."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_ID_NUMBER = re.compile(r"^\d{12}$")
+_PHONE = re.compile(r"^(0|\+84)(3|5|7|8|9)\d{8}$")
+
+
+def validate_id_number(value: str) -> None:
+    """Số định danh cá nhân (CCCD): 12 digits."""
+    if not _ID_NUMBER.match(value or ""):
+        raise ValidationError(_("Số định danh cá nhân phải gồm đúng 12 chữ số."), code="id_number")
+
+
+def normalise_phone(value: str) -> str:
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def validate_phone(value: str) -> None:
+    """Vietnamese mobile numbers: 0 or +84, then a mobile prefix and 8 digits."""
+    if not _PHONE.match(normalise_phone(value)):
+        raise ValidationError(
+            _("Số điện thoại không hợp lệ (ví dụ: 0912345678)."), code="phone"
+        )

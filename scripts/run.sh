@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# `make run`: prepare the database and serve the app on http://$BIND (default 127.0.0.1:8000).
+#   Without REDIS_URL: runserver; Celery tasks run in-process (eager); SQLite unless DATABASE_URL.
+#   With REDIS_URL:    gunicorn, plus a Celery worker and beat in the background.
+# The agency simulator runs in the background when its management command exists.
+# Background processes are stopped when this script exits (Ctrl-C included).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PY:-.venv/bin/python}
+BIN=$(dirname "$PY")
+BIND=${BIND:-127.0.0.1:8000}
+manage() { "$PY" manage.py "$@"; }
+
+pids=()
+cleanup() {
+    trap - EXIT INT TERM
+    if [ ${#pids[@]} -gt 0 ]; then
+        echo "Dừng tiến trình nền / stopping background processes: ${pids[*]}"
+        kill -TERM "${pids[@]}" 2>/dev/null || true
+        # A Celery worker needs a few seconds to stop; don't wait forever.
+        for _ in $(seq 1 20); do
+            alive=0
+            for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+            [ $alive = 0 ] && break
+            sleep 0.5
+        done
+        kill -KILL "${pids[@]}" 2>/dev/null || true
+        wait 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+background() {  # background NAME CMD...
+    local name=$1; shift
+    "$@" &
+    pids+=($!)
+    echo "Đã chạy nền / started $name (pid $!)"
+}
+
+manage migrate --noinput
+manage collectstatic --noinput -v0
+if [ -d locale ] && command -v msgfmt >/dev/null 2>&1; then
+    manage compilemessages -v0
+fi
+if manage help seed_demo >/dev/null 2>&1; then
+    manage seed_demo
+else
+    echo "Lưu ý / notice: no seed_demo command yet; skipping demo data." >&2
+fi
+
+if manage help run_agency_simulator >/dev/null 2>&1; then
+    background "agency simulator" "$PY" manage.py run_agency_simulator
+fi
+
+echo
+if [ -n "${REDIS_URL:-}" ]; then
+    background "celery worker" "$BIN/celery" -A thanhsen worker -l info
+    background "celery beat" "$BIN/celery" -A thanhsen beat -l info \
+        -s "${CELERYBEAT_SCHEDULE:-.venv/celerybeat-schedule}"
+    echo "Phục vụ tại / serving on http://$BIND (gunicorn, Celery via $REDIS_URL)"
+    "$BIN/gunicorn" thanhsen.wsgi -b "$BIND" -w "${WEB_CONCURRENCY:-2}"
+else
+    echo "Phục vụ tại / serving on http://$BIND (runserver, Celery tasks in-process)"
+    manage runserver "$BIND"
+fi

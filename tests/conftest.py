@@ -1,0 +1,121 @@
+"""Shared fixtures: personas for every role, service checks, and the REQUIRE_SERVICES rule.
+
+A test that needs PostgreSQL, Redis, Chromium or the PDF toolchain skips with a notice when
+it is missing, unless ``REQUIRE_SERVICES=1`` (CI), where the same absence fails the test.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests import factories
+from thanhsen.roles import Role
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+def _redis_available() -> bool:
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _required_services(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://…")
+    if request.node.get_closest_marker("redis") and not _redis_available():
+        skip_or_fail("needs Redis: set REDIS_URL=redis://…")
+    if request.node.get_closest_marker("browser") and not shutil.which("chromium"):
+        skip_or_fail("needs Debian's Chromium: apt-get install -y chromium")
+    if request.node.get_closest_marker("pdf") and not shutil.which("pdftotext"):
+        skip_or_fail("needs poppler-utils (pdftotext): apt-get install -y poppler-utils")
+
+
+@pytest.fixture
+def catalogue(db):
+    return factories.Catalogue.build()
+
+
+@pytest.fixture
+def counter(catalogue):
+    return factories.UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center)
+
+
+@pytest.fixture
+def handler(catalogue):
+    return factories.UserFactory(role=Role.HANDLING_OFFICER, department=catalogue.civil_office)
+
+
+@pytest.fixture
+def other_handler(catalogue):
+    return factories.UserFactory(role=Role.HANDLING_OFFICER, department=catalogue.civil_office)
+
+
+@pytest.fixture
+def land_officer(catalogue):
+    return factories.UserFactory(role=Role.LAND_OFFICER, department=catalogue.land_office)
+
+
+@pytest.fixture
+def director(catalogue):
+    return factories.UserFactory(role=Role.CENTER_DIRECTOR, department=catalogue.center)
+
+
+@pytest.fixture
+def leader(catalogue):
+    return factories.UserFactory(role=Role.WARD_LEADER)
+
+
+@pytest.fixture
+def resident(db):
+    return factories.UserFactory(role=Role.RESIDENT)
+
+
+@pytest.fixture
+def outsider(catalogue):
+    """A real account with no business with the dossier: a handler of another department."""
+    return factories.UserFactory(role=Role.HANDLING_OFFICER, department=catalogue.economy_office)
+
+
+@pytest.fixture
+def personas(counter, handler, land_officer, director, leader, resident, outsider):
+    return {
+        "counter": counter,
+        "handler": handler,
+        "land_officer": land_officer,
+        "director": director,
+        "leader": leader,
+        "resident": resident,
+        "outsider": outsider,
+    }
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def as_user(api_client):
+    def login(user):
+        api_client.force_authenticate(user)
+        return api_client
+
+    return login
