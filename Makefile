@@ -7,11 +7,9 @@ SHELL := /bin/bash
 VENV        := .venv
 PY          := $(VENV)/bin/python
 # Interpreter to build .venv with (optional): make venv PYTHON=/path/to/python3.12
-PYTHON      ?=
+# (read by scripts/find-python.sh from the environment; make passes it on either way).
 # Extra pytest arguments: make test PYTEST_ARGS="-k intake -x"
 PYTEST_ARGS ?=
-
-export PYTHON
 
 .PHONY: help venv run test bench lock clean
 

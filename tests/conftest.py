@@ -48,6 +48,12 @@ def _required_services(request):
         skip_or_fail("needs poppler-utils (pdftotext): apt-get install -y poppler-utils")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s per account; tests create many accounts."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def catalogue(db):
     return factories.Catalogue.build()

@@ -50,7 +50,7 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
         model = Procedure
         skip_postgeneration_save = True
 
-    code = factory.Sequence(lambda n: f"1.{n:06d}.000.00.00.H30")
+    code = factory.Sequence(lambda n: f"1.{n:06d}.000.00.00.H27")
     name = factory.Sequence(lambda n: f"Thủ tục thử nghiệm {n}")
     field = factory.SubFactory(FieldFactory)
     department = factory.SubFactory(DepartmentFactory)
@@ -108,25 +108,25 @@ class Catalogue:
             economy_office=economy_office,
             land_office=land_office,
             civil=ProcedureFactory(
-                code="1.000894.000.00.00.H30", name="Đăng ký kết hôn", field=civil_status,
+                code="1.000894.000.00.00.H27", name="Đăng ký kết hôn", field=civil_status,
                 department=civil_office,
             ),
             land=ProcedureFactory(
-                code="1.004227.000.00.00.H30", name="Đăng ký biến động đất đai",
+                code="1.004227.000.00.00.H27", name="Đăng ký biến động đất đai",
                 field=FieldFactory(code="DD", name="Đất đai"), department=land_office,
                 competent_authority=CompetentAuthority.LAND_OFFICE, center_may_decide=False,
                 time_limit=10, fee={"kind": "fixed", "amount": 30000},
                 online_level=OnlineLevel.PARTIAL,
             ),
             certification=ProcedureFactory(
-                code="2.000815.000.00.00.H30", name="Chứng thực bản sao từ bản chính",
+                code="2.000815.000.00.00.H27", name="Chứng thực bản sao từ bản chính",
                 field=FieldFactory(code="CT", name="Chứng thực"), department=civil_office,
                 time_limit=0,
                 fee={"kind": "per_page", "first_pages": 2, "first_page_amount": 2000,
                      "next_page_amount": 1000},
             ),
             residence=ProcedureFactory(
-                code="1.001976.000.00.00.H30", name="Đăng ký thường trú",
+                code="1.001976.000.00.00.H27", name="Đăng ký thường trú",
                 field=FieldFactory(code="CTRU", name="Cư trú"), department=external,
                 competent_authority=CompetentAuthority.AGENCY, center_may_decide=False,
                 time_limit=2,

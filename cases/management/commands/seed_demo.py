@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from cases.demo import DEMO_ACCOUNTS, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Nạp danh mục, tài khoản mẫu cho mỗi vai trò và vài trăm hồ sơ mẫu (chạy lại không nhân đôi)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dossiers", type=int, default=300)
+
+    def handle(self, *args, dossiers, **options):
+        created = seed_demo(dossiers=dossiers)
+        if created:
+            self.stdout.write(f"Đã tạo {created} hồ sơ mẫu.")
+        self.stdout.write("")
+        self.stdout.write("Tài khoản demo / demo accounts (mật khẩu / password):")
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(
+                f"  {account.username:<10} {account.password:<16} {account.role}"
+            )
+        self.stdout.write("")
