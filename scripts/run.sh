@@ -45,11 +45,7 @@ manage collectstatic --noinput -v0
 if [ -d locale ] && command -v msgfmt >/dev/null 2>&1; then
     manage compilemessages -v0
 fi
-if manage help seed_demo >/dev/null 2>&1; then
-    manage seed_demo
-else
-    echo "Lưu ý / notice: no seed_demo command yet; skipping demo data." >&2
-fi
+manage seed_demo
 
 if manage help run_agency_simulator >/dev/null 2>&1; then
     background "agency simulator" "$PY" manage.py run_agency_simulator

@@ -1,5 +1,3 @@
-import os
-
 import pytest
 
 
@@ -26,6 +24,3 @@ def test_health_fails_when_redis_is_unreachable(client, settings):
     assert response.status_code == 503
     assert response.json()["checks"]["redis"] is False
 
-
-def test_redis_url_comes_from_the_environment(settings):
-    assert settings.REDIS_URL == os.environ.get("REDIS_URL", "")
