@@ -6,6 +6,7 @@ it is missing, unless ``REQUIRE_SERVICES=1`` (CI), where the same absence fails 
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -15,6 +16,12 @@ from tests import factories
 from thanhsen.roles import Role
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+# Playwright's sync API runs an event loop in the test thread; the live server's database
+# access from that thread is safe here because each browser test owns its data.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def skip_or_fail(reason: str) -> None:
@@ -42,7 +49,7 @@ def _required_services(request):
         skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://…")
     if request.node.get_closest_marker("redis") and not _redis_available():
         skip_or_fail("needs Redis: set REDIS_URL=redis://…")
-    if request.node.get_closest_marker("browser") and not shutil.which("chromium"):
+    if request.node.get_closest_marker("browser") and not Path(CHROMIUM).exists():
         skip_or_fail("needs Debian's Chromium: apt-get install -y chromium")
     if request.node.get_closest_marker("pdf") and not shutil.which("pdftotext"):
         skip_or_fail("needs poppler-utils (pdftotext): apt-get install -y poppler-utils")
@@ -125,3 +132,30 @@ def as_user(api_client):
         return api_client
 
     return login
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: Playwright cannot download its own browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """Save a full-page screenshot under artifacts/screenshots/ (kept by CI as an artifact)."""
+
+    def save(name: str) -> Path:
+        folder = ARTIFACTS / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
