@@ -49,6 +49,10 @@ def signing_denial_reason(user, dossier, *, at: date) -> str | None:
     if authorisation_for(user, procedure, at=at) is None:
         if _has_lapsed_authorisation(user, procedure, at=at):
             return _("Văn bản ủy quyền đã hết hiệu lực hoặc đã bị thu hồi.")
+        if _has_authorisation_not_from_a_leader(user, procedure, at=at):
+            return _(
+                "Văn bản ủy quyền không do lãnh đạo UBND phường ban hành; không được ủy quyền lại."
+            )
         return _("Bạn không có văn bản ủy quyền còn hiệu lực cho thủ tục này.")
     return None
 
@@ -56,6 +60,19 @@ def signing_denial_reason(user, dossier, *, at: date) -> str | None:
 def _has_lapsed_authorisation(user, procedure, *, at: date) -> bool:
     return any(
         a.covers(procedure.code)
-        for a in Authorisation.objects.filter(authorised=user)
+        for a in Authorisation.objects.filter(authorised=user, authoriser__role=Role.WARD_LEADER)
         if a.revoked_at or not (a.valid_from <= at <= a.valid_until)
+    )
+
+
+def _has_authorisation_not_from_a_leader(user, procedure, *, at: date) -> bool:
+    """A record in force but given by someone who does not hold the power (re-delegation).
+
+    Named apart so the officer learns why a paper they hold does not count.
+    """
+    return any(
+        a.covers(procedure.code)
+        for a in Authorisation.objects.filter(
+            authorised=user, revoked_at__isnull=True, valid_from__lte=at, valid_until__gte=at
+        ).exclude(authoriser__role=Role.WARD_LEADER)
     )

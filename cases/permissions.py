@@ -7,6 +7,8 @@ so buttons offered on a page and the checks that guard a service never disagree.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,13 +44,20 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
 }
 
 
-def denial_reason(user, dossier, action: str) -> str | None:
+def denial_reason(user, dossier, action: str, *, at: datetime | None = None) -> str | None:
+    """Why ``user`` may not take ``action`` on ``dossier`` at ``at`` (default now), or ``None``.
+
+    ``at`` matters for signing: an authorisation is judged on the day the decision takes
+    effect, the same day the service records it under, not on the day the code runs.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return _("Bạn cần đăng nhập để thực hiện thao tác này.")
     if action in SIGNING_ACTIONS:
         from cases.delegation import signing_denial_reason
 
-        return signing_denial_reason(user, dossier, at=timezone.localdate())
+        return signing_denial_reason(
+            user, dossier, at=timezone.localdate(at) if at else timezone.localdate()
+        )
     roles = ACTION_ROLES.get(action)
     if roles is None or user.role not in roles:
         return _("Vai trò của bạn không được thực hiện thao tác này.")

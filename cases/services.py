@@ -33,6 +33,7 @@ from cases.delegation import authorisation_for
 from cases.fees import fee_amount
 from cases.models import (
     Channel,
+    CompetentAuthority,
     CopyType,
     Department,
     Dossier,
@@ -81,6 +82,9 @@ class _Change:
     fields: list[str] = field(default_factory=list)
     payload: dict = field(default_factory=dict)
     authorisation: object | None = None
+    #: The event's note when the action settles it from the dossier (e.g. a stop that takes
+    #: the reason the resident gave); ``None`` keeps the note the caller passed.
+    note: str | None = None
 
 
 def _invalid(name: str, message: str) -> ApplicationError:
@@ -113,7 +117,7 @@ def _apply(
                 .select_related("procedure")
                 .get(pk=dossier.pk)
             )
-            reason = denial_reason(actor, locked, action)
+            reason = denial_reason(actor, locked, action, at=at)
             if reason:
                 raise ApplicationError(reason, kind=ErrorKind.FORBIDDEN)
             from_status = locked.status
@@ -133,7 +137,7 @@ def _apply(
                 action=action,
                 from_status=from_status,
                 to_status=locked.status,
-                note=note,
+                note=note if outcome.note is None else outcome.note,
                 authorisation=outcome.authorisation,
                 payload=outcome.payload,
             )
@@ -495,7 +499,12 @@ def _with_authority(actor, extra: Callable[[Dossier, datetime], list[str]] | Non
 
     def change(d: Dossier, at: datetime) -> _Change:
         authorisation = None
-        if actor.role == Role.CENTER_DIRECTOR:
+        # Only a ward leader's power is delegated: a director signing a procedure in their
+        # own right acts under no authorisation, even if one happens to cover its code.
+        if (
+            actor.role == Role.CENTER_DIRECTOR
+            and d.procedure.competent_authority == CompetentAuthority.WARD_LEADER
+        ):
             authorisation = authorisation_for(actor, d.procedure, at=timezone.localdate(at))
         fields = extra(d, at, authorisation) if extra else []
         payload = {"authorisation": authorisation.document_number} if authorisation else {}
@@ -566,7 +575,8 @@ def dossier_stop(*, dossier: Dossier, actor, reason: str = "", at: datetime | No
         )
         d.stopped_at = at
         d.pauses.filter(ended_at__isnull=True).update(ended_at=at)
-        return _Change(fields=["stop_reason", "stopped_at"])
+        # The history must say why it stopped, also when the reason is the resident's request.
+        return _Change(fields=["stop_reason", "stopped_at"], note=d.stop_reason)
 
     return _apply(dossier=dossier, actor=actor, action="stop", transition="stop",
                   at=at, note=reason, change=change)

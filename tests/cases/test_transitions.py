@@ -104,7 +104,7 @@ def test_receive_starts_the_clock_and_sets_both_due_dates(walk, counter):
                                  from_status="submitted", to_status="received",
                                  note="Đủ thành phần")
     assert event.at == MONDAY
-    assert event.payload["due_at"] == DUE.isoformat()
+    assert datetime.fromisoformat(event.payload["due_at"]) == DUE
 
 
 def test_receive_after_the_cutoff_counts_from_the_next_working_day(walk, counter):
@@ -317,7 +317,7 @@ def test_supplement_restarts_the_statutory_clock_and_the_quality_view_subtracts_
     event = assert_one_new_event(dossier, before, action="supplement", actor=counter,
                                  from_status="supplement_requested", to_status="in_progress",
                                  note="Nộp bổ sung")
-    assert event.payload["due_at"] == local(3, 16, 17, 30).isoformat()
+    assert datetime.fromisoformat(event.payload["due_at"]) == local(3, 16, 17, 30)
 
 
 def test_supplement_may_be_requested_only_once(walk, handler, counter):
@@ -615,7 +615,9 @@ def test_extension_sets_the_new_appointment_but_classification_keeps_the_due_dat
     event = assert_one_new_event(dossier, before, action="extend", actor=handler,
                                  from_status="in_progress", to_status="in_progress",
                                  note="Chờ xác minh tại nơi cư trú")
-    assert event.payload == {"new_due_at": new_date.isoformat(), "due_at": DUE.isoformat()}
+    assert {k: datetime.fromisoformat(v) for k, v in event.payload.items()} == {
+        "new_due_at": new_date, "due_at": DUE
+    }
     # Open and past the original date: overdue, although the new date is still ahead.
     assert selectors.dossier_classification(dossier, now=local(3, 6, 9)).value == "overdue"
 
@@ -706,10 +708,15 @@ def approve_via_api(as_user, user, dossier, name="approve", body=None):
     )
 
 
-@pytest.mark.parametrize("codes", [["1.000894"], ["1.000894.000.00.00.H30"], ["2.000815", "1.000894"]])
+@pytest.mark.parametrize(
+    "codes",
+    [["1.000894"], ["<full code>"], ["2.000815", "1.000894"]],
+    ids=["root-code", "full-code", "one-of-several"],
+)
 def test_director_approves_a_delegable_procedure_under_a_valid_authorisation(
-    walk, as_user, director, leader, codes
+    catalogue, walk, as_user, director, leader, codes
 ):
+    codes = [catalogue.civil.code if c == "<full code>" else c for c in codes]
     authorisation = give_authorisation(authoriser=leader, authorised=director, codes=codes)
     dossier = walk("awaiting_approval", at=timezone.now())
     before = event_count(dossier)

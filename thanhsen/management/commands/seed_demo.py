@@ -1,3 +1,7 @@
+"""``make run``'s demo data. It lives in the project package because it spans every app:
+each app contributes its own demo data here, after the dossier core's.
+"""
+
 from django.core.management.base import BaseCommand
 
 from cases.demo import DEMO_ACCOUNTS, seed_demo
