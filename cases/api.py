@@ -155,7 +155,9 @@ class ApplicantInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     id_number = serializers.CharField(validators=[validate_id_number])
     phone = serializers.CharField(validators=[validate_phone])
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    # The column's length: Django's email validator alone lets 320 characters through, which
+    # PostgreSQL would then refuse with a 500.
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=300)
 
 

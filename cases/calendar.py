@@ -1,5 +1,12 @@
-"""The ward's working calendar: national holidays and swaps, plus the days it configures."""
+"""The ward's working calendar: national holidays and swaps, plus the days it configures.
 
+Every deadline computation needs the calendar, so the ward's own days are kept in memory for
+``CACHE_SECONDS``; saving or deleting a ``CalendarDay`` clears this process's copy at once,
+and other processes pick the change up within that time.
+"""
+
+import threading
+import time as clock
 from dataclasses import replace
 from datetime import time
 from functools import lru_cache
@@ -41,16 +48,38 @@ def _national_calendar(last_year: int) -> WorkingCalendar:
     )
 
 
-def working_calendar() -> WorkingCalendar:
-    """The calendar in force now (one small query for the ward's own days)."""
-    national = _national_calendar(timezone.localdate().year + 2)
+CACHE_SECONDS = 30
+
+_cached: dict = {}
+_lock = threading.Lock()
+
+
+def forget_ward_days() -> None:
+    with _lock:
+        _cached.clear()
+
+
+def _ward_days() -> tuple[frozenset, frozenset]:
+    with _lock:
+        if _cached and clock.monotonic() - _cached["at"] < CACHE_SECONDS:
+            return _cached["days"]
     days_off, working_days = set(), set()
     for day, kind in CalendarDay.objects.values_list("date", "kind"):
         (days_off if kind == CalendarDay.Kind.DAY_OFF else working_days).add(day)
+    days = (frozenset(days_off), frozenset(working_days))
+    with _lock:
+        _cached.update(at=clock.monotonic(), days=days)
+    return days
+
+
+def working_calendar() -> WorkingCalendar:
+    """The calendar in force now: national rules plus the ward's configured days."""
+    national = _national_calendar(timezone.localdate().year + 2)
+    days_off, working_days = _ward_days()
     if not days_off and not working_days:
         return national
     return replace(
         national,
-        days_off=national.days_off | frozenset(days_off),
-        working_days=national.working_days | frozenset(working_days),
+        days_off=national.days_off | days_off,
+        working_days=national.working_days | working_days,
     )

@@ -21,10 +21,16 @@ _NEXT_VALUE_SQL = f"""
 """
 
 
-def allocate_dossier_code(*, day: date, unit: str | None = None) -> str:
-    """Call inside ``transaction.atomic()``: the number belongs to that transaction."""
-    unit = unit or settings.UNIT_CODE
+def next_sequence_value(*, unit: str, day: date) -> int:
+    """The next number of the ``(unit, day)`` sequence; inside ``transaction.atomic()``."""
     with connection.cursor() as cursor:
         cursor.execute(_NEXT_VALUE_SQL, [unit, day])
         (number,) = cursor.fetchone()
+    return number
+
+
+def allocate_dossier_code(*, day: date, unit: str | None = None) -> str:
+    """Call inside ``transaction.atomic()``: the number belongs to that transaction."""
+    unit = unit or settings.UNIT_CODE
+    number = next_sequence_value(unit=unit, day=day)
     return f"{unit}-{day:%y%m%d}-{number:04d}"

@@ -40,6 +40,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "request_stop": frozenset({RESIDENT, COUNTER}),
     "stop": frozenset({COUNTER, DIRECTOR}),
     "extend": frozenset({HANDLING, LAND, DIRECTOR}),
+    "release": frozenset({HANDLING, LAND, DIRECTOR}),
     "view_personal_data": frozenset({COUNTER, HANDLING, LAND, DIRECTOR, LEADER, RESIDENT}),
 }
 
@@ -67,6 +68,11 @@ def denial_reason(user, dossier, action: str, *, at: datetime | None = None) -> 
         return None
     if user.role in HANDLER_ROLES and action != "view_personal_data":
         return _handler_denial_reason(user, dossier)
+    if action == "assign" and user.role == COUNTER and dossier.handler_id:
+        # The assignment lock: once a handler has taken a dossier, only the director moves it.
+        return _("Hồ sơ đang được xử lý bởi %(name)s; chỉ Giám đốc Trung tâm được giao lại.") % {
+            "name": dossier.handler
+        }
     return None
 
 

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import operator
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import reduce
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases.calendar import working_calendar
 from cases.deadlines import Classification, classify, overdue_threshold
-from cases.models import Dossier, DossierEvent, Procedure, RequiredDocument
+from cases.models import (
+    Authorisation,
+    CompetentAuthority,
+    CopyCertification,
+    Dossier,
+    DossierEvent,
+    Procedure,
+    RequiredDocument,
+    Status,
+)
+from cases.search import fold
+from cases.validators import normalise_phone
 from cases.models.dossier import FINISHED_STATES, OPEN_STATES
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.roles import HANDLER_ROLES, Role
@@ -28,7 +46,7 @@ def procedure_list() -> QuerySet[Procedure]:
 def procedure_get(*, code: str) -> Procedure:
     procedure = procedure_list().filter(code=code).first()
     if procedure is None:
-        raise ApplicationError("Không tìm thấy thủ tục.", kind=ErrorKind.NOT_FOUND)
+        raise ApplicationError(_("Không tìm thấy thủ tục."), kind=ErrorKind.NOT_FOUND)
     return procedure
 
 
@@ -57,7 +75,7 @@ def dossier_get(*, user, code: str, with_events: bool = False) -> Dossier:
         )
     dossier = dossiers.filter(code=code).first()
     if dossier is None:
-        raise ApplicationError("Không tìm thấy hồ sơ.", kind=ErrorKind.NOT_FOUND)
+        raise ApplicationError(_("Không tìm thấy hồ sơ."), kind=ErrorKind.NOT_FOUND)
     return dossier
 
 
@@ -86,3 +104,185 @@ def dossier_available_actions(dossier: Dossier, user) -> list[str]:
     """State-machine transitions this user may take now, by the shared permission rules."""
     return [t.name for t in dossier.get_available_user_status_transitions(user)]
 
+
+
+# --- the staff workspace ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+    tone: str = ""
+
+
+QUEUES = {
+    "to_receive": Queue("to_receive", gettext_lazy("Chờ tiếp nhận")),
+    "to_take": Queue("to_take", gettext_lazy("Chờ nhận xử lý")),
+    "mine": Queue("mine", gettext_lazy("Hồ sơ của tôi")),
+    "due_soon": Queue("due_soon", gettext_lazy("Đến hạn trong 1 ngày làm việc"), "warn"),
+    "overdue": Queue("overdue", gettext_lazy("Quá hạn"), "bad"),
+    "awaiting_supplement": Queue("awaiting_supplement", gettext_lazy("Chờ bổ sung, hoàn thiện")),
+    "awaiting_payment": Queue("awaiting_payment", gettext_lazy("Chờ nghĩa vụ tài chính")),
+    "awaiting_approval": Queue("awaiting_approval", gettext_lazy("Chờ tôi phê duyệt")),
+    "ready_to_return": Queue("ready_to_return", gettext_lazy("Chờ trả kết quả"), "ok"),
+}
+
+#: The queues each role works from, in the order of its day.
+ROLE_QUEUES = {
+    Role.COUNTER_OFFICER: ["to_receive", "due_soon", "overdue", "awaiting_supplement",
+                           "awaiting_payment", "ready_to_return"],
+    Role.HANDLING_OFFICER: ["mine", "to_take", "due_soon", "overdue", "awaiting_supplement",
+                            "awaiting_payment"],
+    Role.LAND_OFFICER: ["mine", "to_take", "due_soon", "overdue", "awaiting_supplement",
+                        "awaiting_payment", "awaiting_approval"],
+    Role.CENTER_DIRECTOR: ["awaiting_approval", "to_receive", "to_take", "due_soon", "overdue",
+                           "awaiting_supplement", "awaiting_payment", "ready_to_return"],
+    Role.WARD_LEADER: ["awaiting_approval", "due_soon", "overdue"],
+    Role.ADMINISTRATOR: ["to_receive", "to_take", "due_soon", "overdue", "awaiting_supplement",
+                         "awaiting_payment", "awaiting_approval", "ready_to_return"],
+}
+
+
+def _signable_by(user, *, today) -> Q:
+    """Dossiers whose decision ``user`` may sign, as SQL (mirrors ``cases.delegation``).
+
+    Resolved to procedure ids first (one small query on the catalogue), so the queue counts
+    compare an integer per dossier instead of joining the catalogue and matching code prefixes.
+    """
+    if user.role == Role.WARD_LEADER:
+        signable = Q(competent_authority=CompetentAuthority.WARD_LEADER)
+    elif user.role == Role.LAND_OFFICER:
+        signable = Q(competent_authority=CompetentAuthority.LAND_OFFICE)
+    elif user.role == Role.CENTER_DIRECTOR:
+        delegated = Q(pk__in=[])
+        authorisations = Authorisation.objects.filter(
+            authorised=user, authoriser__role=Role.WARD_LEADER, authoriser__is_active=True,
+            revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today,
+        ).values_list("procedure_codes", flat=True)
+        for codes in authorisations:
+            for code in codes:
+                delegated |= Q(code=code) | Q(code__startswith=code + ".")
+        signable = Q(competent_authority=CompetentAuthority.CENTER_DIRECTOR) | (
+            Q(competent_authority=CompetentAuthority.WARD_LEADER, center_may_decide=True)
+            & delegated
+        )
+    else:
+        return Q(pk__in=[])
+    return Q(procedure_id__in=list(Procedure.objects.filter(signable).values_list("pk", flat=True)))
+
+
+def _queue_filters(user, *, now: datetime) -> dict[str, Q]:
+    cal = working_calendar()
+    threshold = overdue_threshold(now)
+    today = timezone.localdate(now)
+    due_soon_end = cal.end_of_day(cal.next_working_day(today))
+    is_open = Q(status__in=OPEN_STATES, due_at__isnull=False)
+    filters = {
+        "to_receive": Q(status=Status.SUBMITTED, completion_request=""),
+        "to_take": Q(status__in=[Status.RECEIVED, Status.IN_PROGRESS], handler__isnull=True),
+        "mine": Q(status__in=OPEN_STATES, handler_id=user.pk),
+        "due_soon": is_open & Q(due_at__gte=threshold, due_at__lte=due_soon_end),
+        "overdue": is_open & Q(due_at__lt=threshold),
+        "awaiting_supplement": Q(status=Status.SUPPLEMENT_REQUESTED)
+        | (Q(status=Status.SUBMITTED) & ~Q(completion_request="")),
+        "awaiting_payment": Q(status=Status.AWAITING_PAYMENT),
+        "awaiting_approval": None,
+        "ready_to_return": Q(status=Status.RESOLVED),
+    }
+    keys = ROLE_QUEUES.get(user.role, [])
+    if "awaiting_approval" in keys:
+        filters["awaiting_approval"] = Q(status=Status.AWAITING_APPROVAL) & _signable_by(
+            user, today=today
+        )
+    return {key: filters[key] for key in keys}
+
+
+@dataclass(frozen=True)
+class QueueCount:
+    queue: Queue
+    count: int
+
+
+def dossier_queue_counts(user, *, now: datetime | None = None) -> list[QueueCount]:
+    """Every queue of the user's role with its count, in one aggregate query."""
+    filters = _queue_filters(user, now=now or timezone.now())
+    if not filters:
+        return []
+    # Every queue is a subset of a few states: restricting the scan to rows in any queue lets
+    # PostgreSQL read them by the status index instead of the whole (mostly finished) table.
+    in_any_queue = reduce(operator.or_, filters.values())
+    counts = dossier_visible_to(user).filter(in_any_queue).order_by().aggregate(
+        **{key: Count("pk", filter=q) for key, q in filters.items()}
+    )
+    return [QueueCount(QUEUES[key], counts[key]) for key in filters]
+
+
+def dossier_queue(user, key: str, *, now: datetime | None = None) -> QuerySet[Dossier]:
+    """One queue's dossiers, soonest due first (dossiers without a due date last)."""
+    filters = _queue_filters(user, now=now or timezone.now())
+    if key not in filters:
+        raise ApplicationError(_("Không có hàng đợi này."), kind=ErrorKind.NOT_FOUND)
+    return dossier_visible_to(user).filter(filters[key]).order_by(
+        F("due_at").asc(nulls_last=True), "created_at", "id"
+    )
+
+
+def dossier_search(user, query: str) -> QuerySet[Dossier]:
+    """By code, applicant name without diacritics, ID number or phone; newest first."""
+    query = (query or "").strip()
+    if not query:
+        return dossier_visible_to(user).none()
+    condition = Q(code__icontains=query)
+    folded = fold(query)
+    if folded:
+        condition |= Q(applicant_name_search__contains=folded)
+    digits = normalise_phone(query)
+    if digits.lstrip("+").isdigit():
+        condition |= Q(applicant_id_number=digits)
+        phones = {digits}
+        if digits.startswith("+84"):
+            phones.add("0" + digits[3:])
+        elif digits.startswith("0"):
+            phones.add("+84" + digits[1:])
+        condition |= Q(applicant_phone__in=phones)
+    return dossier_visible_to(user).filter(condition).order_by("-created_at", "-id")
+
+
+def dossier_get_for_page(*, user, code: str) -> Dossier:
+    """A dossier with everything its staff page shows, in a fixed number of queries."""
+    dossier = (
+        dossier_visible_to(user)
+        .select_related("received_by", "decided_by", "decided_under", "returned_by",
+                        "decided_under__authoriser", "procedure__department")
+        .prefetch_related(
+            Prefetch("events", queryset=DossierEvent.objects.select_related(
+                "actor", "authorisation", "authorisation__authoriser")),
+            "documents",
+            "pauses",
+        )
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise ApplicationError(_("Không tìm thấy hồ sơ."), kind=ErrorKind.NOT_FOUND)
+    return dossier
+
+
+def dossier_certification(dossier: Dossier):
+    """The copy certification of a dossier, or None (one query, no exception)."""
+    return CopyCertification.objects.select_related("signer").filter(dossier=dossier).first()
+
+
+def handler_choices(department_id: int | None) -> QuerySet:
+    """Active handlers of a department, for the assignment form."""
+    return get_user_model().objects.filter(
+        is_active=True, role__in=HANDLER_ROLES, department_id=department_id
+    ).order_by("last_name", "first_name", "username")
+
+
+def dossier_register(*, user, start: date, end: date) -> QuerySet[Dossier]:
+    """The register (Mẫu 07): dossiers received in a date range, in order of receipt."""
+    return (
+        dossier_visible_to(user)
+        .filter(received_at__date__gte=start, received_at__date__lte=end)
+        .order_by("received_at", "id")
+    )

@@ -7,12 +7,16 @@ seeding go through the same rules as the counter does.
 
 from __future__ import annotations
 
+import uuid
+
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +24,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from cases import hooks
 from cases.calendar import working_calendar
-from cases.codes import allocate_dossier_code
+from cases.codes import allocate_dossier_code, next_sequence_value
 from cases.deadlines import (
     Pause,
     TimeUnit,
@@ -34,6 +38,7 @@ from cases.fees import fee_amount
 from cases.models import (
     Channel,
     CompetentAuthority,
+    CopyCertification,
     CopyType,
     Department,
     Dossier,
@@ -44,6 +49,7 @@ from cases.models import (
     PauseKind,
     Procedure,
     RequiredDocument,
+    ReturnMethod,
     Status,
 )
 from cases.models.dossier import OPEN_STATES
@@ -107,12 +113,17 @@ def _apply(
     at: datetime | None,
     note: str = "",
     change: Callable[[Dossier, datetime], _Change] | None = None,
+    created_in_this_transaction: bool = False,
 ) -> Dossier:
-    """Lock, check, move, save, record: the one path every dossier action takes."""
+    """Lock, check, move, save, record: the one path every dossier action takes.
+
+    A dossier created earlier in the same transaction is already ours (no other transaction
+    can see it), so it is used as it is, without a second read or a savepoint.
+    """
     at = at or timezone.now()
     try:
-        with transaction.atomic():
-            locked = (
+        with transaction.atomic(savepoint=not created_in_this_transaction):
+            locked = dossier if created_in_this_transaction else (
                 Dossier.objects.select_for_update(of=("self",))
                 .select_related("procedure")
                 .get(pk=dossier.pk)
@@ -163,15 +174,18 @@ def _pauses(dossier: Dossier) -> list[Pause]:
     return [Pause(p.started_at, p.ended_at) for p in dossier.pauses.all()]
 
 
-def _refresh_due_dates(dossier: Dossier, at: datetime) -> list[str]:
-    """Recompute both due-date views after anything that moves the clock."""
+def _refresh_due_dates(dossier: Dossier, at: datetime, *, paused: bool = True) -> list[str]:
+    """Recompute both due-date views after anything that moves the clock.
+
+    ``paused=False`` says the dossier cannot have pauses yet (at receipt), sparing a query.
+    """
     cal = working_calendar()
     procedure = dossier.procedure
     common = dict(
         received_at=dossier.received_at,
         limit=procedure.time_limit,
         unit=TimeUnit(procedure.time_unit),
-        pauses=_pauses(dossier),
+        pauses=_pauses(dossier) if paused else [],
         now=at,
     )
     dossier.due_at = statutory_due(cal, supplemented_at=dossier.supplemented_at, **common)
@@ -258,8 +272,10 @@ def dossier_create(
     documents = list(documents)
 
     with transaction.atomic():
+        # The code is allocated last: its daily counter row stays locked until commit, so
+        # taking it at the end keeps concurrent counters from queueing behind the whole work.
         dossier = Dossier.objects.create(
-            code=allocate_dossier_code(day=timezone.localdate(at)),
+            code=f"~{uuid.uuid4().hex}",
             procedure=procedure,
             channel=channel,
             applicant_name=applicant.name,
@@ -295,25 +311,34 @@ def dossier_create(
         )
         transaction.on_commit(partial(hooks.publish, event.pk), robust=True)
         if receive:
-            dossier = dossier_receive(dossier=dossier, actor=actor, at=at)
+            dossier = _receive(dossier=dossier, actor=actor, at=at, note="",
+                               created_in_this_transaction=True)
+        dossier.code = allocate_dossier_code(day=timezone.localdate(at))
+        Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
     return dossier
 
 
 def dossier_receive(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
     """Accept a complete dossier: the receipt slip is issued and the clock starts."""
+    return _receive(dossier=dossier, actor=actor, note=note, at=at)
 
+
+def _receive(*, dossier: Dossier, actor, note: str, at: datetime | None,
+             created_in_this_transaction: bool = False) -> Dossier:
     def change(d: Dossier, at: datetime) -> _Change:
         d.received_at = at
         d.received_by = actor
-        fields = _refresh_due_dates(d, at)
+        d.completion_request = ""
+        fields = _refresh_due_dates(d, at, paused=False)
         d.initial_due_at = d.due_at
         return _Change(
-            fields=["received_at", "received_by", "initial_due_at", *fields],
+            fields=["received_at", "received_by", "initial_due_at", "completion_request", *fields],
             payload={"due_at": d.due_at.isoformat()},
         )
 
     return _apply(dossier=dossier, actor=actor, action="receive", transition="receive",
-                  at=at, note=note, change=change)
+                  at=at, note=note, change=change,
+                  created_in_this_transaction=created_in_this_transaction)
 
 
 def dossier_refuse_intake(*, dossier: Dossier, actor, reason: str, at: datetime | None = None) -> Dossier:
@@ -392,18 +417,26 @@ def dossier_assign(
                 raise _invalid("handler", _("Người được giao phải là cán bộ xử lý."))
             if handler.department_id != target_department.pk:
                 raise _invalid("handler", _("Cán bộ được giao không thuộc đơn vị xử lý."))
-        if actor.role in HANDLER_ROLES and handler is not None and handler.pk != actor.pk:
-            raise ApplicationError(
-                _("Cán bộ xử lý chỉ nhận hồ sơ cho chính mình."), kind=ErrorKind.FORBIDDEN
-            )
+        chosen = handler
+        if actor.role in HANDLER_ROLES:
+            # A handler's assign means "I take it": never for a colleague, never routed to
+            # another department (that is the counter's or the director's call), and never
+            # left without a handler, which would silently lift the assignment lock.
+            if (handler is not None and handler.pk != actor.pk) or (
+                target_department.pk != actor.department_id
+            ):
+                raise ApplicationError(
+                    _("Cán bộ xử lý chỉ nhận hồ sơ cho chính mình."), kind=ErrorKind.FORBIDDEN
+                )
+            chosen = actor
         d.department = target_department
-        d.handler = handler
+        d.handler = chosen
         d.assigned_at = at
         return _Change(
             fields=["department", "handler", "assigned_at"],
             payload={
                 "department": target_department.code,
-                "handler": handler.username if handler else None,
+                "handler": chosen.username if chosen else None,
             },
         )
 
@@ -540,13 +573,67 @@ def dossier_refuse(*, dossier: Dossier, actor, reason: str, at: datetime | None 
                   at=at, note=reason, change=_decide(Outcome.REFUSED, actor, reason))
 
 
-def dossier_return_result(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
+def dossier_return_result(
+    *,
+    dossier: Dossier,
+    actor,
+    note: str = "",
+    at: datetime | None = None,
+    method: str = "",
+    collected_by: str = "",
+    result_file=None,
+) -> Dossier:
+    """Hand the result over: how it left the center, to whom, and the result file if any.
+
+    ``method`` is optional for callers that only record the moment (the API, demo data); when
+    given, the counter's page also says who collected it, and an online return needs the file.
+    """
+    collected_by = (collected_by or "").strip()
+    if method:
+        if method not in ReturnMethod.values:
+            raise _invalid("method", _("Hình thức trả kết quả không hợp lệ."))
+        if method in (ReturnMethod.IN_PERSON, ReturnMethod.POST) and not collected_by:
+            raise _invalid("collected_by", _("Cần ghi người nhận kết quả (hoặc địa chỉ gửi bưu chính)."))
+        if method == ReturnMethod.ONLINE and not result_file:
+            raise _invalid("result_file", _("Trả kết quả trực tuyến cần tệp kết quả."))
+
     def change(d: Dossier, at: datetime) -> _Change:
         d.returned_at = at
-        return _Change(fields=["returned_at"])
+        d.returned_by = actor
+        d.return_method = method
+        d.collected_by = collected_by
+        fields = ["returned_at", "returned_by", "return_method", "collected_by"]
+        if result_file:
+            d.result_file = result_file
+            fields.append("result_file")
+        return _Change(
+            fields=fields,
+            payload={"method": method, "collected_by": collected_by, "file": bool(result_file)},
+        )
 
     return _apply(dossier=dossier, actor=actor, action="return_result",
                   transition="return_result", at=at, note=note, change=change)
+
+
+def dossier_release(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
+    """Lift the assignment lock: the dossier goes back to its department's queue to be taken.
+
+    The handler holding it or the director may release it; others are told who holds it.
+    """
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        if d.handler_id is None:
+            raise ApplicationError(
+                _("Hồ sơ chưa được cán bộ nào nhận xử lý."), kind=ErrorKind.CONFLICT
+            )
+        if d.status not in (Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT):
+            raise _not_now(d)
+        previous = d.handler.username
+        d.handler = None
+        return _Change(fields=["handler"], payload={"handler": previous})
+
+    return _apply(dossier=dossier, actor=actor, action="release", transition=None,
+                  at=at, note=note, change=change)
 
 
 def dossier_request_stop(*, dossier: Dossier, actor, reason: str, at: datetime | None = None) -> Dossier:
@@ -623,6 +710,96 @@ def dossier_extend(
 def dossier_record_personal_data_view(*, dossier: Dossier, actor, at: datetime | None = None) -> None:
     """Every view of an applicant's personal data is part of the history (who looked, when)."""
     _apply(dossier=dossier, actor=actor, action="view_personal_data", transition=None, at=at)
+
+
+# --- electronic copy certification (2.000815) ------------------------------------------------
+#: National root code of the certification of copies from originals.
+COPY_CERTIFICATION_ROOT = "2.000815"
+MAX_CERTIFICATION_PAGES = 500
+
+
+def is_copy_certification(procedure: Procedure) -> bool:
+    return procedure.root_code == COPY_CERTIFICATION_ROOT
+
+
+def copy_certification_receive(
+    *,
+    procedure_code: str,
+    applicant: Applicant,
+    actor,
+    document_name: str,
+    pages: int,
+    scan,
+    channel: str = Channel.DIRECT,
+    at: datetime | None = None,
+) -> Dossier:
+    """The counter receives an original to certify: the dossier and its scan, in one step.
+
+    The fee follows the procedure's per-page tariff (2,000 đ for pages 1–2, 1,000 đ from page
+    3); the certification number is given only when it is signed.
+    """
+    procedure = _current_procedure(procedure_code)
+    if not is_copy_certification(procedure):
+        raise _invalid("procedure", _("Thủ tục này không phải chứng thực bản sao từ bản chính."))
+    document_name = _require_text("document_name", document_name, _("Cần ghi tên giấy tờ."))
+    if not 1 <= (pages or 0) <= MAX_CERTIFICATION_PAGES:
+        raise _invalid("pages", _("Số trang phải từ 1 đến %(max)s.") % {"max": MAX_CERTIFICATION_PAGES})
+    if not scan:
+        raise _invalid("scan", _("Cần tải lên bản quét bản chính."))
+    with transaction.atomic():
+        dossier = dossier_create(
+            procedure_code=procedure_code, applicant=applicant, channel=channel, actor=actor,
+            documents=[SubmittedDocument(name=document_name, copy_type=CopyType.ORIGINAL)],
+            pages=pages, receive=True, at=at,
+        )
+        CopyCertification.objects.create(
+            dossier=dossier, document_name=document_name, pages=pages,
+            fee=dossier.fee_amount, scan=scan,
+        )
+    return dossier
+
+
+def copy_certification_certify(
+    *, dossier: Dossier, actor, render: Callable[[CopyCertification], bytes],
+    at: datetime | None = None,
+) -> CopyCertification:
+    """Sign the certification: a number from the year's register, the signer, the PDF.
+
+    The signing is the dossier's approval (same rules, delegation included), in the same
+    transaction as the register number, so a refused signature leaves no number used.
+    ``render`` makes the certified PDF (the forms live in ``intake``, which ``cases`` does
+    not import).
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        certification = CopyCertification.objects.select_for_update().filter(dossier=dossier).first()
+        if certification is None:
+            raise ApplicationError(_("Hồ sơ này không có bản chính cần chứng thực."),
+                                   kind=ErrorKind.CONFLICT)
+        if certification.number is not None:
+            raise ApplicationError(
+                _("Bản sao đã được chứng thực, số %(number)s.")
+                % {"number": certification.register_number},
+                kind=ErrorKind.CONFLICT,
+            )
+        year = timezone.localdate(at).year
+        number = next_sequence_value(unit=f"{settings.UNIT_CODE}-SCT", day=date(year, 1, 1))
+        certification.year, certification.number = year, number
+        dossier = dossier_approve(
+            dossier=dossier, actor=actor, at=at,
+            note=_("Chứng thực bản sao điện tử, số %(number)s.")
+            % {"number": certification.register_number},
+        )
+        certification.dossier = dossier
+        certification.signer = actor
+        certification.certified_at = at
+        certification.certified_pdf.save(
+            f"{dossier.code}-ban-sao-chung-thuc.pdf", ContentFile(render(certification)), save=False
+        )
+        certification.save(
+            update_fields=["year", "number", "signer", "certified_at", "certified_pdf"]
+        )
+    return certification
 
 
 # --- catalogue ----------------------------------------------------------------------------

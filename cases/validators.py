@@ -5,8 +5,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_ID_NUMBER = re.compile(r"^\d{12}$")
-_PHONE = re.compile(r"^(0|\+84)(3|5|7|8|9)\d{8}$")
+_ID_NUMBER = re.compile(r"^[0-9]{12}$")
+_PHONE = re.compile(r"^(0|\+84)[35789][0-9]{8}$")
 
 
 def validate_id_number(value: str) -> None:

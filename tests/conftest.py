@@ -56,6 +56,16 @@ def _required_services(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_calendar():
+    """Each test starts from the database's calendar days, not a copy cached by another test."""
+    from cases.calendar import forget_ward_days
+
+    forget_ward_days()
+    yield
+    forget_ward_days()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Real hashing costs ~0.3 s per account; tests create many accounts."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

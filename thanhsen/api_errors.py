@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -16,14 +17,37 @@ STATUS_BY_KIND = {
     ErrorKind.CONFLICT: status.HTTP_409_CONFLICT,
 }
 
+#: DRF's own Vietnamese catalogue has almost none of its messages, so its stock ``detail``
+#: ("Authentication credentials were not provided.", "Invalid page.", JSON parser errors)
+#: would reach users in English. The application's own errors never come through here:
+#: they are ``ApplicationError`` with a Vietnamese message already.
+STOCK_DETAILS = {
+    exceptions.NotAuthenticated: gettext_lazy("Bạn cần đăng nhập để thực hiện thao tác này."),
+    exceptions.AuthenticationFailed: gettext_lazy("Thông tin đăng nhập không hợp lệ."),
+    exceptions.PermissionDenied: gettext_lazy("Bạn không có quyền thực hiện thao tác này."),
+    exceptions.NotFound: gettext_lazy("Không tìm thấy."),
+    exceptions.MethodNotAllowed: gettext_lazy("Phương thức này không được hỗ trợ."),
+    exceptions.NotAcceptable: gettext_lazy("Không trả được dữ liệu theo định dạng yêu cầu."),
+    exceptions.UnsupportedMediaType: gettext_lazy("Định dạng dữ liệu gửi lên không được hỗ trợ."),
+    exceptions.ParseError: gettext_lazy("Dữ liệu gửi lên không đúng định dạng JSON."),
+    exceptions.Throttled: gettext_lazy("Bạn gửi quá nhiều yêu cầu; vui lòng thử lại sau."),
+}
+
+
+def _stock_detail(exc) -> str:
+    for exc_class, message in STOCK_DETAILS.items():
+        if isinstance(exc, exc_class):
+            return str(message)
+    return str(getattr(exc, "detail", exc))
+
 
 def exception_handler(exc, context):
     if isinstance(exc, ApplicationError):
         return Response(exc.as_dict(), status=STATUS_BY_KIND[exc.kind])
     if isinstance(exc, Http404):
-        exc = exceptions.NotFound(_("Không tìm thấy."))
+        exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+        exc = exceptions.PermissionDenied()
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -36,5 +60,5 @@ def exception_handler(exc, context):
             "fields": fields,
         }
     else:
-        response.data = {"code": exc.default_code, "detail": str(getattr(exc, "detail", exc))}
+        response.data = {"code": exc.default_code, "detail": _stock_detail(exc)}
     return response

@@ -84,6 +84,10 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep a worker's connection between requests (a new PostgreSQL connection per request costs
+# more than the busiest page's query); checked before reuse so a restarted server is no error.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Concurrent requests on the embedded default wait for the write lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -95,6 +99,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+#: Residents log in with their phone number or e-mail (``intake.auth``); staff with a username.
+#: An OpenID Connect provider (the national e-ID) is switched on by adding its backend here and
+#: pointing ``LOGIN_URL`` at its start view: pages only ever send people to ``LOGIN_URL``.
+AUTHENTICATION_BACKENDS = [
+    "intake.auth.PhoneOrEmailBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -129,6 +140,25 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- Linkage (bundles): agency adapters, retries, the sweep ---------------------------------
+#: The agencies' systems; the default is the simulator `make run` starts (run_agency_simulator).
+AGENCY_BASE_URL = env.str("AGENCY_BASE_URL", default="http://127.0.0.1:8765")
+#: A slow or absent agency must not hold a worker (or, eager, a request) for long.
+AGENCY_TIMEOUT_SECONDS = env.float("AGENCY_TIMEOUT_SECONDS", default=5.0)
+LINKAGE_RETRY_BASE_SECONDS = env.float("LINKAGE_RETRY_BASE_SECONDS", default=30.0)
+LINKAGE_RETRY_CAP_SECONDS = env.float("LINKAGE_RETRY_CAP_SECONDS", default=900.0)
+LINKAGE_MAX_ATTEMPTS = env.int("LINKAGE_MAX_ATTEMPTS", default=8)
+LINKAGE_CLAIM_TIMEOUT_SECONDS = env.float("LINKAGE_CLAIM_TIMEOUT_SECONDS", default=300.0)
+LINKAGE_REQUEUE_AFTER_SECONDS = env.float("LINKAGE_REQUEUE_AFTER_SECONDS", default=300.0)
+LINKAGE_POLL_SECONDS = env.float("LINKAGE_POLL_SECONDS", default=60.0)
+LINKAGE_OUTBOX_GRACE_SECONDS = env.float("LINKAGE_OUTBOX_GRACE_SECONDS", default=10.0)
+CELERY_BEAT_SCHEDULE = {
+    "linkage-sweep": {
+        "task": "linkage.tasks.sweep",
+        "schedule": env.float("LINKAGE_SWEEP_SECONDS", default=60.0),
+    },
+}
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -147,6 +177,31 @@ WORKING_HOURS = env.list("WORKING_HOURS", default=["07:30-11:30", "13:30-17:30"]
 SATURDAY_MORNING = env.bool("SATURDAY_MORNING", default=False)
 #: Dossiers received after this time count as received the next working day.
 RECEIPT_CUTOFF = env.str("RECEIPT_CUTOFF", default="15:00")
+
+# --- Residents online (intake) ----------------------------------------------------------
+#: The site's public address, for links in messages sent to residents.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+#: Failed status lookups allowed per client address and per dossier code in the window (s).
+LOOKUP_LIMIT_PER_IP = env.int("LOOKUP_LIMIT_PER_IP", default=20)
+LOOKUP_LIMIT_PER_CODE = env.int("LOOKUP_LIMIT_PER_CODE", default=5)
+LOOKUP_LIMIT_WINDOW = env.int("LOOKUP_LIMIT_WINDOW", default=900)
+#: E-mail to residents: Django's console backend in development, SMTP in production.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="motcua@thanhsen.example.vn")
+#: SMS to residents: ``console`` or ``file`` (under SMS_FILE_PATH) in development, ``http`` to
+#: post to the SMS gateway at SMS_GATEWAY_URL with SMS_GATEWAY_TOKEN as a bearer token.
+SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "var" / "sms")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+if SMS_BACKEND not in {"console", "file", "http"}:
+    raise ImproperlyConfigured("SMS_BACKEND must be console, file or http.")
+if SMS_BACKEND == "http" and not SMS_GATEWAY_URL:
+    raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_GATEWAY_URL.")
+#: Online payments: the simulated gateway until a real provider is configured.
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="simulated")
+PAYMENT_SIMULATOR_SECRET = env.str("PAYMENT_SIMULATOR_SECRET", default=SECRET_KEY + ":payments")
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -177,5 +232,7 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "propagate": True},
         "django.server": {"handlers": [], "propagate": True},
+        # WeasyPrint logs seven progress lines per PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }

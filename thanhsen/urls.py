@@ -17,6 +17,9 @@ urlpatterns = [
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/", include("cases.urls_api")),
     path("", include("intake.urls")),
+    path("", include("reports.urls")),
+    path("", include("linkage.urls")),
+    path("", include("cases.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

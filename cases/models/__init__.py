@@ -10,6 +10,7 @@ from cases.models.catalogue import (
     Procedure,
     RequiredDocument,
 )
+from cases.models.certification import CopyCertification
 from cases.models.delegation import Authorisation
 from cases.models.dossier import (
     Channel,
@@ -19,6 +20,7 @@ from cases.models.dossier import (
     DossierPause,
     Outcome,
     PauseKind,
+    ReturnMethod,
     Status,
 )
 from cases.models.events import DossierEvent
@@ -29,6 +31,7 @@ __all__ = [
     "CalendarDay",
     "Channel",
     "CompetentAuthority",
+    "CopyCertification",
     "CopyType",
     "Department",
     "DepartmentKind",
@@ -43,5 +46,6 @@ __all__ = [
     "PauseKind",
     "Procedure",
     "RequiredDocument",
+    "ReturnMethod",
     "Status",
 ]

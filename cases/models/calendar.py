@@ -26,3 +26,18 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} — {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _forget_cached_calendar()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        _forget_cached_calendar()
+        return result
+
+
+def _forget_cached_calendar() -> None:
+    from cases.calendar import forget_ward_days
+
+    forget_ward_days()

@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 
 from cases.models.catalogue import CopyType, Department, Procedure
 from cases.permissions import transition_permission
+from cases.search import fold
 
 
 class Status(models.TextChoices):
@@ -66,6 +67,12 @@ class Outcome(models.TextChoices):
     REFUSED = "refused", _("Từ chối giải quyết")
 
 
+class ReturnMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("Nhận trực tiếp tại Trung tâm")
+    POST = "post", _("Qua dịch vụ bưu chính")
+    ONLINE = "online", _("Trực tuyến (bản điện tử)")
+
+
 class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
     procedure = models.ForeignKey(
@@ -77,6 +84,8 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices)
 
     applicant_name = models.CharField(_("họ và tên người nộp"), max_length=200)
+    #: ``applicant_name`` folded for search (no diacritics, lowercase); kept in step by ``save``.
+    applicant_name_search = models.CharField(max_length=200, blank=True, editable=False)
     applicant_id_number = models.CharField(_("số định danh cá nhân"), max_length=12)
     applicant_phone = models.CharField(_("số điện thoại"), max_length=15)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
@@ -163,6 +172,19 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         help_text=_("Trước hạn, đúng hạn hoặc quá hạn, tính một lần khi có kết quả."),
     )
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ trả kết quả"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    return_method = models.CharField(
+        _("hình thức nhận kết quả"), max_length=16, choices=ReturnMethod.choices, blank=True
+    )
+    collected_by = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
+    result_file = models.FileField(_("tệp kết quả"), upload_to="results/%Y/%m/", blank=True)
 
     stop_requested_at = models.DateTimeField(_("đề nghị dừng lúc"), null=True, blank=True)
     stop_reason = models.TextField(_("lý do dừng"), blank=True)
@@ -180,10 +202,18 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             models.Index(fields=["handler", "status"]),
             models.Index(fields=["applicant_id_number"]),
             models.Index(fields=["applicant_phone"]),
+            models.Index(fields=["applicant_name_search"]),
         ]
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs):
+        self.applicant_name_search = fold(self.applicant_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "applicant_name" in update_fields:
+            kwargs["update_fields"] = [*update_fields, "applicant_name_search"]
+        super().save(*args, **kwargs)
 
     @property
     def dvcqg_status(self) -> int:

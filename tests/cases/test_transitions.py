@@ -249,6 +249,32 @@ def test_a_handler_takes_a_received_dossier_for_themself_only(walk, handler, oth
     assert fresh(dossier).handler == handler
 
 
+def test_a_handler_who_names_nobody_takes_the_dossier_themself(walk, handler):
+    dossier = walk("received")
+
+    services.dossier_assign(dossier=dossier, actor=handler)
+
+    dossier = fresh(dossier)
+    assert (dossier.status, dossier.handler) == (Status.IN_PROGRESS, handler)
+    assert dossier.events.latest("id").payload["handler"] == handler.username
+
+
+def test_a_handler_cannot_route_a_dossier_to_another_department(walk, catalogue, handler):
+    dossier = walk("received")
+    before = event_count(dossier)
+
+    error = refused(
+        lambda: services.dossier_assign(dossier=dossier, actor=handler,
+                                        department=catalogue.economy_office),
+        ErrorKind.FORBIDDEN,
+    )
+
+    assert error.message == "Cán bộ xử lý chỉ nhận hồ sơ cho chính mình."
+    dossier = fresh(dossier)
+    assert (dossier.status, dossier.department) == (Status.RECEIVED, None)
+    assert event_count(dossier) == before
+
+
 def test_assigning_a_handler_of_another_department_is_invalid(walk, counter, outsider):
     dossier = walk("received")
     before = event_count(dossier)
@@ -895,6 +921,53 @@ ACTING_PERSONA = {
     "refuse": "leader",
     "send_back": "leader",
 }
+
+
+#: How to take each state-machine transition through its service, and who takes it.
+LEGAL_CALLS = {
+    "receive": ("counter", lambda d, a: services.dossier_receive(dossier=d, actor=a)),
+    "refuse_intake": ("counter", lambda d, a: services.dossier_refuse_intake(
+        dossier=d, actor=a, reason="Sai thẩm quyền")),
+    "assign": ("director", lambda d, a: services.dossier_assign(dossier=d, actor=a)),
+    "request_supplement": ("handler", lambda d, a: services.dossier_request_supplement(
+        dossier=d, actor=a, reason="Thiếu giấy tờ")),
+    "supplement": ("counter", lambda d, a: services.dossier_supplement(dossier=d, actor=a)),
+    "request_payment": ("handler", lambda d, a: services.dossier_request_payment(
+        dossier=d, actor=a, reason="Nộp lệ phí")),
+    "confirm_payment": ("counter", lambda d, a: services.dossier_confirm_payment(
+        dossier=d, actor=a)),
+    "submit_for_approval": ("handler", lambda d, a: services.dossier_submit_for_approval(
+        dossier=d, actor=a)),
+    "send_back": ("leader", lambda d, a: services.dossier_send_back(
+        dossier=d, actor=a, reason="Sửa lại")),
+    "approve": ("leader", lambda d, a: services.dossier_approve(dossier=d, actor=a)),
+    "refuse": ("leader", lambda d, a: services.dossier_refuse(
+        dossier=d, actor=a, reason="Không đủ điều kiện")),
+    "return_result": ("counter", lambda d, a: services.dossier_return_result(dossier=d, actor=a)),
+    "stop": ("counter", lambda d, a: services.dossier_stop(dossier=d, actor=a, reason="Rút")),
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "target"),
+    sorted({(str(t.source), t.name, str(t.target)) for t in _FSM_TRANSITIONS}),
+)
+def test_every_legal_transition_moves_the_state_and_writes_one_event(
+    walk, personas, source, name, target
+):
+    dossier = walk(source, at=timezone.now())
+    persona, call = LEGAL_CALLS[name]
+    actor = personas[persona]
+    before = event_count(dossier)
+
+    call(dossier, actor)
+
+    assert fresh(dossier).status == target
+    assert event_count(dossier) == before + 1
+    event = DossierEvent.objects.filter(dossier_id=dossier.pk).latest("id")
+    assert (event.action, event.actor, event.from_status, event.to_status) == (
+        name, actor, source, target
+    )
 
 
 def test_the_illegal_pairs_come_from_the_state_machine():

@@ -5,6 +5,9 @@ each app contributes its own demo data here, after the dossier core's.
 from django.core.management.base import BaseCommand
 
 from cases.demo import DEMO_ACCOUNTS, seed_demo
+from intake.counter.demo import seed_certifications
+from intake.demo import seed_resident_demo
+from linkage.demo import seed_bundle_demo
 
 
 class Command(BaseCommand):
@@ -15,6 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, dossiers, **options):
         created = seed_demo(dossiers=dossiers)
+        seed_bundle_demo()
+        seed_resident_demo()
+        seed_certifications()
         if created:
             self.stdout.write(f"Đã tạo {created} hồ sơ mẫu.")
         self.stdout.write("")

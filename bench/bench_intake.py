@@ -1,0 +1,123 @@
+"""Intake throughput on PostgreSQL: 16 concurrent clients creating and receiving dossiers
+through the service layer, against plain ORM inserts of the same rows in the same run.
+
+Clients are processes, as gunicorn workers are (threads would measure the GIL). Celery tasks
+queued on commit (notifications) go to a scratch Redis database when Redis answers, as in
+production, and are purged afterwards.
+
+Goal (issue #2): ≥ 200 dossiers/s and ≥ 0.3 × the baseline. Prints figures, asserts nothing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+
+import redis
+
+SCRATCH_REDIS = "redis://127.0.0.1:6379/14"
+try:
+    redis.Redis.from_url(SCRATCH_REDIS, socket_timeout=1).ping()
+    os.environ["REDIS_URL"] = SCRATCH_REDIS
+except redis.RedisError:
+    pass
+
+from _pg import throwaway_database  # noqa: E402  (sets Django up after the environment)
+
+CLIENTS = 16
+PER_CLIENT = 40
+
+
+def _run_clients(work) -> float:
+    """Fork CLIENTS processes released together; the wall time until all have finished."""
+    from django.db import connections
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(CLIENTS + 1)
+
+    def client(index: int):
+        start.wait()
+        for i in range(PER_CLIENT):
+            work(index, i)
+        connections.close_all()
+
+    processes = [context.Process(target=client, args=(n,)) for n in range(CLIENTS)]
+    for process in processes:
+        process.start()
+    start.wait()
+    started = time.perf_counter()
+    for process in processes:
+        process.join()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    with throwaway_database("thanhsen_bench_intake"):
+        from django.db import transaction
+        from django.utils import timezone
+
+        from cases import services
+        from cases.catalogue_import import catalogue_import, catalogue_load
+        from cases.models import Dossier, DossierDocument, DossierEvent, Procedure
+        from thanhsen.models import User
+        from thanhsen.roles import Role
+
+        catalogue_import(data=catalogue_load())
+        counter = User.objects.create(username="bench-counter", role=Role.COUNTER_OFFICER)
+        procedure = Procedure.objects.get(code__startswith="1.000894", is_current=True)
+        documents = list(procedure.documents.all())
+        applicant = services.Applicant(
+            name="Nguyễn Văn An", id_number="042090001234", phone="0912345678",
+            address="Phường Thành Sen, Hà Tĩnh",
+        )
+
+        def through_services(client: int, i: int) -> None:
+            services.dossier_create(
+                procedure_code=procedure.code, applicant=applicant, channel="direct",
+                actor=counter, receive=True,
+                documents=[services.SubmittedDocument(name=d.name, copy_type=d.copy_type)
+                           for d in documents],
+            )
+
+        runs = iter(range(100))
+        run_tag = {"value": 0}
+
+        def plain_orm(client: int, i: int) -> None:
+            now = timezone.now()
+            with transaction.atomic():
+                dossier = Dossier.objects.create(
+                    code=f"BASE{run_tag['value']}-{client:02d}-{i:06d}", procedure=procedure, channel="direct",
+                    applicant_name=applicant.name, applicant_id_number=applicant.id_number,
+                    applicant_phone=applicant.phone, applicant_address=applicant.address,
+                    received_at=now, received_by=counter, initial_due_at=now, due_at=now,
+                    quality_due_at=now,
+                )
+                DossierDocument.objects.bulk_create(
+                    DossierDocument(dossier=dossier, name=d.name, copy_type=d.copy_type)
+                    for d in documents
+                )
+                DossierEvent.objects.create(dossier=dossier, actor=counter, action="create",
+                                            to_status="submitted")
+                DossierEvent.objects.create(dossier=dossier, actor=counter, action="receive",
+                                            from_status="submitted", to_status="received")
+
+        total = CLIENTS * PER_CLIENT
+        _run_clients(plain_orm)  # warm-up: connections, caches, first-use imports
+        run_tag["value"] = next(runs) + 1
+        baseline = _run_clients(plain_orm)
+        service = _run_clients(through_services)
+        assert Dossier.objects.filter(status="received").count() >= total
+
+        base_rate, service_rate = total / baseline, total / service
+        print(f"intake: {CLIENTS} clients × {PER_CLIENT} dossiers on PostgreSQL")
+        print(f"  plain ORM inserts : {base_rate:8.1f} dossiers/s ({baseline:.2f} s)")
+        print(f"  service layer     : {service_rate:8.1f} dossiers/s ({service:.2f} s)")
+        print(f"  ratio service/ORM : {service_rate / base_rate:8.2f}  (goal ≥ 0.30, ≥ 200/s)")
+        if os.environ.get("REDIS_URL") == SCRATCH_REDIS:
+            redis.Redis.from_url(SCRATCH_REDIS).flushdb()
+
+
+if __name__ == "__main__":
+    main()

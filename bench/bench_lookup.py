@@ -1,0 +1,255 @@
+"""Public status lookup under load: 16 concurrent clients against gunicorn (2 workers) over
+1,000,000 dossiers in PostgreSQL, against a bare Django view on the same server in the same run.
+
+Goal (issue #4): lookup throughput ≥ 0.5 × the bare view's, and p99 ≤ 100 ms. Prints figures,
+asserts nothing. Creates its own database (seeded with COPY) and drops it; talks to loopback only.
+``BENCH_DOSSIERS`` and ``BENCH_REQUESTS`` shrink the run for a quick look.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from _pg import ROOT, throwaway_database
+
+DOSSIERS = int(os.environ.get("BENCH_DOSSIERS", 1_000_000))
+CLIENTS = 16
+REQUESTS_PER_CLIENT = int(os.environ.get("BENCH_REQUESTS", 250))
+WORKERS = 2
+HOST = "127.0.0.1"
+PER_DAY = 2_000
+
+
+# --- seeding ---------------------------------------------------------------------------------
+def _code(n: int, start: datetime) -> str:
+    day = start + timedelta(days=n // PER_DAY)
+    return f"TSHT-{day:%y%m%d}-{n % PER_DAY + 1:04d}"
+
+
+def _phone(n: int) -> str:
+    return f"09{n * 7919 % 100_000_000:08d}"
+
+
+def seed(count: int) -> datetime:
+    """COPY ``count`` dossiers straight into the table; returns the first day used."""
+    from django.db import connection
+
+    from cases.catalogue_import import catalogue_import, catalogue_load
+    from cases.models import Dossier, Procedure
+
+    catalogue_import(data=catalogue_load())
+    procedures = list(Procedure.objects.filter(is_current=True).values_list("pk", flat=True))
+    start = datetime(2024, 1, 1)
+    statuses = ["returned"] * 8 + ["in_progress", "received"]
+    columns, fixed = [], {}
+    for field in Dossier._meta.concrete_fields:
+        if field.primary_key or field.null:
+            continue
+        columns.append(field.column)
+        fixed[field.column] = "0" if field.get_internal_type().endswith("IntegerField") else ""
+    varying = ["code", "procedure_id", "status", "channel", "applicant_name",
+               "applicant_id_number", "applicant_phone", "applicant_address", "created_at"]
+    columns += ["received_at", "due_at", "returned_at"]
+
+    def row(n: int) -> str:
+        created = start + timedelta(days=n // PER_DAY, minutes=n % 480)
+        status = statuses[n % len(statuses)]
+        values = dict(fixed)
+        values.update(
+            code=_code(n, start), procedure_id=str(procedures[n % len(procedures)]), status=status,
+            channel="online", applicant_name="Nguyễn Văn An",
+            applicant_id_number=f"042{n:09d}", applicant_phone=_phone(n),
+            applicant_address="Phường Thành Sen, Hà Tĩnh", created_at=f"{created.isoformat()}+07",
+        )
+        due = f"{(created + timedelta(days=5)).isoformat()}+07"
+        extra = [f"{created.isoformat()}+07", due, due if status == "returned" else r"\N"]
+        return "\t".join([values[c] for c in columns[:-3]] + extra) + "\n"
+
+    assert set(varying) <= set(columns)
+    with connection.cursor() as cursor:
+        copy_sql = f"COPY cases_dossier ({', '.join(columns)}) FROM STDIN"
+        with cursor.copy(copy_sql) as copy:
+            batch = []
+            for n in range(count):
+                batch.append(row(n))
+                if len(batch) == 20_000:
+                    copy.write("".join(batch))
+                    batch = []
+            copy.write("".join(batch))
+        cursor.execute("ANALYZE cases_dossier")
+    return start
+
+
+# --- the server --------------------------------------------------------------------------------
+SITE = '''
+from thanhsen.settings import *  # noqa: F401,F403
+ROOT_URLCONF = "_bench_lookup_urls"
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1"]
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+'''
+URLS = '''
+from django.http import HttpResponse
+from django.urls import path
+from thanhsen.urls import urlpatterns as site
+
+
+def bare(request):
+    return HttpResponse("ok")
+
+
+urlpatterns = [path("bare/", bare), *site]
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_server(folder: Path) -> tuple[subprocess.Popen, int]:
+    (folder / "_bench_lookup_settings.py").write_text(SITE)
+    (folder / "_bench_lookup_urls.py").write_text(URLS)
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "_bench_lookup_settings",
+           "PYTHONPATH": f"{folder}:{ROOT}", "DEBUG": "0", "SECRET_KEY": "bench-lookup-only"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "thanhsen.wsgi", "-b", f"{HOST}:{port}", "-w", str(WORKERS),
+         "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/bare/")
+            if conn.getresponse().status == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=15)
+
+
+# --- the clients ------------------------------------------------------------------------------
+def _csrf(port: int) -> tuple[str, str]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    conn.request("GET", "/tra-cuu/")
+    response = conn.getresponse()
+    response.read()
+    cookie = response.getheader("Set-Cookie", "")
+    token = re.search(r"csrftoken=([^;]+)", cookie).group(1)
+    return token, f"csrftoken={token}"
+
+
+def run(port: int, make_request, label: str) -> dict:
+    """Every client sends REQUESTS_PER_CLIENT requests as fast as answers come."""
+    latencies: list[float] = []
+    errors = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(CLIENTS + 1)
+
+    def client(index: int):
+        rng = random.Random(index)
+        mine = []
+        barrier.wait()
+        for _ in range(REQUESTS_PER_CLIENT):
+            method, path, body, headers, expect = make_request(rng)
+            began = time.perf_counter()
+            conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            content = response.read()
+            mine.append(time.perf_counter() - began)
+            conn.close()
+            if response.status != 200 or expect not in content:
+                errors.append(response.status)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "label": label, "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000, "errors": len(errors),
+    }
+
+
+def main() -> None:
+    print(f"Seeding {DOSSIERS:,} dossiers with COPY …", flush=True)
+    with throwaway_database("thanhsen_bench_lookup"):
+        began = time.perf_counter()
+        start = seed(DOSSIERS)
+        print(f"  seeded in {time.perf_counter() - began:.1f} s", flush=True)
+        from django.db import connections
+
+        connections.close_all()
+        folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_lookup_{os.getpid()}"
+        folder.mkdir(exist_ok=True)
+        server, port = start_server(folder)
+        try:
+            token, cookie = _csrf(port)
+            lookup_headers = {"Content-Type": "application/x-www-form-urlencoded",
+                              "Cookie": cookie, "X-CSRFToken": token, "HX-Request": "true"}
+
+            def lookup(rng):
+                n = rng.randrange(DOSSIERS)
+                body = urlencode({"code": _code(n, start), "factor": _phone(n)[-4:]})
+                return "POST", "/tra-cuu/", body, lookup_headers, "status-card".encode()
+
+            def bare(rng):
+                return "GET", "/bare/", None, {}, b"ok"
+
+            run(port, bare, "warm-up")
+            results = [run(port, bare, "bare Django view"), run(port, lookup, "status lookup"),
+                       run(port, bare, "bare Django view (again)")]
+        finally:
+            stop_server(server)
+            for name in ("_bench_lookup_settings.py", "_bench_lookup_urls.py"):
+                (folder / name).unlink(missing_ok=True)
+            for cached in folder.glob("__pycache__/*"):
+                cached.unlink()
+            for path in (folder / "__pycache__", folder):
+                if path.exists():
+                    path.rmdir()
+    print(f"{CLIENTS} clients × {REQUESTS_PER_CLIENT} requests, gunicorn {WORKERS} workers, "
+          f"{DOSSIERS:,} dossiers")
+    print(f"{'':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for r in results:
+        print(f"{r['label']:28} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} {r['errors']:7d}")
+    baseline = (results[0]["rps"] + results[2]["rps"]) / 2
+    lookup_result = results[1]
+    print(f"lookup / bare throughput: {lookup_result['rps'] / baseline:.2f}× (goal ≥ 0.5×); "
+          f"lookup p99 {lookup_result['p99']:.1f} ms (goal ≤ 100 ms)")
+
+
+if __name__ == "__main__":
+    main()

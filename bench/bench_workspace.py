@@ -1,0 +1,168 @@
+"""The staff workspace on PostgreSQL (issue #3).
+
+1. Mẫu 01 receipt PDF (with its QR code) against a bare WeasyPrint A5 page carrying the same
+   text, in the same run (goal ≤ 1.5×).
+2. The busiest queue page of the center director with 100,000 dossiers (seeded with bulk
+   inserts, not services): server time and query count, against the same page with 1,000.
+
+Runs in its own throwaway database, dropped afterwards. Prints figures, asserts nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import statistics
+import time
+from datetime import timedelta
+
+from _pg import throwaway_database
+
+ROUNDS = 15
+TOTAL = 100_000
+BATCH = 5_000
+
+
+def median_ms(fn, rounds=ROUNDS) -> float:
+    fn()
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def seed_dossiers(count: int, *, procedures, departments, handlers, counter, start_index: int):
+    """Dossiers in every state, spread over a year, written with bulk inserts."""
+    from django.utils import timezone
+
+    from cases.models import Dossier, Status
+    from cases.search import fold
+
+    rng = random.Random(start_index)
+    now = timezone.now()
+    states = [s.value for s in Status]
+    weights = [3, 4, 1, 10, 2, 2, 3, 3, 70, 2]
+    batch = []
+    for i in range(start_index, start_index + count):
+        procedure = rng.choice(procedures)
+        state = rng.choices(states, weights)[0]
+        created = now - timedelta(days=rng.uniform(0, 365))
+        received = created + timedelta(minutes=20) if state not in ("submitted", "not_accepted") else None
+        due = received + timedelta(days=rng.randint(0, 20)) if received else None
+        name = f"Nguyễn Văn Thử {i}"
+        batch.append(Dossier(
+            code=f"BENCH-{created:%y%m%d}-{i:07d}", procedure=procedure, status=state,
+            channel=rng.choice(["online", "direct", "postal"]), applicant_name=name,
+            applicant_name_search=fold(name), applicant_id_number=f"{i:012d}",
+            applicant_phone=f"09{i % 100_000_000:08d}", applicant_address="Thành Sen",
+            created_at=created, received_at=received, received_by=counter if received else None,
+            initial_due_at=due, due_at=due, quality_due_at=due,
+            department=rng.choice(departments) if received else None,
+            handler=rng.choice(handlers) if state not in ("submitted", "received", "not_accepted") else None,
+        ))
+        if len(batch) == BATCH:
+            Dossier.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Dossier.objects.bulk_create(batch)
+
+
+def queue_figures(client, director):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cases import selectors
+
+    counts = selectors.dossier_queue_counts(director)
+    busiest = max(counts, key=lambda c: c.count)
+    url = f"/lam-viec/?hang={busiest.queue.key}"
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200
+
+    with CaptureQueriesContext(connection) as queries:
+        get()
+    count = len(queries.captured_queries)
+    slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
+    return busiest, median_ms(get, rounds=7), count, float(slowest["time"]) * 1000
+
+
+def main():
+    with throwaway_database("thanhsen_bench_workspace"):
+        from django.core import signals
+        from django.core.management import call_command
+        from django.db import close_old_connections, connection
+        from django.template.loader import render_to_string
+        from django.test import Client
+        from django.utils import timezone
+
+        from cases import services
+        from cases.models import Authorisation, Department, Procedure
+        from intake.documents.render import dossier_form_pdf, html_to_pdf
+        from thanhsen.models import User
+        from thanhsen.roles import Role
+
+        call_command("load_catalogue", verbosity=0)
+        center = Department.objects.get(kind="center")
+        counter = User.objects.create(username="tiepnhan", role=Role.COUNTER_OFFICER, department=center)
+        director = User.objects.create(username="giamdoc", role=Role.CENTER_DIRECTOR, department=center)
+        leader = User.objects.create(username="chutich", role=Role.WARD_LEADER)
+        procedures = list(Procedure.objects.filter(is_current=True).exclude(competent_authority="agency"))
+        departments = list({p.department for p in procedures})
+        handlers = [User.objects.create(username=f"xuly{i}", role=Role.HANDLING_OFFICER, department=d)
+                    for i, d in enumerate(departments)]
+        Authorisation.objects.create(
+            authoriser=leader, authorised=director, document_number="1/QĐ-UBND",
+            procedure_codes=[p.code for p in procedures if p.center_may_decide],
+            valid_from=timezone.localdate() - timedelta(days=30),
+            valid_until=timezone.localdate() + timedelta(days=30),
+        )
+
+        # 1. Receipt PDF vs a bare page of the same text.
+        procedure = Procedure.objects.get(code="1.013831.000.00.00.H27")
+        dossier = services.dossier_create(
+            procedure_code=procedure.code, channel="direct", actor=counter, receive=True,
+            applicant=services.Applicant(name="Nguyễn Thị Bích Ngọc", id_number="042190000001",
+                                         phone="0912345678", address="Số 12, đường Trần Phú, phường Thành Sen"),
+            documents=[services.SubmittedDocument(name=d.name, copy_type=d.copy_type)
+                       for d in procedure.documents.all()],
+        )
+        receipt_ms = median_ms(lambda: dossier_form_pdf(dossier, "mau-01", base_url="https://motcua.example.vn/"))
+        receipt_html = render_to_string("documents/mau_01.html", {"dossier": dossier, "form": None})
+        words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", receipt_html, flags=re.S)))
+        bare = f"<html><body style='font-family: Noto Serif'><style>@page {{ size: A5 }}</style><p>{words}</p></body></html>"
+        bare_ms = median_ms(lambda: html_to_pdf(bare))
+        print(f"Mẫu 01 receipt PDF:     {receipt_ms:7.1f} ms (median of {ROUNDS})")
+        print(f"bare WeasyPrint A5:     {bare_ms:7.1f} ms (same text, no layout, no QR)")
+        print(f"ratio receipt / bare:   {receipt_ms / bare_ms:7.2f}×  (goal ≤ 1.5×)")
+
+        # 2. The busiest queue page with 1,000 then 100,000 dossiers.
+        # As Django's test runner does: keep one connection across requests, so the queries
+        # of a request can be counted on it.
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        client = Client()
+        client.force_login(director)
+        seed_dossiers(1_000, procedures=procedures, departments=departments, handlers=handlers,
+                      counter=counter, start_index=0)
+        small_queue, small_ms, small_queries, small_slowest = queue_figures(client, director)
+        start = time.perf_counter()
+        seed_dossiers(TOTAL - 1_000, procedures=procedures, departments=departments,
+                      handlers=handlers, counter=counter, start_index=1_000)
+        seeded = time.perf_counter() - start
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        queue, big_ms, big_queries, big_slowest = queue_figures(client, director)
+        print(f"seeded {TOTAL:,} dossiers with bulk inserts in {seeded:.1f} s")
+        print(f"queue page, 1,000 dossiers:   {small_ms:7.1f} ms, {small_queries} queries, slowest "
+              f"{small_slowest:.1f} ms (busiest: {small_queue.queue.key}, {small_queue.count:,})")
+        print(f"queue page, 100,000 dossiers: {big_ms:7.1f} ms, {big_queries} queries, slowest "
+              f"{big_slowest:.1f} ms (busiest: {queue.queue.key}, {queue.count:,})")
+        print(f"ratio 100k / 1k:              {big_ms / small_ms:7.2f}×")
+
+
+if __name__ == "__main__":
+    main()

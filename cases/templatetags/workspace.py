@@ -1,0 +1,43 @@
+"""Small presentation helpers for the staff pages and the printed forms."""
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def person(user) -> str:
+    """A Vietnamese name in its own order (family name first), else the username."""
+    if user is None:
+        return ""
+    full = f"{user.last_name} {user.first_name}".strip()
+    return full or user.username
+
+
+@register.filter
+def vn_datetime(value) -> str:
+    """``hh:mm dd/mm/yyyy`` in local time, as forms and counters write it."""
+    if not value:
+        return ""
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+
+
+@register.filter
+def vn_date(value) -> str:
+    if not value:
+        return ""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value)
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def money(value) -> str:
+    """Đồng with dots between thousands: 12.000."""
+    return f"{int(value or 0):,}".replace(",", ".")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")

@@ -1,0 +1,330 @@
+"""The staff workspace: work queues, search, the dossier page and its actions.
+
+Thin on purpose: reads come from ``cases.selectors``, writes from ``cases.services``; a view
+only parses the form, calls one function and turns an ``ApplicationError`` into what the
+officer reads (a message beside the field, a 403 page, or a clear notice on the dossier).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from cases import selectors, services
+from cases.calendar import working_calendar
+from cases.deadlines import extension_deadline, overdue_threshold
+from cases.forms import ACTION_FORMS, AssignForm
+from cases.delegation import authorisation_for, signing_denial_reason
+from cases.models import CompetentAuthority, Dossier, Status
+from cases.models.dossier import OPEN_STATES
+from cases.permissions import denial_reason
+from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.roles import HANDLER_ROLES, STAFF_ROLES, Role
+
+PAGE_SIZE = 25
+#: States in which the assigned handler holds the dossier (the assignment lock).
+LOCKED_STATES = (Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT)
+SIGNER_ROLES = frozenset({Role.WARD_LEADER, Role.CENTER_DIRECTOR, Role.LAND_OFFICER})
+
+#: Roles whose work needs the applicant's personal data; each view of it is recorded.
+PERSONAL_DATA_ROLES = frozenset(
+    {Role.COUNTER_OFFICER, Role.HANDLING_OFFICER, Role.LAND_OFFICER, Role.CENTER_DIRECTOR}
+)
+
+
+def forbidden(request, message: str):
+    return render(request, "cases/forbidden.html", {"message": message}, status=403)
+
+
+def staff_required(view):
+    """Logged-in center staff only: others get the 403 page, anonymous users the login."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_active or request.user.role not in STAFF_ROLES:
+            return forbidden(request, _("Trang này chỉ dành cho cán bộ Trung tâm."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _table_context(request, queryset, **query) -> dict:
+    """A page of dossiers and what the shared table needs to mark overdue rows and page on."""
+    return {
+        "page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("trang")),
+        "page_query": urlencode(query) + "&",
+        "open_states": OPEN_STATES,
+        "overdue_threshold": overdue_threshold(timezone.now()),
+    }
+
+
+# --- queues ----------------------------------------------------------------------------------
+@staff_required
+@vary_on_headers("HX-Request")
+def queue(request):
+    """The landing page of every staff role: its queues with counts, one of them listed."""
+    counts = selectors.dossier_queue_counts(request.user)
+    if not counts:
+        return forbidden(request, _("Vai trò của bạn không có hàng đợi hồ sơ."))
+    keys = [c.queue.key for c in counts]
+    key = request.GET.get("hang")
+    if key not in keys:
+        key = keys[0]
+    context = {
+        "counts": counts,
+        "current": key,
+        "current_label": next(c.queue.label for c in counts if c.queue.key == key),
+        **_table_context(request, selectors.dossier_queue(request.user, key), hang=key),
+    }
+    template = "cases/queue.html#queue-list" if request.htmx else "cases/queue.html"
+    return render(request, template, context)
+
+
+@staff_required
+@vary_on_headers("HX-Request")
+def search(request):
+    query = request.GET.get("q", "").strip()
+    context = {"query": query, "page": None}
+    if query:
+        context |= _table_context(request, selectors.dossier_search(request.user, query), q=query)
+    template = "cases/search.html#results" if request.htmx else "cases/search.html"
+    return render(request, template, context)
+
+
+# --- the dossier page ------------------------------------------------------------------------
+@dataclass
+class ActionView:
+    name: str
+    label: str
+    form: django_forms.Form
+    style: str = "secondary"
+    open: bool = False
+    url: str = ""
+    hint: str = ""
+
+
+ACTION_LABELS = {
+    "receive": (gettext_lazy("Tiếp nhận"), "primary"),
+    "request_completion": (gettext_lazy("Yêu cầu hoàn thiện (Mẫu 02)"), "secondary"),
+    "complete": (gettext_lazy("Công dân đã hoàn thiện"), "secondary"),
+    "refuse_intake": (gettext_lazy("Từ chối tiếp nhận (Mẫu 03)"), "danger"),
+    "take": (gettext_lazy("Nhận xử lý"), "primary"),
+    "assign": (gettext_lazy("Chuyển, phân công xử lý"), "primary"),
+    "release": (gettext_lazy("Trả lại hàng đợi"), "secondary"),
+    "request_supplement": (gettext_lazy("Yêu cầu bổ sung (Mẫu 02)"), "secondary"),
+    "supplement": (gettext_lazy("Đã nhận đủ hồ sơ bổ sung"), "primary"),
+    "request_payment": (gettext_lazy("Yêu cầu nghĩa vụ tài chính"), "secondary"),
+    "confirm_payment": (gettext_lazy("Xác nhận đã nộp"), "primary"),
+    "submit_for_approval": (gettext_lazy("Trình ký"), "primary"),
+    "approve": (gettext_lazy("Phê duyệt, ký"), "primary"),
+    "send_back": (gettext_lazy("Trả lại để xử lý lại"), "secondary"),
+    "refuse": (gettext_lazy("Từ chối giải quyết (Mẫu 03)"), "danger"),
+    "return_result": (gettext_lazy("Trả kết quả"), "primary"),
+    "extend": (gettext_lazy("Xin lỗi, hẹn lại (Mẫu 04)"), "secondary"),
+    "stop": (gettext_lazy("Dừng xử lý (Mẫu 05)"), "danger"),
+}
+
+#: Actions that are not state-machine transitions, with the states they make sense in.
+EXTRA_ACTIONS = ("request_completion", "complete", "extend", "release")
+
+
+def _extra_allowed(dossier: Dossier, user, name: str) -> bool:
+    if name == "request_completion":
+        ok = dossier.status == Status.SUBMITTED and not dossier.completion_request
+    elif name == "complete":
+        ok = dossier.status == Status.SUBMITTED and bool(dossier.completion_request)
+    elif name == "extend":
+        ok = (dossier.status in OPEN_STATES and dossier.extended_at is None and bool(dossier.due_at)
+              and timezone.now() <= extension_deadline(working_calendar(), dossier.due_at))
+    else:  # release
+        ok = dossier.status in LOCKED_STATES and dossier.handler_id is not None
+    return ok and denial_reason(user, dossier, name) is None
+
+
+def _form_for(name: str, dossier: Dossier, data=None, files=None):
+    form_class = ACTION_FORMS[name]
+    prefix = name
+    if form_class is AssignForm:
+        department_id = dossier.department_id or dossier.procedure.department_id
+        return form_class(data, files, prefix=prefix,
+                          handlers=selectors.handler_choices(department_id))
+    return form_class(data, files, prefix=prefix)
+
+
+def available_actions(dossier: Dossier, user, *, bound: tuple[str, object] | None = None):
+    """The actions this user may take now, each with its (possibly bound) form."""
+    names = set(selectors.dossier_available_actions(dossier, user))
+    names |= {name for name in EXTRA_ACTIONS if _extra_allowed(dossier, user, name)}
+    if "assign" in names and user.role in HANDLER_ROLES:
+        names.discard("assign")
+        if dossier.handler_id is None:
+            names.add("take")
+    actions = []
+    for name, (label, style) in ACTION_LABELS.items():
+        if name not in names:
+            continue
+        form = bound[1] if bound and bound[0] == name else _form_for(name, dossier)
+        actions.append(ActionView(
+            name=name, label=label, form=form, style=style,
+            open=bool(bound and bound[0] == name),
+            url=reverse("cases:action", args=[dossier.code, name]),
+        ))
+    return actions
+
+
+def _render_dossier(request, code: str, *, bound=None, status: int = 200):
+    user = request.user
+    shows_personal_data = user.role in PERSONAL_DATA_ROLES
+    if shows_personal_data:
+        services.dossier_record_personal_data_view(
+            dossier=selectors.dossier_get(user=user, code=code), actor=user
+        )
+    dossier = selectors.dossier_get_for_page(user=user, code=code)
+    context = {
+        "dossier": dossier,
+        "classification": selectors.dossier_classification(dossier),
+        "actions": available_actions(dossier, user, bound=bound),
+        "shows_personal_data": shows_personal_data,
+        "certification": selectors.dossier_certification(dossier),
+        "locked_by_other": (
+            dossier.handler if dossier.handler_id and dossier.handler_id != user.pk
+            and dossier.status in LOCKED_STATES else None
+        ),
+        "may_reassign": user.role == Role.CENTER_DIRECTOR,
+        "signing": _signing(dossier, user),
+        "event_labels": EVENT_LABELS,
+        "status_labels": dict(Status.choices),
+    }
+    return render(request, "cases/dossier.html", context, status=status)
+
+
+def _signing(dossier: Dossier, user) -> dict | None:
+    """For a signer looking at a dossier awaiting approval: under which authority, or why not."""
+    if dossier.status != Status.AWAITING_APPROVAL or user.role not in SIGNER_ROLES:
+        return None
+    today = timezone.localdate()
+    reason = signing_denial_reason(user, dossier, at=today)
+    authorisation = None
+    if reason is None and dossier.procedure.competent_authority == CompetentAuthority.WARD_LEADER \
+            and user.role == Role.CENTER_DIRECTOR:
+        authorisation = authorisation_for(user, dossier.procedure, at=today)
+    return {"reason": reason, "authorisation": authorisation}
+
+
+@staff_required
+def dossier_file(request, code: str, kind: str):
+    """A scan, the result file or the certified copy, to those who may see the dossier."""
+    try:
+        dossier = selectors.dossier_get(user=request.user, code=code)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    certification = selectors.dossier_certification(dossier)
+    if kind == "ket-qua":
+        stored = dossier.result_file
+    elif kind == "ban-quet" and certification:
+        stored = certification.scan
+    elif kind == "ban-sao" and certification:
+        stored = certification.certified_pdf
+    elif kind.isdigit():
+        document = dossier.documents.filter(pk=int(kind)).first()
+        stored = document.file if document else None
+    else:
+        stored = None
+    if not stored:
+        raise Http404(_("Không có tệp này."))
+    return FileResponse(stored.open("rb"), filename=stored.name.rsplit("/", 1)[-1])
+
+
+@staff_required
+def dossier_detail(request, code: str):
+    try:
+        return _render_dossier(request, code)
+    except ApplicationError as exc:
+        if exc.kind == ErrorKind.NOT_FOUND:
+            raise Http404(exc.message) from exc
+        raise
+
+
+def _service_call(name: str, form, dossier: Dossier, user):
+    data = dict(form.cleaned_data)
+    if name == "take":
+        return services.dossier_assign(dossier=dossier, actor=user, handler=user, **data)
+    if name == "extend":
+        return services.dossier_extend(dossier=dossier, actor=user, **form.cleaned_service_data())
+    service = getattr(services, f"dossier_{name}")
+    return service(dossier=dossier, actor=user, **data)
+
+
+#: Service field names that a form names differently.
+_FIELD_ALIASES = {"new_due_at": "new_due_date"}
+
+
+@staff_required
+@require_POST
+def dossier_action(request, code: str, name: str):
+    """Take one action from the dossier page: success and conflicts come back as messages."""
+    if name not in ACTION_FORMS:
+        raise Http404
+    try:
+        dossier = selectors.dossier_get(user=request.user, code=code)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    form = _form_for(name, dossier, request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_dossier(request, code, bound=(name, form), status=400)
+    try:
+        _service_call(name, form, dossier, request.user)
+    except ApplicationError as exc:
+        if exc.kind == ErrorKind.FORBIDDEN:
+            return forbidden(request, exc.message)
+        if exc.kind == ErrorKind.INVALID:
+            for field, errors in exc.fields.items():
+                field = _FIELD_ALIASES.get(field, field)
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            return _render_dossier(request, code, bound=(name, form), status=400)
+        messages.error(request, exc.message)
+        return redirect("cases:dossier", code=code)
+    messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[name][0]})
+    return redirect("cases:dossier", code=code)
+
+
+EVENT_LABELS = {
+    "create": gettext_lazy("Nộp hồ sơ"),
+    "receive": gettext_lazy("Tiếp nhận, cấp giấy hẹn"),
+    "refuse_intake": gettext_lazy("Từ chối tiếp nhận"),
+    "request_completion": gettext_lazy("Yêu cầu hoàn thiện hồ sơ"),
+    "complete": gettext_lazy("Công dân hoàn thiện hồ sơ"),
+    "assign": gettext_lazy("Chuyển, phân công xử lý"),
+    "release": gettext_lazy("Trả lại hàng đợi"),
+    "request_supplement": gettext_lazy("Yêu cầu bổ sung"),
+    "supplement": gettext_lazy("Nhận hồ sơ bổ sung"),
+    "request_payment": gettext_lazy("Yêu cầu nghĩa vụ tài chính"),
+    "confirm_payment": gettext_lazy("Xác nhận nghĩa vụ tài chính"),
+    "submit_for_approval": gettext_lazy("Trình ký"),
+    "send_back": gettext_lazy("Trả lại để xử lý lại"),
+    "approve": gettext_lazy("Phê duyệt"),
+    "refuse": gettext_lazy("Từ chối giải quyết"),
+    "return_result": gettext_lazy("Trả kết quả"),
+    "request_stop": gettext_lazy("Công dân đề nghị dừng"),
+    "stop": gettext_lazy("Dừng xử lý"),
+    "extend": gettext_lazy("Xin lỗi, hẹn lại ngày trả"),
+    "view_personal_data": gettext_lazy("Xem thông tin cá nhân"),
+    "certify": gettext_lazy("Ký chứng thực bản sao điện tử"),
+}

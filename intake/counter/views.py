@@ -1,0 +1,172 @@
+"""The counter intake pages (keyboard-first) and the signing of a copy certification.
+
+A double-submitted form does not create two dossiers: the form carries a one-time token,
+claimed in the cache before anything is written; a second post with the same token is sent
+to the dossier the first one created.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from cases import selectors, services
+from cases.search import fold
+from cases.views import forbidden, staff_required
+from intake.counter.forms import COMPLETE, RECEIVE, REFUSE, IntakeForm
+from intake.documents.certified import render_certified_copy
+from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.roles import Role
+
+INTAKE_ROLES = frozenset({Role.COUNTER_OFFICER, Role.CENTER_DIRECTOR})
+TOKEN_TTL = 24 * 3600
+
+
+def _counter_only(request):
+    if request.user.role not in INTAKE_ROLES:
+        return forbidden(request, _("Chỉ cán bộ tiếp nhận và Giám đốc Trung tâm được tiếp nhận hồ sơ."))
+    return None
+
+
+@staff_required
+@vary_on_headers("HX-Request")
+def pick_procedure(request):
+    """Step 1: find the procedure by name (with or without diacritics) or code."""
+    denied = _counter_only(request)
+    if denied:
+        return denied
+    query = request.GET.get("q", "").strip()
+    procedures = list(selectors.procedure_list())
+    if query:
+        folded = fold(query)
+        procedures = [p for p in procedures if folded in fold(p.name) or query in p.code]
+    context = {"query": query, "procedures": procedures}
+    template = "intake/counter/pick.html#results" if request.htmx else "intake/counter/pick.html"
+    return render(request, template, context)
+
+
+def _applicant(data) -> services.Applicant:
+    return services.Applicant(
+        name=data["applicant_name"], id_number=data["id_number"], phone=data["phone"],
+        address=data["address"], email=data.get("email", ""),
+    )
+
+
+def _create(form, user):
+    data = form.cleaned_data
+    procedure = form.procedure
+    decision = data["decision"]
+    if decision == RECEIVE and form.certification:
+        return services.copy_certification_receive(
+            procedure_code=procedure.code, applicant=_applicant(data), actor=user,
+            document_name=data["document_name"], pages=data["pages"], scan=data["scan"],
+            channel=data["channel"],
+        )
+    with transaction.atomic():
+        dossier = services.dossier_create(
+            procedure_code=procedure.code, applicant=_applicant(data), channel=data["channel"],
+            actor=user, documents=form.submitted_documents(), pages=data.get("pages") or 0,
+            receive=decision == RECEIVE,
+        )
+        if decision == COMPLETE:
+            dossier = services.dossier_request_completion(
+                dossier=dossier, actor=user, reason=data["reason"])
+        elif decision == REFUSE:
+            dossier = services.dossier_refuse_intake(dossier=dossier, actor=user, reason=data["reason"])
+    return dossier
+
+
+@staff_required
+def intake(request, code: str):
+    """Step 2: the checklist, the applicant, and receive / ask to complete / refuse."""
+    denied = _counter_only(request)
+    if denied:
+        return denied
+    try:
+        procedure = selectors.procedure_get(code=code)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    certification = services.is_copy_certification(procedure)
+    if request.method != "POST":
+        form = IntakeForm(procedure=procedure, certification=certification,
+                          initial={"token": uuid.uuid4().hex, "decision": RECEIVE})
+        return render(request, "intake/counter/intake.html",
+                      {"form": form, "procedure": procedure, "certification": certification})
+    form = IntakeForm(request.POST, request.FILES, procedure=procedure, certification=certification)
+    status = 400
+    if form.is_valid():
+        key = f"intake:counter-token:{form.cleaned_data['token']}"
+        if not cache.add(key, "", TOKEN_TTL):
+            earlier = cache.get(key)
+            if earlier:
+                messages.info(request, _("Hồ sơ này đã được ghi nhận trước đó (bấm gửi hai lần)."))
+                return redirect("intake:counter_done", code=earlier)
+            form.add_error(None, _("Hồ sơ đang được ghi nhận, vui lòng chờ trong giây lát."))
+            status = 409
+        else:
+            try:
+                dossier = _create(form, request.user)
+            except ApplicationError as exc:
+                cache.delete(key)
+                if exc.kind == ErrorKind.FORBIDDEN:
+                    return forbidden(request, exc.message)
+                _report(form, exc)
+            else:
+                cache.set(key, dossier.code, TOKEN_TTL)
+                return redirect("intake:counter_done", code=dossier.code)
+    return render(request, "intake/counter/intake.html",
+                  {"form": form, "procedure": procedure, "certification": certification},
+                  status=status)
+
+
+#: Service error fields and the intake form's names for them.
+_FIELDS = {"applicant.name": "applicant_name", "applicant.id_number": "id_number",
+           "applicant.phone": "phone", "applicant.address": "address", "applicant.email": "email"}
+
+
+def _report(form, exc: ApplicationError) -> None:
+    if not exc.fields:
+        form.add_error(None, exc.message)
+    for name, errors in exc.fields.items():
+        name = _FIELDS.get(name, name)
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+
+
+@staff_required
+def done(request, code: str):
+    """The confirmation: the code, the appointment, what happens next, the printable slip."""
+    try:
+        dossier = selectors.dossier_get_for_page(user=request.user, code=code)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "intake/counter/done.html", {"dossier": dossier})
+
+
+@staff_required
+@require_POST
+def certify(request, code: str):
+    """Sign an electronic copy certification (the dossier's approval), then back to the dossier."""
+    try:
+        dossier = selectors.dossier_get(user=request.user, code=code)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    try:
+        certification = services.copy_certification_certify(
+            dossier=dossier, actor=request.user, render=render_certified_copy)
+    except ApplicationError as exc:
+        if exc.kind == ErrorKind.FORBIDDEN:
+            return forbidden(request, exc.message)
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã chứng thực bản sao điện tử, số %(number)s.")
+                         % {"number": certification.register_number})
+    return redirect("cases:dossier", code=code)

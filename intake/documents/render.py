@@ -1,0 +1,157 @@
+"""WeasyPrint rendering of the official forms.
+
+WeasyPrint is imported where a PDF is made, not at start-up: importing it costs most of a
+second that every web and worker process would otherwise pay. Fonts are named in the forms'
+CSS (Noto Serif, embedded and subset by WeasyPrint) so output does not depend on fontconfig.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+
+import qrcode
+from django.conf import settings
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases.deadlines import classify
+from cases.models import Dossier
+from cases.views import EVENT_LABELS
+from intake.tokens import status_url
+
+
+def qr_data_uri(text: str) -> str:
+    """A PNG QR code as a data URI (made by the ``qrcode`` library, not by hand).
+
+    PNG rather than SVG: WeasyPrint draws a bitmap at once, whereas a QR code as SVG is
+    thousands of path segments to parse and draw on every form.
+    """
+    image = qrcode.make(text, box_size=4, border=1)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def lookup_url(code: str, *, base_url: str) -> str:
+    """The absolute address the QR code opens: the public status page with a signed token."""
+    return base_url.rstrip("/") + status_url(code)
+
+
+@cache
+def _font_config():
+    """One font configuration per process: loading the fonts again for every form is slow."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def html_to_pdf(html: str, *, attachments=()) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
+        attachments=list(attachments), font_config=_font_config()
+    )
+
+
+def unit_context(at: datetime | None = None) -> dict:
+    """The header every form carries: the ward, the center, the place and date line."""
+    at = timezone.localtime(at or timezone.now())
+    return {
+        "parent_name": getattr(settings, "UNIT_PARENT_NAME", "Ủy ban nhân dân phường Thành Sen"),
+        "unit_name": settings.UNIT_NAME,
+        "place": getattr(settings, "UNIT_PLACE", "Thành Sen"),
+        "signed_on": at,
+    }
+
+
+def register_entry(dossier: Dossier) -> int:
+    """The dossier's line in the year's register (Mẫu 07), in order of receipt."""
+    received = dossier.received_at
+    return Dossier.objects.filter(
+        Q(received_at__lt=received) | Q(received_at=received, pk__lt=dossier.pk),
+        received_at__year=timezone.localtime(received).year,
+    ).count() + 1
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    number: str
+    title: str
+    template: str
+
+
+FORMS = {
+    "mau-01": FormSpec("01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "documents/mau_01.html"),
+    "mau-02": FormSpec("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "documents/mau_02.html"),
+    "mau-03": FormSpec("03", "Phiếu từ chối tiếp nhận, giải quyết hồ sơ", "documents/mau_03.html"),
+    "mau-04": FormSpec("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả", "documents/mau_04.html"),
+    "mau-05": FormSpec("05", "Thông báo dừng giải quyết hồ sơ", "documents/mau_05.html"),
+    "mau-06": FormSpec("06", "Phiếu kiểm soát quá trình giải quyết hồ sơ", "documents/mau_06.html"),
+}
+
+#: Events that hand a dossier from one body or person to the next (rows of Mẫu 06).
+HAND_OFFS = ("receive", "assign", "supplement", "submit_for_approval", "send_back", "approve",
+             "refuse", "return_result", "stop")
+
+
+def _available(dossier: Dossier, key: str) -> bool:
+    return {
+        "mau-01": bool(dossier.received_at),
+        "mau-02": bool(dossier.supplement_request or dossier.completion_request
+                       or dossier.supplement_requested_at or dossier.completion_requested_at),
+        "mau-03": bool(dossier.not_accepted_reason or dossier.outcome == "refused"),
+        "mau-04": bool(dossier.extended_at),
+        "mau-05": bool(dossier.stopped_at),
+        "mau-06": bool(dossier.received_at),
+    }[key]
+
+
+def control_rows(dossier: Dossier) -> list[dict]:
+    """One row per hand-off, judged against the dossier's due date at the moment it happened.
+
+    The law allots time per step but the catalogue does not record the split, so each step is
+    early, on time or late by the day it was handed on against the (original) due date.
+    """
+    events = [e for e in dossier.events.all() if e.action in HAND_OFFS]
+    rows = []
+    previous = None
+    for event in events:
+        result = ""
+        if dossier.due_at:
+            result = classify(due_at=dossier.due_at, finished_at=event.at, now=event.at).value
+        rows.append({"event": event, "given_at": previous.at if previous else dossier.created_at,
+                     "giver": previous.actor if previous else None, "result": result})
+        previous = event
+    return rows
+
+
+def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str) -> bytes | None:
+    """The PDF of form ``key`` for ``dossier``, or None when the form does not apply to it."""
+    spec = FORMS.get(key)
+    if spec is None or not _available(dossier, key):
+        return None
+    context = {
+        **unit_context(),
+        "dossier": dossier,
+        "form": spec,
+        "qr": qr_data_uri(lookup_url(dossier.code, base_url=base_url)),
+    }
+    if key == "mau-01":
+        context["entry"] = register_entry(dossier)
+        context["signed_on"] = timezone.localtime(dossier.received_at)
+    if key == "mau-06":
+        context["rows"] = control_rows(dossier)
+        context["event_labels"] = EVENT_LABELS
+    return html_to_pdf(render_to_string(spec.template, context))
+
+
+def register_pdf(dossiers, *, start: date, end: date, first_entry: int) -> bytes:
+    """Mẫu 07: the register of dossiers received between two dates, numbered per year."""
+    rows = [{"entry": first_entry + i, "dossier": d} for i, d in enumerate(dossiers)]
+    context = {**unit_context(), "rows": rows, "start": start, "end": end}
+    return html_to_pdf(render_to_string("documents/mau_07.html", context))

@@ -1,0 +1,73 @@
+"""The forms as PDF downloads, for staff who may see the dossier."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import selectors
+from cases.models import Dossier
+from cases.views import staff_required
+from intake.documents.render import dossier_form_pdf, register_pdf
+from thanhsen.errors import ApplicationError
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@staff_required
+def dossier_document(request, code: str, form: str):
+    try:
+        dossier = selectors.dossier_get_for_page(user=request.user, code=code)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    content = dossier_form_pdf(dossier, form, base_url=request.build_absolute_uri("/"))
+    if content is None:
+        raise Http404(_("Biểu mẫu này không áp dụng cho hồ sơ ở trạng thái hiện tại."))
+    return pdf_response(content, f"{form}-{code}.pdf")
+
+
+def _parse_day(value: str | None, default: date) -> date | None:
+    if not value:
+        return default
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+#: The longest range one register print covers (a month of a busy center is ~3,000 lines).
+MAX_REGISTER_DAYS = 92
+
+
+@staff_required
+def register(request):
+    """Mẫu 07 for a date range: the page asks for the range, ``?pdf=1`` prints it."""
+    today = timezone.localdate()
+    start = _parse_day(request.GET.get("tu"), today.replace(day=1))
+    end = _parse_day(request.GET.get("den"), today)
+    error = ""
+    if start is None or end is None:
+        error = _("Ngày không hợp lệ (định dạng dd/mm/yyyy).")
+    elif end < start:
+        error = _("Ngày kết thúc phải sau ngày bắt đầu.")
+    elif end - start > timedelta(days=MAX_REGISTER_DAYS):
+        error = _("Mỗi lần in tối đa %(days)s ngày.") % {"days": MAX_REGISTER_DAYS}
+    if error or not request.GET.get("pdf"):
+        context = {"start": start or today, "end": end or today, "error": error}
+        return render(request, "documents/register_page.html", context, status=400 if error else 200)
+    dossiers = selectors.dossier_register(user=request.user, start=start, end=end).select_related(
+        "procedure", "department", "procedure__department"
+    )
+    first_entry = Dossier.objects.filter(
+        received_at__year=start.year, received_at__date__lt=start
+    ).count() + 1
+    content = register_pdf(dossiers, start=start, end=end, first_entry=first_entry)
+    return pdf_response(content, f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.pdf")

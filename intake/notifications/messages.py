@@ -1,0 +1,90 @@
+"""What a resident is told about each dossier event, by e-mail and by SMS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Dossier, DossierEvent, Outcome
+from intake.tokens import status_token, status_url
+
+#: Dossier actions a resident hears about, and the kind recorded in the delivery log.
+NOTIFIED_ACTIONS = {
+    "create": "submitted",
+    "receive": "received",
+    "refuse_intake": "not_accepted",
+    "request_completion": "completion_requested",
+    "request_supplement": "supplement_requested",
+    "request_payment": "payment_requested",
+    "approve": "result_ready",
+    "refuse": "result_ready",
+    "extend": "apology",
+    "stop": "stopped",
+    "return_result": "returned",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    subject: str
+    text: str
+
+
+def _date(value) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y") if value else ""
+
+
+def _sentence(event: DossierEvent, dossier: Dossier) -> str:
+    kind = NOTIFIED_ACTIONS[event.action]
+    if kind == "submitted":
+        return _("đã được gửi trực tuyến và đang chờ cán bộ kiểm tra.")
+    if kind == "received":
+        return _("đã được tiếp nhận. Hẹn trả kết quả ngày %(date)s.") % {
+            "date": _date(dossier.appointment_at)
+        }
+    if kind == "not_accepted":
+        return _("không được tiếp nhận. Lý do: %(reason)s") % {"reason": event.note}
+    if kind == "completion_requested":
+        return _("cần hoàn thiện: %(reason)s") % {"reason": event.note}
+    if kind == "supplement_requested":
+        return _("cần bổ sung giấy tờ: %(reason)s") % {"reason": event.note}
+    if kind == "payment_requested":
+        return _("cần thực hiện nghĩa vụ tài chính: %(reason)s") % {"reason": event.note}
+    if kind == "result_ready":
+        if dossier.outcome == Outcome.REFUSED:
+            return _("đã có kết quả (từ chối giải quyết). Mời nhận văn bản trả lời tại Trung tâm.")
+        return _("đã có kết quả. Mời bạn đến Trung tâm nhận kết quả.")
+    if kind == "apology":
+        return _("chưa giải quyết kịp hạn. Chúng tôi xin lỗi và hẹn trả ngày %(date)s. Lý do: "
+                 "%(reason)s") % {"date": _date(dossier.extended_due_at), "reason": event.note}
+    if kind == "stopped":
+        return _("đã dừng xử lý. Lý do: %(reason)s") % {"reason": dossier.stop_reason}
+    return _("đã được trả kết quả. Mời bạn đánh giá mức độ hài lòng.")
+
+
+def message_for(event: DossierEvent, dossier: Dossier) -> Message | None:
+    kind = NOTIFIED_ACTIONS.get(event.action)
+    if kind is None:
+        return None
+    if kind == "submitted" and (event.payload or {}).get("channel") != "online":
+        # At the counter the resident holds the receipt already; online they need the code.
+        return None
+    site = settings.SITE_URL.rstrip("/")
+    if kind == "returned":
+        # The rating link itself: one tap from the message to the form.
+        text = _("Hồ sơ %(code)s %(sentence)s Đánh giá: %(link)s") % {
+            "code": dossier.code, "sentence": _sentence(event, dossier),
+            "link": f"{site}{reverse('intake:rate')}?t={status_token(dossier.code)}",
+        }
+    else:
+        text = _("Hồ sơ %(code)s %(sentence)s Tra cứu: %(link)s") % {
+            "code": dossier.code, "sentence": _sentence(event, dossier),
+            "link": site + status_url(dossier.code),
+        }
+    subject = _("Hồ sơ %(code)s: cập nhật tình trạng") % {"code": dossier.code}
+    return Message(kind=kind, subject=subject, text=text)

@@ -1,0 +1,315 @@
+"""Resident pages: status lookup, registration, the catalogue, submission with drafts, the
+confirmation page, "my dossiers", completing a dossier, rating and complaints. Thin: forms
+validate, services write, selectors read.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import services as case_services
+from cases.models import Procedure, Status
+from cases.selectors import dossier_get
+from intake import selectors, services
+from intake.models import OnlineDraft, Rating
+from intake.online import forms
+from intake.online.lookup import client_ip, lookup_by_factor, lookup_by_token
+from intake.tokens import code_from_status_token, status_token
+from thanhsen.errors import ApplicationError
+from thanhsen.roles import Role
+
+
+def _show_error(form, exc: ApplicationError) -> None:
+    """Put a service's error beside the field it names, or at the top of the form."""
+    placed = False
+    for name, errors in exc.fields.items():
+        field = name.split(".")[-1]
+        if field in form.fields:
+            for error in errors:
+                form.add_error(field, error)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def _resident_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if request.user.role != Role.RESIDENT:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+# --- public status lookup -------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    """``/tra-cuu/``: code + last 4 digits (POST), or the receipt's signed token (``?t=``)."""
+    result, searched = None, False
+    form = forms.LookupForm(request.POST or None)
+    if request.method == "POST":
+        searched = True
+        if form.is_valid():
+            result = lookup_by_factor(
+                code=form.cleaned_data["code"], factor=form.cleaned_data["factor"],
+                client_ip=client_ip(request),
+            )
+    elif request.GET.get("t"):
+        searched = True
+        result = lookup_by_token(request.GET["t"])
+    context = {"form": form, "result": result, "searched": searched}
+    status = 429 if result and result.limited else 200
+    if request.htmx:
+        # The fragment needs none of the layout's context processors: skipping them is a
+        # good part of this, the busiest page's, cost.
+        response = HttpResponse(render_to_string("intake/lookup.html#result", context), status=status)
+    else:
+        response = render(request, "intake/lookup.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- accounts -------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def register(request):
+    form = forms.RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        family, _sep, given = data["full_name"].strip().partition(" ")
+        user = get_user_model().objects.create_user(
+            username=data["phone"], password=data["password1"], email=data["email"],
+            phone=data["phone"], last_name=family, first_name=given, role=Role.RESIDENT,
+        )
+        login(request, user, backend="intake.auth.PhoneOrEmailBackend")
+        messages.success(request, _("Đã tạo tài khoản. Bạn có thể nộp hồ sơ trực tuyến."))
+        return redirect("intake:procedures")
+    return render(request, "intake/register.html", {"form": form})
+
+
+# --- catalogue and submission ---------------------------------------------------------------
+def procedures(request):
+    query = (request.GET.get("q") or "").strip()
+    items = selectors.online_procedures()
+    if query:
+        items = items.filter(name__icontains=query)
+    return render(request, "intake/procedures.html", {"procedures": items, "query": query})
+
+
+def _procedure(code: str) -> Procedure:
+    procedure = selectors.online_procedures().prefetch_related("documents").filter(code=code).first()
+    if procedure is None:
+        raise Http404
+    return procedure
+
+
+def full_name(user) -> str:
+    """Vietnamese order: family name first (``Nguyễn Văn An``)."""
+    return " ".join(part for part in (user.last_name, user.first_name) if part)
+
+
+def _applicant_initial(user) -> dict:
+    return {"name": full_name(user), "phone": user.phone, "email": user.email}
+
+
+@_resident_required
+@require_http_methods(["GET", "POST"])
+def submit(request, code):
+    """The e-form, documents and declaration; "Lưu nháp" keeps it, "Nộp hồ sơ" sends it."""
+    procedure = _procedure(code)
+    documents = list(procedure.documents.all())
+    draft = OnlineDraft.objects.filter(user=request.user, procedure_code=code).first()
+    existing = {f.required_document_id: f for f in draft.files.all()} if draft else {}
+    per_page = procedure.fee.get("kind") == "per_page"
+    final = request.POST.get("action") == "submit"
+    if request.method == "POST":
+        data, files = request.POST, request.FILES
+    else:
+        data, files = None, None
+    saved = draft.data if draft else {}
+    applicant_form = forms.ApplicantForm(
+        data, prefix="a", initial=saved.get("applicant") or _applicant_initial(request.user)
+    )
+    eform = forms.EForm(data, specs=procedure.form_fields, initial=saved.get("form"))
+    documents_form = forms.DocumentsForm(data, files, prefix="d", documents=documents,
+                                         existing=existing, final=final)
+    submit_form = forms.SubmitForm(data, prefix="s", per_page=per_page, final=final,
+                                   initial={"pages": saved.get("pages")})
+    all_forms = [applicant_form, eform, documents_form, submit_form]
+
+    if request.method == "POST":
+        if final:
+            if all(f.is_valid() for f in all_forms):
+                return _send(request, procedure, applicant_form, eform, documents_form,
+                             submit_form, existing)
+        else:
+            # A draft keeps whatever was typed; only the uploads must pass their check.
+            if documents_form.is_valid():
+                services.draft_save(
+                    user=request.user, procedure=procedure,
+                    data={"applicant": _raw(applicant_form), "form": _raw(eform),
+                          "pages": request.POST.get("s-pages", "")},
+                    uploads=documents_form.uploads(),
+                )
+                messages.success(request, _("Đã lưu nháp. Bạn có thể quay lại hoàn tất sau."))
+                return redirect("intake:submit", code=code)
+    return render(request, "intake/submit.html", {
+        "procedure": procedure, "applicant_form": applicant_form, "eform": eform,
+        "documents_form": documents_form, "submit_form": submit_form, "existing": existing,
+        "draft": draft, "all_forms": all_forms,
+    })
+
+
+def _raw(form) -> dict:
+    """What was typed into a form, unvalidated, for the draft."""
+    return {name: form.data.get(form.add_prefix(name), "") for name in form.fields}
+
+
+def _send(request, procedure, applicant_form, eform, documents_form, submit_form, existing):
+    files = {f.required_document: f.file.name for f in existing.values()}
+    files.update(documents_form.uploads())
+    applicant = case_services.Applicant(**applicant_form.cleaned_data)
+    try:
+        dossier = services.online_submit(
+            user=request.user, procedure=procedure, applicant=applicant,
+            form_data=eform.answers(), files=files,
+            pages=submit_form.cleaned_data.get("pages") or 0,
+        )
+    except ApplicationError as exc:
+        _show_error(applicant_form, exc)
+        return render(request, "intake/submit.html", {
+            "procedure": procedure, "applicant_form": applicant_form, "eform": eform,
+            "documents_form": documents_form, "submit_form": submit_form, "existing": existing,
+            "all_forms": [applicant_form, eform, documents_form, submit_form],
+        })
+    return redirect("intake:submitted", code=dossier.code)
+
+
+@_resident_required
+def submitted(request, code):
+    """The confirmation page: the code, what happens next, the fee to pay."""
+    dossier = _own_dossier(request.user, code)
+    return render(request, "intake/submitted.html", {
+        "dossier": dossier, "payment": selectors.payment_pending(dossier),
+        "status_token": status_token(dossier.code),
+    })
+
+
+def _own_dossier(user, code: str):
+    """The resident's own dossier; another's is a 404 (codes cannot be probed)."""
+    try:
+        return dossier_get(user=user, code=code)
+    except ApplicationError as exc:
+        raise Http404 from exc
+
+
+# --- my dossiers ----------------------------------------------------------------------------
+@_resident_required
+def my_dossiers(request):
+    names = dict(selectors.online_procedures().values_list("code", "name"))
+    drafts = [(d, names.get(d.procedure_code, d.procedure_code))
+              for d in selectors.resident_drafts(request.user)]
+    return render(request, "intake/my_dossiers.html", {
+        "dossiers": selectors.resident_dossiers(request.user)[:200], "drafts": drafts,
+    })
+
+
+@_resident_required
+@require_http_methods(["GET", "POST"])
+def my_dossier(request, code):
+    """A resident's own dossier: status, what is asked of them, payments, stop request."""
+    dossier = _own_dossier(request.user, code)
+    needs_completion = (
+        dossier.status == Status.SUBMITTED and bool(dossier.completion_request)
+    ) or dossier.status == Status.SUPPLEMENT_REQUESTED
+    complete_form = forms.CompleteForm(prefix="c")
+    stop_form = forms.StopForm(prefix="x")
+    if request.method == "POST" and request.POST.get("action") == "complete" and needs_completion:
+        complete_form = forms.CompleteForm(request.POST, request.FILES, prefix="c")
+        if complete_form.is_valid():
+            try:
+                services.online_complete(
+                    dossier=dossier, user=request.user,
+                    files=complete_form.cleaned_data["files"], note=complete_form.cleaned_data["note"],
+                )
+            except ApplicationError as exc:
+                _show_error(complete_form, exc)
+            else:
+                messages.success(request, _("Đã gửi bổ sung. Cán bộ sẽ kiểm tra lại hồ sơ."))
+                return redirect("intake:my_dossier", code=code)
+    elif request.method == "POST" and request.POST.get("action") == "stop":
+        stop_form = forms.StopForm(request.POST, prefix="x")
+        if stop_form.is_valid():
+            try:
+                case_services.dossier_request_stop(
+                    dossier=dossier, actor=request.user, reason=stop_form.cleaned_data["reason"]
+                )
+            except ApplicationError as exc:
+                _show_error(stop_form, exc)
+            else:
+                messages.success(request, _("Đã gửi đề nghị dừng xử lý."))
+                return redirect("intake:my_dossier", code=code)
+    status = selectors.dossier_public_status(dossier)
+    return render(request, "intake/my_dossier.html", {
+        "dossier": dossier, "status": status, "needs_completion": needs_completion,
+        "complete_form": complete_form, "stop_form": stop_form,
+        "payments": dossier.payments.order_by("created_at"),
+        "can_stop": dossier.status in (Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS,
+                                       Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT,
+                                       Status.AWAITING_APPROVAL)
+        and not dossier.stop_requested_at,
+        "status_token": status_token(dossier.code),
+        "documents": dossier.documents.all(),
+    })
+
+
+# --- satisfaction and complaints ------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def rate(request):
+    """Rate a returned dossier through the signed link of the notification or status page."""
+    token = request.GET.get("t") or request.POST.get("t") or ""
+    code = code_from_status_token(token)
+    row = selectors.dossier_for_lookup(code) if code else None
+    if row is None:
+        raise Http404
+    dossier, done = row.dossier, row.rated
+    form = forms.RatingForm(request.POST or None)
+    if request.method == "POST" and not done and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rating_submit(
+                dossier_id=dossier.id, scores={k: data[k] for k in Rating.CRITERIA},
+                comment=data.get("comment", ""),
+            )
+        except ApplicationError as exc:
+            _show_error(form, exc)
+        else:
+            return render(request, "intake/rated.html", {"token": token})
+    return render(request, "intake/rate.html", {
+        "form": form, "token": token, "done": done, "code": dossier.code,
+        "returned": dossier.status == Status.RETURNED,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def complaint(request):
+    initial = {}
+    if request.user.is_authenticated and request.user.role == Role.RESIDENT:
+        initial = {"name": full_name(request.user), "phone": request.user.phone,
+                   "email": request.user.email}
+    form = forms.ComplaintForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        complaint = services.complaint_file(user=request.user, **form.cleaned_data)
+        return render(request, "intake/complaint_filed.html", {"complaint": complaint})
+    return render(request, "intake/complaint.html", {"form": form})

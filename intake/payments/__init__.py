@@ -1,0 +1,1 @@
+"""Fees and online payments: the provider interface and the simulated gateway."""

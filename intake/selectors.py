@@ -1,0 +1,321 @@
+"""Reads for the residents' pages: the public status of a dossier, a resident's dossiers,
+payments owed, the delivery log and the anonymous ratings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import Dossier, Outcome, Procedure, Status
+from cases.models.dossier import STOPPABLE_STATES
+from cases.selectors import dossier_visible_to
+from intake.models import (
+    Complaint,
+    Notification,
+    OnlineDraft,
+    Payment,
+    PaymentStatus,
+    Rating,
+)
+
+#: The fixed steps of the resident's progress tracker.
+TRACKER_STEPS = (
+    gettext_lazy("Đã tiếp nhận"),
+    gettext_lazy("Đang giải quyết"),
+    gettext_lazy("Có kết quả"),
+    gettext_lazy("Đã trả kết quả"),
+)
+
+#: How far along the tracker each state is: (steps done, current step or None).
+_TRACKER_POSITION = {
+    Status.SUBMITTED: (0, 0),
+    Status.RECEIVED: (1, 1),
+    Status.IN_PROGRESS: (1, 1),
+    Status.SUPPLEMENT_REQUESTED: (1, 1),
+    Status.AWAITING_PAYMENT: (1, 1),
+    Status.AWAITING_APPROVAL: (1, 1),
+    Status.RESOLVED: (3, 3),
+    Status.RETURNED: (4, None),
+    Status.NOT_ACCEPTED: (0, None),
+    Status.STOPPED: (0, None),
+}
+
+
+@dataclass(frozen=True)
+class TrackerStep:
+    label: str
+    state: str  # "done", "current" or "todo"
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What anyone holding the code and the second factor may read: no personal data."""
+
+    code: str
+    procedure_name: str
+    initials: str
+    status: str
+    headline: str
+    next_step: str
+    to_bring: str
+    steps: list[TrackerStep]
+    submitted_at: datetime
+    received_at: datetime | None
+    appointment_at: datetime | None
+    returned_at: datetime | None
+    amount_due: int
+    stop_pending: bool
+    can_rate: bool
+
+
+def initials(name: str) -> str:
+    """``Nguyễn Văn An`` → ``N. V. A.``: enough to recognise one's own dossier, no more."""
+    return " ".join(f"{part[0].upper()}." for part in name.split() if part)
+
+
+def tracker(status: str) -> list[TrackerStep]:
+    done, current = _TRACKER_POSITION[Status(status)]
+    steps = []
+    for index, label in enumerate(TRACKER_STEPS):
+        state = "done" if index < done else "current" if index == current else "todo"
+        steps.append(TrackerStep(str(label), state))
+    return steps
+
+
+def _texts(dossier: Dossier) -> tuple[str, str, str]:
+    """The headline, what happens next and what to bring, in plain Vietnamese."""
+    status = dossier.status
+    if status == Status.SUBMITTED and dossier.completion_request:
+        return (
+            _("Cần hoàn thiện hồ sơ"),
+            _("Đăng nhập, mở hồ sơ trong mục “Hồ sơ của tôi” và gửi bổ sung các nội dung dưới "
+              "đây. Hồ sơ được tiếp nhận khi đã đầy đủ."),
+            dossier.completion_request,
+        )
+    if status == Status.SUBMITTED:
+        return (
+            _("Đã gửi, chờ cán bộ kiểm tra"),
+            _("Cán bộ tiếp nhận kiểm tra hồ sơ trong giờ làm việc. Nếu đầy đủ, hồ sơ được tiếp "
+              "nhận và bạn nhận tin nhắn kèm ngày hẹn trả kết quả."),
+            "",
+        )
+    if status == Status.RECEIVED:
+        return (
+            _("Đã tiếp nhận"),
+            _("Hồ sơ được chuyển tới đơn vị giải quyết. Bạn không cần làm gì thêm."),
+            "",
+        )
+    if status in (Status.IN_PROGRESS, Status.AWAITING_APPROVAL):
+        return (
+            _("Đang giải quyết"),
+            _("Đơn vị chuyên môn đang thẩm định hồ sơ. Bạn không cần làm gì thêm; chúng tôi sẽ "
+              "báo khi có kết quả."),
+            "",
+        )
+    if status == Status.SUPPLEMENT_REQUESTED:
+        return (
+            _("Cần bổ sung giấy tờ"),
+            _("Bổ sung các giấy tờ dưới đây trực tuyến (mục “Hồ sơ của tôi”) hoặc tại quầy. "
+              "Thời hạn giải quyết được tính lại từ khi nhận đủ."),
+            dossier.supplement_request,
+        )
+    if status == Status.AWAITING_PAYMENT:
+        return (
+            _("Chờ thực hiện nghĩa vụ tài chính"),
+            _("Thanh toán trực tuyến trong mục “Hồ sơ của tôi” hoặc nộp tiền mặt tại quầy. "
+              "Thời hạn giải quyết tạm dừng cho tới khi thanh toán xong."),
+            "",
+        )
+    if status == Status.RESOLVED:
+        headline = (
+            _("Đã có kết quả: từ chối giải quyết")
+            if dossier.outcome == Outcome.REFUSED
+            else _("Đã có kết quả")
+        )
+        return (
+            headline,
+            _("Mời bạn đến Trung tâm nhận kết quả trong giờ làm việc."),
+            _("Căn cước của người nhận; giấy ủy quyền nếu nhận thay."),
+        )
+    if status == Status.RETURNED:
+        return (
+            _("Đã trả kết quả"),
+            _("Hồ sơ đã hoàn thành. Mời bạn đánh giá mức độ hài lòng."),
+            "",
+        )
+    if status == Status.NOT_ACCEPTED:
+        return (_("Không được tiếp nhận"), dossier.not_accepted_reason, "")
+    return (_("Đã dừng xử lý"), _("Hồ sơ đã dừng theo đề nghị hoặc theo quy định."), "")
+
+
+def dossier_public_status(
+    dossier: Dossier, *, amount_due: int | None = None, rated: bool | None = None
+) -> PublicStatus:
+    """The public view of a dossier (``Dossier`` or the lookup's ``PublicDossier``).
+
+    ``amount_due`` and ``rated`` are read here unless the caller already has them.
+    """
+    headline, next_step, to_bring = _texts(dossier)
+    stop_pending = bool(dossier.stop_requested_at) and dossier.status in STOPPABLE_STATES
+    if stop_pending:
+        next_step = _("Bạn đã đề nghị dừng xử lý; cơ quan giải quyết sẽ ra thông báo dừng.")
+    if amount_due is None:
+        amount_due = payment_amount_due(dossier)
+    if rated is None:
+        rated = rating_exists(dossier)
+    return PublicStatus(
+        code=dossier.code,
+        procedure_name=(
+            dossier.procedure_name if isinstance(dossier, PublicDossier) else dossier.procedure.name
+        ),
+        initials=initials(dossier.applicant_name),
+        status=dossier.status,
+        headline=str(headline),
+        next_step=str(next_step),
+        to_bring=str(to_bring),
+        steps=tracker(dossier.status),
+        submitted_at=dossier.created_at,
+        received_at=dossier.received_at,
+        appointment_at=dossier.appointment_at,
+        returned_at=dossier.returned_at,
+        amount_due=amount_due,
+        stop_pending=stop_pending,
+        can_rate=dossier.status == Status.RETURNED and not rated,
+    )
+
+
+#: Columns the public status page reads, in the order ``_LOOKUP_SQL`` selects them.
+_LOOKUP_FIELDS = (
+    "id", "code", "status", "procedure_id", "applicant_name", "applicant_phone",
+    "applicant_id_number", "created_at", "received_at", "due_at", "extended_due_at",
+    "returned_at", "completion_request", "supplement_request", "not_accepted_reason", "outcome",
+    "stop_requested_at",
+)
+_DATETIME_FIELDS = frozenset(
+    {"created_at", "received_at", "due_at", "extended_due_at", "returned_at", "stop_requested_at"}
+)
+#: The public lookup is the most used page: one round trip and no ORM query compilation;
+#: only the columns the status page reads, the amount still due and whether it was rated.
+_LOOKUP_SQL = f"""
+SELECT {", ".join(f"d.{name}" for name in _LOOKUP_FIELDS)}, p.name,
+       (SELECT pay.amount FROM intake_payment pay
+         WHERE pay.dossier_id = d.id AND pay.status = 'pending'
+         ORDER BY pay.created_at LIMIT 1),
+       EXISTS (SELECT 1 FROM intake_rating r WHERE r.dossier_id = d.id)
+  FROM cases_dossier d JOIN cases_procedure p ON p.id = d.procedure_id
+ WHERE d.code = %s
+"""
+
+
+@dataclass(frozen=True)
+class PublicDossier:
+    """The columns of a dossier the public pages read: building a full ``Dossier`` (with its
+    state-machine set-up) would cost the lookup a good share of its time."""
+
+    id: int
+    code: str
+    status: str
+    procedure_id: int
+    applicant_name: str
+    applicant_phone: str
+    applicant_id_number: str
+    created_at: datetime
+    received_at: datetime | None
+    due_at: datetime | None
+    extended_due_at: datetime | None
+    returned_at: datetime | None
+    completion_request: str
+    supplement_request: str
+    not_accepted_reason: str
+    outcome: str
+    stop_requested_at: datetime | None
+    procedure_name: str
+
+    @property
+    def appointment_at(self) -> datetime | None:
+        """As ``Dossier.appointment_at``: the apology's new date if there is one."""
+        return self.extended_due_at or self.due_at
+
+
+@dataclass(frozen=True)
+class LookupRow:
+    dossier: PublicDossier
+    amount_due: int
+    rated: bool
+
+
+def _aware(value):
+    """Datetimes as the ORM would give them (SQLite hands a bare cursor naive UTC or text)."""
+    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
+        return value
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def dossier_for_lookup(code: str) -> LookupRow | None:
+    """The dossier behind a code for the public pages (one indexed read), or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOOKUP_SQL, [code])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = dict(zip(_LOOKUP_FIELDS, row, strict=False))
+    for name in _DATETIME_FIELDS:
+        values[name] = _aware(values[name])
+    procedure_name, amount_due, rated = row[len(_LOOKUP_FIELDS):]
+    dossier = PublicDossier(**values, procedure_name=procedure_name)
+    return LookupRow(dossier=dossier, amount_due=amount_due or 0, rated=bool(rated))
+
+
+# --- residents ------------------------------------------------------------------------------
+def online_procedures() -> QuerySet[Procedure]:
+    """Every current procedure the portal offers online (end-to-end or partly)."""
+    return (
+        Procedure.objects.filter(is_current=True, online_level__in=["full", "partial"])
+        .select_related("field")
+        .order_by("field__name", "name")
+    )
+
+
+def resident_dossiers(user) -> QuerySet[Dossier]:
+    return dossier_visible_to(user).order_by("-created_at")
+
+
+def resident_drafts(user) -> QuerySet[OnlineDraft]:
+    return OnlineDraft.objects.filter(user=user).order_by("-updated_at")
+
+
+def payment_pending(dossier: Dossier) -> Payment | None:
+    return dossier.payments.filter(status=PaymentStatus.PENDING).order_by("created_at").first()
+
+
+def payment_amount_due(dossier: Dossier) -> int:
+    payment = payment_pending(dossier)
+    return payment.amount if payment else 0
+
+
+def rating_exists(dossier: Dossier) -> bool:
+    return Rating.objects.filter(dossier=dossier).exists()
+
+
+# --- staff ----------------------------------------------------------------------------------
+def notification_log() -> QuerySet[Notification]:
+    return Notification.objects.select_related("dossier").order_by("-created_at", "-id")
+
+
+def ratings_anonymous() -> QuerySet:
+    """Ratings as staff see them: procedure, month, scores and comment; no dossier, no person."""
+    return Rating.objects.select_related("procedure").only(
+        "procedure__name", "created_at", *Rating.CRITERIA, "comment"
+    )
+
+
+def complaints_open() -> QuerySet[Complaint]:
+    return Complaint.objects.order_by("status", "due_at")

@@ -1,0 +1,422 @@
+"""Writes of the residents' online service.
+
+Dossiers change only through ``cases.services``; what lives here is what hangs off them
+(drafts, e-form answers, payments, the delivery log, ratings, complaints) and the one
+transaction that ties an intake write to the dossier write it goes with.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import services as case_services
+from cases.calendar import working_calendar
+from cases.models import (
+    Channel,
+    CopyType,
+    Department,
+    DepartmentKind,
+    Dossier,
+    DossierDocument,
+    DossierEvent,
+    Procedure,
+    Status,
+)
+from cases.permissions import denial_reason
+from intake.models import (
+    Complaint,
+    ComplaintStatus,
+    DeliveryStatus,
+    DraftFile,
+    Notification,
+    NotificationChannel,
+    NoticeVerdict,
+    OnlineDraft,
+    OnlineSubmission,
+    Payment,
+    PaymentMethod,
+    PaymentNotice,
+    PaymentPurpose,
+    PaymentStatus,
+    Rating,
+)
+from intake.notifications import adapters
+from intake.notifications.messages import message_for
+from intake.payments.providers import provider_get
+from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.roles import STAFF_ROLES, Role
+
+logger = logging.getLogger(__name__)
+
+#: A message about a step recorded with a moment older than this is history being entered
+#: (demo data, back-filled paper records), not news: it is not sent.
+NOTIFY_MAX_AGE = timedelta(hours=1)
+NOTIFY_MAX_ATTEMPTS = 5
+#: Complaints and petitions are answered within 10 working days of receipt.
+COMPLAINT_WORKING_DAYS = 10
+#: The account the payment gateway acts as when a verified payment settles an obligation.
+GATEWAY_USERNAME = "cong-thanh-toan"
+
+
+def _invalid(name: str, message: str) -> ApplicationError:
+    return ApplicationError(_("Dữ liệu không hợp lệ."), kind=ErrorKind.INVALID, fields={name: [message]})
+
+
+# --- online submission ----------------------------------------------------------------------
+def draft_save(*, user, procedure: Procedure, data: dict, uploads: dict) -> OnlineDraft:
+    """Keep what the resident typed and the files already checked, to finish later.
+
+    ``uploads`` maps a required document to an upload that passed the content check; a new
+    upload replaces the draft's earlier file for that document.
+    """
+    with transaction.atomic():
+        draft, _created = OnlineDraft.objects.select_for_update().get_or_create(
+            user=user, procedure_code=procedure.code
+        )
+        draft.data = data
+        draft.updated_at = timezone.now()
+        draft.save(update_fields=["data", "updated_at"])
+        for required_document, upload in uploads.items():
+            DraftFile.objects.filter(draft=draft, required_document=required_document).delete()
+            DraftFile.objects.create(
+                draft=draft, required_document=required_document, file=upload,
+                original_name=upload.name[:255], size=upload.size,
+            )
+    return draft
+
+
+def draft_discard(*, user, procedure_code: str) -> None:
+    OnlineDraft.objects.filter(user=user, procedure_code=procedure_code).delete()
+
+
+def online_submit(
+    *,
+    user,
+    procedure: Procedure,
+    applicant: case_services.Applicant,
+    form_data: dict,
+    files: dict,
+    pages: int = 0,
+) -> Dossier:
+    """Create the resident's dossier (``submitted``, in the counter's queue) in one transaction
+    with its e-form answers and the fee to pay; the draft goes once the dossier exists.
+
+    ``files`` maps each required document to a checked upload or to a draft file's stored
+    name. The fee is computed by the catalogue's rule inside ``dossier_create``.
+    """
+    documents = [
+        case_services.SubmittedDocument(
+            name=document.name, copy_type=CopyType.ELECTRONIC, quantity=document.quantity,
+            required_document_id=document.pk, file=file,
+        )
+        for document, file in files.items()
+    ]
+    with transaction.atomic():
+        dossier = case_services.dossier_create(
+            procedure_code=procedure.code, applicant=applicant, channel=Channel.ONLINE,
+            actor=user, documents=documents, pages=pages,
+        )
+        OnlineSubmission.objects.create(dossier=dossier, form_data=form_data, pages=pages)
+        if dossier.fee_amount:
+            Payment.objects.create(
+                dossier=dossier, purpose=PaymentPurpose.FEE, amount=dossier.fee_amount,
+                description=_("Phí, lệ phí: %(name)s") % {"name": procedure.name},
+                reference=_new_reference(),
+            )
+        draft_discard(user=user, procedure_code=procedure.code)
+    return dossier
+
+
+def online_complete(*, dossier: Dossier, user, files: Iterable, note: str) -> Dossier:
+    """The resident sends what the counter (completion) or the handler (supplement) asked for.
+
+    The files join the dossier's documents in the same transaction as the dossier's step, so
+    a refused step leaves no stray documents.
+    """
+    files = list(files)
+    note = (note or "").strip()
+    if not files and not note:
+        raise _invalid("note", _("Hãy tải lên giấy tờ bổ sung hoặc ghi rõ nội dung đã hoàn thiện."))
+    if dossier.status == Status.SUPPLEMENT_REQUESTED:
+        action, step = "supplement", case_services.dossier_supplement
+    else:
+        action, step = "complete", case_services.dossier_complete
+    reason = denial_reason(user, dossier, action)
+    if reason:
+        raise ApplicationError(reason, kind=ErrorKind.FORBIDDEN)
+    with transaction.atomic():
+        now = timezone.now()
+        DossierDocument.objects.bulk_create(
+            DossierDocument(
+                dossier=dossier, name=_("Bổ sung: %(name)s") % {"name": upload.name[:300]},
+                copy_type=CopyType.ELECTRONIC, file=upload, uploaded_at=now,
+            )
+            for upload in files
+        )
+        return step(dossier=dossier, actor=user, note=note)
+
+
+# --- payments -------------------------------------------------------------------------------
+def _new_reference() -> str:
+    return f"TT{timezone.localtime():%y%m%d}{secrets.token_hex(5).upper()}"
+
+
+def payment_gateway_actor():
+    """The account a verified online payment acts as in the dossier's history.
+
+    It cannot log in (no usable password); it exists so the history says the gateway, not a
+    person, confirmed the payment.
+    """
+    user, created = get_user_model().objects.get_or_create(
+        username=GATEWAY_USERNAME,
+        defaults=dict(
+            role=Role.COUNTER_OFFICER, last_name=_("Cổng thanh toán"), first_name=_("(tự động)"),
+            department=Department.objects.filter(kind=DepartmentKind.CENTER).order_by("pk").first(),
+        ),
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def payment_for_request(*, event: DossierEvent) -> Payment | None:
+    """A payment-request event with an amount becomes a payable item (once per event)."""
+    amount = (event.payload or {}).get("amount")
+    if not amount:
+        return None
+    payment, _created = Payment.objects.get_or_create(
+        event=event,
+        defaults=dict(
+            dossier_id=event.dossier_id, purpose=PaymentPurpose.OBLIGATION, amount=int(amount),
+            description=event.note[:300], reference=_new_reference(),
+        ),
+    )
+    return payment
+
+
+@dataclass(frozen=True)
+class NoticeOutcome:
+    verdict: str
+    payment: Payment | None
+
+
+def _settle(payment: Payment, *, method: str, transaction_id: str, provider: str, actor,
+            at: datetime) -> str:
+    """Mark paid (once) and, for an obligation the dossier waits on, confirm it on the dossier."""
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status == PaymentStatus.PAID:
+            same = locked.provider == provider and locked.provider_transaction == transaction_id
+            return NoticeVerdict.REPLAYED if same else NoticeVerdict.CONFLICT
+        if locked.status == PaymentStatus.CANCELLED:
+            return NoticeVerdict.CONFLICT
+        locked.status = PaymentStatus.PAID
+        locked.method = method
+        locked.provider = provider
+        locked.provider_transaction = transaction_id
+        locked.paid_at = at
+        locked.recorded_by = actor if method == PaymentMethod.CASH else None
+        locked.save(update_fields=["status", "method", "provider", "provider_transaction",
+                                   "paid_at", "recorded_by"])
+        dossier = locked.dossier
+        if locked.purpose == PaymentPurpose.OBLIGATION and dossier.status == Status.AWAITING_PAYMENT:
+            case_services.dossier_confirm_payment(
+                dossier=dossier, actor=actor, at=at,
+                note=_("Đã nộp %(amount)s đồng (%(method)s, mã %(reference)s).") % {
+                    "amount": f"{locked.amount:,}".replace(",", "."),
+                    "method": locked.get_method_display(), "reference": locked.reference,
+                },
+            )
+    return NoticeVerdict.ACCEPTED
+
+
+def payment_receive_notice(*, params, channel: str, remote_addr: str | None = None,
+                           provider_name: str | None = None) -> NoticeOutcome:
+    """Verify a provider's message and apply it at most once; log it whatever it is.
+
+    Forged (bad signature), wrong-amount, unknown and replayed messages change nothing.
+    """
+    provider = provider_get(provider_name)
+    notice = provider.parse(params)
+    payment = Payment.objects.filter(reference=notice.reference).select_related("dossier").first()
+    if not notice.signature_ok:
+        verdict = NoticeVerdict.FORGED
+    elif payment is None:
+        verdict = NoticeVerdict.UNKNOWN
+    elif notice.amount != payment.amount:
+        verdict = NoticeVerdict.WRONG_AMOUNT
+    elif notice.status != "paid":
+        verdict = NoticeVerdict.FAILED
+    else:
+        verdict = _settle(payment, method=PaymentMethod.ONLINE, transaction_id=notice.transaction,
+                          provider=provider.name, actor=payment_gateway_actor(), at=timezone.now())
+    PaymentNotice.objects.create(
+        provider=provider.name, channel=channel, reference=notice.reference, verdict=verdict,
+        payload={key: str(value)[:200] for key, value in dict(params.items()).items()},
+        remote_addr=remote_addr,
+    )
+    if verdict not in (NoticeVerdict.ACCEPTED, NoticeVerdict.REPLAYED):
+        logger.warning("Payment notice refused: %s (%s via %s)", verdict, notice.reference, channel)
+    if payment is not None:
+        payment.refresh_from_db()
+    return NoticeOutcome(verdict=verdict, payment=payment)
+
+
+def payment_record_cash(*, payment: Payment, actor) -> Payment:
+    """The counter took the amount in cash."""
+    if actor is None or not actor.is_authenticated or actor.role not in {
+        Role.COUNTER_OFFICER, Role.CENTER_DIRECTOR
+    }:
+        raise ApplicationError(_("Chỉ cán bộ tiếp nhận mới thu tiền mặt."), kind=ErrorKind.FORBIDDEN)
+    verdict = _settle(payment, method=PaymentMethod.CASH, transaction_id="", provider="",
+                      actor=actor, at=timezone.now())
+    if verdict != NoticeVerdict.ACCEPTED:
+        raise ApplicationError(_("Khoản này đã được thanh toán hoặc đã hủy."), kind=ErrorKind.CONFLICT)
+    payment.refresh_from_db()
+    return payment
+
+
+# --- notifications --------------------------------------------------------------------------
+def notifications_for_event(*, event_id: int) -> list[int]:
+    """Write the delivery-log rows for one dossier event and queue their sending.
+
+    Unique (event, channel) rows make a duplicated publication harmless: only rows created
+    here are queued.
+    """
+    from intake.tasks import send_notification
+
+    event = DossierEvent.objects.select_related("dossier", "dossier__procedure").get(pk=event_id)
+    if event.action == "request_payment":
+        payment_for_request(event=event)
+    dossier = event.dossier
+    message = message_for(event, dossier)
+    if message is None or event.at < timezone.now() - NOTIFY_MAX_AGE:
+        return []
+    created = []
+    for channel, recipient in (
+        (NotificationChannel.SMS, dossier.applicant_phone),
+        (NotificationChannel.EMAIL, dossier.applicant_email),
+    ):
+        if not recipient:
+            continue
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(
+                    dossier=dossier, event=event, kind=message.kind, channel=channel,
+                    recipient=recipient, subject=message.subject, body=message.text,
+                )
+        except IntegrityError:
+            continue
+        created.append(notification.pk)
+        transaction.on_commit(lambda pk=notification.pk: send_notification.delay(pk), robust=True)
+    return created
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one logged message unless another run already has; ``True`` asks for a retry.
+
+    The row is claimed by a conditional update (pending → sending), so a task delivered
+    twice, or retried after a success, sends nothing the second time.
+    """
+    claimed = Notification.objects.filter(
+        pk=notification_id, status=DeliveryStatus.PENDING
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        if notification.channel == NotificationChannel.EMAIL:
+            reference = adapters.send_email(
+                to=notification.recipient, subject=notification.subject,
+                text=notification.body, key=notification.idempotency_key,
+            )
+        else:
+            reference = adapters.send_sms(
+                to=notification.recipient, text=notification.body,
+                key=notification.idempotency_key,
+            )
+    except adapters.DeliveryError as exc:
+        retry = notification.attempts < NOTIFY_MAX_ATTEMPTS
+        Notification.objects.filter(pk=notification_id).update(
+            status=DeliveryStatus.PENDING if retry else DeliveryStatus.FAILED,
+            last_error=str(exc)[:2000],
+        )
+        return retry
+    Notification.objects.filter(pk=notification_id).update(
+        status=DeliveryStatus.SENT, sent_at=timezone.now(), provider_reference=reference[:100],
+        last_error="",
+    )
+    return False
+
+
+# --- satisfaction and complaints ------------------------------------------------------------
+def rating_submit(*, dossier_id: int, scores: dict, comment: str = "") -> Rating:
+    """One rating per returned dossier; it records no rater."""
+    dossier = Dossier.objects.get(pk=dossier_id)
+    if dossier.status != Status.RETURNED:
+        raise ApplicationError(
+            _("Chỉ đánh giá được hồ sơ đã trả kết quả."), kind=ErrorKind.CONFLICT
+        )
+    for name in Rating.CRITERIA:
+        if scores.get(name) not in (0, 1, 2):
+            raise _invalid(name, _("Hãy chọn một mức đánh giá."))
+    try:
+        with transaction.atomic():
+            return Rating.objects.create(
+                dossier=dossier, procedure_id=dossier.procedure_id,
+                comment=(comment or "").strip()[:2000],
+                **{name: scores[name] for name in Rating.CRITERIA},
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(_("Hồ sơ này đã được đánh giá."), kind=ErrorKind.CONFLICT) from exc
+
+
+def complaint_due(received_at: datetime) -> datetime:
+    cal = working_calendar()
+    start = cal.effective_receipt(received_at).date()
+    return cal.end_of_day(cal.add_working_days(start, COMPLAINT_WORKING_DAYS))
+
+
+def complaint_file(*, kind: str, name: str, phone: str, email: str, content: str,
+                   dossier_code: str = "", user=None) -> Complaint:
+    """Record a complaint or petition with its answer deadline (10 working days)."""
+    received_at = timezone.now()
+    with transaction.atomic():
+        complaint = Complaint.objects.create(
+            code=secrets.token_hex(8), kind=kind, name=name.strip(), phone=phone,
+            email=email.strip(), content=content.strip(), dossier_code=dossier_code.strip().upper(),
+            user=user if user is not None and user.is_authenticated else None,
+            received_at=received_at, due_at=complaint_due(received_at),
+        )
+        complaint.code = f"PA-{timezone.localtime(received_at):%y%m%d}-{complaint.pk:05d}"
+        complaint.save(update_fields=["code"])
+    return complaint
+
+
+def complaint_answer(*, complaint: Complaint, actor, answer: str) -> Complaint:
+    if actor is None or not actor.is_authenticated or actor.role not in STAFF_ROLES:
+        raise ApplicationError(_("Bạn không được trả lời phản ánh."), kind=ErrorKind.FORBIDDEN)
+    answer = (answer or "").strip()
+    if not answer:
+        raise _invalid("answer", _("Cần nhập nội dung trả lời."))
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if locked.status == ComplaintStatus.ANSWERED:
+            raise ApplicationError(_("Phản ánh này đã được trả lời."), kind=ErrorKind.CONFLICT)
+        locked.status = ComplaintStatus.ANSWERED
+        locked.answer = answer
+        locked.answered_at = timezone.now()
+        locked.answered_by = actor
+        locked.save(update_fields=["status", "answer", "answered_at", "answered_by"])
+    return locked

@@ -1,0 +1,92 @@
+"""Small staff pages of intake: the delivery log, anonymous ratings, complaints, and taking
+a payment in cash at the counter."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Avg
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from intake import selectors, services
+from intake.models import Complaint, Payment, PaymentStatus, Rating
+from thanhsen.errors import ApplicationError
+from thanhsen.roles import STAFF_ROLES
+
+
+def _staff_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if request.user.role not in STAFF_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+@_staff_required
+def notification_log(request):
+    page = Paginator(selectors.notification_log(), 50).get_page(request.GET.get("page"))
+    return render(request, "intake/staff/notifications.html", {"page": page})
+
+
+@_staff_required
+def ratings(request):
+    items = selectors.ratings_anonymous()
+    averages = items.aggregate(**{name: Avg(name) for name in Rating.CRITERIA})
+    criteria = [(Rating._meta.get_field(n).verbose_name, averages[n]) for n in Rating.CRITERIA]
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "intake/staff/ratings.html",
+                  {"page": page, "criteria": criteria, "names": Rating.CRITERIA})
+
+
+@_staff_required
+def complaints(request):
+    return render(request, "intake/staff/complaints.html",
+                  {"complaints": selectors.complaints_open()[:200]})
+
+
+@_staff_required
+@require_POST
+def complaint_answer(request, pk):
+    complaint = get_object_or_404(Complaint, pk=pk)
+    try:
+        services.complaint_answer(complaint=complaint, actor=request.user,
+                                  answer=request.POST.get("answer", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã ghi nhận câu trả lời."))
+    return redirect("intake:staff_complaints")
+
+
+@_staff_required
+def payments(request):
+    pending = Payment.objects.filter(status=PaymentStatus.PENDING).select_related(
+        "dossier", "dossier__procedure"
+    )
+    code = (request.GET.get("code") or "").strip().upper()
+    if code:
+        pending = pending.filter(dossier__code=code)
+    return render(request, "intake/staff/payments.html",
+                  {"payments": pending.order_by("created_at")[:100], "code": code})
+
+
+@_staff_required
+@require_POST
+def payment_cash(request, reference):
+    payment = get_object_or_404(Payment, reference=reference)
+    try:
+        services.payment_record_cash(payment=payment, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã ghi nhận thu tiền mặt %(amount)s đồng cho hồ sơ %(code)s.")
+                         % {"amount": f"{payment.amount:,}".replace(",", "."),
+                            "code": payment.dossier.code})
+    return redirect("intake:staff_payments")

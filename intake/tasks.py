@@ -1,0 +1,11 @@
+"""Celery tasks of intake: load by id, call a service, retry with a short back-off."""
+
+from celery import shared_task
+
+from intake.services import notification_deliver
+
+
+@shared_task(bind=True, max_retries=5, acks_late=True)
+def send_notification(self, notification_id: int) -> None:
+    if notification_deliver(notification_id=notification_id):
+        raise self.retry(countdown=30 * (self.request.retries + 1))

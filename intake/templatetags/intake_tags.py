@@ -1,0 +1,21 @@
+"""Template helpers of the residents' pages."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def vnd(amount) -> str:
+    """``30000`` → ``30.000 đồng`` (Vietnamese thousands separator)."""
+    try:
+        value = int(amount)
+    except (TypeError, ValueError):
+        return ""
+    return _("%(amount)s đồng") % {"amount": f"{value:,}".replace(",", ".")}
+
+
+@register.simple_tag
+def any_errors(*forms) -> bool:
+    return any(form.errors for form in forms)

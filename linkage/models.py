@@ -1,0 +1,204 @@
+"""Bundles (liên thông, Decree 63/2024): a parent dossier with one step per agency procedure.
+
+The database is the source of truth and Celery only executes: each ``BundleStep`` row is both
+the step's record and its work item (state, attempts, next attempt time, idempotency key), and
+``Outbox`` rows written in the same transaction as a state change make sure a step that became
+ready is published even when the broker or the process dies between commit and publish.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class BundleKind(models.Model):
+    """A group of procedures filed together (birth or death), loaded from the catalogue."""
+
+    code = models.CharField(_("mã"), max_length=16, unique=True)
+    name = models.CharField(_("tên nhóm thủ tục liên thông"), max_length=300)
+    root_procedure_code = models.CharField(_("thủ tục hộ tịch (bước đầu)"), max_length=40)
+    time_limit = models.PositiveIntegerField(_("thời hạn (ngày làm việc)"), null=True, blank=True)
+    verification_time_limit = models.PositiveIntegerField(
+        _("thời hạn khi cần xác minh"), null=True, blank=True
+    )
+    time_limit_by_choice = models.JSONField(
+        _("thời hạn theo số thủ tục chọn"),
+        default=dict,
+        blank=True,
+        help_text=_('Số thủ tục người nộp chọn → số ngày làm việc, ví dụ {"2": 6}.'),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("loại liên thông")
+        verbose_name_plural = _("loại liên thông")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BundleKindStep(models.Model):
+    """One procedure of a bundle kind, with the limit it has inside the bundle."""
+
+    kind = models.ForeignKey(BundleKind, related_name="steps", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField()
+    procedure_code = models.CharField(_("mã thủ tục"), max_length=40)
+    optional = models.BooleanField(_("người nộp chọn"), default=False)
+    time_limit = models.PositiveIntegerField(_("thời hạn trong liên thông (ngày làm việc)"))
+    verification_time_limit = models.PositiveIntegerField(
+        _("thời hạn khi cần xác minh"), null=True, blank=True
+    )
+    awaits_relatives = models.BooleanField(
+        _("chờ thân nhân xác nhận qua VNeID"),
+        default=False,
+        help_text=_("Bước chỉ được gửi đi khi không còn chờ xác nhận của thân nhân."),
+    )
+
+    class Meta:
+        ordering = ["kind", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "procedure_code"], name="bundle_kind_step_once"
+            ),
+        ]
+        verbose_name = _("bước của loại liên thông")
+        verbose_name_plural = _("bước của loại liên thông")
+
+    def __str__(self) -> str:
+        return f"{self.kind.code}#{self.position} {self.procedure_code}"
+
+
+class BundleState(models.TextChoices):
+    CIVIL_STATUS = "civil_status", _("Đang đăng ký hộ tịch")
+    IN_PROGRESS = "in_progress", _("Đang liên thông")
+    CORRECTION = "correction", _("Trả về để sửa hộ tịch")
+    COMPLETED = "completed", _("Hoàn thành")
+    CANCELLED = "cancelled", _("Đã dừng")
+
+
+class Bundle(models.Model):
+    dossier = models.OneToOneField(
+        "cases.Dossier",
+        verbose_name=_("hồ sơ chính"),
+        related_name="bundle",
+        on_delete=models.PROTECT,
+    )
+    kind = models.ForeignKey(BundleKind, verbose_name=_("loại"), on_delete=models.PROTECT)
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=BundleState.choices,
+        default=BundleState.CIVIL_STATUS,
+    )
+    needs_verification = models.BooleanField(_("cần xác minh"), default=False)
+    time_limit = models.PositiveIntegerField(_("thời hạn cả nhóm (ngày làm việc)"))
+    due_at = models.DateTimeField(_("hạn cả nhóm"), null=True, blank=True)
+    classification = models.CharField(_("xếp loại"), max_length=10, blank=True)
+    corrections = models.PositiveSmallIntegerField(_("số lần trả về sửa"), default=0)
+    created_at = models.DateTimeField(_("tạo lúc"))
+    completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "created_at"])]
+        verbose_name = _("hồ sơ liên thông")
+        verbose_name_plural = _("hồ sơ liên thông")
+
+    def __str__(self) -> str:
+        return f"{self.kind.code}:{self.dossier_id}"
+
+
+class StepState(models.TextChoices):
+    WAITING = "waiting", _("Chờ bước trước")
+    READY = "ready", _("Sẵn sàng gửi")
+    SENDING = "sending", _("Đang gửi")
+    RETRYING = "retrying", _("Chờ gửi lại")
+    SENT = "sent", _("Đã gửi, chờ kết quả")
+    POLLING = "polling", _("Đang hỏi kết quả")
+    DONE = "done", _("Hoàn thành")
+    RETURNED = "returned", _("Bị trả về để sửa")
+    NEEDS_ATTENTION = "needs_attention", _("Cần xử lý")
+    CANCELLED = "cancelled", _("Đã dừng")
+
+
+#: States a task may claim, and the claimed state each leads to.
+CLAIMS = {
+    StepState.READY: StepState.SENDING,
+    StepState.RETRYING: StepState.SENDING,
+    StepState.SENT: StepState.POLLING,
+}
+#: States in which a worker holds the step: stale claims are handed back by the sweep.
+CLAIMED_STATES = (StepState.SENDING, StepState.POLLING)
+
+
+class BundleStep(models.Model):
+    bundle = models.ForeignKey(Bundle, related_name="steps", on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField()
+    procedure = models.ForeignKey(
+        "cases.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "cases.Agency",
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_root = models.BooleanField(_("bước hộ tịch"), default=False)
+    awaits_relatives = models.BooleanField(default=False)
+    state = models.CharField(
+        _("trạng thái"), max_length=16, choices=StepState.choices, default=StepState.WAITING
+    )
+    attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
+    next_attempt_at = models.DateTimeField(_("gửi lần tới lúc"), null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.UUIDField(_("khóa chống trùng"), default=uuid.uuid4, unique=True)
+    external_reference = models.CharField(_("số tham chiếu của cơ quan"), max_length=80, blank=True)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    ready_at = models.DateTimeField(_("sẵn sàng lúc"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("cơ quan tiếp nhận lúc"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    time_limit = models.PositiveIntegerField(_("thời hạn (ngày làm việc)"))
+    due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    warnings = models.JSONField(_("cảnh báo"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["bundle", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "position"], name="bundle_step_position"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["state", "claimed_at"]),
+        ]
+        verbose_name = _("bước liên thông")
+        verbose_name_plural = _("bước liên thông")
+
+    def __str__(self) -> str:
+        return f"{self.bundle_id}#{self.position} {self.get_state_display()}"
+
+
+class Outbox(models.Model):
+    """A step to publish to Celery, written in the transaction that made it ready."""
+
+    step = models.ForeignKey(BundleStep, related_name="+", on_delete=models.CASCADE)
+    created_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(published_at__isnull=True),
+                name="outbox_unpublished",
+            )
+        ]
+        verbose_name = _("thư chờ gửi")
+        verbose_name_plural = _("thư chờ gửi")

@@ -1,0 +1,64 @@
+"""Publishing steps to Celery: right after commit, and again from the sweep if that failed.
+
+A publish that fails (Redis down, process about to die) leaves the outbox row unpublished;
+the sweep publishes it later. Publishing twice is harmless: the task's claim decides.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from linkage.models import BundleStep, Outbox
+
+log = logging.getLogger(__name__)
+
+
+def publish_on_commit(outbox_ids: list[int]) -> None:
+    transaction.on_commit(partial(publish, outbox_ids), robust=True)
+
+
+def publish(outbox_ids: list[int]) -> int:
+    """Send each outbox row's step; returns how many went to the broker."""
+    if not outbox_ids:
+        return 0
+    rows = list(
+        Outbox.objects.filter(pk__in=outbox_ids, published_at__isnull=True).values_list(
+            "pk", "step_id"
+        )
+    )
+    sent = _send_all([step_id for _pk, step_id in rows])
+    if sent:
+        Outbox.objects.filter(pk__in=[pk for pk, _step in rows[:sent]]).update(
+            published_at=timezone.now()
+        )
+    return sent
+
+
+def send_steps(step_ids: list[int]) -> int:
+    return _send_all(step_ids)
+
+
+def _send_all(step_ids: list[int]) -> int:
+    """Publish in order until the broker fails; one UPDATE marks what went (a batch is cheap)."""
+    sent = 0
+    for step_id in step_ids:
+        try:
+            _enqueue(step_id)
+        except Exception as exc:  # noqa: BLE001 — any broker failure means "publish later"
+            log.warning("linkage: could not publish step %s (%s); the sweep will", step_id, exc)
+            break
+        sent += 1
+    if sent:
+        BundleStep.objects.filter(pk__in=step_ids[:sent]).update(queued_at=timezone.now())
+    return sent
+
+
+def _enqueue(step_id: int) -> None:
+    from linkage.tasks import run_step
+
+    # No publish retries: a dead broker must not hold the request; the sweep retries.
+    run_step.apply_async((step_id,), retry=False)

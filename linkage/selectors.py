@@ -1,0 +1,159 @@
+"""Reads of bundles: the staff board, the needs-attention queue, and the resident's tracks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.deadlines import classify
+from linkage.models import Bundle, BundleState, BundleStep, StepState
+from linkage.permissions import bundle_denial_reason
+from thanhsen.errors import ApplicationError, ErrorKind
+
+_STEPS = Prefetch(
+    "steps", queryset=BundleStep.objects.select_related("procedure", "agency").order_by("position")
+)
+
+
+def bundle_list(*, user, state: str = "", kind: str = "") -> QuerySet[Bundle]:
+    if bundle_denial_reason(user, None, "view"):
+        return Bundle.objects.none()
+    bundles = Bundle.objects.select_related("dossier", "kind").prefetch_related(_STEPS)
+    if state:
+        bundles = bundles.filter(state=state)
+    if kind:
+        bundles = bundles.filter(kind__code=kind)
+    return bundles.order_by("-created_at", "-id")
+
+
+def bundle_get(*, user, code: str) -> Bundle:
+    reason = bundle_denial_reason(user, None, "view")
+    if reason:
+        raise ApplicationError(reason, kind=ErrorKind.FORBIDDEN)
+    bundle = (
+        Bundle.objects.select_related("dossier", "dossier__procedure", "kind")
+        .prefetch_related(_STEPS)
+        .filter(dossier__code=code)
+        .first()
+    )
+    if bundle is None:
+        raise ApplicationError(_("Không tìm thấy hồ sơ liên thông."), kind=ErrorKind.NOT_FOUND)
+    return bundle
+
+
+def step_needs_attention(*, user) -> QuerySet[BundleStep]:
+    """Steps a person must look at: past the retry cap, or returned for correction."""
+    if bundle_denial_reason(user, None, "view"):
+        return BundleStep.objects.none()
+    return (
+        BundleStep.objects.filter(
+            Q(state=StepState.NEEDS_ATTENTION)
+            | Q(state=StepState.RETURNED, bundle__state=BundleState.CORRECTION)
+        )
+        .select_related("bundle__dossier", "bundle__kind", "procedure", "agency")
+        .order_by("bundle__created_at", "position")
+    )
+
+
+def bundle_counts() -> dict:
+    by_state = dict(Bundle.objects.values_list("state").annotate(n=Count("id")).order_by())
+    steps = BundleStep.objects.aggregate(
+        attention=Count("id", filter=Q(state=StepState.NEEDS_ATTENTION)),
+        warned=Count("id", filter=~Q(warnings=[])),
+        retrying=Count("id", filter=Q(state=StepState.RETRYING)),
+    )
+    return {"by_state": by_state, **steps}
+
+
+def bundle_classification(bundle: Bundle, *, now: datetime | None = None) -> str:
+    """Early / on time / overdue once complete, within / overdue while open ("" before receipt)."""
+    if bundle.classification:
+        return bundle.classification
+    if bundle.due_at and bundle.state not in (BundleState.CANCELLED, BundleState.COMPLETED):
+        return classify(due_at=bundle.due_at, finished_at=None, now=now or timezone.now()).value
+    return ""
+
+
+@dataclass(frozen=True)
+class StepTrack:
+    """One track of the resident's tracker: a procedure of the bundle and where it stands."""
+
+    procedure: str
+    agency: str
+    state: str  # the step's state code
+    status: str  # done | current | waiting | problem | cancelled, for the tracker's style
+    label: str  # what the resident reads
+    result: str  # the result document and its number, once done
+    completed_at: datetime | None
+    due_at: datetime | None
+
+
+def _resident_label(step: BundleStep, agency: str) -> tuple[str, str]:
+    state = step.state
+    if state == StepState.DONE:
+        return "done", _("Đã xong")
+    if state == StepState.CANCELLED:
+        return "cancelled", _("Đã dừng")
+    if step.is_root:
+        if step.bundle.state == BundleState.CORRECTION:
+            return "problem", _("Đang sửa thông tin hộ tịch theo yêu cầu của cơ quan liên thông")
+        return "current", _("Đang đăng ký tại Trung tâm Phục vụ hành chính công phường")
+    if state == StepState.WAITING:
+        if step.awaits_relatives and step.bundle.state == BundleState.IN_PROGRESS:
+            return "waiting", _("Chờ thân nhân xác nhận qua VNeID (không tính vào thời hạn)")
+        return "waiting", _("Chờ bước đăng ký hộ tịch")
+    if state == StepState.RETURNED:
+        return "problem", _("%(agency)s trả về để sửa thông tin hộ tịch") % {"agency": agency}
+    if state in (StepState.SENT, StepState.POLLING):
+        return "current", _("%(agency)s đang giải quyết") % {"agency": agency}
+    return "current", _("Đang chuyển hồ sơ tới %(agency)s") % {"agency": agency}
+
+
+def bundle_tracks_for(dossier) -> list[StepTrack] | None:
+    """The resident's per-step tracker for a bundle's parent dossier; ``None`` if not a bundle."""
+    bundle = Bundle.objects.filter(dossier_id=dossier.pk).prefetch_related(_STEPS).first()
+    if bundle is None:
+        return None
+    tracks = []
+    for step in bundle.steps.all():
+        step.bundle = bundle
+        agency = (
+            step.agency.name.split("–")[0].split("(")[0].strip()
+            if step.agency_id
+            else _("UBND phường")
+        )
+        status, label = _resident_label(step, agency)
+        result = ""
+        if step.state == StepState.DONE and step.result:
+            result = " ".join(
+                filter(None, [step.result.get("document", ""), step.result.get("number", "")])
+            )
+        tracks.append(
+            StepTrack(
+                procedure=step.procedure.name,
+                agency=agency,
+                state=step.state,
+                status=status,
+                label=label,
+                result=result,
+                completed_at=step.completed_at,
+                due_at=step.due_at,
+            )
+        )
+    return tracks
+
+
+def step_staff_label(step: BundleStep, bundle: Bundle, *, relatives_pending: bool) -> str:
+    """The state staff read in the step table, where a bare "waiting" would hide the reason."""
+    if step.state == StepState.WAITING:
+        if step.is_root and bundle.state == BundleState.CORRECTION:
+            return _("Đang sửa hộ tịch")
+        if step.awaits_relatives and relatives_pending:
+            return _("Chờ thân nhân xác nhận")
+        if bundle.state == BundleState.CORRECTION:
+            return _("Chờ sửa hộ tịch")
+    return step.get_state_display()

@@ -1,0 +1,715 @@
+"""Every write to a bundle: one transaction, the bundle row locked, one event on the parent.
+
+Bundle events go into the parent dossier's history (``DossierEvent``) and are published to
+``cases.hooks`` on commit, like the dossier core's own: the resident's notifications and the
+reports see each step without knowing about this app. The parent dossier's state machine is
+not touched; a bundle's own progress lives in ``Bundle`` and ``BundleStep``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import hooks
+from cases.calendar import working_calendar
+from cases.deadlines import Pause, TimeUnit, classify, statutory_due
+from cases.models import Dossier, DossierEvent, DossierPause, Outcome, PauseKind, Procedure, Status
+from cases.services import Applicant, SubmittedDocument, dossier_create
+from linkage import outbox
+from linkage.adapters import AgencyReply, ReplyStatus
+from linkage.conf import linkage_settings
+from linkage.models import (
+    CLAIMED_STATES,
+    Bundle,
+    BundleKind,
+    BundleState,
+    BundleStep,
+    Outbox,
+    StepState,
+)
+from linkage.permissions import bundle_denial_reason
+from thanhsen.errors import ApplicationError, ErrorKind
+
+log = logging.getLogger(__name__)
+
+#: Dependent steps not yet handed to an agency: they wait while the bundle is corrected.
+_UNSENT = (StepState.READY, StepState.RETRYING, StepState.NEEDS_ATTENTION)
+
+
+def _invalid(name: str, message: str) -> ApplicationError:
+    return ApplicationError(
+        _("Dữ liệu không hợp lệ."), kind=ErrorKind.INVALID, fields={name: [message]}
+    )
+
+
+def _record(
+    bundle: Bundle, *, action: str, actor=None, note: str = "", payload=None, at: datetime
+) -> DossierEvent:
+    """One event in the parent's history, published to the hooks once the transaction commits.
+
+    ``bundle`` comes from ``_locked`` (or the submission), so its dossier's status is current.
+    """
+    status = bundle.dossier.status
+    event = DossierEvent.objects.create(
+        dossier_id=bundle.dossier_id,
+        actor=actor,
+        at=at,
+        action=action,
+        from_status=status,
+        to_status=status,
+        note=note,
+        payload=payload or {},
+    )
+    transaction.on_commit(partial(hooks.publish, event.pk), robust=True)
+    return event
+
+
+def _locked(bundle_id: int) -> Bundle:
+    return (
+        Bundle.objects.select_for_update(of=("self",))
+        .select_related("kind", "dossier")
+        .get(pk=bundle_id)
+    )
+
+
+def _check(actor, bundle: Bundle, action: str) -> None:
+    reason = bundle_denial_reason(actor, bundle, action)
+    if reason:
+        raise ApplicationError(reason, kind=ErrorKind.FORBIDDEN)
+
+
+# --- deadlines -----------------------------------------------------------------------------
+def _pauses(dossier_id: int) -> list[Pause]:
+    return [
+        Pause(p.started_at, p.ended_at) for p in DossierPause.objects.filter(dossier_id=dossier_id)
+    ]
+
+
+def _refresh_due(bundle: Bundle, *, at: datetime) -> None:
+    """Bundle and step due dates, with the relatives' confirmations left out of the count."""
+    cal = working_calendar()
+    pauses = _pauses(bundle.dossier_id)
+    received_at = (
+        Dossier.objects.filter(pk=bundle.dossier_id).values_list("received_at", flat=True).get()
+    )
+    if received_at:
+        bundle.due_at = statutory_due(
+            cal,
+            received_at=received_at,
+            limit=bundle.time_limit,
+            unit=TimeUnit.WORKING_DAYS,
+            pauses=pauses,
+            now=at,
+        )
+        bundle.save(update_fields=["due_at"])
+    for step in bundle.steps.filter(ready_at__isnull=False).exclude(state=StepState.CANCELLED):
+        step.due_at = statutory_due(
+            cal,
+            received_at=step.ready_at,
+            limit=step.time_limit,
+            unit=TimeUnit.WORKING_DAYS,
+            pauses=pauses,
+            now=at,
+        )
+        step.save(update_fields=["due_at"])
+
+
+def _relatives_pending(bundle: Bundle) -> bool:
+    return DossierPause.objects.filter(
+        dossier_id=bundle.dossier_id, kind=PauseKind.VERIFICATION, ended_at__isnull=True
+    ).exists()
+
+
+# --- submission ----------------------------------------------------------------------------
+def bundle_submit(
+    *,
+    kind_code: str,
+    applicant: Applicant,
+    actor,
+    channel: str,
+    chosen_procedures: Iterable[str] = (),
+    needs_verification: bool = False,
+    documents: Iterable[SubmittedDocument] = (),
+    receive: bool = False,
+    note: str = "",
+    at: datetime | None = None,
+) -> Bundle:
+    """File a bundle: the parent dossier (root civil-status procedure) and its steps, atomically.
+
+    The applicant picks the optional procedures; a death bundle must hold 2, 3 or 4 of them in
+    all (its time limit depends on the count).
+    """
+    at = at or timezone.now()
+    kind = BundleKind.objects.filter(code=kind_code).prefetch_related("steps").first()
+    if kind is None:
+        raise _invalid("kind", _("Không có loại liên thông “%(kind)s”.") % {"kind": kind_code})
+    chosen = set(chosen_procedures)
+    kind_steps = list(kind.steps.all())
+    optional = {s.procedure_code for s in kind_steps if s.optional}
+    unknown = chosen - optional
+    if unknown:
+        raise _invalid(
+            "chosen_procedures",
+            _("Thủ tục %(code)s không thuộc nhóm liên thông này.") % {"code": sorted(unknown)[0]},
+        )
+    selected = [s for s in kind_steps if not s.optional or s.procedure_code in chosen]
+    time_limit = _bundle_limit(kind, len(selected), needs_verification)
+    procedures = {
+        p.code: p
+        for p in Procedure.objects.filter(
+            code__in=[s.procedure_code for s in selected], is_current=True
+        ).select_related("agency")
+    }
+    with transaction.atomic():
+        dossier = dossier_create(
+            procedure_code=kind.root_procedure_code,
+            applicant=applicant,
+            channel=channel,
+            actor=actor,
+            documents=documents,
+            receive=receive,
+            note=note,
+            at=at,
+        )
+        bundle = Bundle.objects.create(
+            dossier=dossier,
+            kind=kind,
+            needs_verification=needs_verification,
+            time_limit=time_limit,
+            created_at=at,
+        )
+        steps = []
+        for position, kind_step in enumerate(selected):
+            procedure = procedures[kind_step.procedure_code]
+            is_root = kind_step.procedure_code == kind.root_procedure_code
+            limit = kind_step.time_limit
+            if needs_verification and kind_step.verification_time_limit is not None:
+                limit = kind_step.verification_time_limit
+            steps.append(
+                BundleStep(
+                    bundle=bundle,
+                    position=position,
+                    procedure=procedure,
+                    agency=None if is_root else procedure.agency,
+                    is_root=is_root,
+                    awaits_relatives=kind_step.awaits_relatives,
+                    time_limit=limit,
+                )
+            )
+        BundleStep.objects.bulk_create(steps)
+        if dossier.received_at:
+            _refresh_due(bundle, at=at)
+        _record(
+            bundle,
+            action="bundle_create",
+            actor=actor,
+            at=at,
+            payload={
+                "kind": kind.code,
+                "procedures": [s.procedure.code for s in steps],
+                "time_limit": time_limit,
+            },
+        )
+    return bundle
+
+
+def _bundle_limit(kind: BundleKind, count: int, needs_verification: bool) -> int:
+    if kind.time_limit_by_choice:
+        limit = kind.time_limit_by_choice.get(str(count))
+        if limit is None:
+            raise _invalid(
+                "chosen_procedures",
+                _("Nhóm thủ tục này phải gồm %(choices)s thủ tục; bạn đã chọn %(count)d.")
+                % {"choices": ", ".join(sorted(kind.time_limit_by_choice)), "count": count},
+            )
+        return limit
+    if needs_verification and kind.verification_time_limit is not None:
+        return kind.verification_time_limit
+    return kind.time_limit or 0
+
+
+# --- reactions to the parent dossier -------------------------------------------------------
+def on_dossier_event(event_id: int) -> None:
+    """React to the parent dossier's own steps (registered in ``LinkageConfig.ready``)."""
+    event = (
+        DossierEvent.objects.filter(
+            pk=event_id, action__in=("receive", "approve", "refuse", "stop")
+        )
+        .values("dossier_id", "action", "at")
+        .first()
+    )
+    if event is None:
+        return
+    bundle = Bundle.objects.filter(dossier_id=event["dossier_id"]).first()
+    if bundle is None:
+        return
+    if event["action"] == "receive":
+        with transaction.atomic():
+            _refresh_due(_locked(bundle.pk), at=event["at"])
+    elif event["action"] == "approve":
+        bundle_civil_status_done(bundle=bundle, at=event["at"])
+    else:
+        bundle_cancel(bundle=bundle, at=event["at"])
+
+
+def bundle_civil_status_done(*, bundle: Bundle, at: datetime | None = None) -> Bundle:
+    """The ward has registered the birth or death: the dependent steps go out in parallel.
+
+    Idempotent, because both the hook and the sweep (for a hook lost with its process) call it.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        bundle = _locked(bundle.pk)
+        if bundle.state != BundleState.CIVIL_STATUS:
+            return bundle
+        root = bundle.steps.get(is_root=True)
+        root.state = StepState.DONE
+        root.ready_at = root.ready_at or bundle.dossier.received_at or at
+        root.sent_at = root.acknowledged_at = root.completed_at = at
+        root.result = {"document": _("Trích lục"), "number": bundle.dossier.code}
+        root.save(
+            update_fields=[
+                "state",
+                "ready_at",
+                "sent_at",
+                "acknowledged_at",
+                "completed_at",
+                "result",
+            ]
+        )
+        bundle.state = BundleState.IN_PROGRESS
+        bundle.save(update_fields=["state"])
+        _record(bundle, action="bundle_step_done", at=at, payload=_step_payload(root))
+        _release(bundle, at=at)
+    return bundle
+
+
+def bundle_cancel(*, bundle: Bundle, at: datetime | None = None) -> Bundle:
+    """The parent was refused or stopped: nothing more goes to the agencies."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        bundle = _locked(bundle.pk)
+        if bundle.state in (BundleState.COMPLETED, BundleState.CANCELLED):
+            return bundle
+        bundle.steps.exclude(state=StepState.DONE).update(state=StepState.CANCELLED)
+        bundle.state = BundleState.CANCELLED
+        bundle.save(update_fields=["state"])
+        _record(bundle, action="bundle_cancel", at=at)
+    return bundle
+
+
+def _release(bundle: Bundle, *, at: datetime) -> list[int]:
+    """Make every dependent step that may go now ready, with its outbox row (same transaction)."""
+    held = _relatives_pending(bundle)
+    steps = bundle.steps.filter(is_root=False, state__in=(StepState.WAITING, StepState.RETURNED))
+    if held:
+        steps = steps.filter(awaits_relatives=False)
+    ids = []
+    for step in steps:
+        if step.state == StepState.RETURNED:
+            # Corrected data is a new submission: the rejected key must not be replayed.
+            step.idempotency_key = uuid.uuid4()
+            step.attempts = 0
+            step.sent_at = step.acknowledged_at = None
+        step.state = StepState.READY
+        step.ready_at = at
+        step.next_attempt_at = at
+        step.claimed_at = None
+        step.save(
+            update_fields=[
+                "state",
+                "ready_at",
+                "next_attempt_at",
+                "claimed_at",
+                "idempotency_key",
+                "attempts",
+                "sent_at",
+                "acknowledged_at",
+            ]
+        )
+        ids.append(Outbox.objects.create(step=step, created_at=at).pk)
+    if ids:
+        _refresh_due(bundle, at=at)
+        outbox.publish_on_commit(ids)
+    return ids
+
+
+# --- the step's life with its agency -------------------------------------------------------
+def step_claim(step_id: int, *, now: datetime | None = None) -> BundleStep | None:
+    """Take the step for this worker with one conditional UPDATE; ``None`` if it is not due.
+
+    A duplicate delivery of the same task, or a task for a step another worker holds, finds
+    nothing to update and does nothing.
+    """
+    now = now or timezone.now()
+    claimed = BundleStep.objects.filter(
+        pk=step_id,
+        next_attempt_at__lte=now,
+        state__in=(StepState.READY, StepState.RETRYING, StepState.SENT),
+        bundle__state=BundleState.IN_PROGRESS,
+    ).update(
+        state=Case(
+            When(state=StepState.SENT, then=Value(StepState.POLLING)),
+            default=Value(StepState.SENDING),
+        ),
+        attempts=Case(When(state=StepState.SENT, then=F("attempts")), default=F("attempts") + 1),
+        claimed_at=now,
+    )
+    if not claimed:
+        return None
+    return BundleStep.objects.select_related(
+        "bundle__dossier", "bundle__kind", "procedure", "agency"
+    ).get(pk=step_id)
+
+
+def step_payload(step: BundleStep) -> dict:
+    """What the agency needs to register the step (the civil-status extract it builds on)."""
+    dossier = step.bundle.dossier
+    return {
+        "dossier": dossier.code,
+        "bundle_kind": step.bundle.kind.code,
+        "procedure": step.procedure.code,
+        "correction": step.bundle.corrections,
+        "applicant": {"name": dossier.applicant_name, "id_number": dossier.applicant_id_number},
+    }
+
+
+def _locked_claim(step: BundleStep) -> tuple[Bundle, BundleStep] | None:
+    """Lock the bundle, then the step; ``None`` if the claim was lost (handed back as stale)."""
+    bundle = _locked(step.bundle_id)
+    current = (
+        BundleStep.objects.select_for_update(of=("self",))
+        .select_related("procedure", "agency")
+        .get(pk=step.pk)
+    )
+    if current.state not in CLAIMED_STATES or current.claimed_at != step.claimed_at:
+        return None
+    return bundle, current
+
+
+def step_record_reply(*, step: BundleStep, reply: AgencyReply, at: datetime | None = None) -> None:
+    """Record what the agency answered to a claimed step."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked_claim(step)
+        if locked is None:
+            return
+        bundle, step = locked
+        step.claimed_at = None
+        step.last_error = ""
+        step.sent_at = step.sent_at or at
+        step.external_reference = reply.reference or step.external_reference
+        fields = ["state", "claimed_at", "last_error", "sent_at", "external_reference"]
+        if reply.status == ReplyStatus.RETURNED:
+            _return_for_correction(bundle, step, reason=reply.reason, at=at)
+            return
+        if reply.status == ReplyStatus.RECEIVED:
+            step.state = StepState.SENT
+            step.next_attempt_at = at + linkage_settings().poll_interval
+            step.save(update_fields=[*fields, "next_attempt_at"])
+            return
+        step.state = StepState.DONE
+        step.acknowledged_at = step.acknowledged_at or at
+        step.completed_at = at
+        step.result = reply.result
+        step.next_attempt_at = None
+        step.save(
+            update_fields=[*fields, "acknowledged_at", "completed_at", "result", "next_attempt_at"]
+        )
+        _record(bundle, action="bundle_step_done", at=at, payload=_step_payload(step))
+        if not bundle.steps.exclude(state=StepState.DONE).exists():
+            bundle.state = BundleState.COMPLETED
+            bundle.completed_at = at
+            if bundle.due_at:
+                bundle.classification = classify(due_at=bundle.due_at, finished_at=at, now=at).value
+            bundle.save(update_fields=["state", "completed_at", "classification"])
+            _record(
+                bundle,
+                action="bundle_complete",
+                at=at,
+                payload={"classification": bundle.classification},
+            )
+
+
+def backoff(attempts: int, *, rng: random.Random | None = None) -> timedelta:
+    """Exponential, capped, with "equal jitter": retries of many steps do not arrive together."""
+    conf = linkage_settings()
+    ceiling = min(conf.retry_cap, conf.retry_base * 2 ** max(attempts - 1, 0))
+    return timedelta(seconds=(rng or random).uniform(ceiling / 2, ceiling))
+
+
+def step_record_failure(*, step: BundleStep, error: str, at: datetime | None = None) -> None:
+    """The agency could not be reached: retry later, or past the cap ask a person."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = _locked_claim(step)
+        if locked is None:
+            return
+        bundle, step = locked
+        step.claimed_at = None
+        step.last_error = error[:2000]
+        if step.state == StepState.POLLING:
+            step.state = StepState.SENT
+            step.next_attempt_at = at + backoff(1)
+        elif step.attempts >= linkage_settings().max_attempts:
+            step.state = StepState.NEEDS_ATTENTION
+            step.next_attempt_at = None
+            _record(
+                bundle,
+                action="bundle_step_needs_attention",
+                at=at,
+                note=step.last_error,
+                payload=_step_payload(step),
+            )
+        else:
+            step.state = StepState.RETRYING
+            step.next_attempt_at = at + backoff(step.attempts)
+        step.save(update_fields=["state", "claimed_at", "last_error", "next_attempt_at"])
+
+
+def _return_for_correction(bundle: Bundle, step: BundleStep, *, reason: str, at: datetime) -> None:
+    """An agency rejected the civil-status data: the bundle goes back to the civil-status step."""
+    step.state = StepState.RETURNED
+    step.last_error = reason
+    step.next_attempt_at = None
+    step.save(
+        update_fields=[
+            "state",
+            "claimed_at",
+            "last_error",
+            "sent_at",
+            "external_reference",
+            "next_attempt_at",
+        ]
+    )
+    bundle.steps.filter(is_root=False, state__in=_UNSENT).update(
+        state=StepState.WAITING, next_attempt_at=None
+    )
+    bundle.steps.filter(is_root=True).update(state=StepState.WAITING, completed_at=None)
+    if bundle.state == BundleState.IN_PROGRESS:
+        bundle.state = BundleState.CORRECTION
+        bundle.corrections += 1
+        bundle.save(update_fields=["state", "corrections"])
+    _record(bundle, action="bundle_return", at=at, note=reason, payload=_step_payload(step))
+
+
+def _step_payload(step: BundleStep) -> dict:
+    return {
+        "step": step.pk,
+        "procedure": step.procedure.code,
+        "procedure_name": step.procedure.name,
+        "agency": step.agency.code if step.agency_id else "",
+        "result": step.result,
+        "reference": step.external_reference,
+    }
+
+
+# --- staff actions -------------------------------------------------------------------------
+def step_retry_now(*, step: BundleStep, actor, at: datetime | None = None) -> BundleStep:
+    """Staff send a failing step again at once, with a fresh allowance of attempts."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        bundle = _locked(step.bundle_id)
+        _check(actor, bundle, "retry")
+        step = (
+            BundleStep.objects.select_for_update(of=("self",))
+            .select_related("procedure", "agency")
+            .get(pk=step.pk)
+        )
+        if (
+            step.state not in (StepState.NEEDS_ATTENTION, StepState.RETRYING)
+            or bundle.state != BundleState.IN_PROGRESS
+        ):
+            raise ApplicationError(
+                _("Bước này không ở trạng thái chờ gửi lại (hiện: %(state)s).")
+                % {"state": step.get_state_display()},
+                kind=ErrorKind.CONFLICT,
+            )
+        step.state = StepState.READY
+        step.attempts = 0
+        step.next_attempt_at = at
+        step.save(update_fields=["state", "attempts", "next_attempt_at"])
+        outbox.publish_on_commit([Outbox.objects.create(step=step, created_at=at).pk])
+        _record(
+            bundle,
+            action="bundle_step_retry",
+            actor=actor,
+            at=at,
+            note=step.last_error,
+            payload=_step_payload(step),
+        )
+    return step
+
+
+def bundle_correction_complete(
+    *, bundle: Bundle, actor, note: str = "", at: datetime | None = None
+) -> Bundle:
+    """The civil-status officer corrected the registration: the returned steps go out again."""
+    at = at or timezone.now()
+    note = (note or "").strip()
+    if not note:
+        raise _invalid("note", _("Cần ghi rõ nội dung đã sửa trong đăng ký hộ tịch."))
+    with transaction.atomic():
+        bundle = _locked(bundle.pk)
+        _check(actor, bundle, "complete_correction")
+        if bundle.state != BundleState.CORRECTION:
+            raise ApplicationError(
+                _("Hồ sơ liên thông không chờ sửa hộ tịch."), kind=ErrorKind.CONFLICT
+            )
+        root = bundle.steps.get(is_root=True)
+        root.state = StepState.DONE
+        root.completed_at = at
+        root.result = {**root.result, "corrections": bundle.corrections}
+        root.save(update_fields=["state", "completed_at", "result"])
+        bundle.state = BundleState.IN_PROGRESS
+        bundle.save(update_fields=["state"])
+        _record(bundle, action="bundle_correct", actor=actor, at=at, note=note)
+        _release(bundle, at=at)
+    return bundle
+
+
+def bundle_relatives_wait_start(
+    *, bundle: Bundle, actor, reason: str = "", at: datetime | None = None
+) -> Bundle:
+    """Waiting for relatives' VNeID confirmations: the clock stops, benefit steps are held."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        bundle = _locked(bundle.pk)
+        _check(actor, bundle, "relatives_wait")
+        if not bundle.steps.filter(awaits_relatives=True).exists():
+            raise ApplicationError(
+                _("Nhóm thủ tục này không cần thân nhân xác nhận."), kind=ErrorKind.CONFLICT
+            )
+        if bundle.state in (BundleState.COMPLETED, BundleState.CANCELLED) or _relatives_pending(
+            bundle
+        ):
+            raise ApplicationError(
+                _("Không thể bắt đầu chờ xác nhận lúc này."), kind=ErrorKind.CONFLICT
+            )
+        reason = (reason or "").strip() or _("Chờ thân nhân xác nhận qua VNeID")
+        DossierPause.objects.create(
+            dossier_id=bundle.dossier_id, kind=PauseKind.VERIFICATION, reason=reason, started_at=at
+        )
+        bundle.steps.filter(awaits_relatives=True, state__in=_UNSENT).update(
+            state=StepState.WAITING, next_attempt_at=None
+        )
+        _record(bundle, action="bundle_relatives_wait", actor=actor, at=at, note=reason)
+    return bundle
+
+
+def bundle_relatives_confirmed(*, bundle: Bundle, actor, at: datetime | None = None) -> Bundle:
+    """The confirmations arrived: the pause ends, deadlines move by its length, steps go."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        bundle = _locked(bundle.pk)
+        _check(actor, bundle, "relatives_wait")
+        closed = DossierPause.objects.filter(
+            dossier_id=bundle.dossier_id, kind=PauseKind.VERIFICATION, ended_at__isnull=True
+        ).update(ended_at=at)
+        if not closed:
+            raise ApplicationError(
+                _("Không có yêu cầu xác nhận nào đang chờ."), kind=ErrorKind.CONFLICT
+            )
+        _refresh_due(bundle, at=at)
+        _record(bundle, action="bundle_relatives_confirmed", actor=actor, at=at)
+        if bundle.state == BundleState.IN_PROGRESS:
+            _release(bundle, at=at)
+    return bundle
+
+
+# --- the sweep (Celery beat, every minute) -------------------------------------------------
+WARN_NOT_PASSED_ON = "not_passed_on"
+WARN_NOT_ACKNOWLEDGED = "not_acknowledged"
+WARN_OVERDUE = "overdue"
+PASS_ON_LIMIT = timedelta(minutes=10)
+ACK_LIMIT_SECONDS = 2 * 3600
+
+
+def bundle_sweep(*, now: datetime | None = None, batch: int = 500) -> dict:
+    """Re-queue what is due or stuck, publish what the outbox still holds, raise warnings.
+
+    The database decides what runs: a lost message, a dead worker or a lost hook only delays a
+    step until the next sweep.
+    """
+    now = now or timezone.now()
+    conf = linkage_settings()
+    counts = {"reconciled": 0, "stale": 0, "published": 0, "requeued": 0, "warned": 0}
+    for bundle in Bundle.objects.filter(
+        state=BundleState.CIVIL_STATUS,
+        dossier__outcome=Outcome.APPROVED,
+        dossier__status__in=(Status.RESOLVED, Status.RETURNED),
+    )[:batch]:
+        bundle_civil_status_done(bundle=bundle, at=now)
+        counts["reconciled"] += 1
+    stale = now - conf.claim_timeout
+    counts["stale"] = BundleStep.objects.filter(
+        state__in=CLAIMED_STATES, claimed_at__lt=stale
+    ).update(
+        state=Case(
+            When(state=StepState.POLLING, then=Value(StepState.SENT)),
+            default=Value(StepState.RETRYING),
+        ),
+        claimed_at=None,
+        next_attempt_at=now,
+        last_error=Value(_("Tiến trình xử lý bị gián đoạn; sẽ gửi lại.")),
+    )
+    pending = Outbox.objects.filter(
+        published_at__isnull=True, created_at__lt=now - conf.outbox_grace
+    ).values_list("pk", flat=True)
+    counts["published"] = outbox.publish(list(pending[:batch]))
+    due = (
+        BundleStep.objects.filter(
+            state__in=(StepState.READY, StepState.RETRYING, StepState.SENT),
+            next_attempt_at__lte=now,
+            bundle__state=BundleState.IN_PROGRESS,
+        )
+        .filter(
+            Q(queued_at__isnull=True)
+            | Q(queued_at__lt=F("next_attempt_at"))
+            | Q(queued_at__lt=now - conf.requeue_after)
+        )
+        .values_list("pk", flat=True)
+    )
+    counts["requeued"] = outbox.send_steps(list(due[:batch]))
+    counts["warned"] = _raise_warnings(now)
+    return counts
+
+
+def _raise_warnings(now: datetime) -> int:
+    cal = working_calendar()
+    open_steps = (
+        BundleStep.objects.filter(is_root=False, ready_at__isnull=False)
+        .exclude(state__in=(StepState.DONE, StepState.CANCELLED, StepState.WAITING))
+        .filter(Q(ready_at__lt=now - PASS_ON_LIMIT) | Q(due_at__lt=now) | ~Q(warnings=[]))
+    )
+    changed = 0
+    for step in open_steps.only(
+        "pk", "ready_at", "sent_at", "acknowledged_at", "due_at", "warnings"
+    ):
+        warnings = []
+        if step.sent_at is None and step.ready_at < now - PASS_ON_LIMIT:
+            warnings.append(WARN_NOT_PASSED_ON)
+        if (
+            step.sent_at
+            and step.acknowledged_at is None
+            and cal.working_seconds_between(step.sent_at, now) > ACK_LIMIT_SECONDS
+        ):
+            warnings.append(WARN_NOT_ACKNOWLEDGED)
+        if step.due_at and step.due_at < now:
+            warnings.append(WARN_OVERDUE)
+        if warnings != step.warnings:
+            if warnings:
+                log.warning("bundle step %s: %s", step.pk, ", ".join(warnings))
+            BundleStep.objects.filter(pk=step.pk).update(warnings=warnings)
+            changed += 1
+    return changed

@@ -1,0 +1,222 @@
+"""A stand-in for the agencies' systems (civil-status registry, residence database, social
+insurance, labour-social line) for development, tests and the benchmark.
+
+Behaves like an idempotent registry: a submission with a known ``Idempotency-Key`` gets the
+first registration back, never a second one. It can be told to be slow, to fail, to time out
+after registering (so the reply is lost and the caller must retry with the same key), and to
+return a dossier for correction. It counts registrations per key and per (dossier, procedure)
+so tests can prove there are no duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+RESULT_DOCUMENTS = {
+    "1.004222": ("Xác nhận thông tin về cư trú", "CT"),
+    "9.000001": ("Thẻ bảo hiểm y tế", "TE1"),
+    "9.000003": ("Thẻ căn cước", "CC"),
+    "1.003197": ("Thông báo xóa đăng ký thường trú", "XTT"),
+    "9.000002": ("Quyết định hưởng chế độ tử tuất", "TT"),
+    "1.001731": ("Quyết định hỗ trợ chi phí mai táng", "MT"),
+    "1.010824": ("Quyết định trợ cấp mai táng, trợ cấp một lần", "NCC"),
+}
+
+
+@dataclass
+class SimulatorConfig:
+    latency: float = 0.0  # seconds before every answer
+    failure_rate: float = 0.0  # share of calls answered 503 without registering
+    timeout_rate: float = 0.0  # share of submissions registered, then answered too late
+    timeout_sleep: float = 10.0  # how late such an answer comes
+    return_procedures: list[str] = field(default_factory=list)  # rejected once per dossier
+    process_seconds: float = 0.0  # > 0: answer "received", "done" on a status query later
+    seed: int | None = None
+
+
+class AgencySimulator:
+    def __init__(self, config: SimulatorConfig | None = None):
+        self.config = config or SimulatorConfig()
+        self.lock = threading.Lock()
+        self.rng = random.Random(self.config.seed)
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.registrations: dict[str, dict] = {}  # idempotency key → registration
+            self.by_reference: dict[str, dict] = {}
+            self.per_key: dict[str, int] = {}  # registrations created per key (must stay ≤ 1)
+            self.per_subject: dict[tuple[str, str], int] = {}  # per (dossier, procedure)
+            self.returned: set[tuple[str, str]] = set()
+            self.submissions = self.replays = self.failures = self.timeouts = 0
+
+    def configure(self, **changes) -> None:
+        with self.lock:
+            for name, value in changes.items():
+                if not hasattr(self.config, name):
+                    raise ValueError(f"unknown setting {name}")
+                setattr(self.config, name, value)
+            if "seed" in changes:
+                self.rng = random.Random(self.config.seed)
+
+    def stats(self) -> dict:
+        with self.lock:
+            return {
+                "submissions": self.submissions,
+                "registrations": len(self.registrations),
+                "replays": self.replays,
+                "failures": self.failures,
+                "timeouts": self.timeouts,
+                "returned": len(self.returned),
+                "max_per_key": max(self.per_key.values(), default=0),
+                "duplicates": sum(n - 1 for n in self.per_subject.values() if n > 1),
+                "config": asdict(self.config),
+            }
+
+    # --- the agencies' side --------------------------------------------------------------------
+    def submit(self, agency: str, key: str, payload: dict) -> tuple[int, dict, float]:
+        """Returns (HTTP status, body, extra delay before answering)."""
+        with self.lock:
+            self.submissions += 1
+            if self.rng.random() < self.config.failure_rate:
+                self.failures += 1
+                return 503, {"error": "unavailable"}, 0.0
+            existing = self.registrations.get(key)
+            if existing is not None:
+                self.replays += 1
+                return 200, self._answer(existing), 0.0
+            procedure = str(payload.get("procedure", ""))
+            subject = (str(payload.get("dossier", "")), procedure)
+            if procedure in self.config.return_procedures and subject not in self.returned:
+                self.returned.add(subject)
+                return (
+                    200,
+                    {
+                        "status": "returned",
+                        "reason": (
+                            "Thông tin trong đăng ký hộ tịch không khớp "
+                            "Cơ sở dữ liệu quốc gia về dân cư; "
+                            "đề nghị kiểm tra, sửa lại."
+                        ),
+                    },
+                    0.0,
+                )
+            registration = self._register(agency, key, subject, procedure)
+            delay = 0.0
+            if self.rng.random() < self.config.timeout_rate:
+                self.timeouts += 1
+                delay = self.config.timeout_sleep
+            return 200, self._answer(registration), delay
+
+    def status(self, reference: str) -> tuple[int, dict]:
+        with self.lock:
+            if self.rng.random() < self.config.failure_rate:
+                self.failures += 1
+                return 503, {"error": "unavailable"}
+            registration = self.by_reference.get(reference)
+            if registration is None:
+                return 404, {"error": "unknown reference"}
+            return 200, self._answer(registration)
+
+    def _register(self, agency: str, key: str, subject: tuple[str, str], procedure: str) -> dict:
+        root = ".".join(procedure.split(".")[:2])
+        document, prefix = RESULT_DOCUMENTS.get(root, ("Kết quả giải quyết", "KQ"))
+        reference = f"{agency}-{uuid.uuid4().hex[:12].upper()}"
+        registration = {
+            "reference": reference,
+            "created": time.monotonic(),
+            "result": {
+                "document": document,
+                "number": f"{prefix}{self.rng.randint(10**9, 10**10 - 1)}",
+            },
+        }
+        self.registrations[key] = registration
+        self.by_reference[reference] = registration
+        self.per_key[key] = self.per_key.get(key, 0) + 1
+        self.per_subject[subject] = self.per_subject.get(subject, 0) + 1
+        return registration
+
+    def _answer(self, registration: dict) -> dict:
+        if time.monotonic() - registration["created"] < self.config.process_seconds:
+            return {"status": "received", "reference": registration["reference"]}
+        return {
+            "status": "done",
+            "reference": registration["reference"],
+            "result": registration["result"],
+        }
+
+
+def _handler(simulator: AgencySimulator):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format, *args):  # noqa: A002 — the base class's signature
+            pass
+
+        def _send(self, status: int, body: dict) -> None:
+            data = json.dumps(body, ensure_ascii=False).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _body(self) -> dict:
+            length = int(self.headers.get("Content-Length") or 0)
+            return json.loads(self.rfile.read(length) or b"{}") if length else {}
+
+        def do_GET(self):  # noqa: N802 — http.server's naming
+            parts = self.path.strip("/").split("/")
+            if parts == ["_stats"]:
+                return self._send(200, simulator.stats())
+            time.sleep(simulator.config.latency)
+            if len(parts) == 3 and parts[1] == "submissions":
+                return self._send(*simulator.status(parts[2]))
+            return self._send(404, {"error": "not found"})
+
+        def do_POST(self):  # noqa: N802
+            parts = self.path.strip("/").split("/")
+            try:
+                body = self._body()
+            except ValueError:
+                return self._send(400, {"error": "invalid JSON"})
+            if parts == ["_config"]:
+                try:
+                    simulator.configure(**body)
+                except ValueError as exc:
+                    return self._send(400, {"error": str(exc)})
+                return self._send(200, simulator.stats())
+            if parts == ["_reset"]:
+                simulator.reset()
+                return self._send(200, simulator.stats())
+            time.sleep(simulator.config.latency)
+            key = self.headers.get("Idempotency-Key", "")
+            if len(parts) != 2 or parts[1] != "submissions" or not key:
+                return self._send(400, {"error": "POST /<agency>/submissions with Idempotency-Key"})
+            status, answer, delay = simulator.submit(parts[0], key, body)
+            if delay:
+                time.sleep(delay)
+            try:
+                self._send(status, answer)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+class SimulatorServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def make_server(
+    simulator: AgencySimulator, host: str = "127.0.0.1", port: int = 8765
+) -> SimulatorServer:
+    return SimulatorServer((host, port), _handler(simulator))

@@ -1,0 +1,49 @@
+"""Celery tasks: they load a step by id, claim it, call the agency and record the outcome.
+
+No long ETA/countdown tasks and no chords: what is due is in the database (``next_attempt_at``)
+and the beat-driven ``sweep`` queues it.
+"""
+
+from celery import shared_task
+
+from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
+from linkage.models import StepState
+from linkage.services import (
+    bundle_sweep,
+    step_claim,
+    step_payload,
+    step_record_failure,
+    step_record_reply,
+)
+
+
+def step_run(step_id: int, *, adapter: AgencyAdapter | None = None) -> str:
+    """One attempt at a step; returns what happened (for logs and tests)."""
+    step = step_claim(step_id)
+    if step is None:
+        return "skipped"
+    adapter = adapter or default_adapter()
+    try:
+        if step.state == StepState.POLLING:
+            reply = adapter.status(agency=step.agency.code, reference=step.external_reference)
+        else:
+            reply = adapter.submit(
+                agency=step.agency.code,
+                idempotency_key=str(step.idempotency_key),
+                payload=step_payload(step),
+            )
+    except AgencyError as exc:
+        step_record_failure(step=step, error=str(exc))
+        return "failed"
+    step_record_reply(step=step, reply=reply)
+    return reply.status
+
+
+@shared_task(name="linkage.tasks.run_step", ignore_result=True)
+def run_step(step_id: int) -> str:
+    return step_run(step_id)
+
+
+@shared_task(name="linkage.tasks.sweep", ignore_result=True)
+def sweep() -> dict:
+    return bundle_sweep()

@@ -1,0 +1,178 @@
+"""Staff pages for bundles: the board with its needs-attention queue, and a bundle's page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from cases.models import DossierEvent, PauseKind
+from cases.views import EVENT_LABELS as CASE_EVENT_LABELS
+from linkage import selectors, services
+from linkage.labels import EVENT_LABELS
+from linkage.models import BundleKind, BundleState, BundleStep
+from linkage.permissions import bundle_denial_reason
+from thanhsen.errors import ApplicationError, ErrorKind
+
+
+def _staff_only(request):
+    reason = bundle_denial_reason(request.user, None, "view")
+    if reason:
+        raise Http404(reason)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def bundles(request):
+    _staff_only(request)
+    state = request.GET.get("state", "")
+    kind = request.GET.get("kind", "")
+    if state not in BundleState.values:
+        state = ""
+    page = Paginator(selectors.bundle_list(user=request.user, state=state, kind=kind), 30).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "state": state,
+        "kind": kind,
+        "states": BundleState.choices,
+        "kinds": BundleKind.objects.all(),
+        "counts": selectors.bundle_counts(),
+        "attention": selectors.step_needs_attention(user=request.user)[:50],
+    }
+    template = (
+        "linkage/bundles.html#list"
+        if request.htmx and request.htmx.target == "bundle-list"
+        else "linkage/bundles.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def bundle_detail(request, code: str):
+    _staff_only(request)
+    try:
+        bundle = selectors.bundle_get(user=request.user, code=code)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    steps = list(bundle.steps.all())
+    relatives_pending = bundle.dossier.pauses.filter(
+        kind=PauseKind.VERIFICATION, ended_at__isnull=True
+    ).exists()
+    for step in steps:
+        step.label = selectors.step_staff_label(step, bundle, relatives_pending=relatives_pending)
+    events = list(
+        DossierEvent.objects.filter(dossier_id=bundle.dossier_id)
+        .select_related("actor")
+        .order_by("-at", "-id")[:100]
+    )
+    labels = {**CASE_EVENT_LABELS, **EVENT_LABELS}
+    for event in events:
+        event.label = labels.get(event.action, event.action)
+    return render(
+        request,
+        "linkage/bundle_detail.html",
+        {
+            "bundle": bundle,
+            "dossier": bundle.dossier,
+            "steps": steps,
+            "tracks": selectors.bundle_tracks_for(bundle.dossier),
+            "classification": selectors.bundle_classification(bundle),
+            "events": events,
+            "relatives_step": any(s.awaits_relatives for s in steps),
+            "relatives_pending": relatives_pending,
+            "may_correct": bundle.state == BundleState.CORRECTION
+            and not bundle_denial_reason(request.user, bundle, "complete_correction"),
+            "note_error": request.session.pop("linkage_note_error", ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def step_retry(request, pk: int):
+    _staff_only(request)
+    step = get_object_or_404(
+        BundleStep.objects.select_related("bundle__dossier", "procedure", "agency"), pk=pk
+    )
+    error = ""
+    try:
+        step = services.step_retry_now(step=step, actor=request.user)
+    except ApplicationError as exc:
+        error = exc.message
+    if request.htmx:
+        step.refresh_from_db()
+        return render(
+            request,
+            "linkage/bundles.html#attention-row",
+            {"step": step, "error": error, "retried": not error},
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Đã gửi lại bước “%(name)s”.") % {"name": step.procedure.name})
+    if request.POST.get("next"):
+        return redirect(_safe_next(request))
+    return redirect("linkage:bundle", code=step.bundle.dossier.code)
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+def _bundle_action(request, code: str, action):
+    _staff_only(request)
+    try:
+        bundle = selectors.bundle_get(user=request.user, code=code)
+        action(bundle)
+    except ApplicationError as exc:
+        if exc.kind == ErrorKind.NOT_FOUND:
+            raise Http404(exc.message) from exc
+        if exc.fields:
+            request.session["linkage_note_error"] = " ".join(
+                str(m) for ms in exc.fields.values() for m in ms
+            )
+        messages.error(request, exc.message)
+        return redirect("linkage:bundle", code=code)
+    return None
+
+
+@login_required
+@require_POST
+def bundle_correct(request, code: str):
+    def act(bundle):
+        services.bundle_correction_complete(
+            bundle=bundle, actor=request.user, note=request.POST.get("note", "")
+        )
+        messages.success(request, _("Đã ghi nhận sửa hộ tịch; các bước bị trả về được gửi lại."))
+
+    return _bundle_action(request, code, act) or redirect("linkage:bundle", code=code)
+
+
+@login_required
+@require_POST
+def bundle_relatives(request, code: str):
+    def act(bundle):
+        if request.POST.get("confirmed"):
+            services.bundle_relatives_confirmed(bundle=bundle, actor=request.user)
+            messages.success(
+                request, _("Đã nhận xác nhận của thân nhân; các bước chế độ được gửi đi.")
+            )
+        else:
+            services.bundle_relatives_wait_start(
+                bundle=bundle, actor=request.user, reason=request.POST.get("reason", "")
+            )
+            messages.success(
+                request,
+                _("Đã bắt đầu chờ thân nhân xác nhận; thời gian chờ không tính vào thời hạn."),
+            )
+
+    return _bundle_action(request, code, act) or redirect("linkage:bundle", code=code)

@@ -1,0 +1,199 @@
+"""Every number of the official report, defined once.
+
+A ``Cell`` is one column of Biểu 06/VPCP/KSTT (or a count beside it). It has a *live* filter,
+a ``Q`` over ``Dossier`` for a period, which is what the drill-down list shows; and a *rollup*
+expression over ``DailyRollup`` that the dashboards sum. ``tests/reports`` hold the two equal
+for every cell, period and grouping, so a number and the list behind it cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from cases.deadlines import Classification
+from cases.models import Channel, CopyType, DossierDocument, DossierEvent, Status
+from reports.periods import Period
+
+
+def _received_in(p: Period) -> Q:
+    return Q(received_at__gte=p.start_at, received_at__lt=p.end_at)
+
+
+def _open_at(moment) -> Q:
+    """Received before ``moment`` and neither resolved nor stopped by then."""
+    return (
+        Q(received_at__lt=moment)
+        & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=moment))
+        & (Q(stopped_at__isnull=True) | Q(stopped_at__gte=moment))
+    )
+
+
+def _resolved_in(p: Period, classification: str | None = None) -> Q:
+    q = Q(resolved_at__gte=p.start_at, resolved_at__lt=p.end_at)
+    if classification:
+        q &= Q(result_classification=classification)
+    return q
+
+
+def _in_progress(p: Period, overdue: bool | None = None) -> Q:
+    q = _open_at(p.end_at)
+    if overdue is True:
+        q &= Q(due_at__lt=p.overdue_threshold())
+    elif overdue is False:
+        q &= ~Q(due_at__lt=p.overdue_threshold())
+    return q
+
+
+def _digitised_exists():
+    return Exists(
+        DossierDocument.objects.filter(dossier=OuterRef("pk")).filter(
+            ~Q(file="") | Q(copy_type=CopyType.ELECTRONIC)
+        )
+    )
+
+
+def _reused_exists():
+    return Exists(DossierDocument.objects.filter(dossier=OuterRef("pk"), reused=True))
+
+
+def _refused_at_intake(p: Period) -> Q:
+    return Q(status=Status.NOT_ACCEPTED) & Q(
+        Exists(DossierEvent.objects.filter(
+            dossier=OuterRef("pk"), action="refuse_intake",
+            at__gte=p.start_at, at__lt=p.end_at,
+        ))
+    )
+
+
+@dataclass(frozen=True)
+class Cell:
+    code: str
+    label: str
+    live: Callable[[Period], Q]
+    #: Returns a ``Sum`` over ``DailyRollup`` for the period (see ``rollup_sum``).
+    rollup: Callable[[Period], object]
+
+
+def _days(column: str):
+    """Sum of a daily column over the period's days."""
+    return lambda p: Sum(column, filter=Q(day__gte=p.first, day__lte=p.last), default=0)
+
+
+def _snapshot(column: str, *, at_start: bool = False):
+    """A end-of-day snapshot column on one day: the day before the period, or its last day."""
+
+    def expr(p: Period):
+        day = p.first - timedelta(days=1) if at_start else p.snapshot_day()
+        return Sum(column, filter=Q(day=day), default=0)
+
+    return expr
+
+
+def _plus(*parts):
+    def expr(p: Period):
+        total = parts[0](p)
+        for part in parts[1:]:
+            total = total + part(p)
+        return total
+    return expr
+
+
+def _days_channel(column: str, channels: tuple[str, ...]):
+    return lambda p: Sum(
+        column, filter=Q(day__gte=p.first, day__lte=p.last, channel__in=channels), default=0
+    )
+
+
+_OTHER_CHANNELS = (Channel.DIRECT, Channel.POSTAL)
+
+CELLS: dict[str, Cell] = {c.code: c for c in [
+    Cell("received", _("Tổng số hồ sơ tiếp nhận"),
+         lambda p: _received_in(p) | _open_at(p.start_at),
+         _plus(_days("received"), _snapshot("open_end", at_start=True))),
+    Cell("received_online", _("Trực tuyến"),
+         lambda p: _received_in(p) & Q(channel=Channel.ONLINE),
+         _days_channel("received", (Channel.ONLINE,))),
+    Cell("received_other", _("Trực tiếp, dịch vụ bưu chính"),
+         lambda p: _received_in(p) & Q(channel__in=_OTHER_CHANNELS),
+         _days_channel("received", _OTHER_CHANNELS)),
+    Cell("carried_over", _("Từ kỳ trước chuyển sang"),
+         lambda p: _open_at(p.start_at),
+         _snapshot("open_end", at_start=True)),
+    Cell("resolved", _("Tổng số hồ sơ đã giải quyết"),
+         lambda p: _resolved_in(p),
+         _plus(_days("resolved_early"), _days("resolved_on_time"), _days("resolved_overdue"))),
+    Cell("resolved_early", _("Trước hạn"),
+         lambda p: _resolved_in(p, Classification.EARLY), _days("resolved_early")),
+    Cell("resolved_on_time", _("Đúng hạn"),
+         lambda p: _resolved_in(p, Classification.ON_TIME), _days("resolved_on_time")),
+    Cell("resolved_overdue", _("Quá hạn"),
+         lambda p: _resolved_in(p, Classification.OVERDUE), _days("resolved_overdue")),
+    Cell("in_progress", _("Tổng số hồ sơ đang giải quyết"),
+         lambda p: _in_progress(p), _snapshot("open_end")),
+    Cell("in_progress_within", _("Trong hạn"),
+         lambda p: _in_progress(p, overdue=False),
+         lambda p: _snapshot("open_end")(p) - _snapshot("open_overdue_end")(p)),
+    Cell("in_progress_overdue", _("Quá hạn"),
+         lambda p: _in_progress(p, overdue=True), _snapshot("open_overdue_end")),
+    Cell("stopped", _("Dừng xử lý, công dân rút hồ sơ"),
+         lambda p: Q(stopped_at__gte=p.start_at, stopped_at__lt=p.end_at,
+                     received_at__isnull=False),
+         _days("stopped")),
+    Cell("not_accepted", _("Không được tiếp nhận"), _refused_at_intake, _days("not_accepted")),
+    # Counts the indicators need beside the official columns.
+    Cell("received_new", _("Tiếp nhận mới trong kỳ"), _received_in, _days("received")),
+    Cell("processed", _("Đã và đang giải quyết"),
+         lambda p: _resolved_in(p) | _in_progress(p),
+         _plus(_days("resolved_early"), _days("resolved_on_time"), _days("resolved_overdue"),
+               _snapshot("open_end"))),
+    Cell("early_on_time_or_within", _("Giải quyết trước hạn, đúng hạn hoặc đang trong hạn"),
+         lambda p: _resolved_in(p, Classification.EARLY) | _resolved_in(p, Classification.ON_TIME)
+         | _in_progress(p, overdue=False),
+         lambda p: _days("resolved_early")(p) + _days("resolved_on_time")(p)
+         + _snapshot("open_end")(p) - _snapshot("open_overdue_end")(p)),
+    Cell("digitised", _("Có thành phần được số hóa"),
+         lambda p: _received_in(p) & Q(_digitised_exists()), _days("digitised")),
+    Cell("reused", _("Tái sử dụng dữ liệu đã số hóa"),
+         lambda p: _received_in(p) & Q(_reused_exists()), _days("reused")),
+    Cell("resolved_working_days", _("Tổng số ngày làm việc đã giải quyết"),
+         lambda p: _resolved_in(p), _days("resolved_working_days")),
+]}
+
+#: The official table's columns, in the form's order.
+BIEU06_COLUMNS = [
+    "received", "received_online", "received_other", "carried_over",
+    "resolved", "resolved_early", "resolved_on_time", "resolved_overdue",
+    "in_progress", "in_progress_within", "in_progress_overdue",
+]
+#: Counted beside the table (the form has no column for them).
+BESIDE_COLUMNS = ["stopped", "not_accepted"]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A way to split the report into rows; the same key on the live and the rollup side."""
+
+    code: str
+    label: str
+    live_key: object
+    rollup_key: str
+
+
+DIMENSIONS: dict[str, Dimension] = {d.code: d for d in [
+    Dimension("field", _("Lĩnh vực"), F("procedure__field_id"), "procedure__field_id"),
+    Dimension("procedure", _("Thủ tục"), F("procedure__code"), "procedure__code"),
+    Dimension("department", _("Đơn vị xử lý"),
+              Coalesce("department_id", "procedure__department_id"), "department_id"),
+    Dimension("officer", _("Cán bộ xử lý"), F("handler_id"), "handler_id"),
+    Dimension("channel", _("Kênh nộp"), F("channel"), "channel"),
+]}
+
+
+def cell_get(code: str) -> Cell:
+    return CELLS[code]

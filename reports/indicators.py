@@ -1,0 +1,269 @@
+"""Decision 766/QĐ-TTg service-quality indicators, and the registry other apps plug into.
+
+Each indicator is a small spec: numerator, denominator, points, target and data source. The
+built-in ones are computed from the rollup through the cells of ``reports.cells`` (so their
+numbers drill down to dossier lists). Indicators whose data lives in another app (payments,
+ratings and complaints, electronic results, portal sync) show "chưa có dữ liệu" with the
+reason until that app registers a provider::
+
+    # in intake/apps.py
+    def ready(self):
+        from reports.indicators import Measure, register_provider
+        register_provider("online_payment", lambda period: Measure(numerator=..., denominator=...))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from datetime import timedelta
+
+from django.utils.translation import gettext_lazy
+
+from cases.models import OnlineLevel, Procedure
+from reports.cells import CELLS
+from reports.models import DailyRollup
+from reports.periods import Period
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What a provider returns. Cells name live filters for the drill-down, when there are any."""
+
+    numerator: int
+    denominator: int
+    numerator_cell: str | None = None
+    denominator_cell: str | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    group: str
+    name: str
+    formula: str
+    source: str
+    points: int | None = None
+    #: Target rate in percent; at or above it the indicator scores its full points.
+    target: int | None = None
+    scored: bool = True
+    #: Shown when no provider is registered and the built-in computation has no data.
+    missing_reason: str = ""
+
+
+@dataclass
+class IndicatorResult:
+    spec: IndicatorSpec
+    measure: Measure | None
+    reason: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.measure is not None
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.measure or not self.measure.denominator:
+            return None
+        value = Decimal(self.measure.numerator) * 100 / Decimal(self.measure.denominator)
+        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+    @property
+    def average_days(self) -> Decimal | None:
+        """For the processing-time indicator: Σ working days ÷ resolved."""
+        if not self.measure or not self.measure.denominator:
+            return None
+        value = Decimal(self.measure.numerator) / self.measure.denominator
+        return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def score(self) -> Decimal | None:
+        """Full points at or above the target, else rate × points ÷ target (× points ÷ 100)."""
+        rate, points = self.rate, self.spec.points
+        if rate is None or points is None or not self.spec.scored:
+            return None
+        target = Decimal(self.spec.target or 100)
+        value = min(Decimal(1), rate / target) * points
+        return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+#: Filters that narrow an indicator's drill-down lists to the dossiers it is about; the
+#: rollup side applies the same condition per procedure in ``_builtin``.
+SCOPES: dict[str, dict] = {"end_to_end_online": {"procedure__online_level": OnlineLevel.FULL}}
+
+Provider = Callable[[Period], Measure | None]
+_providers: dict[str, Provider] = {}
+
+
+def register_provider(code: str, provider: Provider) -> Provider:
+    """Let another app supply an indicator's numbers (call from ``AppConfig.ready``)."""
+    if code not in SPECS:
+        raise KeyError(f"unknown indicator {code!r}")
+    _providers[code] = provider
+    return provider
+
+
+def unregister_provider(code: str) -> None:
+    _providers.pop(code, None)
+
+
+G_TRANSPARENCY = gettext_lazy("Công khai, minh bạch (18 điểm)")
+G_PROGRESS = gettext_lazy("Tiến độ giải quyết (20 điểm)")
+G_ONLINE = gettext_lazy("Dịch vụ công trực tuyến (12 điểm)")
+G_DIGITAL = gettext_lazy("Số hóa hồ sơ (22 điểm)")
+G_PAYMENT = gettext_lazy("Thanh toán trực tuyến (10 điểm)")
+G_SATISFACTION = gettext_lazy("Mức độ hài lòng (18 điểm)")
+
+_SRC_DOSSIERS = gettext_lazy("Hồ sơ và lịch sử xử lý trên hệ thống một cửa (bảng tổng hợp ngày)")
+
+SPECS: dict[str, IndicatorSpec] = {s.code: s for s in [
+    IndicatorSpec(
+        "portal_sync", G_TRANSPARENCY, gettext_lazy("Hồ sơ đồng bộ lên Cổng DVCQG"),
+        gettext_lazy("Số hồ sơ đã đồng bộ ÷ số hồ sơ tiếp nhận"),
+        gettext_lazy("Nhật ký đồng bộ Cổng DVCQG"),
+        missing_reason=gettext_lazy("Hệ thống chưa ghi nhận việc đồng bộ hồ sơ lên Cổng DVCQG."),
+    ),
+    IndicatorSpec(
+        "early_on_time", G_PROGRESS, gettext_lazy("Tỷ lệ giải quyết trước hạn, đúng hạn"),
+        gettext_lazy("(Đã giải quyết trước hạn, đúng hạn + đang giải quyết trong hạn) "
+                     "÷ (đã giải quyết + đang giải quyết)"),
+        _SRC_DOSSIERS, points=20,
+    ),
+    IndicatorSpec(
+        "processing_time", G_PROGRESS,
+        gettext_lazy("Thời gian giải quyết trung bình (ngày làm việc)"),
+        gettext_lazy("Tổng số ngày làm việc từ khi tiếp nhận đến khi có kết quả ÷ số hồ sơ "
+                     "đã giải quyết"),
+        _SRC_DOSSIERS, scored=False,
+    ),
+    IndicatorSpec(
+        "end_to_end_online", G_ONLINE, gettext_lazy("Tỷ lệ hồ sơ trực tuyến toàn trình"),
+        gettext_lazy("Hồ sơ nộp trực tuyến của thủ tục toàn trình ÷ hồ sơ của thủ tục toàn trình"),
+        gettext_lazy("Hồ sơ tiếp nhận trong kỳ; mức độ trực tuyến của thủ tục"),
+    ),
+    IndicatorSpec(
+        "online_submission", G_ONLINE, gettext_lazy("Tỷ lệ hồ sơ nộp trực tuyến"),
+        gettext_lazy("Hồ sơ tiếp nhận trực tuyến ÷ hồ sơ tiếp nhận mới trong kỳ"),
+        _SRC_DOSSIERS, target=50,
+    ),
+    IndicatorSpec(
+        "e_results", G_DIGITAL, gettext_lazy("Tỷ lệ cấp kết quả điện tử"),
+        gettext_lazy("Hồ sơ có kết quả điện tử ÷ hồ sơ của thủ tục có văn bản kết quả"),
+        gettext_lazy("Kết quả điện tử của hồ sơ"),
+        missing_reason=gettext_lazy("Hệ thống chưa lưu kết quả điện tử của hồ sơ."),
+    ),
+    IndicatorSpec(
+        "digitised", G_DIGITAL, gettext_lazy("Tỷ lệ số hóa hồ sơ"),
+        gettext_lazy("Hồ sơ có thành phần được số hóa ÷ hồ sơ tiếp nhận mới trong kỳ"),
+        gettext_lazy("Thành phần hồ sơ: tệp quét hoặc bản điện tử"), target=80,
+    ),
+    IndicatorSpec(
+        "reuse", G_DIGITAL, gettext_lazy("Tỷ lệ tái sử dụng dữ liệu"),
+        gettext_lazy("Hồ sơ tái sử dụng ít nhất một thành phần đã số hóa ÷ hồ sơ tiếp nhận mới"),
+        gettext_lazy("Thành phần hồ sơ lấy từ kho dữ liệu"), target=80,
+    ),
+    IndicatorSpec(
+        "e_certification", G_DIGITAL,
+        gettext_lazy("Cung cấp dịch vụ chứng thực bản sao điện tử"),
+        gettext_lazy("Có / không (số hồ sơ chứng thực điện tử trong kỳ)"),
+        gettext_lazy("Danh mục thủ tục (mã gốc 2.000815) và hồ sơ chứng thực"), points=2,
+    ),
+    IndicatorSpec(
+        "online_payment", G_PAYMENT, gettext_lazy("Tỷ lệ hồ sơ thanh toán trực tuyến"),
+        gettext_lazy("Hồ sơ thanh toán trực tuyến ÷ hồ sơ của thủ tục có phí, lệ phí"),
+        gettext_lazy("Giao dịch thanh toán phí, lệ phí"), points=10,
+        missing_reason=gettext_lazy("Hệ thống chưa ghi nhận giao dịch thanh toán phí, lệ phí."),
+    ),
+    IndicatorSpec(
+        "satisfaction", G_SATISFACTION, gettext_lazy("Mức độ hài lòng về giải quyết TTHC"),
+        gettext_lazy("100% − (tỷ lệ quá hạn + tỷ lệ hồ sơ bị phản ánh, kiến nghị hoặc "
+                     "đánh giá không hài lòng)"),
+        gettext_lazy("Hồ sơ quá hạn; đánh giá và phản ánh của người dân"), target=90,
+        missing_reason=gettext_lazy("Hệ thống chưa ghi nhận đánh giá, phản ánh của người dân."),
+    ),
+    IndicatorSpec(
+        "complaints_on_time", G_SATISFACTION, gettext_lazy("Phản ánh, kiến nghị xử lý đúng hạn"),
+        gettext_lazy("Phản ánh được xử lý đúng hạn ÷ tổng số phản ánh"),
+        gettext_lazy("Phản ánh, kiến nghị của người dân"),
+        missing_reason=gettext_lazy("Hệ thống chưa ghi nhận phản ánh, kiến nghị."),
+    ),
+]}
+
+
+class Context:
+    """Per-procedure rollup sums for a period, computed once and shared by the indicators."""
+
+    def __init__(self, period: Period):
+        self.period = period
+        cells = ["received_new", "received_online", "resolved", "processed",
+                 "early_on_time_or_within", "digitised", "reused", "resolved_working_days",
+                 "resolved_overdue", "in_progress_overdue"]
+        rows = (
+            DailyRollup.objects.filter(day__gte=period.first - timedelta(days=1),
+                                       day__lte=period.last)
+            .values("procedure_id")
+            .annotate(**{c: CELLS[c].rollup(period) for c in cells})
+            .order_by()
+        )
+        self.by_procedure = {r["procedure_id"]: r for r in rows}
+        self.procedures = {
+            p.pk: p for p in Procedure.objects.filter(pk__in=list(self.by_procedure))
+        }
+
+    def total(self, cell: str, where: Callable[[Procedure], bool] | None = None) -> int:
+        return sum(
+            int(row[cell] or 0) for pk, row in self.by_procedure.items()
+            if where is None or where(self.procedures[pk])
+        )
+
+
+def _full_online(p: Procedure) -> bool:
+    return p.online_level == OnlineLevel.FULL
+
+
+def _builtin(code: str, ctx: Context) -> Measure | None:
+    t = ctx.total
+    if code == "early_on_time":
+        return Measure(t("early_on_time_or_within"), t("processed"),
+                       "early_on_time_or_within", "processed")
+    if code == "online_submission":
+        return Measure(t("received_online"), t("received_new"), "received_online", "received_new")
+    if code == "end_to_end_online":
+        return Measure(t("received_online", _full_online), t("received_new", _full_online),
+                       "received_online", "received_new")
+    if code == "digitised":
+        return Measure(t("digitised"), t("received_new"), "digitised", "received_new")
+    if code == "reuse":
+        return Measure(t("reused"), t("received_new"), "reused", "received_new")
+    if code == "e_certification":
+        offered = Procedure.objects.filter(
+            is_current=True, code__startswith="2.000815.", name__icontains="điện tử"
+        ).exists()
+        return Measure(1 if offered else 0, 1)
+    if code == "processing_time":
+        return Measure(t("resolved_working_days"), t("resolved"), None, "resolved")
+    return None
+
+
+def provider_measure(code: str, period: Period) -> Measure | None:
+    """The registered provider's measure, or None when no app supplies this indicator."""
+    provider = _providers.get(code)
+    return provider(period) if provider else None
+
+
+def indicator_list(*, period: Period) -> list[IndicatorResult]:
+    ctx = Context(period)
+    results = []
+    for code, spec in SPECS.items():
+        provider = _providers.get(code)
+        measure = provider(period) if provider else _builtin(code, ctx)
+        results.append(IndicatorResult(spec, measure, "" if measure else str(spec.missing_reason)))
+    return results
+
+
+def satisfaction_from(*, overdue: int, processed: int, complaints: int) -> Measure:
+    """Helper for a ratings provider: 100% − overdue rate − complaint rate, as a ratio."""
+    bad = min(processed, overdue + complaints)
+    return Measure(processed - bad, processed, None, "processed")

@@ -1,0 +1,160 @@
+"""Insights for leadership: where dossiers stall, why they come back, what is at risk, and
+which procedures are handled far faster than the law allows. All in SQL."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from cases.calendar import working_calendar
+from cases.deadlines import overdue_threshold
+from cases.models import Department, Dossier, DossierEvent, Procedure, Status
+from cases.models.dossier import OPEN_STATES
+from reports.models import DailyRollup
+from reports.periods import Period
+
+#: Transitions that move a dossier from one step to the next (views and notes do not).
+STEP_ACTIONS = (
+    "receive", "assign", "request_supplement", "supplement", "request_payment",
+    "confirm_payment", "submit_for_approval", "send_back", "approve", "refuse", "return_result",
+)
+REASON_ACTIONS = {
+    "request_supplement": "supplement", "refuse": "refusal", "refuse_intake": "refusal_intake",
+}
+#: A procedure is a candidate for a shorter limit when its average is at most this share of it.
+FAST_SHARE = 0.5
+FAST_MIN_RESOLVED = 5
+
+
+def _hours(later: str, earlier: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 3600.0)"
+    return f"((julianday({later}) - julianday({earlier})) * 24.0)"
+
+
+def step_durations(*, period: Period, by_department: bool) -> list[dict]:
+    """Median and 90th percentile (nearest rank) of the hours spent in each step started in
+    the period, per step and optionally per department, from the event history."""
+    group = "step, dept" if by_department else "step"
+    dept = "COALESCE(x.department_id, p.department_id)" if by_department else "0"
+    actions = ", ".join(f"'{a}'" for a in STEP_ACTIONS)
+    sql = f"""
+    WITH steps AS (
+      SELECT e.to_status AS step, {dept} AS dept, e.at AS started,
+             LEAD(e.at) OVER (PARTITION BY e.dossier_id ORDER BY e.at, e.id) AS ended
+      FROM {DossierEvent._meta.db_table} e
+      JOIN {Dossier._meta.db_table} x ON x.id = e.dossier_id
+      JOIN {Procedure._meta.db_table} p ON p.id = x.procedure_id
+      WHERE e.action IN ({actions})
+    ), durations AS (
+      SELECT step, dept, {_hours('ended', 'started')} AS hours
+      FROM steps WHERE ended IS NOT NULL AND started >= %s AND started < %s
+    ), ranked AS (
+      SELECT step, dept, hours,
+             ROW_NUMBER() OVER (PARTITION BY {group} ORDER BY hours) AS rn,
+             COUNT(*) OVER (PARTITION BY {group}) AS n
+      FROM durations
+    )
+    SELECT step, MIN(dept), MAX(n),
+           MIN(CASE WHEN rn * 2 >= n THEN hours END),
+           MIN(CASE WHEN rn * 10 >= n * 9 THEN hours END)
+    FROM ranked GROUP BY {group} ORDER BY 5 DESC
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period.start_at, period.end_at])
+        rows = cursor.fetchall()
+    names = dict(Department.objects.values_list("pk", "name")) if by_department else {}
+    labels = dict(Status.choices)
+    return [
+        {"step": step, "step_label": labels.get(step, step), "department": names.get(dept, ""),
+         "count": n, "median_hours": round(float(median), 1), "p90_hours": round(float(p90), 1)}
+        for step, dept, n, median, p90 in rows
+    ]
+
+
+def frequent_reasons(*, period: Period, limit: int = 8) -> dict[str, list[dict]]:
+    """The most frequent supplement and refusal reasons, as officers wrote them."""
+    rows = (
+        DossierEvent.objects.filter(action__in=REASON_ACTIONS, at__gte=period.start_at,
+                                    at__lt=period.end_at)
+        .exclude(note="").values("action", "note").annotate(n=Count("id")).order_by("-n", "note")
+    )
+    out: dict[str, list[dict]] = {kind: [] for kind in REASON_ACTIONS.values()}
+    for row in rows:
+        bucket = out[REASON_ACTIONS[row["action"]]]
+        if len(bucket) < limit:
+            bucket.append({"reason": row["note"], "count": row["n"]})
+    return out
+
+
+def dossiers_at_risk(*, now=None):
+    """Open, not yet overdue, due by the end of the next working day, and not at the last step
+    (awaiting the signature): the list to act on today, with who holds each dossier."""
+    now = now or timezone.now()
+    cal = working_calendar()
+    horizon = cal.end_of_day(cal.next_working_day(timezone.localdate(now)))
+    return (
+        Dossier.objects.filter(status__in=OPEN_STATES, due_at__gte=overdue_threshold(now),
+                               due_at__lte=horizon)
+        .exclude(status=Status.AWAITING_APPROVAL)
+        .select_related("procedure", "department", "handler").order_by("due_at", "id")
+    )
+
+
+def fast_procedures(*, period: Period) -> list[dict]:
+    """Procedures whose average real processing time is far below the legal limit."""
+    rows = (
+        DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last)
+        .values("procedure__code")
+        .annotate(
+            days=Sum("resolved_working_days", default=0),
+            resolved=Sum("resolved_early", default=0) + Sum("resolved_on_time", default=0)
+            + Sum("resolved_overdue", default=0),
+        ).filter(resolved__gte=FAST_MIN_RESOLVED).order_by()
+    )
+    current = {p.code: p for p in Procedure.objects.filter(
+        is_current=True, time_unit="working_days", time_limit__gte=2)}
+    out = []
+    for r in rows:
+        procedure = current.get(r["procedure__code"])
+        if procedure is None:
+            continue
+        average = r["days"] / r["resolved"]
+        if average <= procedure.time_limit * FAST_SHARE:
+            out.append({"procedure": procedure, "resolved": r["resolved"],
+                        "average_days": round(average, 1), "limit": procedure.time_limit,
+                        "share": round(100 * average / procedure.time_limit),
+                        "may_delegate": not procedure.center_may_decide})
+    return sorted(out, key=lambda r: r["share"])
+
+
+def demand_matrix(*, period: Period) -> dict:
+    """Fields × months of received dossiers, with each field's total, largest first."""
+    from reports.selectors import demand_by_field
+
+    cells = demand_by_field(period=period)
+    months = sorted({c["month"] for c in cells})
+    fields: dict[int, dict] = {}
+    for c in cells:
+        row = fields.setdefault(c["field_id"], {"field": c["field"], "field_id": c["field_id"],
+                                                "by_month": {}, "total": 0})
+        row["by_month"][c["month"]] = c["received"]
+        row["total"] += c["received"]
+    rows = sorted(fields.values(), key=lambda r: -r["total"])
+    for row in rows:
+        row["cells"] = [row["by_month"].get(m, 0) for m in months]
+        peak = max(row["cells"]) or 1
+        row["pairs"] = [(v, round(v / peak, 2)) for v in row["cells"]]
+    return {"months": months, "rows": rows}
+
+
+def insight_report(*, period: Period) -> dict:
+    return {
+        "demand": demand_matrix(period=period),
+        "steps": step_durations(period=period, by_department=False),
+        "steps_by_department": step_durations(period=period, by_department=True),
+        "reasons": frequent_reasons(period=period),
+        "at_risk": list(dossiers_at_risk()[:50]),
+        "fast": fast_procedures(period=period),
+    }

@@ -1,0 +1,86 @@
+"""Tables of the reports app: the calendar dimension, the daily rollup and export jobs.
+
+The rollup is a materialisation of the live cells in ``reports.cells``: one row per day and
+(procedure, department, handler, channel) with the day's counts and the end-of-day snapshot
+of open dossiers. It never holds anything the dossier table cannot recompute.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportDay(models.Model):
+    """One local calendar day with its instants, so SQL can bucket timestamps without time zones."""
+
+    day = models.DateField(primary_key=True)
+    start_at = models.DateTimeField(db_index=True)
+    end_at = models.DateTimeField()
+    is_working_day = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["day"]
+
+
+class DailyRollup(models.Model):
+    day = models.DateField()
+    procedure = models.ForeignKey("cases.Procedure", on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "cases.Department", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=10)
+
+    received = models.PositiveIntegerField(default=0)
+    resolved_early = models.PositiveIntegerField(default=0)
+    resolved_on_time = models.PositiveIntegerField(default=0)
+    resolved_overdue = models.PositiveIntegerField(default=0)
+    #: Σ working days from receipt to result, for the average processing time.
+    resolved_working_days = models.PositiveIntegerField(default=0)
+    stopped = models.PositiveIntegerField(default=0)
+    not_accepted = models.PositiveIntegerField(default=0)
+    #: Open at the end of the day (received, not yet resolved or stopped).
+    open_end = models.PositiveIntegerField(default=0)
+    open_overdue_end = models.PositiveIntegerField(default=0)
+    #: Received that day with at least one digitised / reused component.
+    digitised = models.PositiveIntegerField(default=0)
+    reused = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day"])]
+
+
+class RollupState(models.Model):
+    """Singleton: how far the rollup has been brought up to date."""
+
+    last_event_id = models.BigIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    first_day = models.DateField(null=True, blank=True)
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Hoàn thành")
+    FAILED = "failed", _("Lỗi")
+
+
+class ExportJob(models.Model):
+    """A file a leader asked for, made by a Celery task, downloadable by its owner."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("loại báo cáo"), max_length=20)
+    file_format = models.CharField(_("định dạng"), max_length=8)
+    params = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=ExportStatus.choices,
+                              default=ExportStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

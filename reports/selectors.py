@@ -1,0 +1,257 @@
+"""Reads for reports: the official table, series for charts, and the dossiers behind a number.
+
+Every number goes through ``reports.cells``: ``report_table(source="rollup")`` sums the daily
+rollup (what dashboards show), ``source="live"`` aggregates the dossier table with the very
+filters that ``dossier_drilldown`` lists. Both are single GROUP BY queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Channel, Department, Dossier, Field, Procedure
+from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
+from reports.models import DailyRollup
+from reports.periods import Period
+from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.models import User
+
+ALL_COLUMNS = BIEU06_COLUMNS + BESIDE_COLUMNS
+
+
+@dataclass
+class ReportRow:
+    key: object
+    label: str
+    values: dict[str, int] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> int:
+        return self.values[name]
+
+
+@dataclass
+class ReportTable:
+    period: Period
+    dimension: str | None
+    rows: list[ReportRow]
+    total: ReportRow
+    source: str
+
+
+def _invalid(name: str, message: str) -> ApplicationError:
+    return ApplicationError(message, kind=ErrorKind.INVALID, fields={name: [message]})
+
+
+def dimension_get(code: str | None):
+    if code in (None, ""):
+        return None
+    if code not in DIMENSIONS:
+        raise _invalid("theo", _("Không có cách chia báo cáo này."))
+    return DIMENSIONS[code]
+
+
+def _live_aggregates(period: Period, columns: list[str]) -> dict:
+    return {f"c_{name}": Count("id", filter=CELLS[name].live(period)) for name in columns}
+
+
+def _relevant_live(period: Period) -> QuerySet[Dossier]:
+    """Dossiers any cell of the period can count (keeps the live scan to the period)."""
+    q = Q()
+    for name in ALL_COLUMNS:
+        q |= CELLS[name].live(period)
+    return Dossier.objects.filter(q)
+
+
+def _rollup_base(period: Period) -> QuerySet[DailyRollup]:
+    return DailyRollup.objects.filter(
+        Q(day__gte=period.first - timedelta(days=1), day__lte=period.last)
+    )
+
+
+def _aggregate(period: Period, columns: list[str], source: str, key=None) -> list[dict]:
+    if source == "live":
+        qs = _relevant_live(period)
+        aggregates = _live_aggregates(period, columns)
+        key_expr = key.live_key if key else None
+    elif source == "rollup":
+        qs = _rollup_base(period)
+        aggregates = {f"c_{name}": CELLS[name].rollup(period) for name in columns}
+        key_expr = F(key.rollup_key) if key else None
+    else:
+        raise _invalid("nguon", _("Nguồn số liệu không hợp lệ."))
+    if key is None:
+        return [{"k": None, **qs.aggregate(**aggregates)}]
+    return list(qs.annotate(k=key_expr).values("k").annotate(**aggregates).order_by())
+
+
+def _labels(dimension: str, keys: list) -> dict:
+    keys = [k for k in keys if k is not None]
+    if dimension == "field":
+        return dict(Field.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if dimension == "procedure":
+        return dict(Procedure.objects.filter(code__in=keys, is_current=True)
+                    .values_list("code", "name"))
+    if dimension == "department":
+        return dict(Department.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if dimension == "officer":
+        return {u.pk: u.get_full_name() or u.username for u in User.objects.filter(pk__in=keys)}
+    if dimension == "channel":
+        return dict(Channel.choices)
+    return {}
+
+
+def _none_label(dimension: str) -> str:
+    return _("Chưa phân công") if dimension == "officer" else _("Không xác định")
+
+
+def report_table(*, period: Period, dimension: str | None = None, source: str = "rollup",
+                 columns: list[str] | None = None) -> ReportTable:
+    """Biểu 06 for the period, split by ``dimension`` (field, procedure, department, officer,
+    channel) or as one total row; rows with nothing to report are left out."""
+    dim = dimension_get(dimension)
+    columns = columns or ALL_COLUMNS
+    total_values = _aggregate(period, columns, source)[0]
+    total = ReportRow(None, _("Tổng cộng"), {c: int(total_values[f"c_{c}"] or 0) for c in columns})
+    rows: list[ReportRow] = []
+    if dim is not None:
+        raw = [r for r in _aggregate(period, columns, source, dim)
+               if any(r[f"c_{c}"] for c in columns)]
+        labels = _labels(dim.code, [r["k"] for r in raw])
+        for r in raw:
+            label = labels.get(r["k"], r["k"]) if r["k"] is not None else _none_label(dim.code)
+            rows.append(ReportRow(r["k"], str(label), {c: int(r[f"c_{c}"] or 0) for c in columns}))
+        rows.sort(key=lambda row: (-row.values.get("received", 0), row.label))
+    return ReportTable(period, dim.code if dim else None, rows, total, source)
+
+
+def dossier_drilldown(*, period: Period, cell: str, dimension: str | None = None,
+                      key: str | None = None) -> QuerySet[Dossier]:
+    """The dossiers behind one number: the cell's live filter, narrowed to one row's key."""
+    if cell not in CELLS:
+        raise _invalid("o", _("Không có chỉ tiêu này."))
+    qs = Dossier.objects.filter(CELLS[cell].live(period))
+    dim = dimension_get(dimension)
+    if dim is not None:
+        qs = qs.annotate(_k=dim.live_key)
+        qs = qs.filter(_k__isnull=True) if key in (None, "", "none") else qs.filter(
+            _k=_coerce_key(dim.code, key))
+    return qs.select_related("procedure", "procedure__field", "department", "handler") \
+        .order_by("received_at", "id")
+
+
+def _coerce_key(dimension: str, key: str):
+    if dimension in ("field", "department", "officer"):
+        try:
+            return int(key)
+        except (TypeError, ValueError):
+            raise _invalid("k", _("Giá trị không hợp lệ.")) from None
+    return key
+
+
+# --- series for charts ----------------------------------------------------------------------
+def rollup_series(*, period: Period, grain: str = "month") -> list[dict]:
+    """Received and resolved per week or month, from the rollup."""
+    trunc = {"month": TruncMonth("day"), "week": TruncWeek("day")}.get(grain)
+    if trunc is None:
+        raise _invalid("nhom", _("Chỉ chia theo tuần hoặc tháng."))
+    rows = (
+        DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last)
+        .annotate(bucket=trunc).values("bucket")
+        .annotate(
+            n_received=Sum("received", default=0),
+            early=Sum("resolved_early", default=0),
+            on_time=Sum("resolved_on_time", default=0),
+            overdue=Sum("resolved_overdue", default=0),
+        ).order_by("bucket")
+    )
+    out = []
+    for r in rows:
+        r["received"] = r.pop("n_received")
+        bucket = r["bucket"]
+        if hasattr(bucket, "date"):
+            bucket = bucket.date()
+        first = max(bucket, period.first)
+        last = (_next_bucket(bucket, grain) - timedelta(days=1))
+        out.append({**r, "bucket": bucket, "first": first, "last": min(last, period.last),
+                    "resolved": r["early"] + r["on_time"] + r["overdue"]})
+    return out
+
+
+def _next_bucket(bucket: date, grain: str) -> date:
+    if grain == "week":
+        return bucket + timedelta(days=7)
+    return date(bucket.year + bucket.month // 12, bucket.month % 12 + 1, 1)
+
+
+def demand_by_field(*, period: Period) -> list[dict]:
+    """Received per field and month: the demand picture and its seasonality."""
+    rows = (
+        DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last)
+        .annotate(month=TruncMonth("day"))
+        .values("month", "procedure__field_id", "procedure__field__name")
+        .annotate(n=Sum("received", default=0)).order_by("month")
+    )
+    return [
+        {"month": r["month"].date() if hasattr(r["month"], "date") else r["month"],
+         "field_id": r["procedure__field_id"], "field": r["procedure__field__name"],
+         "received": r["n"]}
+        for r in rows if r["n"]
+    ]
+
+
+def row_label(dimension: str | None, key: str | None) -> str:
+    """The label of one row of a split table, for the drill-down page's title."""
+    dim = dimension_get(dimension)
+    if dim is None:
+        return ""
+    if key in (None, "", "none"):
+        return _none_label(dim.code)
+    coerced = _coerce_key(dim.code, key)
+    return str(_labels(dim.code, [coerced]).get(coerced, key))
+
+
+def transparency_months(*, months: int = 12, today: date | None = None) -> list[dict]:
+    """The public page's figures per month, newest first: volumes and rates, no names."""
+    from reports.indicators import provider_measure
+
+    today = today or timezone.localdate()
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    first = date(index // 12, index % 12 + 1, 1)
+    rows = (
+        DailyRollup.objects.filter(day__gte=first, day__lte=today)
+        .annotate(month=TruncMonth("day")).values("month")
+        .annotate(
+            n_received=Sum("received", default=0),
+            online=Sum("received", filter=Q(channel=Channel.ONLINE), default=0),
+            early=Sum("resolved_early", default=0),
+            on_time=Sum("resolved_on_time", default=0),
+            overdue=Sum("resolved_overdue", default=0),
+        ).order_by("-month")
+    )
+    out = []
+    for r in rows:
+        month = r["month"].date() if hasattr(r["month"], "date") else r["month"]
+        resolved = r["early"] + r["on_time"] + r["overdue"]
+        last = min(_next_bucket(month, "month") - timedelta(days=1), today)
+        satisfaction = provider_measure("satisfaction", Period(month, last))
+        out.append({
+            "month": month, "received": r["n_received"], "resolved": resolved,
+            "on_time_rate": _rate(r["early"] + r["on_time"], resolved),
+            "online_rate": _rate(r["online"], r["n_received"]),
+            "satisfaction": _rate(satisfaction.numerator, satisfaction.denominator)
+            if satisfaction else None,
+        })
+    return out
+
+
+def _rate(numerator: int, denominator: int):
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / denominator).quantize(Decimal("0.01"))

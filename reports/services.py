@@ -1,0 +1,48 @@
+"""Writes of the reports app: export jobs and rollup refreshes (never dossier state)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from reports import rollups
+from reports.models import ExportJob
+from reports.periods import period_from_query
+from reports.selectors import dimension_get
+from thanhsen.errors import ApplicationError, ErrorKind
+
+#: What can be exported, and in which formats.
+EXPORTS = {
+    "bieu06": ("csv", "xlsx", "pdf"),
+    "indicators": ("csv", "xlsx", "pdf"),
+    "insights": ("pdf",),
+}
+
+
+def export_job_create(*, owner, kind: str, file_format: str, params) -> ExportJob:
+    """Validate the request, record the job, and queue its task once the row is committed."""
+    from reports.tasks import export_run
+
+    if kind not in EXPORTS:
+        raise ApplicationError(_("Không có loại báo cáo này."), kind=ErrorKind.INVALID,
+                               fields={"loai": [_("Không có loại báo cáo này.")]})
+    if file_format not in EXPORTS[kind]:
+        raise ApplicationError(_("Định dạng không được hỗ trợ cho báo cáo này."),
+                               kind=ErrorKind.INVALID,
+                               fields={"dinh_dang": [_("Định dạng không được hỗ trợ.")]})
+    period = period_from_query(params)
+    dimension = params.get("theo") or "field"
+    dimension_get(dimension)
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            owner=owner, kind=kind, file_format=file_format,
+            params={**period.as_query(), "theo": dimension},
+        )
+        transaction.on_commit(partial(export_run.delay, job.pk))
+    return job
+
+
+def rollup_refresh(*, full: bool = False):
+    return rollups.refresh(full=full)

@@ -1,0 +1,55 @@
+"""Formatting in the Vietnamese way (18.400; 97,25%) and links to the dossiers behind a number."""
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+from reports.indicators import SCOPES
+
+register = template.Library()
+
+
+@register.filter
+def vn_int(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{int(value):,}".replace(",", ".")
+
+
+@register.filter
+def vn_pct(value) -> str:
+    if value is None:
+        return "—"
+    return f"{Decimal(value):.2f}".replace(".", ",") + "%"
+
+
+@register.filter
+def vn_dec(value) -> str:
+    if value is None:
+        return "—"
+    return str(value).replace(".", ",")
+
+
+@register.simple_tag
+def drill(period, cell, dimension=None, key=None, scope=None) -> str:
+    """URL of the drill-down list for one cell (and one row of a split table)."""
+    params = {**period.as_query(), "o": cell}
+    if dimension:
+        params["theo"] = dimension
+        params["k"] = "none" if key is None else key
+    if scope in SCOPES:
+        params["chi_so"] = scope
+    return reverse("reports:dossiers") + "?" + urlencode(params)
+
+
+@register.simple_tag
+def period_url(name, period, **extra) -> str:
+    params = {**period.as_query(), **{k: v for k, v in extra.items() if v}}
+    return reverse(name) + "?" + urlencode(params)
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else mapping[key]

@@ -1,0 +1,200 @@
+"""Pages of the reports app: thin, everything they show comes from selectors."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from reports import charts, insights, rollups, services
+from reports.access import leadership_required
+from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
+from reports.indicators import SCOPES, SPECS, indicator_list
+from reports.models import ExportJob, ExportStatus
+from reports.periods import Period, period_from_query
+from reports.selectors import (
+    dossier_drilldown,
+    report_table,
+    rollup_series,
+    row_label,
+    transparency_months,
+)
+from reports.templatetags.reports_tags import drill
+from thanhsen.errors import ApplicationError
+
+SHORT_COLUMNS = ["received", "resolved", "resolved_overdue", "in_progress", "in_progress_overdue"]
+
+
+def _period_or_error(request):
+    try:
+        return period_from_query(request.GET), None
+    except ApplicationError as exc:
+        return Period.current_month(), exc
+
+
+def _error_page(request, error: ApplicationError):
+    return render(request, "reports/error.html", {"error": error}, status=400)
+
+
+def _quick_periods(today: date) -> list[tuple[str, Period]]:
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    return [
+        (_("Tháng này"), Period.current_month(today)),
+        (_("Tháng trước"), Period.month(last_month_end.year, last_month_end.month)),
+        (_("Năm nay"), Period(date(today.year, 1, 1), today)),
+        (_("12 tháng qua"), Period(date(today.year - 1, today.month, 1), today)),
+    ]
+
+
+def _common(request, period: Period) -> dict:
+    return {
+        "period": period,
+        "quick_periods": _quick_periods(timezone.localdate()),
+        "refreshed_at": rollups.refreshed_at(),
+        "columns": BIEU06_COLUMNS,
+        "beside": BESIDE_COLUMNS,
+        "cell_labels": {code: cell.label for code, cell in CELLS.items()},
+    }
+
+
+def _trend(period: Period, grain: str) -> dict:
+    series = rollup_series(period=period, grain=grain)
+    for bucket in series:
+        bucket["label"] = (bucket["bucket"].strftime("%m/%Y") if grain == "month"
+                           else bucket["bucket"].strftime("%d/%m"))
+    cells = {"received": "received_new", "resolved": "resolved"}
+
+    def url(bucket, key):
+        return drill(Period(bucket["first"], bucket["last"]), cells[key])
+
+    return charts.grouped_bars(
+        series, [("received", _("Tiếp nhận mới")), ("resolved", _("Đã giải quyết"))], url=url,
+    )
+
+
+@leadership_required
+def dashboard(request):
+    period, error = _period_or_error(request)
+    if error:
+        return _error_page(request, error)
+    grain = "week" if request.GET.get("nhom") == "tuan" else "month"
+    total = report_table(period=period)
+    context = {
+        **_common(request, period),
+        "total": total.total,
+        "by_field": report_table(period=period, dimension="field"),
+        "by_department": report_table(period=period, dimension="department",
+                                      columns=SHORT_COLUMNS),
+        "by_officer": report_table(period=period, dimension="officer", columns=SHORT_COLUMNS),
+        "short_columns": SHORT_COLUMNS,
+        "indicators": indicator_list(period=period),
+        "scopes": SCOPES,
+        "trend": _trend(period, grain),
+        "grain": grain,
+        "at_risk": insights.dossiers_at_risk()[:6],
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+@leadership_required
+def bieu06(request):
+    period, error = _period_or_error(request)
+    if error:
+        return _error_page(request, error)
+    dimension = request.GET.get("theo") or "field"
+    source = request.GET.get("nguon") or "rollup"
+    try:
+        table = report_table(period=period, dimension=dimension, source=source)
+    except ApplicationError as exc:
+        return _error_page(request, exc)
+    return render(request, "reports/bieu06.html", {
+        **_common(request, period), "table": table, "dimensions": DIMENSIONS, "source": source,
+    })
+
+
+@leadership_required
+def indicators(request):
+    period, error = _period_or_error(request)
+    if error:
+        return _error_page(request, error)
+    return render(request, "reports/indicators.html", {
+        **_common(request, period), "indicators": indicator_list(period=period),
+        "scopes": SCOPES,
+    })
+
+
+@leadership_required
+def insights_page(request):
+    period, error = _period_or_error(request)
+    if error:
+        return _error_page(request, error)
+    return render(request, "reports/insights.html", {
+        **_common(request, period), **insights.insight_report(period=period),
+    })
+
+
+@leadership_required
+def dossiers(request):
+    period, error = _period_or_error(request)
+    if error:
+        return _error_page(request, error)
+    cell = request.GET.get("o", "")
+    dimension = request.GET.get("theo") or None
+    key = request.GET.get("k")
+    scope = request.GET.get("chi_so") or None
+    try:
+        qs = dossier_drilldown(period=period, cell=cell, dimension=dimension, key=key)
+    except ApplicationError as exc:
+        return _error_page(request, exc)
+    if scope:
+        if scope not in SCOPES:
+            raise Http404
+        qs = qs.filter(Q(**SCOPES[scope]))
+    page = Paginator(qs, 50).get_page(request.GET.get("trang"))
+    return render(request, "reports/dossiers.html", {
+        **_common(request, period), "cell": CELLS[cell], "page": page,
+        "count": page.paginator.count, "dimension": DIMENSIONS.get(dimension),
+        "row_label": row_label(dimension, key), "scope": SPECS.get(scope),
+        "query": request.GET.copy(),
+    })
+
+
+@leadership_required
+@require_POST
+def export_create(request):
+    try:
+        job = services.export_job_create(
+            owner=request.user, kind=request.POST.get("loai", ""),
+            file_format=request.POST.get("dinh_dang", ""), params=request.POST,
+        )
+    except ApplicationError as exc:
+        return _error_page(request, exc)
+    return redirect("reports:export", pk=job.pk)
+
+
+@leadership_required
+@vary_on_headers("HX-Request")
+def export_status(request, pk: int):
+    job = get_object_or_404(ExportJob, pk=pk, owner=request.user)
+    template = "reports/export.html#progress" if request.htmx else "reports/export.html"
+    return render(request, template, {"job": job, "running": job.status in (
+        ExportStatus.PENDING, ExportStatus.RUNNING)})
+
+
+@leadership_required
+def export_download(request, pk: int):
+    job = get_object_or_404(ExportJob, pk=pk, owner=request.user, status=ExportStatus.DONE)
+    return FileResponse(job.file.open("rb"), as_attachment=True,
+                        filename=job.file.name.rsplit("/", 1)[-1])
+
+
+def transparency(request):
+    """Public: the ward's monthly figures, no login, no personal data."""
+    return render(request, "reports/transparency.html", {"months": transparency_months()})

@@ -1,0 +1,128 @@
+"""The public status lookup: right and wrong factors, the signed token, the rate limit, and
+no existence oracle."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from intake.tokens import status_token
+from tests.factories import dossier_in
+
+URL = "/tra-cuu/"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _post(client, code, factor, ip="10.0.0.1", htmx=True):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(URL, {"code": code, "factor": factor}, REMOTE_ADDR=ip, **headers)
+
+
+def test_lookup_url_is_the_navigation_name():
+    assert reverse("intake:lookup") == URL
+
+
+def test_right_phone_digits_show_the_tracker_without_personal_data(client, catalogue):
+    dossier = dossier_in("in_progress", procedure=catalogue.civil)
+    response = _post(client, dossier.code.lower(), "5678", htmx=False)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Đang giải quyết" in page and 'aria-current="step"' in page
+    assert "N. V. A." in page
+    assert "Nguyễn Văn An" not in page and "0912345678" not in page and "042090001234" not in page
+    assert dossier.appointment_at.astimezone().strftime("%d/%m/%Y") in page
+
+
+def test_last_digits_of_the_id_number_work_too(client, catalogue):
+    dossier = dossier_in("received", procedure=catalogue.civil)
+    page = _post(client, dossier.code, "1234").content.decode()
+    assert "Đã tiếp nhận" in page and dossier.code in page
+
+
+def test_unknown_code_and_wrong_factor_get_the_same_answer(client, catalogue):
+    dossier = dossier_in("received", procedure=catalogue.civil)
+    wrong = _post(client, dossier.code, "0000", ip="10.0.0.2")
+    unknown = _post(client, "TSHT-990101-9999", "5678", ip="10.0.0.3")
+    assert wrong.status_code == unknown.status_code == 200
+    assert wrong.content == unknown.content
+    assert "Không tìm thấy hồ sơ" in wrong.content.decode()
+    assert response_vary(wrong) == response_vary(unknown)
+
+
+def response_vary(response):
+    return response.headers.get("Vary")
+
+
+def test_fragment_for_htmx_and_page_otherwise_vary_on_hx_request(client, catalogue):
+    dossier = dossier_in("received", procedure=catalogue.civil)
+    fragment = _post(client, dossier.code, "5678")
+    page = _post(client, dossier.code, "5678", htmx=False)
+    assert "<html" not in fragment.content.decode()
+    assert "<html" in page.content.decode()
+    assert "HX-Request" in fragment.headers["Vary"]
+
+
+def test_rate_limit_per_client_then_even_the_right_factor_is_refused(client, catalogue, settings):
+    settings.LOOKUP_LIMIT_PER_IP = 3
+    dossier = dossier_in("received", procedure=catalogue.civil)
+    for n in range(3):
+        assert _post(client, f"TSHT-000000-{n:04d}", "1111").status_code == 200
+    limited = _post(client, dossier.code, "5678")
+    assert limited.status_code == 429
+    assert "quá nhiều lần" in limited.content.decode()
+    assert "Đã tiếp nhận" not in limited.content.decode()
+    # Another client is not affected.
+    assert "Đã tiếp nhận" in _post(client, dossier.code, "5678", ip="10.9.9.9").content.decode()
+
+
+def test_rate_limit_per_code_across_clients_counts_unknown_codes_alike(client, catalogue, settings):
+    settings.LOOKUP_LIMIT_PER_CODE = 2
+    dossier = dossier_in("received", procedure=catalogue.civil)
+    for ip in ("10.1.0.1", "10.1.0.2"):
+        _post(client, dossier.code, "0000", ip=ip)
+        _post(client, "TSHT-990101-9999", "0000", ip=ip)
+    assert _post(client, dossier.code, "5678", ip="10.1.0.3").status_code == 429
+    assert _post(client, "TSHT-990101-9999", "5678", ip="10.1.0.3").status_code == 429
+
+
+def test_signed_token_opens_the_page_and_a_forged_one_does_not(client, catalogue):
+    dossier = dossier_in("resolved", procedure=catalogue.civil)
+    page = client.get(URL, {"t": status_token(dossier.code)}).content.decode()
+    assert "Đã có kết quả" in page and "Căn cước của người nhận" in page
+    forged = client.get(URL, {"t": status_token(dossier.code)[:-2] + "xx"}).content.decode()
+    assert "Không tìm thấy hồ sơ" in forged and dossier.code not in forged
+
+
+def test_malformed_input_gets_field_errors_not_a_500(client):
+    response = client.post(URL, {"code": "", "factor": "12a"}, REMOTE_ADDR="10.0.0.4")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Có lỗi cần sửa" in page and "Nhập đúng 4 chữ số." in page
+
+
+def test_returned_dossier_offers_the_rating_link(client, catalogue):
+    dossier = dossier_in("returned", procedure=catalogue.civil)
+    page = _post(client, dossier.code, "5678").content.decode()
+    assert "Đã trả kết quả" in page
+    assert "/danh-gia/?t=" in page
+
+
+def test_status_shows_what_is_asked_and_the_amount_due(client, catalogue, django_capture_on_commit_callbacks):
+    from cases import services
+
+    dossier = dossier_in("in_progress", procedure=catalogue.land)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_request_payment(dossier=dossier, actor=dossier.handler,
+                                         reason="Nộp lệ phí trước bạ", amount=450000)
+    page = _post(client, dossier.code, "5678").content.decode()
+    assert "Chờ thực hiện nghĩa vụ tài chính" in page and "450.000 đồng" in page
+    incomplete = dossier_in("submitted", procedure=catalogue.civil)
+    services.dossier_request_completion(dossier=incomplete, actor=dossier.received_by,
+                                        reason="Thiếu bản chụp căn cước")
+    page = _post(client, incomplete.code, "5678").content.decode()
+    assert "Cần hoàn thiện hồ sơ" in page and "Thiếu bản chụp căn cước" in page

@@ -1,0 +1,164 @@
+"""Notifications: written per dossier event and channel, sent once however often the event
+is published or the task runs, logged for staff."""
+
+import json
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from cases import hooks, services
+from cases.models import DossierEvent
+from intake.models import DeliveryStatus, Notification
+from intake.notifications import adapters
+from intake.tasks import send_notification
+from tests.factories import UserFactory, dossier_in
+from thanhsen.celery import app
+from tests.intake.helpers import resident
+from thanhsen.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def _sms_to_file(settings, tmp_path):
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = tmp_path / "sms"
+    return tmp_path / "sms"
+
+
+def _sms_sent(folder):
+    return [json.loads(line) for path in folder.glob("*.jsonl") for line in path.read_text().splitlines()]
+
+
+def test_receipt_sends_one_sms_and_one_email_with_the_status_link(catalogue, settings, _sms_to_file,
+                                                                    django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_in("received", procedure=catalogue.civil, resident=resident())
+    assert Notification.objects.filter(dossier=dossier, kind="submitted").count() == 2
+    rows = Notification.objects.filter(dossier=dossier, kind="received")
+    assert sorted(rows.values_list("channel", flat=True)) == ["email", "sms"]
+    assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    sms = [m for m in _sms_sent(_sms_to_file) if dossier.code in m["text"] and "tiếp nhận" in m["text"]]
+    assert len(sms) == 1 and sms[0]["to"] == "0912345678"
+    assert "/tra-cuu/?t=" in sms[0]["text"]
+    email = [m for m in mail.outbox if "đã được tiếp nhận" in m.body]
+    assert len(email) == 1 and email[0].to == ["an@example.vn"]
+    assert email[0].extra_headers["X-Idempotency-Key"].startswith("dossier-event-")
+
+
+def test_publishing_an_event_twice_writes_and_sends_once(catalogue, _sms_to_file,
+                                                          django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_in("received", procedure=catalogue.civil)
+    event = DossierEvent.objects.get(dossier=dossier, action="receive")
+    before = len(_sms_sent(_sms_to_file))
+    with django_capture_on_commit_callbacks(execute=True):
+        hooks.publish(event.pk)
+        hooks.publish(event.pk)
+    assert Notification.objects.filter(event=event).count() == 2  # sms + email
+    assert len(_sms_sent(_sms_to_file)) == before
+
+
+def test_task_delivered_twice_sends_once(catalogue, _sms_to_file, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_in("in_progress", procedure=catalogue.civil)
+    notification = Notification.objects.get(dossier=dossier, kind="received", channel="sms")
+    sent = len(_sms_sent(_sms_to_file))
+    send_notification.apply(args=[notification.pk])
+    send_notification.apply(args=[notification.pk])
+    notification.refresh_from_db()
+    assert len(_sms_sent(_sms_to_file)) == sent
+    assert notification.attempts == 1 and notification.status == DeliveryStatus.SENT
+
+
+def test_gateway_failure_is_logged_and_retried_until_sent(catalogue, monkeypatch,
+                                                          django_capture_on_commit_callbacks):
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs["key"])
+        if len(calls) == 1:
+            raise adapters.DeliveryError("gateway timeout")
+        return "gw-1"
+
+    monkeypatch.setattr(adapters, "send_sms", flaky)
+    app.conf.task_eager_propagates = False
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_in("submitted", procedure=catalogue.civil)
+        services.dossier_request_completion(dossier=dossier, actor=UserFactory(role=Role.COUNTER_OFFICER),
+                                            reason="Ảnh căn cước bị mờ")
+    # Eager Celery runs the retry at once: the first attempt failed, the second sent.
+    notification = Notification.objects.get(dossier=dossier, channel="sms")
+    assert notification.status == DeliveryStatus.SENT and notification.provider_reference == "gw-1"
+    assert notification.attempts == 2
+    assert calls == [notification.idempotency_key] * 2
+    send_notification.apply(args=[notification.pk])
+    assert len(calls) == 2
+
+
+def test_a_message_that_keeps_failing_ends_failed_with_its_error(catalogue, monkeypatch,
+                                                                  django_capture_on_commit_callbacks):
+    def down(**kwargs):
+        raise adapters.DeliveryError("connection refused")
+
+    monkeypatch.setattr(adapters, "send_sms", down)
+    app.conf.task_eager_propagates = False
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_in("received", procedure=catalogue.civil)
+    notification = Notification.objects.get(dossier=dossier, channel="sms")
+    assert notification.status == DeliveryStatus.FAILED
+    assert notification.last_error == "connection refused" and notification.attempts == 5
+    assert Notification.objects.get(dossier=dossier, channel="email").status == DeliveryStatus.SENT
+
+
+def test_events_recorded_in_the_past_are_history_not_news(catalogue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier_in("received", procedure=catalogue.civil, at=timezone.now() - timedelta(days=3))
+    assert not Notification.objects.exists()
+
+
+def test_each_step_the_resident_must_hear_about_is_notified(catalogue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier_in("returned", procedure=catalogue.civil)
+        stopped = dossier_in("stopped", procedure=catalogue.civil)
+    kinds = set(Notification.objects.filter(channel="sms").values_list("kind", flat=True))
+    assert {"received", "result_ready", "returned", "stopped"} <= kinds
+    assert "submitted" not in kinds  # counter dossiers: the receipt is in the resident's hand
+    assert "assign" not in kinds
+    assert Notification.objects.filter(dossier=stopped, kind="stopped").exists()
+    returned = Notification.objects.get(kind="returned", channel="sms")
+    assert "/danh-gia/?t=" in returned.body
+
+
+def test_staff_see_the_delivery_log_and_residents_do_not(client, catalogue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_in("received", procedure=catalogue.civil)
+    client.force_login(UserFactory(role=Role.COUNTER_OFFICER))
+    page = client.get("/can-bo/thong-bao/").content.decode()
+    assert dossier.code in page and "Đã gửi" in page
+    client.force_login(resident())
+    assert client.get("/can-bo/thong-bao/").status_code == 403
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_sends_once_per_transition(catalogue, _sms_to_file):
+    from celery.contrib.testing.worker import start_worker
+
+    app.conf.task_always_eager = False
+    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+        dossier = dossier_in("received", procedure=catalogue.civil)
+        notification = Notification.objects.get(dossier=dossier, channel="sms")
+        send_notification.delay(notification.pk)  # a duplicate delivery of the same message
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            notification.refresh_from_db()
+            if notification.status == DeliveryStatus.SENT:
+                break
+            time.sleep(0.1)
+        send_notification.delay(notification.pk)
+        time.sleep(1)
+    notification.refresh_from_db()
+    assert notification.status == DeliveryStatus.SENT and notification.attempts == 1
+    assert len([m for m in _sms_sent(_sms_to_file) if dossier.code in m["text"]]) == 1

@@ -1,0 +1,56 @@
+"""Dossier histories at chosen moments, walked through ``cases.services`` like at the counter."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from cases import services
+from tests.factories import applicant
+
+#: The services each end state passes through after creation.
+ROUTES = {
+    "submitted": [],
+    "not_accepted": ["refuse_intake"],
+    "received": ["receive"],
+    "in_progress": ["receive", "assign"],
+    "supplement_requested": ["receive", "assign", "request_supplement"],
+    "awaiting_approval": ["receive", "assign", "submit_for_approval"],
+    "resolved": ["receive", "assign", "submit_for_approval", "approve"],
+    "refused": ["receive", "assign", "submit_for_approval", "refuse"],
+    "returned": ["receive", "assign", "submit_for_approval", "approve", "return_result"],
+    "stopped": ["receive", "stop"],
+    "stopped_in_progress": ["receive", "assign", "stop"],
+}
+
+
+def walk(*, procedure, route: str, start: datetime, gaps: list[timedelta], people: dict,
+         channel: str = "direct", documents=None):
+    """Create a dossier at ``start`` and take the route's steps, step i after ``gaps[i]``."""
+    dossier = services.dossier_create(
+        procedure_code=procedure.code, applicant=applicant(), actor=people["counter"], at=start,
+        channel=channel,
+        documents=documents or [services.SubmittedDocument(name="Tờ khai", copy_type="original")],
+    )
+    at = start
+    actions = {
+        "receive": lambda d, t: services.dossier_receive(dossier=d, actor=people["counter"], at=t),
+        "refuse_intake": lambda d, t: services.dossier_refuse_intake(
+            dossier=d, actor=people["counter"], reason="Không thuộc thẩm quyền", at=t),
+        "assign": lambda d, t: services.dossier_assign(
+            dossier=d, actor=people["counter"], handler=people["handler"], at=t),
+        "request_supplement": lambda d, t: services.dossier_request_supplement(
+            dossier=d, actor=people["handler"], reason="Thiếu giấy khai sinh", at=t),
+        "submit_for_approval": lambda d, t: services.dossier_submit_for_approval(
+            dossier=d, actor=people["handler"], at=t),
+        "approve": lambda d, t: services.dossier_approve(dossier=d, actor=people["signer"], at=t),
+        "refuse": lambda d, t: services.dossier_refuse(
+            dossier=d, actor=people["signer"], reason="Không đủ điều kiện", at=t),
+        "return_result": lambda d, t: services.dossier_return_result(
+            dossier=d, actor=people["counter"], at=t),
+        "stop": lambda d, t: services.dossier_stop(
+            dossier=d, actor=people["counter"], reason="Công dân rút hồ sơ", at=t),
+    }
+    for index, step in enumerate(ROUTES[route]):
+        at = at + (gaps[index] if index < len(gaps) else timedelta(hours=1))
+        dossier = actions[step](dossier, at)
+    return dossier

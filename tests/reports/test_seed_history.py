@@ -1,0 +1,85 @@
+"""``seed_history`` writes what the services would, and the scenario meets the published figures."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Max, Q
+
+from cases.catalogue_import import catalogue_import, catalogue_load
+from cases.deadlines import classify
+from cases.models import Dossier, DossierCodeSequence, DossierEvent
+from cases.models.dossier import FINISHED_STATES
+from reports import seeding
+from reports.periods import Period
+from reports.selectors import report_table
+from tests.reports.test_identities import assert_identities
+
+
+def check_invariants():
+    dossiers = Dossier.objects.all()
+    # Codes: unique by the constraint; each day's sequence row covers its highest number.
+    for row in dossiers.values("code"):
+        unit, day, number = row["code"].rsplit("-", 2)
+        assert len(number) >= 4
+    highest = {}
+    for code in dossiers.values_list("code", flat=True):
+        unit, day, number = code.rsplit("-", 2)
+        highest[(unit, day)] = max(highest.get((unit, day), 0), int(number))
+    sequences = {(s.unit, f"{s.day:%y%m%d}"): s.last_value for s in DossierCodeSequence.objects.all()}
+    assert highest == sequences
+    # Classification is what cases.deadlines says, against the original due date.
+    for d in dossiers.filter(status__in=FINISHED_STATES).iterator():
+        assert d.result_classification == classify(due_at=d.due_at, finished_at=d.resolved_at,
+                                                   now=d.resolved_at).value
+        assert d.received_at <= d.resolved_at
+    # Every received dossier has its receipt event and a due date; events end in its status.
+    assert not dossiers.filter(received_at__isnull=False, due_at__isnull=True).exists()
+    missing = dossiers.filter(received_at__isnull=False).exclude(events__action="receive")
+    assert not missing.exists()
+    last_events = DossierEvent.objects.values("dossier_id").annotate(last=Max("id"))
+    last_status = dict(DossierEvent.objects.filter(id__in=[r["last"] for r in last_events])
+                       .values_list("dossier_id", "to_status"))
+    for pk, status in dossiers.values_list("id", "status"):
+        assert last_status[pk] == status
+    assert not dossiers.filter(Q(resolved_at__isnull=False) & Q(stopped_at__isnull=False)).exists()
+
+
+@pytest.mark.django_db
+def test_scenario_reproduces_the_published_figures():
+    catalogue_import(data=catalogue_load())
+    out = StringIO()
+    call_command("seed_history", "--scenario", "thanhsen-2025", stdout=out)
+    period = Period(seeding.SCENARIO_FIRST, seeding.SCENARIO_LAST)
+    live = report_table(period=period, source="live").total
+    rolled = report_table(period=period).total
+    assert live.values == rolled.values
+    assert_identities(live, "scenario")
+    assert live["received"] == 18400 and live["carried_over"] == 0
+    assert live["received_online"] == 18400
+    assert live["resolved_early"] == 14910 and live["resolved_on_time"] == 3294
+    assert live["resolved_overdue"] == 0
+    assert live["in_progress"] == 136 and live["in_progress_overdue"] == 0
+    assert live["stopped"] == 60
+    by_code = dict(Dossier.objects.filter(received_at__gte=period.start_at,
+                                          received_at__lt=period.end_at)
+                   .values_list("procedure__code").annotate(n=Count("id")))
+    assert by_code[seeding.E_CERTIFICATION] == 3171
+    assert by_code[seeding.BIRTH] == 697 and by_code[seeding.DEATH] == 221
+    check_invariants()
+    text = out.getvalue()
+    assert "57 hồ sơ không rõ" in text and "lệch 3" in text
+    with pytest.raises(Exception, match="Đã có hồ sơ"):
+        call_command("seed_history", "--scenario", "thanhsen-2025", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_scale_seeding_keeps_the_invariants_and_continues_sequences(catalogue):
+    out = StringIO()
+    call_command("seed_history", "--dossiers", "600", "--days", "30", stdout=out)
+    call_command("seed_history", "--dossiers", "300", "--days", "30", "--seed", "7", stdout=out)
+    assert Dossier.objects.count() == 900
+    assert "100.0%" in out.getvalue()
+    check_invariants()
+    assert Dossier.objects.filter(status="not_accepted").exists()
+    assert Dossier.objects.filter(supplement_requested_at__isnull=False).exists()

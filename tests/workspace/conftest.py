@@ -1,0 +1,16 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Intake tokens live in the cache: each test starts without another test's tokens."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Scans, results and certified copies written by tests go to a throwaway folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,35 @@
+"""Shared bits of the workspace tests: reading pages as a user reads them."""
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+       b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99"
+       b"=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def png(name="ban-quet.png"):
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def text(response) -> str:
+    """The visible text of an HTML response, whitespace collapsed."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def pdf_text(content: bytes) -> str:
+    assert content.startswith(b"%PDF-")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "form.pdf"
+        path.write_bytes(content)
+        out = subprocess.run([shutil.which("pdftotext"), "-layout", str(path), "-"],
+                             capture_output=True, check=True, text=True).stdout
+    return re.sub(r"\s+", " ", out)

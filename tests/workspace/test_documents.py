@@ -1,0 +1,89 @@
+"""The official forms as PDFs, read back with pdftotext: codes, names and dates."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases import services
+from intake.documents.render import lookup_url, qr_data_uri
+from intake.tokens import code_from_status_token
+from tests.factories import dossier_in
+from tests.workspace.helpers import pdf_text
+
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
+
+
+def form(client, dossier, key):
+    return client.get(reverse("intake:document", args=[dossier.code, key]))
+
+
+def test_receipt_carries_code_names_dates_and_register_entry(client, catalogue, counter):
+    first = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    client.force_login(counter)
+    response = form(client, dossier, "mau-01")
+    assert response["Content-Type"] == "application/pdf"
+    content = pdf_text(response.content)
+    received = timezone.localtime(dossier.received_at)
+    due = timezone.localtime(dossier.initial_due_at)
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in content
+    assert dossier.code in content and first.code not in content
+    assert "Nguyễn Văn An" in content and "Tờ khai" in content
+    assert f"{received:%H} giờ {received:%M} phút, ngày {received:%d/%m/%Y}" in content
+    assert f"{due:%H} giờ {due:%M} phút, ngày {due:%d/%m/%Y}" in content
+    assert "Số: 2/TNHS" in content and "số thứ tự 2" in content
+
+
+def test_receipt_qr_leads_to_the_status_page():
+    url = lookup_url("TSHT-260225-0042", base_url="https://motcua.example.vn/")
+    token = url.split("?t=")[1]
+    assert url.startswith(f"https://motcua.example.vn{reverse('intake:lookup')}?t=")
+    assert code_from_status_token(token) == "TSHT-260225-0042"
+    assert qr_data_uri(url).startswith("data:image/png;base64,")
+
+
+@pytest.mark.parametrize("key", ["mau-02", "mau-04", "mau-05"])
+def test_a_form_that_does_not_apply_yet_is_404(client, catalogue, counter, key):
+    dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    client.force_login(counter)
+    assert form(client, dossier, key).status_code == 404
+
+
+def test_supplement_refusal_apology_stop_and_control_sheet(client, catalogue, counter, handler, leader):
+    dossier = dossier_in("in_progress", procedure=catalogue.land, counter=counter)
+    land = dossier.handler
+    services.dossier_request_supplement(dossier=dossier, actor=land, reason="Thiếu sơ đồ thửa đất")
+    new_due = dossier.due_at + timedelta(days=7)
+    services.dossier_extend(dossier=dossier, actor=land, new_due_at=new_due, reason="Chờ đo đạc")
+    services.dossier_stop(dossier=dossier, actor=counter, reason="Công dân rút hồ sơ")
+    refused = dossier_in("not_accepted", procedure=catalogue.civil, counter=counter)
+    client.force_login(counter)
+    assert "Thiếu sơ đồ thửa đất" in pdf_text(form(client, dossier, "mau-02").content)
+    apology = pdf_text(form(client, dossier, "mau-04").content)
+    assert "Chờ đo đạc" in apology and timezone.localtime(new_due).strftime("%d/%m/%Y") in apology
+    assert "Công dân rút hồ sơ" in pdf_text(form(client, dossier, "mau-05").content)
+    assert "Không thuộc thẩm quyền" in pdf_text(form(client, refused, "mau-03").content)
+    sheet = pdf_text(form(client, dossier, "mau-06").content)
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH" in sheet and dossier.code in sheet
+    assert "Tiếp nhận, cấp giấy hẹn" in sheet and "Trước hạn" in sheet
+
+
+def test_register_lists_the_range_in_order_of_receipt(client, catalogue, counter):
+    a = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    b = dossier_in("returned", procedure=catalogue.civil, counter=counter)
+    today = timezone.localdate()
+    client.force_login(counter)
+    response = client.get(reverse("intake:register"), {"tu": today.isoformat(), "den": today.isoformat(), "pdf": "1"})
+    content = pdf_text(response.content)
+    assert "SỔ THEO DÕI HỒ SƠ" in content
+    assert content.index(a.code) < content.index(b.code)
+    bad = client.get(reverse("intake:register"), {"tu": "2026-02-30", "pdf": "1"})
+    assert bad.status_code == 400 and "Ngày không hợp lệ" in bad.content.decode()
+
+
+def test_an_outsider_cannot_print_forms(client, catalogue, counter, outsider):
+    dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    client.force_login(outsider)
+    assert form(client, dossier, "mau-01").status_code == 404
