@@ -12,7 +12,6 @@ leaves them; timing starts when the outbox is published.
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -304,8 +303,10 @@ def run(env: dict, processes: list) -> None:
         f"{worker_span / floor:.2f} × floor"
     )
     print(f"worker CPU per step {cpu_ms:.1f} ms (claim, call, record, event, hooks)")
-    print(f"bundles completed {complete}/{BUNDLES}; machine: {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"bundles completed {complete}/{BUNDLES}; machine: {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     print("worker peak RSS " + ", ".join(f"{r:.0f} MB" for r in rss) + " (goal ≤ 200 MB)")
 
 

@@ -137,6 +137,9 @@ class _DemoDossier:
 
     def __init__(self, rng: random.Random, users: dict[str, User], procedure: Procedure, now: datetime):
         self.rng, self.users, self.procedure, self.now = rng, users, procedure, now
+        # Steps are clamped to this moment but always move forward, so a history stays in
+        # order even when a recent dossier's next step would fall after "now".
+        self.latest = now - timedelta(minutes=30)
         self.cal = working_calendar()
         self.handler = (
             User.objects.filter(department=procedure.department, role__in=[Role.HANDLING_OFFICER, Role.LAND_OFFICER])
@@ -164,13 +167,13 @@ class _DemoDossier:
         candidate = moment + timedelta(minutes=self.rng.randint(10, 90))
         if max_days and self.rng.random() < 0.5:
             candidate = self._working_moment((moment + timedelta(days=self.rng.randint(1, max_days))).date())
-        return min(max(candidate, moment + timedelta(minutes=1)), self.now)
+        return max(moment + timedelta(minutes=1), min(candidate, self.latest))
 
     def walk_to(self, state: str) -> None:
         open_state = state not in {"returned", "resolved", "stopped", "not_accepted"}
         back = self.rng.randint(0, 12) if open_state else self.rng.randint(3, 150)
         at = self._working_moment(timezone.localdate(self.now) - timedelta(days=back))
-        at = min(at, self.now - timedelta(minutes=30))
+        at = min(at, self.now - timedelta(hours=2))
         online = self.rng.random() < 0.85
         resident = self.users["congdan"] if online and self.rng.random() < 0.2 else None
         counter = self.users["tiepnhan"]
@@ -255,7 +258,7 @@ class _DemoDossier:
             target = self._working_moment(timezone.localdate(dossier.due_at))
         else:
             target = self._working_moment(timezone.localdate(dossier.due_at) + timedelta(days=2))
-        return min(max(target, at + timedelta(minutes=5)), self.now - timedelta(minutes=5))
+        return max(at + timedelta(minutes=5), min(target, self.latest))
 
     def _applicant(self) -> services.Applicant:
         rng = self.rng

@@ -20,6 +20,8 @@ LAND = Role.LAND_OFFICER
 DIRECTOR = Role.CENTER_DIRECTOR
 LEADER = Role.WARD_LEADER
 RESIDENT = Role.RESIDENT
+#: An integration acting for the center (the payment gateway): no login, one narrow right.
+SYSTEM = Role.SYSTEM
 
 #: Actions a signer takes: who may do them depends on the procedure's competent authority.
 SIGNING_ACTIONS = frozenset({"approve", "refuse", "send_back"})
@@ -34,7 +36,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "request_supplement": frozenset({HANDLING, LAND, DIRECTOR}),
     "supplement": frozenset({COUNTER, RESIDENT}),
     "request_payment": frozenset({HANDLING, LAND, DIRECTOR}),
-    "confirm_payment": frozenset({COUNTER, LAND, DIRECTOR}),
+    "confirm_payment": frozenset({COUNTER, LAND, DIRECTOR, SYSTEM}),
     "submit_for_approval": frozenset({HANDLING, LAND, DIRECTOR}),
     "return_result": frozenset({COUNTER, DIRECTOR}),
     "request_stop": frozenset({RESIDENT, COUNTER}),

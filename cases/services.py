@@ -199,6 +199,22 @@ def _refresh_due_dates(dossier: Dossier, at: datetime, *, paused: bool = True) -
 
 
 # --- creation and intake -----------------------------------------------------------------
+def _add_documents(dossier: Dossier, documents: Iterable[SubmittedDocument], at: datetime) -> None:
+    DossierDocument.objects.bulk_create(
+        DossierDocument(
+            dossier=dossier,
+            required_document_id=doc.required_document_id,
+            name=doc.name,
+            copy_type=doc.copy_type,
+            quantity=doc.quantity,
+            file=doc.file or "",
+            reused=doc.reused,
+            uploaded_at=at,
+        )
+        for doc in documents
+    )
+
+
 def _validate_applicant(applicant: Applicant) -> Applicant:
     errors: dict[str, list[str]] = {}
     for name, value in (("name", applicant.name), ("address", applicant.address)):
@@ -287,19 +303,7 @@ def dossier_create(
             fee_amount=fee_amount(procedure.fee, pages=pages),
             created_at=at,
         )
-        DossierDocument.objects.bulk_create(
-            DossierDocument(
-                dossier=dossier,
-                required_document_id=doc.required_document_id,
-                name=doc.name,
-                copy_type=doc.copy_type,
-                quantity=doc.quantity,
-                file=doc.file or "",
-                reused=doc.reused,
-                uploaded_at=at,
-            )
-            for doc in documents
-        )
+        _add_documents(dossier, documents, at)
         event = DossierEvent.objects.create(
             dossier=dossier,
             actor=actor,
@@ -378,8 +382,15 @@ def dossier_request_completion(
                   at=at, note=reason, change=change)
 
 
-def dossier_complete(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
-    """The applicant has completed the dossier the counter asked for; it awaits intake again."""
+def dossier_complete(
+    *, dossier: Dossier, actor, note: str = "", documents: Iterable[SubmittedDocument] = (),
+    at: datetime | None = None,
+) -> Dossier:
+    """The applicant has completed the dossier the counter asked for; it awaits intake again.
+
+    The papers sent join the dossier in the same transaction, so a refused step leaves none.
+    """
+    documents = list(documents)
 
     def change(d: Dossier, at: datetime) -> _Change:
         if d.status != Status.SUBMITTED or not d.completion_request:
@@ -388,7 +399,9 @@ def dossier_complete(*, dossier: Dossier, actor, note: str = "", at: datetime | 
             )
         request = d.completion_request
         d.completion_request = ""
-        return _Change(fields=["completion_request"], payload={"request": request})
+        _add_documents(d, documents, at)
+        return _Change(fields=["completion_request"],
+                       payload={"request": request, "documents": len(documents)})
 
     return _apply(dossier=dossier, actor=actor, action="complete", transition=None,
                   at=at, note=note, change=change)
@@ -473,13 +486,19 @@ def dossier_request_supplement(
                   transition="request_supplement", at=at, note=reason, change=change)
 
 
-def dossier_supplement(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
+def dossier_supplement(
+    *, dossier: Dossier, actor, note: str = "", documents: Iterable[SubmittedDocument] = (),
+    at: datetime | None = None,
+) -> Dossier:
     """The complete dossier has arrived: the statutory clock restarts from now."""
+    documents = list(documents)
 
     def change(d: Dossier, at: datetime) -> _Change:
         d.supplemented_at = at
+        _add_documents(d, documents, at)
         fields = _refresh_due_dates(d, at)
-        return _Change(fields=["supplemented_at", *fields], payload={"due_at": d.due_at.isoformat()})
+        return _Change(fields=["supplemented_at", *fields],
+                       payload={"due_at": d.due_at.isoformat(), "documents": len(documents)})
 
     return _apply(dossier=dossier, actor=actor, action="supplement", transition="supplement",
                   at=at, note=note, change=change)

@@ -24,10 +24,7 @@ from cases.calendar import working_calendar
 from cases.models import (
     Channel,
     CopyType,
-    Department,
-    DepartmentKind,
     Dossier,
-    DossierDocument,
     DossierEvent,
     Procedure,
     Status,
@@ -140,8 +137,8 @@ def online_submit(
 def online_complete(*, dossier: Dossier, user, files: Iterable, note: str) -> Dossier:
     """The resident sends what the counter (completion) or the handler (supplement) asked for.
 
-    The files join the dossier's documents in the same transaction as the dossier's step, so
-    a refused step leaves no stray documents.
+    The files join the dossier's documents inside the dossier's step (one transaction), so a
+    refused step leaves no stray documents.
     """
     files = list(files)
     note = (note or "").strip()
@@ -154,16 +151,14 @@ def online_complete(*, dossier: Dossier, user, files: Iterable, note: str) -> Do
     reason = denial_reason(user, dossier, action)
     if reason:
         raise ApplicationError(reason, kind=ErrorKind.FORBIDDEN)
-    with transaction.atomic():
-        now = timezone.now()
-        DossierDocument.objects.bulk_create(
-            DossierDocument(
-                dossier=dossier, name=_("Bổ sung: %(name)s") % {"name": upload.name[:300]},
-                copy_type=CopyType.ELECTRONIC, file=upload, uploaded_at=now,
-            )
-            for upload in files
+    documents = [
+        case_services.SubmittedDocument(
+            name=_("Bổ sung: %(name)s") % {"name": upload.name[:300]},
+            copy_type=CopyType.ELECTRONIC, file=upload,
         )
-        return step(dossier=dossier, actor=user, note=note)
+        for upload in files
+    ]
+    return step(dossier=dossier, actor=user, note=note, documents=documents)
 
 
 # --- payments -------------------------------------------------------------------------------
@@ -177,11 +172,10 @@ def payment_gateway_actor():
     It cannot log in (no usable password); it exists so the history says the gateway, not a
     person, confirmed the payment.
     """
-    user, created = get_user_model().objects.get_or_create(
+    user, created = get_user_model().objects.update_or_create(
         username=GATEWAY_USERNAME,
         defaults=dict(
-            role=Role.COUNTER_OFFICER, last_name=_("Cổng thanh toán"), first_name=_("(tự động)"),
-            department=Department.objects.filter(kind=DepartmentKind.CENTER).order_by("pk").first(),
+            role=Role.SYSTEM, last_name=_("Cổng thanh toán"), first_name=_("(tự động)"),
         ),
     )
     if created:

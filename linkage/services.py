@@ -190,7 +190,13 @@ def bundle_submit(
         )
         steps = []
         for position, kind_step in enumerate(selected):
-            procedure = procedures[kind_step.procedure_code]
+            procedure = procedures.get(kind_step.procedure_code)
+            if procedure is None:
+                raise _invalid(
+                    "kind",
+                    _("Thủ tục %(code)s của nhóm liên thông không còn áp dụng.")
+                    % {"code": kind_step.procedure_code},
+                )
             is_root = kind_step.procedure_code == kind.root_procedure_code
             limit = kind_step.time_limit
             if needs_verification and kind_step.verification_time_limit is not None:
@@ -650,6 +656,14 @@ def bundle_sweep(*, now: datetime | None = None, batch: int = 500) -> dict:
         dossier__status__in=(Status.RESOLVED, Status.RETURNED),
     )[:batch]:
         bundle_civil_status_done(bundle=bundle, at=now)
+        counts["reconciled"] += 1
+    for bundle in Bundle.objects.filter(
+        state__in=(BundleState.CIVIL_STATUS, BundleState.IN_PROGRESS, BundleState.CORRECTION),
+    ).filter(
+        Q(dossier__status__in=(Status.STOPPED, Status.NOT_ACCEPTED))
+        | Q(dossier__outcome=Outcome.REFUSED)
+    )[:batch]:
+        bundle_cancel(bundle=bundle, at=now)
         counts["reconciled"] += 1
     stale = now - conf.claim_timeout
     counts["stale"] = BundleStep.objects.filter(

@@ -18,13 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from datetime import timedelta
-
 from django.utils.translation import gettext_lazy
 
 from cases.models import OnlineLevel, Procedure
-from reports.cells import CELLS
-from reports.models import DailyRollup
 from reports.periods import Period
 
 
@@ -192,22 +188,24 @@ SPECS: dict[str, IndicatorSpec] = {s.code: s for s in [
 ]}
 
 
+#: Cells the built-in indicators read.
+INDICATOR_CELLS = ["received_new", "received_online", "resolved", "processed",
+                   "early_on_time_or_within", "digitised", "reused", "resolved_working_days"]
+
+
 class Context:
     """Per-procedure rollup sums for a period, computed once and shared by the indicators."""
 
-    def __init__(self, period: Period):
+    def __init__(self, period: Period, groups: list[dict] | None = None):
+        from reports.selectors import rollup_groups
+
         self.period = period
-        cells = ["received_new", "received_online", "resolved", "processed",
-                 "early_on_time_or_within", "digitised", "reused", "resolved_working_days",
-                 "resolved_overdue", "in_progress_overdue"]
-        rows = (
-            DailyRollup.objects.filter(day__gte=period.first - timedelta(days=1),
-                                       day__lte=period.last)
-            .values("procedure_id")
-            .annotate(**{c: CELLS[c].rollup(period) for c in cells})
-            .order_by()
-        )
-        self.by_procedure = {r["procedure_id"]: r for r in rows}
+        groups = rollup_groups(period, INDICATOR_CELLS) if groups is None else groups
+        self.by_procedure: dict[int, dict] = {}
+        for g in groups:
+            row = self.by_procedure.setdefault(g["procedure_id"], dict.fromkeys(INDICATOR_CELLS, 0))
+            for cell in INDICATOR_CELLS:
+                row[cell] += g[f"c_{cell}"] or 0
         self.procedures = {
             p.pk: p for p in Procedure.objects.filter(pk__in=list(self.by_procedure))
         }
@@ -253,8 +251,8 @@ def provider_measure(code: str, period: Period) -> Measure | None:
     return provider(period) if provider else None
 
 
-def indicator_list(*, period: Period) -> list[IndicatorResult]:
-    ctx = Context(period)
+def indicator_list(*, period: Period, groups: list[dict] | None = None) -> list[IndicatorResult]:
+    ctx = Context(period, groups)
     results = []
     for code, spec in SPECS.items():
         provider = _providers.get(code)

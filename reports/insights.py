@@ -47,6 +47,10 @@ def step_durations(*, period: Period, by_department: bool) -> list[dict]:
       JOIN {Dossier._meta.db_table} x ON x.id = e.dossier_id
       JOIN {Procedure._meta.db_table} p ON p.id = x.procedure_id
       WHERE e.action IN ({actions})
+        -- only dossiers that can have a step starting in the period
+        AND x.created_at < %s
+        AND (x.returned_at IS NULL OR x.returned_at >= %s)
+        AND (x.stopped_at IS NULL OR x.stopped_at >= %s)
     ), durations AS (
       SELECT step, dept, {_hours('ended', 'started')} AS hours
       FROM steps WHERE ended IS NOT NULL AND started >= %s AND started < %s
@@ -62,7 +66,8 @@ def step_durations(*, period: Period, by_department: bool) -> list[dict]:
     FROM ranked GROUP BY {group} ORDER BY 5 DESC
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [period.start_at, period.end_at])
+        cursor.execute(sql, [period.end_at, period.start_at, period.start_at,
+                             period.start_at, period.end_at])
         rows = cursor.fetchall()
     names = dict(Department.objects.values_list("pk", "name")) if by_department else {}
     labels = dict(Status.choices)

@@ -12,7 +12,7 @@ import json
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
@@ -65,12 +65,6 @@ class Plan:
     supplement: bool = False
 
 
-@dataclass
-class Totals:
-    counts: Counter = field(default_factory=Counter)
-    by_procedure: Counter = field(default_factory=Counter)
-
-
 # --- time helpers ------------------------------------------------------------------------
 def _moment(cal, day: date, rng: random.Random, earliest: time | None = None,
             latest: time | None = None) -> datetime:
@@ -119,10 +113,9 @@ class Writer:
             DossierCodeSequence.objects.filter(unit=self.unit).values_list("day", "last_value")
         )
         self.used_days: set[date] = set()
-        self.totals = Totals()
 
     def _code(self, created: datetime) -> str:
-        day = timezone.localdate(created)
+        day = created.astimezone(VIETNAM_TZ).date()
         number = self.sequence.get(day, 0) + 1
         self.sequence[day] = number
         self.used_days.add(day)
@@ -133,7 +126,7 @@ class Writer:
         """A result moment that classifies as ``outcome``, on a day in (after, by]."""
         cal, rng = self.cal, self.rng
         due_day = due.astimezone(VIETNAM_TZ).date()
-        start_day = timezone.localdate(received)
+        start_day = received.astimezone(VIETNAM_TZ).date()
         if after is not None:
             start_day = max(start_day, after + timedelta(days=1))
         if outcome == "early":
@@ -170,14 +163,12 @@ class Writer:
         docs = [{"name": "Tờ khai", "copy_type": CopyType.ELECTRONIC if plan.channel ==
                  Channel.ONLINE else CopyType.ORIGINAL,
                  "reused": rng.random() < 0.6, "uploaded_at": created}]
-        self.totals.by_procedure[procedure.code] += 1
         if plan.outcome == "not_accepted":
             at = created + timedelta(hours=rng.randint(1, 6))
             reason = rng.choice(REFUSAL_REASONS)
             d.update(status=Status.NOT_ACCEPTED, not_accepted_reason=reason)
             events.append(self._event(at, "refuse_intake", Status.SUBMITTED,
                                       Status.NOT_ACCEPTED, {}, note=reason))
-            self.totals.counts["not_accepted"] += 1
             return d, docs, events
         received = plan.received_at
         due = due_at(self.cal, start=received, limit=_limit_days(procedure),
@@ -193,7 +184,6 @@ class Writer:
                      stop_requested_at=at)
             events.append(self._event(at, "stop", Status.RECEIVED, Status.STOPPED, {},
                                       note="Công dân rút hồ sơ", actor=people["counter"]))
-            self.totals.counts["stopped"] += 1
             return d, docs, events
         d.update(department_id=department_id, handler_id=handler, assigned_at=assigned,
                  status=Status.IN_PROGRESS)
@@ -225,7 +215,6 @@ class Writer:
         resolved = self._resolution(outcome, due, clock_start, after=plan.resolve_after,
                                     by=plan.resolve_by)
         if resolved > self.now:
-            self.totals.counts["open"] += 1
             return d, docs, events
         last_step = max(assigned, d.get("supplemented_at") or assigned)
         submitted = last_step + (resolved - last_step) * 3 / 4
@@ -243,7 +232,6 @@ class Writer:
             d.update(status=Status.RETURNED, returned_at=returned)
             events.append(self._event(returned, "return_result", Status.RESOLVED,
                                       Status.RETURNED, {}, actor=people["counter"]))
-        self.totals.counts[outcome] += 1
         return d, docs, events
 
     @staticmethod
@@ -252,7 +240,7 @@ class Writer:
                 "payload": payload, "note": note, "actor_id": actor}
 
     # --- writing ---------------------------------------------------------------------------
-    def write(self, plans: Iterator[Plan], total: int) -> Totals:
+    def write(self, plans: Iterator[Plan]) -> None:
         batch: list[tuple[dict, list[dict], list[dict]]] = []
         done = 0
         for plan in plans:
@@ -267,7 +255,6 @@ class Writer:
             done += len(batch)
             self.progress(done)
         self._save_sequences()
-        return self.totals
 
     def _flush(self, batch) -> None:
         with transaction.atomic():
@@ -318,10 +305,16 @@ def _copy(model, rows: list[dict]) -> None:
     fields = [f for f in model._meta.concrete_fields if f.attname in rows[0]]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    names = [f.attname for f in fields]
+    special = [(i, f) for i, f in enumerate(fields)
+               if f.get_internal_type() in ("JSONField", "FileField")]
     with connection.cursor() as cursor:
         with cursor.cursor.copy(sql) as copy:
             for row in rows:
-                copy.write_row([_prep(f, row[f.attname]) for f in fields])
+                values = [row[name] for name in names]
+                for i, f in special:
+                    values[i] = _prep(f, values[i])
+                copy.write_row(values)
 
 
 def _executemany(model, rows: list[dict]) -> None:
@@ -406,7 +399,7 @@ def _received(cal, rng, day: date, *, late: bool) -> datetime:
     return _moment(cal, day, rng, latest=time(14, 55))
 
 
-def scenario_plans(cal, rng: random.Random) -> tuple[list[Plan], dict]:
+def scenario_plans(cal, rng: random.Random) -> list[Plan]:
     """Plans reproducing the published figures where they are consistent."""
     procedures = {p.code: p for p in Procedure.objects.filter(is_current=True)
                   .select_related("field")}
@@ -464,7 +457,7 @@ def scenario_plans(cal, rng: random.Random) -> tuple[list[Plan], dict]:
         if p.outcome == "open":
             p.resolve_after = SCENARIO_LAST
     plans.sort(key=lambda p: p.created_at)
-    return plans, {"stopped": stopped}
+    return plans
 
 
 def scale_plans(cal, rng: random.Random, *, count: int, first: date, last: date) -> Iterator[Plan]:
@@ -487,10 +480,10 @@ def scale_plans(cal, rng: random.Random, *, count: int, first: date, last: date)
                        and _limit_days(procedure) >= 3)
 
 
-def seed(*, plans, total: int, rng: random.Random, progress, now: datetime | None = None) -> Totals:
+def seed(*, plans, rng: random.Random, progress, now: datetime | None = None) -> None:
     writer = Writer(cal=working_calendar(), rng=rng, people=_people(rng),
                     now=now or timezone.now(), progress=progress)
-    return writer.write(iter(plans), total)
+    writer.write(iter(plans))
 
 
 def range_has_dossiers(first: date, last: date) -> bool:

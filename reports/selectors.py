@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from hashlib import md5
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +26,8 @@ from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.models import User
 
 ALL_COLUMNS = BIEU06_COLUMNS + BESIDE_COLUMNS
+#: Rollup aggregates are cached per refresh; this only bounds how long unused keys linger.
+CACHE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -75,20 +79,67 @@ def _rollup_base(period: Period) -> QuerySet[DailyRollup]:
     )
 
 
-def _aggregate(period: Period, columns: list[str], source: str, key=None) -> list[dict]:
-    if source == "live":
-        qs = _relevant_live(period)
-        aggregates = _live_aggregates(period, columns)
-        key_expr = key.live_key if key else None
-    elif source == "rollup":
-        qs = _rollup_base(period)
+#: The rollup's finest key: every dimension is a function of it.
+ROLLUP_KEY = ("procedure_id", "department_id", "handler_id", "channel")
+
+
+def rollup_groups(period: Period, columns: list[str]) -> list[dict]:
+    """One GROUP BY over the rollup at its finest key: each cell's sum per key.
+
+    Dashboards split the same period several ways; they all add up these group subtotals
+    instead of scanning the rollup once per table. The rollup only changes when it is
+    refreshed, so the result is cached under the refresh's timestamp: exact, never stale.
+    """
+
+    def compute():
         aggregates = {f"c_{name}": CELLS[name].rollup(period) for name in columns}
-        key_expr = F(key.rollup_key) if key else None
-    else:
+        return list(_rollup_base(period).values(*ROLLUP_KEY).annotate(**aggregates).order_by())
+
+    return _cached("groups", period, tuple(columns), compute)
+
+
+def _cached(kind: str, period: Period, extra, compute):
+    from reports.rollups import refreshed_at
+
+    stamp = refreshed_at()
+    if stamp is None:
+        return compute()
+    key = "reports:%s:%s:%s:%s:%s:%s" % (
+        kind, period.first, period.last, period.snapshot_day(), stamp.timestamp(),
+        md5(repr(extra).encode()).hexdigest())
+    return cache.get_or_set(key, compute, timeout=CACHE_SECONDS)
+
+
+def _group_key(dimension: str | None):
+    if dimension is None:
+        return lambda g: None
+    if dimension in ("field", "procedure"):
+        attr = "field_id" if dimension == "field" else "code"
+        mapping = dict(Procedure.objects.values_list("pk", attr))
+        return lambda g: mapping[g["procedure_id"]]
+    name = {"department": "department_id", "officer": "handler_id", "channel": "channel"}
+    return lambda g: g[name[dimension]]
+
+
+def _aggregate(period: Period, columns: list[str], source: str, key=None,
+               groups: list[dict] | None = None) -> list[dict]:
+    if source == "rollup":
+        groups = rollup_groups(period, columns) if groups is None else groups
+        key_of = _group_key(key.code if key else None)
+        merged: dict = {}
+        for g in groups:
+            k = key_of(g)
+            target = merged.setdefault(k, {"k": k, **{f"c_{c}": 0 for c in columns}})
+            for c in columns:
+                target[f"c_{c}"] += g[f"c_{c}"] or 0
+        return list(merged.values()) or [{"k": None, **{f"c_{c}": 0 for c in columns}}]
+    if source != "live":
         raise _invalid("nguon", _("Nguồn số liệu không hợp lệ."))
+    qs = _relevant_live(period)
+    aggregates = _live_aggregates(period, columns)
     if key is None:
         return [{"k": None, **qs.aggregate(**aggregates)}]
-    return list(qs.annotate(k=key_expr).values("k").annotate(**aggregates).order_by())
+    return list(qs.annotate(k=key.live_key).values("k").annotate(**aggregates).order_by())
 
 
 def _labels(dimension: str, keys: list) -> dict:
@@ -112,23 +163,29 @@ def _none_label(dimension: str) -> str:
 
 
 def report_table(*, period: Period, dimension: str | None = None, source: str = "rollup",
-                 columns: list[str] | None = None) -> ReportTable:
+                 columns: list[str] | None = None,
+                 groups: list[dict] | None = None) -> ReportTable:
     """Biểu 06 for the period, split by ``dimension`` (field, procedure, department, officer,
-    channel) or as one total row; rows with nothing to report are left out."""
+    channel) or as one total row; rows with nothing to report are left out. ``groups``
+    (from ``rollup_groups``) lets several tables of one page share one rollup scan."""
     dim = dimension_get(dimension)
     columns = columns or ALL_COLUMNS
-    total_values = _aggregate(period, columns, source)[0]
-    total = ReportRow(None, _("Tổng cộng"), {c: int(total_values[f"c_{c}"] or 0) for c in columns})
     rows: list[ReportRow] = []
-    if dim is not None:
-        raw = [r for r in _aggregate(period, columns, source, dim)
-               if any(r[f"c_{c}"] for c in columns)]
-        labels = _labels(dim.code, [r["k"] for r in raw])
-        for r in raw:
-            label = labels.get(r["k"], r["k"]) if r["k"] is not None else _none_label(dim.code)
-            rows.append(ReportRow(r["k"], str(label), {c: int(r[f"c_{c}"] or 0) for c in columns}))
-        rows.sort(key=lambda row: (-row.values.get("received", 0), row.label))
-    return ReportTable(period, dim.code if dim else None, rows, total, source)
+    if dim is None:
+        values = _aggregate(period, columns, source, groups=groups)[0]
+        total = ReportRow(None, _("Tổng cộng"), {c: int(values[f"c_{c}"] or 0) for c in columns})
+        return ReportTable(period, None, rows, total, source)
+    raw = _aggregate(period, columns, source, dim, groups=groups)
+    labels = _labels(dim.code, [r["k"] for r in raw])
+    for r in raw:
+        label = labels.get(r["k"], r["k"]) if r["k"] is not None else _none_label(dim.code)
+        rows.append(ReportRow(r["k"], str(label), {c: int(r[f"c_{c}"] or 0) for c in columns}))
+    # Every dossier falls in exactly one group, so the total is the sum of the groups.
+    total = ReportRow(None, _("Tổng cộng"),
+                      {c: sum(row.values[c] for row in rows) for c in columns})
+    rows = [row for row in rows if any(row.values.values())]
+    rows.sort(key=lambda row: (-row.values.get("received", 0), row.label))
+    return ReportTable(period, dim.code, rows, total, source)
 
 
 def dossier_drilldown(*, period: Period, cell: str, dimension: str | None = None,
@@ -157,10 +214,14 @@ def _coerce_key(dimension: str, key: str):
 
 # --- series for charts ----------------------------------------------------------------------
 def rollup_series(*, period: Period, grain: str = "month") -> list[dict]:
-    """Received and resolved per week or month, from the rollup."""
+    """Received and resolved per week or month, from the rollup (cached like the groups)."""
     trunc = {"month": TruncMonth("day"), "week": TruncWeek("day")}.get(grain)
     if trunc is None:
         raise _invalid("nhom", _("Chỉ chia theo tuần hoặc tháng."))
+    return _cached("series", period, grain, lambda: _series(period, grain, trunc))
+
+
+def _series(period: Period, grain: str, trunc) -> list[dict]:
     rows = (
         DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last)
         .annotate(bucket=trunc).values("bucket")

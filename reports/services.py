@@ -1,4 +1,4 @@
-"""Writes of the reports app: export jobs and rollup refreshes (never dossier state)."""
+"""Writes of the reports app: export jobs (never dossier state; rollups are in ``rollups``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from functools import partial
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reports import rollups
 from reports.models import ExportJob
 from reports.periods import period_from_query
 from reports.selectors import dimension_get
@@ -43,6 +42,3 @@ def export_job_create(*, owner, kind: str, file_format: str, params) -> ExportJo
         transaction.on_commit(partial(export_run.delay, job.pk))
     return job
 
-
-def rollup_refresh(*, full: bool = False):
-    return rollups.refresh(full=full)

@@ -16,11 +16,13 @@ from django.views.decorators.vary import vary_on_headers
 from reports import charts, insights, rollups, services
 from reports.access import leadership_required
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
-from reports.indicators import SCOPES, SPECS, indicator_list
+from reports.indicators import INDICATOR_CELLS, SCOPES, SPECS, indicator_list
 from reports.models import ExportJob, ExportStatus
 from reports.periods import Period, period_from_query
 from reports.selectors import (
+    ALL_COLUMNS,
     dossier_drilldown,
+    rollup_groups,
     report_table,
     rollup_series,
     row_label,
@@ -29,6 +31,8 @@ from reports.selectors import (
 from reports.templatetags.reports_tags import drill
 from thanhsen.errors import ApplicationError
 
+#: Everything the dashboard shows, read from the rollup in one scan.
+DASHBOARD_COLUMNS = [*ALL_COLUMNS, *INDICATOR_CELLS]
 SHORT_COLUMNS = ["received", "resolved", "resolved_overdue", "in_progress", "in_progress_overdue"]
 
 
@@ -64,6 +68,19 @@ def _common(request, period: Period) -> dict:
     }
 
 
+def _link(table, columns: list[str]):
+    """Give each row its cells as (value, drill-down URL, beside-the-form) for the template,
+    so rendering does no per-cell lookups."""
+    for row in [*table.rows, table.total]:
+        key_dim = table.dimension if row is not table.total else None
+        row.cells = [
+            (row.values[c], drill(table.period, c, key_dim, row.key) if row.values[c] else "",
+             c in BESIDE_COLUMNS)
+            for c in columns
+        ]
+    return table
+
+
 def _trend(period: Period, grain: str) -> dict:
     series = rollup_series(period=period, grain=grain)
     for bucket in series:
@@ -85,16 +102,19 @@ def dashboard(request):
     if error:
         return _error_page(request, error)
     grain = "week" if request.GET.get("nhom") == "tuan" else "month"
-    total = report_table(period=period)
+    groups = rollup_groups(period, DASHBOARD_COLUMNS)
+    by_field = _link(report_table(period=period, dimension="field", groups=groups),
+                     ALL_COLUMNS)
     context = {
         **_common(request, period),
-        "total": total.total,
-        "by_field": report_table(period=period, dimension="field"),
-        "by_department": report_table(period=period, dimension="department",
-                                      columns=SHORT_COLUMNS),
-        "by_officer": report_table(period=period, dimension="officer", columns=SHORT_COLUMNS),
+        "total": by_field.total,
+        "by_field": by_field,
+        "by_department": _link(report_table(period=period, dimension="department",
+                                            columns=SHORT_COLUMNS, groups=groups), SHORT_COLUMNS),
+        "by_officer": _link(report_table(period=period, dimension="officer",
+                                         columns=SHORT_COLUMNS, groups=groups), SHORT_COLUMNS),
         "short_columns": SHORT_COLUMNS,
-        "indicators": indicator_list(period=period),
+        "indicators": indicator_list(period=period, groups=groups),
         "scopes": SCOPES,
         "trend": _trend(period, grain),
         "grain": grain,
@@ -111,7 +131,8 @@ def bieu06(request):
     dimension = request.GET.get("theo") or "field"
     source = request.GET.get("nguon") or "rollup"
     try:
-        table = report_table(period=period, dimension=dimension, source=source)
+        table = _link(report_table(period=period, dimension=dimension, source=source),
+                      ALL_COLUMNS)
     except ApplicationError as exc:
         return _error_page(request, exc)
     return render(request, "reports/bieu06.html", {

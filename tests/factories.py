@@ -73,8 +73,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="vi_VN")
-    last_name = factory.Faker("last_name", locale="vi_VN")
+    first_name = factory.Iterator(["Văn Minh", "Thị Lan", "Đức Anh", "Thu Hà", "Quốc Huy", "Ngọc Mai"])
+    last_name = factory.Iterator(["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng"])
     role = Role.RESIDENT
     password = factory.django.Password("matkhau-thu-nghiem")
 

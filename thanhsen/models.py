@@ -31,5 +31,9 @@ class User(AbstractUser):
     def is_handler(self) -> bool:
         return self.role in HANDLER_ROLES
 
+    def get_full_name(self) -> str:
+        """Vietnamese order: family name first (Nguyễn Văn An)."""
+        return f"{self.last_name} {self.first_name}".strip()
+
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -5,8 +5,9 @@ app only has to register its URL names to appear in the menu.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from thanhsen.roles import Role
@@ -31,6 +32,10 @@ NAV = [
     NavEntry(_("Tiếp nhận"), "intake:counter_intake", INTAKE),
     NavEntry(_("Tìm hồ sơ"), "cases:search", STAFF),
     NavEntry(_("Liên thông"), "linkage:bundles", STAFF),
+    NavEntry(_("Sổ theo dõi"), "intake:register_book", STAFF),
+    NavEntry(_("Thu phí"), "intake:staff_payments", INTAKE),
+    NavEntry(_("Phản ánh, đánh giá"), "intake:staff_complaints", STAFF),
+    NavEntry(_("Thông báo đã gửi"), "intake:staff_notifications", INTAKE),
     NavEntry(_("Báo cáo"), "reports:dashboard", LEADERSHIP),
     NavEntry(_("Hồ sơ của tôi"), "intake:my_dossiers", frozenset({Role.RESIDENT})),
     NavEntry(_("Nộp hồ sơ"), "intake:procedures", frozenset({Role.RESIDENT, ANONYMOUS})),
@@ -49,11 +54,17 @@ LANDING = {
 STAFF_LANDING = ["cases:queue", "admin:index"]
 
 
-def _url(name: str) -> str | None:
+@lru_cache(maxsize=256)
+def _cached_url(name: str, urlconf) -> str | None:
     try:
-        return reverse(name)
+        return reverse(name, urlconf=urlconf)
     except NoReverseMatch:
         return None
+
+
+def _url(name: str) -> str | None:
+    """Reversing (and failing to reverse) on every page is costly; URLconfs do not change."""
+    return _cached_url(name, get_urlconf())
 
 
 def audience_of(user) -> str:

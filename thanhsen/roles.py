@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     WARD_LEADER = "ward_leader", _("Lãnh đạo UBND phường")
     RESIDENT = "resident", _("Công dân, tổ chức")
     ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
+    SYSTEM = "system", _("Hệ thống tích hợp (không đăng nhập)")
 
 
 #: Roles that work inside the center and may see dossiers of any department.

@@ -157,6 +157,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "linkage.tasks.sweep",
         "schedule": env.float("LINKAGE_SWEEP_SECONDS", default=60.0),
     },
+    # Brings the reports' daily rollup up to date (incremental: only changed days).
+    "reports-rollup-refresh": {
+        "task": "reports.tasks.rollup_refresh",
+        "schedule": env.float("REPORTS_ROLLUP_SECONDS", default=300.0),
+    },
 }
 
 CACHES = {

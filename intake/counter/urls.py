@@ -12,5 +12,5 @@ urlpatterns = [
     path("tiep-nhan/chung-thuc/<str:code>/ky/", views.certify, name="certify"),
     path("lam-viec/ho-so/<str:code>/bieu-mau/<str:form>.pdf", documents.dossier_document,
          name="document"),
-    path("lam-viec/so-theo-doi/", documents.register, name="register"),
+    path("lam-viec/so-theo-doi/", documents.register, name="register_book"),
 ]

@@ -114,13 +114,8 @@ def _procedure(code: str) -> Procedure:
     return procedure
 
 
-def full_name(user) -> str:
-    """Vietnamese order: family name first (``Nguyễn Văn An``)."""
-    return " ".join(part for part in (user.last_name, user.first_name) if part)
-
-
 def _applicant_initial(user) -> dict:
-    return {"name": full_name(user), "phone": user.phone, "email": user.email}
+    return {"name": user.get_full_name(), "phone": user.phone, "email": user.email}
 
 
 @_resident_required
@@ -306,7 +301,7 @@ def rate(request):
 def complaint(request):
     initial = {}
     if request.user.is_authenticated and request.user.role == Role.RESIDENT:
-        initial = {"name": full_name(request.user), "phone": request.user.phone,
+        initial = {"name": request.user.get_full_name(), "phone": request.user.phone,
                    "email": request.user.email}
     form = forms.ComplaintForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

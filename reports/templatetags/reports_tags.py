@@ -1,6 +1,7 @@
 """Formatting in the Vietnamese way (18.400; 97,25%) and links to the dossiers behind a number."""
 
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
@@ -41,7 +42,12 @@ def drill(period, cell, dimension=None, key=None, scope=None) -> str:
         params["k"] = "none" if key is None else key
     if scope in SCOPES:
         params["chi_so"] = scope
-    return reverse("reports:dossiers") + "?" + urlencode(params)
+    return _dossiers_url() + "?" + urlencode(params)
+
+
+@lru_cache(maxsize=1)
+def _dossiers_url() -> str:
+    return reverse("reports:dossiers")
 
 
 @register.simple_tag

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Prefetch
 
 from cases.catalogue_import import catalogue_import, catalogue_load
 from cases.models import Dossier, DossierEvent, Procedure, Status
@@ -65,3 +66,17 @@ def test_seed_demo_gives_every_role_an_account_and_every_state_a_dossier(capsys)
     received = Dossier.objects.exclude(received_at=None)
     assert all(d.due_at and d.due_at >= d.received_at for d in received)
     assert DossierEvent.objects.filter(action="receive").count() == received.count()
+
+
+def test_demo_histories_are_in_order_and_in_the_past():
+    from django.utils import timezone
+
+    call_command("seed_demo", dossiers=60)
+
+    now = timezone.now()
+    for dossier in Dossier.objects.prefetch_related(
+        Prefetch("events", queryset=DossierEvent.objects.order_by("id"))
+    ):
+        moments = [event.at for event in dossier.events.all()]  # in the order they were written
+        assert moments == sorted(moments), dossier.code
+        assert moments[-1] <= now

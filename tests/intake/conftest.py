@@ -11,3 +11,9 @@ def _tasks_in_process():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    """Uploaded scans land in the test's own folder, not the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

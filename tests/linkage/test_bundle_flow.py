@@ -269,7 +269,9 @@ def test_an_agency_that_answers_later_is_polled_for_its_result(django_capture_on
     assert step.attempts == 1 and step.acknowledged_at is not None
 
 
-def test_sweep_warns_of_steps_not_passed_on_and_past_their_limit(django_capture_on_commit_callbacks):
+def test_sweep_warns_of_steps_not_passed_on_and_past_their_limit(
+    django_capture_on_commit_callbacks,
+):
     people = support.load_catalogue()
     bundle = support.submit(people, "birth")
     with django_capture_on_commit_callbacks(execute=True):
@@ -283,3 +285,12 @@ def test_sweep_warns_of_steps_not_passed_on_and_past_their_limit(django_capture_
     card.refresh_from_db()
     assert residence.warnings == ["not_passed_on"]
     assert card.warnings == ["overdue"]
+
+
+def test_sweep_cancels_a_bundle_whose_parent_was_stopped_while_the_hook_was_lost():
+    people = support.load_catalogue()
+    bundle = support.submit(people, "birth")
+    case_services.dossier_stop(dossier=bundle.dossier, actor=people.counter, reason="Rút hồ sơ")
+    assert bundle_sweep()["reconciled"] == 1
+    bundle.refresh_from_db()
+    assert bundle.state == BundleState.CANCELLED

@@ -75,11 +75,11 @@ def test_register_lists_the_range_in_order_of_receipt(client, catalogue, counter
     b = dossier_in("returned", procedure=catalogue.civil, counter=counter)
     today = timezone.localdate()
     client.force_login(counter)
-    response = client.get(reverse("intake:register"), {"tu": today.isoformat(), "den": today.isoformat(), "pdf": "1"})
+    response = client.get(reverse("intake:register_book"), {"tu": today.isoformat(), "den": today.isoformat(), "pdf": "1"})
     content = pdf_text(response.content)
     assert "SỔ THEO DÕI HỒ SƠ" in content
     assert content.index(a.code) < content.index(b.code)
-    bad = client.get(reverse("intake:register"), {"tu": "2026-02-30", "pdf": "1"})
+    bad = client.get(reverse("intake:register_book"), {"tu": "2026-02-30", "pdf": "1"})
     assert bad.status_code == 400 and "Ngày không hợp lệ" in bad.content.decode()
 
 

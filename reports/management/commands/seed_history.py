@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 if seeding.range_has_dossiers(seeding.SCENARIO_FIRST, seeding.SCENARIO_LAST):
                     raise CommandError("Đã có hồ sơ trong giai đoạn 01/07/2025–25/02/2026; "
                                        "kịch bản chỉ sinh vào cơ sở dữ liệu chưa có hồ sơ đó.")
-                plans, _extra = seeding.scenario_plans(cal, rng)
+                plans = seeding.scenario_plans(cal, rng)
                 total = len(plans)
             else:
                 last = timezone.localdate() - timedelta(days=1)
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         except seeding.SeedError as exc:
             raise CommandError(str(exc)) from exc
         started = clock.monotonic()
-        seeding.seed(plans=plans, total=total, rng=rng, progress=self._bar(total, started))
+        seeding.seed(plans=plans, rng=rng, progress=self._bar(total, started))
         self.stdout.write("")
         self.stdout.write(f"Đã sinh {total:,} hồ sơ trong {clock.monotonic() - started:.0f} giây."
                           .replace(",", "."))

@@ -1,0 +1,192 @@
+"""Reports at scale: the leadership dashboard vs a raw SQL aggregate over the dossier table.
+
+Creates a throwaway PostgreSQL database, seeds N dossiers with ``seed_history --dossiers``
+(bulk COPY), builds the daily rollup, then times, in the same run:
+  - the dashboard endpoint (Biểu 06 by field, department and officer, the 766 indicators,
+    trends, at-risk list) for one year, as a ward leader sees it;
+  - a raw SQL aggregate computing the same Biểu 06 totals straight from ``cases_dossier``.
+The dashboard is timed warm (its rollup aggregates cached for the current refresh, as
+leaders see it between refreshes) and cold (cache cleared before each request).
+Prints p50/p95 and their ratio, seeding and rollup times, and the process's peak memory.
+The database is dropped at the end. Nothing is asserted.
+
+    python bench/bench_reports.py                 # 1,000,000 dossiers
+    BENCH_REPORTS_DOSSIERS=200000 python bench/bench_reports.py
+    BENCH_REPORTS_10M=1 python bench/bench_reports.py   # 10,000,000 (takes long)
+
+PostgreSQL comes from BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres,
+used only to create and drop the throwaway database).
+"""
+
+import os
+import resource
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+DB_NAME = f"thanhsen_bench_reports_{os.getpid()}"
+N = 10_000_000 if os.environ.get("BENCH_REPORTS_10M") == "1" else int(
+    os.environ.get("BENCH_REPORTS_DOSSIERS", "1000000"))
+REQUESTS = int(os.environ.get("BENCH_REPORTS_REQUESTS", "30"))
+
+
+def admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * len(ordered))) - 1)]
+    return statistics.median(ordered), p95
+
+
+RAW_SQL = """
+SELECT
+  COUNT(*) FILTER (WHERE received_at >= %(s)s AND channel = 'online'),
+  COUNT(*) FILTER (WHERE received_at >= %(s)s AND channel <> 'online'),
+  COUNT(*) FILTER (WHERE received_at < %(s)s),
+  COUNT(*) FILTER (WHERE resolved_at >= %(s)s AND resolved_at < %(e)s
+                   AND result_classification = 'early'),
+  COUNT(*) FILTER (WHERE resolved_at >= %(s)s AND resolved_at < %(e)s
+                   AND result_classification = 'on_time'),
+  COUNT(*) FILTER (WHERE resolved_at >= %(s)s AND resolved_at < %(e)s
+                   AND result_classification = 'overdue'),
+  COUNT(*) FILTER (WHERE (resolved_at IS NULL OR resolved_at >= %(e)s)
+                   AND (stopped_at IS NULL OR stopped_at >= %(e)s)),
+  COUNT(*) FILTER (WHERE (resolved_at IS NULL OR resolved_at >= %(e)s)
+                   AND (stopped_at IS NULL OR stopped_at >= %(e)s) AND due_at < %(t)s),
+  COUNT(*) FILTER (WHERE stopped_at >= %(s)s AND stopped_at < %(e)s)
+FROM cases_dossier
+WHERE received_at < %(e)s
+  AND (resolved_at IS NULL OR resolved_at >= %(s)s)
+  AND (stopped_at IS NULL OR stopped_at >= %(s)s)
+"""
+
+
+def main() -> None:
+    parsed = urlparse(ADMIN_URL)
+    os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{DB_NAME}"))
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thanhsen.settings")
+    admin(f'CREATE DATABASE "{DB_NAME}"')
+    try:
+        run()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        admin(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+
+
+def run() -> None:
+    import django
+
+    django.setup()
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from reports import rollups
+    from reports.periods import Period
+    from reports.selectors import report_table
+    from thanhsen.models import User
+    from thanhsen.roles import Role
+
+    call_command("migrate", verbosity=0)
+    call_command("load_catalogue", stdout=StringIO())
+    print(f"Seeding {N:,} dossiers (COPY) into {DB_NAME} …", flush=True)
+    t0 = time.perf_counter()
+    call_command("seed_history", "--dossiers", str(N), "--days", "365", "--no-rollup")
+    seed_s = time.perf_counter() - t0
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    t0 = time.perf_counter()
+    rollups.refresh(full=True)
+    rollup_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    rollups.refresh()
+    incremental_s = time.perf_counter() - t0
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT COUNT(*) FROM reports_dailyrollup")
+        rollup_rows = cursor.fetchone()[0]
+
+    last = timezone.localdate() - timedelta(days=1)
+    period = Period(last - timedelta(days=364), last)
+    leader = User.objects.create(username="bench-leader", role=Role.WARD_LEADER)
+    client = Client()
+    client.force_login(leader)
+    url = f"/bao-cao/?tu={period.first.isoformat()}&den={period.last.isoformat()}"
+
+    def dashboard() -> float:
+        t = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - t
+        if response.status_code != 200:
+            raise SystemExit(f"dashboard answered {response.status_code}")
+        return elapsed
+
+    params = {"s": period.start_at, "e": period.end_at, "t": period.overdue_threshold()}
+
+    def raw() -> tuple[float, tuple]:
+        t = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(RAW_SQL, params)
+            row = cursor.fetchone()
+        return time.perf_counter() - t, row
+
+    from django.core.cache import cache
+
+    def cold() -> float:
+        cache.clear()  # as right after a rollup refresh: nothing cached yet
+        return dashboard()
+
+    for _ in range(3):
+        dashboard()
+        raw()
+    colds = [cold() for _ in range(max(5, REQUESTS // 3))]
+    dash = [dashboard() for _ in range(REQUESTS)]
+    raws = []
+    for _ in range(max(5, REQUESTS // 3)):
+        elapsed, row = raw()
+        raws.append(elapsed)
+    total = report_table(period=period).total
+    ours = (total["received_online"], total["received_other"], total["carried_over"],
+            total["resolved_early"], total["resolved_on_time"], total["resolved_overdue"],
+            total["in_progress"], total["in_progress_overdue"], total["stopped"])
+
+    d50, d95 = percentiles(dash)
+    c50, c95 = percentiles(colds)
+    r50, r95 = percentiles(raws)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n== reports at {N:,} dossiers, one-year period {period.label}")
+    print(f"seed (COPY)            {seed_s:8.1f} s   ({N / seed_s:,.0f} dossiers/s)")
+    print(f"rollup full rebuild    {rollup_s:8.1f} s   ({rollup_rows:,} rollup rows)")
+    print(f"rollup incremental     {incremental_s:8.2f} s   (no change since the rebuild)")
+    print(f"dashboard endpoint     p50 {d50 * 1000:8.1f} ms   p95 {d95 * 1000:8.1f} ms   "
+          f"(n={len(dash)})")
+    print(f"dashboard, cold cache  p50 {c50 * 1000:8.1f} ms   p95 {c95 * 1000:8.1f} ms   "
+          f"(n={len(colds)}; first request after a refresh)")
+    print(f"raw SQL aggregate      p50 {r50 * 1000:8.1f} ms   p95 {r95 * 1000:8.1f} ms   "
+          f"(n={len(raws)})")
+    print(f"ratio dashboard/raw    p50 {d50 / r50:8.3f}      p95 {d95 / r95:8.3f}")
+    print(f"ratio cold/raw         p50 {c50 / r50:8.3f}      p95 {c95 / r95:8.3f}")
+    print(f"same Biểu 06 totals    {'yes' if ours == tuple(row) else f'NO {ours} vs {row}'}")
+    print(f"peak memory (RSS)      {peak_mb:8.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Incremental rollup refreshes, period boundaries, and the indicator provider registry."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from cases import services
+from cases.deadlines import VIETNAM_TZ
+from reports import rollups
+from reports.indicators import (
+    Measure,
+    indicator_list,
+    register_provider,
+    satisfaction_from,
+    unregister_provider,
+)
+from reports.models import DailyRollup
+from reports.periods import Period
+from reports.selectors import report_table
+from tests.factories import UserFactory
+from tests.reports.builders import walk
+from thanhsen.roles import Role
+
+
+def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), VIETNAM_TZ)
+
+
+def team(catalogue):
+    return {
+        "counter": UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center),
+        "handler": UserFactory(role=Role.HANDLING_OFFICER, department=catalogue.civil_office),
+        "signer": UserFactory(role=Role.WARD_LEADER),
+    }
+
+
+@pytest.mark.django_db
+def test_incremental_refresh_rewrites_only_what_changed_and_agrees(catalogue):
+    people = team(catalogue)
+    old = walk(procedure=catalogue.civil, route="in_progress", start=at(date(2025, 9, 2)),
+               gaps=[timedelta(hours=1)] * 2, people=people)
+    walk(procedure=catalogue.civil, route="returned", start=at(date(2025, 9, 10)),
+         gaps=[timedelta(hours=1)] * 5, people=people)
+    rollups.refresh(full=True, today=date(2025, 10, 31))
+    untouched = DailyRollup.objects.filter(day__lt=date(2025, 9, 2)).count()
+    # Weeks later the old dossier is finished: the incremental run rewrites from its day.
+    old = services.dossier_submit_for_approval(dossier=old, actor=people["handler"],
+                                               at=at(date(2025, 10, 20)))
+    services.dossier_approve(dossier=old, actor=people["signer"], at=at(date(2025, 10, 21)))
+    days = rollups.refresh(today=date(2025, 10, 31))
+    assert days[0] == date(2025, 9, 2)
+    assert DailyRollup.objects.filter(day__lt=date(2025, 9, 2)).count() == untouched
+    for period in (Period(date(2025, 9, 1), date(2025, 9, 30)),
+                   Period(date(2025, 10, 1), date(2025, 10, 31))):
+        for dimension in (None, "officer"):
+            live = report_table(period=period, dimension=dimension, source="live")
+            rolled = report_table(period=period, dimension=dimension)
+            assert live.total.values == rolled.total.values
+    october = report_table(period=Period(date(2025, 10, 1), date(2025, 10, 31))).total
+    assert october["carried_over"] == 1 and october["resolved_overdue"] == 1
+
+
+@pytest.mark.django_db
+def test_period_boundaries_use_local_midnight_and_timestamps(catalogue):
+    people = team(catalogue)
+    # Received on the last evening of September (local time), resolved in October.
+    late = walk(procedure=catalogue.civil, route="resolved", start=at(date(2025, 9, 30), 16),
+                gaps=[timedelta(minutes=10), timedelta(minutes=10), timedelta(days=2),
+                      timedelta(hours=1)], people=people)
+    rollups.refresh(full=True)
+    september = report_table(period=Period(date(2025, 9, 1), date(2025, 9, 30)), source="live")
+    october = report_table(period=Period(date(2025, 10, 1), date(2025, 10, 31)), source="live")
+    assert september.total["received"] == 1 and september.total["in_progress"] == 1
+    assert september.total["resolved"] == 0
+    assert october.total["carried_over"] == 1 and october.total["resolved"] == 1
+    assert october.total["received_online"] + october.total["received_other"] == 0
+    assert late.resolved_at.astimezone(VIETNAM_TZ).date() == date(2025, 10, 2)
+    for p in (september.period, october.period):
+        assert report_table(period=p).total.values == report_table(
+            period=p, source="live").total.values
+
+
+@pytest.mark.django_db
+def test_indicators_show_sources_and_accept_a_registered_provider(catalogue):
+    people = team(catalogue)
+    walk(procedure=catalogue.civil, route="returned", start=at(date(2025, 9, 10)),
+         gaps=[timedelta(hours=1)] * 5, people=people, channel="online")
+    walk(procedure=catalogue.land, route="received", start=at(date(2025, 9, 11)),
+         gaps=[timedelta(hours=1)] * 2, people=people)
+    rollups.refresh(full=True)
+    period = Period(date(2025, 9, 1), date(2025, 9, 30))
+    results = {r.spec.code: r for r in indicator_list(period=period)}
+    online = results["online_submission"]
+    assert (online.measure.numerator, online.measure.denominator) == (1, 2)
+    assert online.rate == 50 and online.spec.target == 50
+    e2e = results["end_to_end_online"]  # only the civil procedure is end-to-end
+    assert (e2e.measure.numerator, e2e.measure.denominator) == (1, 1)
+    payment = results["online_payment"]
+    assert not payment.available and "thanh toán" in payment.reason
+    assert results["early_on_time"].score == 10  # the land dossier is overdue by 30/09
+    register_provider("online_payment", lambda p: Measure(1, 4))
+    register_provider("satisfaction",
+                      lambda p: satisfaction_from(overdue=1, processed=2, complaints=0))
+    try:
+        after = {r.spec.code: r for r in indicator_list(period=period)}
+        assert after["online_payment"].rate == 25
+        assert after["online_payment"].score == pytest.approx(2.5)
+        assert after["satisfaction"].rate == 50  # 100% − 50% overdue − 0% complaints
+    finally:
+        unregister_provider("online_payment")
+        unregister_provider("satisfaction")
+    with pytest.raises(KeyError):
+        register_provider("no_such_indicator", lambda p: None)
