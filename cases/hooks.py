@@ -1,22 +1,32 @@
 """How other apps react to dossier events without ``cases`` importing them.
 
-Apps register a callback in their ``AppConfig.ready``; every service publishes the event it
-wrote once the transaction commits (``transaction.on_commit(robust=True)``), so a reaction
-never sees a rolled-back step and a failing reaction cannot undo a committed one.
+Apps register a callback in their ``AppConfig.ready``, naming the actions they care about;
+every service publishes the event it wrote once the transaction commits
+(``transaction.on_commit(robust=True)``), so a reaction never sees a rolled-back step, a
+failing reaction cannot undo a committed one, and an app is not woken for actions it ignores.
 """
 
-from collections.abc import Callable
-
-_subscribers: list[Callable[[int], None]] = []
-
-
-def subscribe(callback: Callable[[int], None]) -> Callable[[int], None]:
-    """Register ``callback(event_id)``; returns it so it can be used as a decorator."""
-    if callback not in _subscribers:
-        _subscribers.append(callback)
-    return callback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 
-def publish(event_id: int) -> None:
-    for callback in list(_subscribers):
-        callback(event_id)
+@dataclass(frozen=True)
+class _Subscription:
+    callback: Callable[[int], None]
+    actions: frozenset[str] | None
+
+
+_subscriptions: list[_Subscription] = []
+
+
+def subscribe(callback: Callable[[int], None], *, actions: Iterable[str] | None = None) -> None:
+    """Call ``callback(event_id)`` after each committed event (of ``actions`` only, if given)."""
+    subscription = _Subscription(callback, frozenset(actions) if actions is not None else None)
+    if subscription not in _subscriptions:
+        _subscriptions.append(subscription)
+
+
+def publish(event_id: int, action: str) -> None:
+    for subscription in list(_subscriptions):
+        if subscription.actions is None or action in subscription.actions:
+            subscription.callback(event_id)

@@ -152,7 +152,7 @@ def _apply(
                 authorisation=outcome.authorisation,
                 payload=outcome.payload,
             )
-            transaction.on_commit(partial(hooks.publish, event.pk), robust=True)
+            transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
     except ConcurrentTransition as exc:
         raise ApplicationError(
             _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thử lại."),
@@ -313,7 +313,7 @@ def dossier_create(
             note=note,
             payload={"channel": channel, "documents": len(documents)},
         )
-        transaction.on_commit(partial(hooks.publish, event.pk), robust=True)
+        transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
         if receive:
             dossier = _receive(dossier=dossier, actor=actor, at=at, note="",
                                created_in_this_transaction=True)

@@ -28,6 +28,7 @@ from cases import selectors, services
 from cases.calendar import working_calendar
 from cases.deadlines import extension_deadline, overdue_threshold
 from cases.forms import ACTION_FORMS, AssignForm
+from cases.labels import EVENT_LABELS
 from cases.delegation import authorisation_for, signing_denial_reason
 from cases.models import CompetentAuthority, Dossier, Status
 from cases.models.dossier import OPEN_STATES
@@ -303,28 +304,3 @@ def dossier_action(request, code: str, name: str):
         return redirect("cases:dossier", code=code)
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[name][0]})
     return redirect("cases:dossier", code=code)
-
-
-EVENT_LABELS = {
-    "create": gettext_lazy("Nộp hồ sơ"),
-    "receive": gettext_lazy("Tiếp nhận, cấp giấy hẹn"),
-    "refuse_intake": gettext_lazy("Từ chối tiếp nhận"),
-    "request_completion": gettext_lazy("Yêu cầu hoàn thiện hồ sơ"),
-    "complete": gettext_lazy("Công dân hoàn thiện hồ sơ"),
-    "assign": gettext_lazy("Chuyển, phân công xử lý"),
-    "release": gettext_lazy("Trả lại hàng đợi"),
-    "request_supplement": gettext_lazy("Yêu cầu bổ sung"),
-    "supplement": gettext_lazy("Nhận hồ sơ bổ sung"),
-    "request_payment": gettext_lazy("Yêu cầu nghĩa vụ tài chính"),
-    "confirm_payment": gettext_lazy("Xác nhận nghĩa vụ tài chính"),
-    "submit_for_approval": gettext_lazy("Trình ký"),
-    "send_back": gettext_lazy("Trả lại để xử lý lại"),
-    "approve": gettext_lazy("Phê duyệt"),
-    "refuse": gettext_lazy("Từ chối giải quyết"),
-    "return_result": gettext_lazy("Trả kết quả"),
-    "request_stop": gettext_lazy("Công dân đề nghị dừng"),
-    "stop": gettext_lazy("Dừng xử lý"),
-    "extend": gettext_lazy("Xin lỗi, hẹn lại ngày trả"),
-    "view_personal_data": gettext_lazy("Xem thông tin cá nhân"),
-    "certify": gettext_lazy("Ký chứng thực bản sao điện tử"),
-}

@@ -24,5 +24,6 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         from cases import hooks
+        from intake.notifications.messages import NOTIFIED_ACTIONS
 
-        hooks.subscribe(on_dossier_event)
+        hooks.subscribe(on_dossier_event, actions={*NOTIFIED_ACTIONS, "request_payment"})

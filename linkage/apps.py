@@ -8,6 +8,9 @@ class LinkageConfig(AppConfig):
 
     def ready(self):
         from cases import hooks
-        from linkage.services import on_dossier_event
+        from cases.labels import register_event_labels
+        from linkage.labels import EVENT_LABELS
+        from linkage.services import PARENT_ACTIONS, on_dossier_event
 
-        hooks.subscribe(on_dossier_event)
+        hooks.subscribe(on_dossier_event, actions=PARENT_ACTIONS)
+        register_event_labels(EVENT_LABELS)

@@ -70,7 +70,7 @@ def _record(
         note=note,
         payload=payload or {},
     )
-    transaction.on_commit(partial(hooks.publish, event.pk), robust=True)
+    transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
     return event
 
 
@@ -245,12 +245,14 @@ def _bundle_limit(kind: BundleKind, count: int, needs_verification: bool) -> int
 
 
 # --- reactions to the parent dossier -------------------------------------------------------
+#: The parent dossier's own steps a bundle follows.
+PARENT_ACTIONS = frozenset({"receive", "approve", "refuse", "stop"})
+
+
 def on_dossier_event(event_id: int) -> None:
     """React to the parent dossier's own steps (registered in ``LinkageConfig.ready``)."""
     event = (
-        DossierEvent.objects.filter(
-            pk=event_id, action__in=("receive", "approve", "refuse", "stop")
-        )
+        DossierEvent.objects.filter(pk=event_id, action__in=PARENT_ACTIONS)
         .values("dossier_id", "action", "at")
         .first()
     )

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases.models import DossierEvent, PauseKind
-from cases.views import EVENT_LABELS as CASE_EVENT_LABELS
+from cases.labels import EVENT_LABELS
 from linkage import selectors, services
-from linkage.labels import EVENT_LABELS
 from linkage.models import BundleKind, BundleState, BundleStep
 from linkage.permissions import bundle_denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -72,7 +71,7 @@ def bundle_detail(request, code: str):
         .select_related("actor")
         .order_by("-at", "-id")[:100]
     )
-    labels = {**CASE_EVENT_LABELS, **EVENT_LABELS}
+    labels = EVENT_LABELS
     for event in events:
         event.label = labels.get(event.action, event.action)
     return render(

@@ -170,7 +170,7 @@ def test_request_completion_keeps_submitted_and_complete_clears_it(walk, counter
     event = assert_one_new_event(dossier, before + 1, action="complete", actor=resident,
                                  from_status="submitted", to_status="submitted",
                                  note="Đã tải lên")
-    assert event.payload == {"request": "Bổ sung bản sao giấy khai sinh"}
+    assert event.payload == {"request": "Bổ sung bản sao giấy khai sinh", "documents": 0}
 
 
 def test_a_second_completion_request_while_one_is_pending_is_a_conflict(walk, counter, resident):

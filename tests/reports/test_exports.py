@@ -4,20 +4,25 @@ import csv
 import io
 import re
 import subprocess
+import time
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.models import ExportJob
+from thanhsen.celery import app as celery_app
 from reports.periods import Period
 from reports.selectors import report_table
 from tests.reports.test_pages import FIRST, PERIOD, history
 
 
 @pytest.fixture
-def media(settings, tmp_path):
+def media(settings, tmp_path, monkeypatch):
+    """Files in a temporary folder; tasks run in-process even when Redis is configured
+    (``test_export_runs_on_a_real_worker`` covers the worker)."""
     settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
 
 
 @pytest.fixture
@@ -134,3 +139,24 @@ def test_progress_fragment_for_htmx(client, leader, media):
     body = response.content.decode()
     assert 'value="40"' in body and "<html" not in body and 'hx-trigger="every 1s"' in body
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_export_runs_on_a_real_worker(client, catalogue, leader, settings, tmp_path):
+    from celery.contrib.testing.worker import start_worker
+
+    settings.MEDIA_ROOT = tmp_path
+    history(catalogue)
+    client.force_login(leader)
+    with start_worker(celery_app, perform_ping_check=False, pool="solo"):
+        response = client.post(reverse("reports:export_create"),
+                               {**PERIOD, "loai": "bieu06", "dinh_dang": "csv"})
+        job = ExportJob.objects.get()
+        for _ in range(100):
+            job.refresh_from_db()
+            if job.status == "done":
+                break
+            time.sleep(0.1)
+    assert job.status == "done", job.error
+    assert "Tải tệp về" in client.get(response["Location"]).content.decode()

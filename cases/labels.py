@@ -1,0 +1,35 @@
+"""What a dossier's history says for each action, in words a user reads.
+
+Apps whose services write their own events (bundles, payments) add their labels with
+``register_event_labels`` in their ``AppConfig.ready``, so every history shows words, not codes.
+"""
+
+from django.utils.translation import gettext_lazy
+
+EVENT_LABELS = {
+    "create": gettext_lazy("Nộp hồ sơ"),
+    "receive": gettext_lazy("Tiếp nhận, cấp giấy hẹn"),
+    "refuse_intake": gettext_lazy("Từ chối tiếp nhận"),
+    "request_completion": gettext_lazy("Yêu cầu hoàn thiện hồ sơ"),
+    "complete": gettext_lazy("Công dân hoàn thiện hồ sơ"),
+    "assign": gettext_lazy("Chuyển, phân công xử lý"),
+    "release": gettext_lazy("Trả lại hàng đợi"),
+    "request_supplement": gettext_lazy("Yêu cầu bổ sung"),
+    "supplement": gettext_lazy("Nhận hồ sơ bổ sung"),
+    "request_payment": gettext_lazy("Yêu cầu nghĩa vụ tài chính"),
+    "confirm_payment": gettext_lazy("Xác nhận nghĩa vụ tài chính"),
+    "submit_for_approval": gettext_lazy("Trình ký"),
+    "send_back": gettext_lazy("Trả lại để xử lý lại"),
+    "approve": gettext_lazy("Phê duyệt"),
+    "refuse": gettext_lazy("Từ chối giải quyết"),
+    "return_result": gettext_lazy("Trả kết quả"),
+    "request_stop": gettext_lazy("Công dân đề nghị dừng"),
+    "stop": gettext_lazy("Dừng xử lý"),
+    "extend": gettext_lazy("Xin lỗi, hẹn lại ngày trả"),
+    "view_personal_data": gettext_lazy("Xem thông tin cá nhân"),
+    "certify": gettext_lazy("Ký chứng thực bản sao điện tử"),
+}
+
+
+def register_event_labels(labels: dict) -> None:
+    EVENT_LABELS.update(labels)

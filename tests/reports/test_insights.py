@@ -1,0 +1,71 @@
+"""Insights: time per step from the history, frequent reasons, dossiers at risk, fast procedures."""
+
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from cases.deadlines import VIETNAM_TZ
+from reports import insights, rollups
+from reports.periods import Period
+from tests.factories import UserFactory
+from tests.reports.builders import walk
+from thanhsen.roles import Role
+
+SEPT = Period(date(2025, 9, 1), date(2025, 9, 30))
+
+
+def at(day: date, hour: int = 8) -> datetime:
+    return datetime.combine(day, time(hour), VIETNAM_TZ)
+
+
+@pytest.fixture
+def people(catalogue):
+    return {
+        "counter": UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center),
+        "handler": UserFactory(role=Role.HANDLING_OFFICER, department=catalogue.civil_office),
+        "signer": UserFactory(role=Role.WARD_LEADER),
+    }
+
+
+@pytest.mark.django_db
+def test_step_durations_and_reasons_come_from_the_history(catalogue, people):
+    hour = timedelta(hours=1)
+    for waited in (1, 2, 3, 4, 10):  # hours between receipt and assignment
+        walk(procedure=catalogue.civil, route="resolved", start=at(date(2025, 9, 8)),
+             gaps=[hour, waited * hour, hour, hour], people=people)
+    walk(procedure=catalogue.civil, route="supplement_requested", start=at(date(2025, 9, 9)),
+         gaps=[hour, hour, hour], people=people)
+    steps = {s["step"]: s for s in insights.step_durations(period=SEPT, by_department=False)}
+    received = steps["received"]
+    assert received["count"] == 6 and received["median_hours"] == 2.0
+    assert received["p90_hours"] == 10.0
+    by_department = insights.step_durations(period=SEPT, by_department=True)
+    assert {s["department"] for s in by_department} == {"Phòng Văn hóa - Xã hội"}
+    reasons = insights.frequent_reasons(period=SEPT)
+    assert reasons["supplement"] == [{"reason": "Thiếu giấy khai sinh", "count": 1}]
+
+
+@pytest.mark.django_db
+def test_at_risk_lists_open_dossiers_due_by_tomorrow_not_awaiting_signature(catalogue, people):
+    hour = timedelta(hours=1)
+    due_soon = walk(procedure=catalogue.civil, route="in_progress", start=at(date(2025, 9, 8)),
+                    gaps=[hour, hour], people=people)
+    walk(procedure=catalogue.civil, route="awaiting_approval", start=at(date(2025, 9, 8)),
+         gaps=[hour, hour, hour], people=people)
+    walk(procedure=catalogue.civil, route="in_progress", start=at(date(2025, 9, 10)),
+         gaps=[hour, hour], people=people)
+    # Received Monday 8 September, 3 working days: due Thursday; on Wednesday it is at risk.
+    risky = list(insights.dossiers_at_risk(now=at(date(2025, 9, 10), 10)))
+    assert [d.code for d in risky] == [due_soon.code]
+    assert risky[0].handler == people["handler"]
+
+
+@pytest.mark.django_db
+def test_procedures_much_faster_than_their_limit(catalogue, people):
+    for day in range(5):
+        walk(procedure=catalogue.civil, route="resolved", start=at(date(2025, 9, 8 + day)),
+             gaps=[timedelta(minutes=20)] * 4, people=people)
+    rollups.refresh(full=True)
+    fast = insights.fast_procedures(period=SEPT)
+    assert [(f["procedure"].code, f["resolved"], f["average_days"]) for f in fast] == [
+        (catalogue.civil.code, 5, 0.0)]
