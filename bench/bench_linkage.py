@@ -79,6 +79,9 @@ def main() -> None:
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "AGENCY_BASE_URL": f"http://127.0.0.1:{sim_port}",
         "LOG_LEVEL": "WARNING",
+        # As in production: with DEBUG on, Django keeps every query of a worker in memory.
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-linkage-only",
     }
     os.environ.update(env)
     try:

@@ -3,6 +3,8 @@
 
 Goal (issue #4): lookup throughput ≥ 0.5 × the bare view's, and p99 ≤ 100 ms. Prints figures,
 asserts nothing. Creates its own database (seeded with COPY) and drops it; talks to loopback only.
+As in production the server's cache (the lookup's rate limits) is Redis: a private
+``redis-server`` on a spare port, stopped at the end.
 ``BENCH_DOSSIERS`` and ``BENCH_REQUESTS`` shrink the run for a quick look.
 """
 
@@ -121,12 +123,30 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(folder: Path) -> tuple[subprocess.Popen, int]:
+def start_redis() -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, start_new_session=True,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((HOST, port), timeout=0.2).close()
+            return redis, f"redis://{HOST}:{port}/0"
+        except OSError:
+            time.sleep(0.05)
+    redis.terminate()
+    raise RuntimeError("redis-server did not start")
+
+
+def start_server(folder: Path, redis_url: str) -> tuple[subprocess.Popen, int]:
     (folder / "_bench_lookup_settings.py").write_text(SITE)
     (folder / "_bench_lookup_urls.py").write_text(URLS)
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "_bench_lookup_settings",
-           "PYTHONPATH": f"{folder}:{ROOT}", "DEBUG": "0", "SECRET_KEY": "bench-lookup-only"}
+           "PYTHONPATH": f"{folder}:{ROOT}", "DEBUG": "0", "SECRET_KEY": "bench-lookup-only",
+           "REDIS_URL": redis_url}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "thanhsen.wsgi", "-b", f"{HOST}:{port}", "-w", str(WORKERS),
@@ -214,7 +234,8 @@ def main() -> None:
         connections.close_all()
         folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_lookup_{os.getpid()}"
         folder.mkdir(exist_ok=True)
-        server, port = start_server(folder)
+        redis, redis_url = start_redis()
+        server, port = start_server(folder, redis_url)
         try:
             token, cookie = _csrf(port)
             lookup_headers = {"Content-Type": "application/x-www-form-urlencoded",
@@ -233,6 +254,8 @@ def main() -> None:
                        run(port, bare, "bare Django view (again)")]
         finally:
             stop_server(server)
+            redis.terminate()
+            redis.wait(timeout=10)
             for name in ("_bench_lookup_settings.py", "_bench_lookup_urls.py"):
                 (folder / name).unlink(missing_ok=True)
             for cached in folder.glob("__pycache__/*"):

@@ -113,9 +113,11 @@ def run() -> None:
     seed_s = time.perf_counter() - t0
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    print(f"seeded in {seed_s:.0f} s; building the rollup …", flush=True)
     t0 = time.perf_counter()
     rollups.refresh(full=True)
     rollup_s = time.perf_counter() - t0
+    print(f"rollup built in {rollup_s:.0f} s; timing …", flush=True)
     t0 = time.perf_counter()
     rollups.refresh()
     incremental_s = time.perf_counter() - t0

@@ -65,10 +65,17 @@ def staff_required(view):
     return wrapper
 
 
-def _table_context(request, queryset, **query) -> dict:
-    """A page of dossiers and what the shared table needs to mark overdue rows and page on."""
+def _table_context(request, queryset, *, count: int | None = None, **query) -> dict:
+    """A page of dossiers and what the shared table needs to mark overdue rows and page on.
+
+    ``count``, when the caller already has it (a queue's tab shows it), spares the paginator
+    counting the queue a second time.
+    """
+    paginator = Paginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
     return {
-        "page": Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("trang")),
+        "page": paginator.get_page(request.GET.get("trang")),
         "page_query": urlencode(query) + "&",
         "open_states": OPEN_STATES,
         "overdue_threshold": overdue_threshold(timezone.now()),
@@ -80,18 +87,18 @@ def _table_context(request, queryset, **query) -> dict:
 @vary_on_headers("HX-Request")
 def queue(request):
     """The landing page of every staff role: its queues with counts, one of them listed."""
-    counts = selectors.dossier_queue_counts(request.user)
+    filters = selectors.dossier_queue_filters(request.user)
+    counts = selectors.dossier_queue_counts(request.user, filters=filters)
     if not counts:
         return forbidden(request, _("Vai trò của bạn không có hàng đợi hồ sơ."))
-    keys = [c.queue.key for c in counts]
     key = request.GET.get("hang")
-    if key not in keys:
-        key = keys[0]
+    current = next((c for c in counts if c.queue.key == key), counts[0])
+    dossiers = selectors.dossier_queue(request.user, current.queue.key, filters=filters)
     context = {
         "counts": counts,
-        "current": key,
-        "current_label": next(c.queue.label for c in counts if c.queue.key == key),
-        **_table_context(request, selectors.dossier_queue(request.user, key), hang=key),
+        "current": current.queue.key,
+        "current_label": current.queue.label,
+        **_table_context(request, dossiers, count=current.count, hang=current.queue.key),
     }
     template = "cases/queue.html#queue-list" if request.htmx else "cases/queue.html"
     return render(request, template, context)

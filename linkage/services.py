@@ -12,18 +12,29 @@ import logging
 import random
 import uuid
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from cases import hooks
 from cases.calendar import working_calendar
 from cases.deadlines import Pause, TimeUnit, classify, statutory_due
-from cases.models import Dossier, DossierEvent, DossierPause, Outcome, PauseKind, Procedure, Status
+from cases.models import (
+    Agency,
+    Dossier,
+    DossierEvent,
+    DossierPause,
+    Outcome,
+    PauseKind,
+    Procedure,
+    Status,
+)
 from cases.services import Applicant, SubmittedDocument, dossier_create
 from linkage import outbox
 from linkage.adapters import AgencyReply, ReplyStatus
@@ -59,9 +70,29 @@ def _record(
 
     ``bundle`` comes from ``_locked`` (or the submission), so its dossier's status is current.
     """
-    status = bundle.dossier.status
+    return _append_event(
+        bundle.dossier_id,
+        bundle.dossier.status,
+        action=action,
+        actor=actor,
+        note=note,
+        payload=payload,
+        at=at,
+    )
+
+
+def _append_event(
+    dossier_id: int,
+    status: str,
+    *,
+    action: str,
+    actor=None,
+    note: str = "",
+    payload=None,
+    at: datetime,
+) -> DossierEvent:
     event = DossierEvent.objects.create(
-        dossier_id=bundle.dossier_id,
+        dossier_id=dossier_id,
         actor=actor,
         at=at,
         action=action,
@@ -353,99 +384,261 @@ def _release(bundle: Bundle, *, at: datetime) -> list[int]:
 
 
 # --- the step's life with its agency -------------------------------------------------------
-def step_claim(step_id: int, *, now: datetime | None = None) -> BundleStep | None:
+# A step is the pipeline's unit of work, so its path (claim, record) is plain SQL: building
+# the ORM's queries and models was most of a worker's CPU per step. The rarer branches
+# (returned for correction, needs attention) still go through the models.
+_STEP = BundleStep._meta.db_table
+_BUNDLE = Bundle._meta.db_table
+
+_CLAIM_SQL = f"""
+UPDATE {_STEP}
+   SET state = CASE WHEN state = %(sent)s THEN %(polling)s ELSE %(sending)s END,
+       attempts = CASE WHEN state = %(sent)s THEN attempts ELSE attempts + 1 END,
+       claimed_at = %(now)s
+ WHERE id = %(id)s
+   AND next_attempt_at <= %(now)s
+   AND state IN (%(ready)s, %(retrying)s, %(sent)s)
+   AND EXISTS (SELECT 1 FROM {_BUNDLE} b WHERE b.id = {_STEP}.bundle_id AND b.state = %(open)s)
+RETURNING bundle_id, state, attempts, idempotency_key, external_reference, procedure_id,
+          agency_id
+"""
+_CLAIM_DETAILS_SQL = f"""
+SELECT d.code, d.applicant_name, d.applicant_id_number, k.code, b.corrections,
+       p.code, p.name, a.code
+  FROM {_BUNDLE} b
+  JOIN {Dossier._meta.db_table} d ON d.id = b.dossier_id
+  JOIN {BundleKind._meta.db_table} k ON k.id = b.kind_id
+  JOIN {Procedure._meta.db_table} p ON p.id = %s
+  JOIN {Agency._meta.db_table} a ON a.id = %s
+ WHERE b.id = %s
+"""
+_LOCK_BUNDLE_SQL = f"""
+SELECT b.dossier_id, d.status, b.due_at
+  FROM {_BUNDLE} b JOIN {Dossier._meta.db_table} d ON d.id = b.dossier_id
+ WHERE b.id = %s
+"""
+#: Writes a claimed step's outcome only while this worker still holds the claim.
+_RECORD_SQL = f"""
+UPDATE {_STEP}
+   SET state = %(state)s, claimed_at = NULL, last_error = %(error)s,
+       next_attempt_at = %(next)s, external_reference = %(reference)s,
+       sent_at = CASE WHEN %(replied)s THEN COALESCE(sent_at, %(at)s) ELSE sent_at END,
+       acknowledged_at = CASE WHEN %(done)s THEN COALESCE(acknowledged_at, %(at)s)
+                              ELSE acknowledged_at END,
+       completed_at = CASE WHEN %(done)s THEN %(at)s ELSE completed_at END,
+       result = CASE WHEN %(done)s THEN %(result)s ELSE result END
+ WHERE id = %(id)s AND state IN (%(sending)s, %(polling)s) AND claimed_at = %(claimed_at)s
+"""
+_UNFINISHED_SQL = f"SELECT 1 FROM {_STEP} WHERE bundle_id = %s AND state <> %s LIMIT 1"
+
+
+@dataclass
+class ClaimedStep:
+    """A step this worker holds, with what the agency call and the recording need."""
+
+    pk: int
+    bundle_id: int
+    state: str
+    attempts: int
+    claimed_at: datetime
+    idempotency_key: str
+    external_reference: str
+    agency_code: str
+    procedure_code: str
+    procedure_name: str
+    payload: dict
+
+    def event_payload(self, *, result=None, reference: str | None = None) -> dict:
+        """As ``_step_payload`` gives it for a step model."""
+        return {
+            "step": self.pk,
+            "procedure": self.procedure_code,
+            "procedure_name": self.procedure_name,
+            "agency": self.agency_code,
+            "result": result or {},
+            "reference": self.external_reference if reference is None else reference,
+        }
+
+
+def _db_datetime(value):
+    """A datetime column read by a bare cursor (SQLite gives naive UTC text)."""
+    if value is None or isinstance(value, datetime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=UTC)
+
+
+def _db_value(value):
+    return connection.ops.adapt_datetimefield_value(value) if value is not None else None
+
+
+def step_claim(step_id: int, *, now: datetime | None = None) -> ClaimedStep | None:
     """Take the step for this worker with one conditional UPDATE; ``None`` if it is not due.
 
     A duplicate delivery of the same task, or a task for a step another worker holds, finds
     nothing to update and does nothing.
     """
     now = now or timezone.now()
-    claimed = BundleStep.objects.filter(
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM_SQL,
+            {
+                "id": step_id,
+                "now": _db_value(now),
+                "ready": StepState.READY,
+                "retrying": StepState.RETRYING,
+                "sent": StepState.SENT,
+                "polling": StepState.POLLING,
+                "sending": StepState.SENDING,
+                "open": BundleState.IN_PROGRESS,
+            },
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        bundle_id, state, attempts, key, reference, procedure_id, agency_id = row
+        cursor.execute(_CLAIM_DETAILS_SQL, [procedure_id, agency_id, bundle_id])
+        code, name, id_number, kind, corrections, procedure, procedure_name, agency = (
+            cursor.fetchone()
+        )
+    return ClaimedStep(
         pk=step_id,
-        next_attempt_at__lte=now,
-        state__in=(StepState.READY, StepState.RETRYING, StepState.SENT),
-        bundle__state=BundleState.IN_PROGRESS,
-    ).update(
-        state=Case(
-            When(state=StepState.SENT, then=Value(StepState.POLLING)),
-            default=Value(StepState.SENDING),
-        ),
-        attempts=Case(When(state=StepState.SENT, then=F("attempts")), default=F("attempts") + 1),
+        bundle_id=bundle_id,
+        state=state,
+        attempts=attempts,
         claimed_at=now,
+        idempotency_key=str(uuid.UUID(str(key))),
+        external_reference=reference,
+        agency_code=agency,
+        procedure_code=procedure,
+        procedure_name=procedure_name,
+        payload={
+            "dossier": code,
+            "bundle_kind": kind,
+            "procedure": procedure,
+            "correction": corrections,
+            "applicant": {"name": name, "id_number": id_number},
+        },
     )
-    if not claimed:
-        return None
-    return BundleStep.objects.select_related(
-        "bundle__dossier", "bundle__kind", "procedure", "agency"
-    ).get(pk=step_id)
 
 
-def step_payload(step: BundleStep) -> dict:
-    """What the agency needs to register the step (the civil-status extract it builds on)."""
-    dossier = step.bundle.dossier
-    return {
-        "dossier": dossier.code,
-        "bundle_kind": step.bundle.kind.code,
-        "procedure": step.procedure.code,
-        "correction": step.bundle.corrections,
-        "applicant": {"name": dossier.applicant_name, "id_number": dossier.applicant_id_number},
-    }
+def _lock_bundle(bundle_id: int) -> tuple[int, str, datetime | None]:
+    """Lock the bundle of a claimed step (before the step, the order every writer keeps), so
+    that two steps finishing together decide the bundle's completion one after the other.
+    Returns the parent dossier's id and status (for the event) and the bundle's due date."""
+    sql = _LOCK_BUNDLE_SQL
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF b"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [bundle_id])
+        dossier_id, status, due_at = cursor.fetchone()
+    return dossier_id, status, _db_datetime(due_at)
 
 
-def _locked_claim(step: BundleStep) -> tuple[Bundle, BundleStep] | None:
-    """Lock the bundle, then the step; ``None`` if the claim was lost (handed back as stale)."""
-    bundle = _locked(step.bundle_id)
-    current = (
-        BundleStep.objects.select_for_update(of=("self",))
-        .select_related("procedure", "agency")
-        .get(pk=step.pk)
-    )
-    if current.state not in CLAIMED_STATES or current.claimed_at != step.claimed_at:
-        return None
-    return bundle, current
+def _save_claimed(
+    step: ClaimedStep,
+    *,
+    state: str,
+    at: datetime,
+    error: str = "",
+    next_attempt_at: datetime | None = None,
+    reference: str | None = None,
+    replied: bool = False,
+    result: dict | None = None,
+) -> bool:
+    """Write the outcome only if this worker still holds the claim (one conditional UPDATE).
+
+    The claim is lost when the sweep handed a stale claim back (``claimed_at`` changed) or the
+    bundle was cancelled (state changed): then nothing is written and nothing recorded.
+    """
+    done = state == StepState.DONE
+    result_field = BundleStep._meta.get_field("result")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RECORD_SQL,
+            {
+                "id": step.pk,
+                "state": state,
+                "error": error,
+                "next": _db_value(next_attempt_at),
+                "reference": step.external_reference if reference is None else reference,
+                "replied": replied,
+                "done": done,
+                "at": _db_value(at),
+                "result": result_field.get_db_prep_save(result or {}, connection),
+                "sending": StepState.SENDING,
+                "polling": StepState.POLLING,
+                "claimed_at": _db_value(step.claimed_at),
+            },
+        )
+        return cursor.rowcount == 1
 
 
-def step_record_reply(*, step: BundleStep, reply: AgencyReply, at: datetime | None = None) -> None:
-    """Record what the agency answered to a claimed step."""
+def step_record_reply(*, step: ClaimedStep, reply: AgencyReply, at: datetime | None = None) -> None:
+    """Record what the agency answered to a claimed step (``step`` as ``step_claim`` gave it)."""
     at = at or timezone.now()
+    reference = reply.reference or step.external_reference
     with transaction.atomic():
-        locked = _locked_claim(step)
-        if locked is None:
-            return
-        bundle, step = locked
-        step.claimed_at = None
-        step.last_error = ""
-        step.sent_at = step.sent_at or at
-        step.external_reference = reply.reference or step.external_reference
-        fields = ["state", "claimed_at", "last_error", "sent_at", "external_reference"]
+        dossier_id, status, due_at = _lock_bundle(step.bundle_id)
         if reply.status == ReplyStatus.RETURNED:
-            _return_for_correction(bundle, step, reason=reply.reason, at=at)
+            if _save_claimed(
+                step,
+                state=StepState.RETURNED,
+                at=at,
+                error=reply.reason,
+                reference=reference,
+                replied=True,
+            ):
+                _return_for_correction(
+                    _locked(step.bundle_id),
+                    reason=reply.reason,
+                    at=at,
+                    payload=step.event_payload(reference=reference),
+                )
             return
         if reply.status == ReplyStatus.RECEIVED:
-            step.state = StepState.SENT
-            step.next_attempt_at = at + linkage_settings().poll_interval
-            step.save(update_fields=[*fields, "next_attempt_at"])
+            _save_claimed(
+                step,
+                state=StepState.SENT,
+                at=at,
+                next_attempt_at=at + linkage_settings().poll_interval,
+                reference=reference,
+                replied=True,
+            )
             return
-        step.state = StepState.DONE
-        step.acknowledged_at = step.acknowledged_at or at
-        step.completed_at = at
-        step.result = reply.result
-        step.next_attempt_at = None
-        step.save(
-            update_fields=[*fields, "acknowledged_at", "completed_at", "result", "next_attempt_at"]
+        if not _save_claimed(
+            step,
+            state=StepState.DONE,
+            at=at,
+            reference=reference,
+            replied=True,
+            result=reply.result,
+        ):
+            return
+        _append_event(
+            dossier_id,
+            status,
+            action="bundle_step_done",
+            at=at,
+            payload=step.event_payload(result=reply.result, reference=reference),
         )
-        _record(bundle, action="bundle_step_done", at=at, payload=_step_payload(step))
-        if not bundle.steps.exclude(state=StepState.DONE).exists():
-            bundle.state = BundleState.COMPLETED
-            bundle.completed_at = at
-            if bundle.due_at:
-                bundle.classification = classify(due_at=bundle.due_at, finished_at=at, now=at).value
-            bundle.save(update_fields=["state", "completed_at", "classification"])
-            _record(
-                bundle,
+        with connection.cursor() as cursor:
+            cursor.execute(_UNFINISHED_SQL, [step.bundle_id, StepState.DONE])
+            unfinished = cursor.fetchone() is not None
+        if not unfinished:
+            classification = (
+                classify(due_at=due_at, finished_at=at, now=at).value if due_at else ""
+            )
+            Bundle.objects.filter(pk=step.bundle_id).update(
+                state=BundleState.COMPLETED, completed_at=at, classification=classification
+            )
+            _append_event(
+                dossier_id,
+                status,
                 action="bundle_complete",
                 at=at,
-                payload={"classification": bundle.classification},
+                payload={"classification": classification},
             )
 
 
@@ -456,50 +649,35 @@ def backoff(attempts: int, *, rng: random.Random | None = None) -> timedelta:
     return timedelta(seconds=(rng or random).uniform(ceiling / 2, ceiling))
 
 
-def step_record_failure(*, step: BundleStep, error: str, at: datetime | None = None) -> None:
+def step_record_failure(*, step: ClaimedStep, error: str, at: datetime | None = None) -> None:
     """The agency could not be reached: retry later, or past the cap ask a person."""
     at = at or timezone.now()
+    error = error[:2000]
     with transaction.atomic():
-        locked = _locked_claim(step)
-        if locked is None:
-            return
-        bundle, step = locked
-        step.claimed_at = None
-        step.last_error = error[:2000]
+        dossier_id, status, _due = _lock_bundle(step.bundle_id)
         if step.state == StepState.POLLING:
-            step.state = StepState.SENT
-            step.next_attempt_at = at + backoff(1)
+            _save_claimed(step, state=StepState.SENT, at=at, error=error,
+                          next_attempt_at=at + backoff(1))
         elif step.attempts >= linkage_settings().max_attempts:
-            step.state = StepState.NEEDS_ATTENTION
-            step.next_attempt_at = None
-            _record(
-                bundle,
-                action="bundle_step_needs_attention",
-                at=at,
-                note=step.last_error,
-                payload=_step_payload(step),
-            )
+            if _save_claimed(step, state=StepState.NEEDS_ATTENTION, at=at, error=error):
+                _append_event(
+                    dossier_id,
+                    status,
+                    action="bundle_step_needs_attention",
+                    at=at,
+                    note=error,
+                    payload=step.event_payload(),
+                )
         else:
-            step.state = StepState.RETRYING
-            step.next_attempt_at = at + backoff(step.attempts)
-        step.save(update_fields=["state", "claimed_at", "last_error", "next_attempt_at"])
+            _save_claimed(step, state=StepState.RETRYING, at=at, error=error,
+                          next_attempt_at=at + backoff(step.attempts))
 
 
-def _return_for_correction(bundle: Bundle, step: BundleStep, *, reason: str, at: datetime) -> None:
-    """An agency rejected the civil-status data: the bundle goes back to the civil-status step."""
-    step.state = StepState.RETURNED
-    step.last_error = reason
-    step.next_attempt_at = None
-    step.save(
-        update_fields=[
-            "state",
-            "claimed_at",
-            "last_error",
-            "sent_at",
-            "external_reference",
-            "next_attempt_at",
-        ]
-    )
+def _return_for_correction(bundle: Bundle, *, reason: str, at: datetime, payload: dict) -> None:
+    """An agency rejected the civil-status data: the bundle goes back to the civil-status step.
+
+    The returned step itself is already saved.
+    """
     bundle.steps.filter(is_root=False, state__in=_UNSENT).update(
         state=StepState.WAITING, next_attempt_at=None
     )
@@ -508,7 +686,7 @@ def _return_for_correction(bundle: Bundle, step: BundleStep, *, reason: str, at:
         bundle.state = BundleState.CORRECTION
         bundle.corrections += 1
         bundle.save(update_fields=["state", "corrections"])
-    _record(bundle, action="bundle_return", at=at, note=reason, payload=_step_payload(step))
+    _record(bundle, action="bundle_return", at=at, note=reason, payload=payload)
 
 
 def _step_payload(step: BundleStep) -> dict:

@@ -155,6 +155,10 @@ class AgencySimulator:
 def _handler(simulator: AgencySimulator):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body leave in two writes; with Nagle's algorithm on, the body waits for
+        # the client's delayed ACK (40 ms) on a kept-alive connection. Real servers set
+        # TCP_NODELAY too.
+        disable_nagle_algorithm = True
 
         def log_message(self, format, *args):  # noqa: A002 — the base class's signature
             pass

@@ -5,13 +5,14 @@ and the beat-driven ``sweep`` queues it.
 """
 
 from celery import shared_task
+from celery.signals import task_prerun
+from django.db import close_old_connections
 
 from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
 from linkage.models import StepState
 from linkage.services import (
     bundle_sweep,
     step_claim,
-    step_payload,
     step_record_failure,
     step_record_reply,
 )
@@ -25,18 +26,31 @@ def step_run(step_id: int, *, adapter: AgencyAdapter | None = None) -> str:
     adapter = adapter or default_adapter()
     try:
         if step.state == StepState.POLLING:
-            reply = adapter.status(agency=step.agency.code, reference=step.external_reference)
+            reply = adapter.status(agency=step.agency_code, reference=step.external_reference)
         else:
             reply = adapter.submit(
-                agency=step.agency.code,
-                idempotency_key=str(step.idempotency_key),
-                payload=step_payload(step),
+                agency=step.agency_code,
+                idempotency_key=step.idempotency_key,
+                payload=step.payload,
             )
     except AgencyError as exc:
         step_record_failure(step=step, error=str(exc))
         return "failed"
     step_record_reply(step=step, reply=reply)
     return reply.status
+
+
+@task_prerun.connect
+def _database_housekeeping(task=None, **_kwargs) -> None:
+    """What Django does before each request, done before each task of the worker.
+
+    Workers keep their database connection across tasks (``CELERY_DB_REUSE_MAX``: a new
+    PostgreSQL connection per task cost more than a step's own queries), so a connection that
+    broke (server restarted) or outlived ``CONN_MAX_AGE`` must be dropped here, not carried
+    into the next task. Eager tasks run inside their caller's request or transaction: left alone.
+    """
+    if not getattr(getattr(task, "request", None), "is_eager", False):
+        close_old_connections()
 
 
 @shared_task(name="linkage.tasks.run_step", ignore_result=True)

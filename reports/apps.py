@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class ReportsConfig(AppConfig):
     name = "reports"
+
+    def ready(self):
+        from reports.providers import register_all
+
+        register_all()

@@ -4,6 +4,10 @@ A ``Cell`` is one column of Biểu 06/VPCP/KSTT (or a count beside it). It has a
 a ``Q`` over ``Dossier`` for a period, which is what the drill-down list shows; and a *rollup*
 expression over ``DailyRollup`` that the dashboards sum. ``tests/reports`` hold the two equal
 for every cell, period and grouping, so a number and the list behind it cannot disagree.
+
+Some cells read other apps' tables (payments, ratings and complaints, result files, copy
+certifications): they have no rollup side, and the indicator providers of ``reports.providers``
+count them with the very ``live`` filter the drill-down lists.
 """
 
 from __future__ import annotations
@@ -17,7 +21,23 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from cases.deadlines import Classification
-from cases.models import Channel, CopyType, DossierDocument, DossierEvent, Status
+from cases.models import (
+    Channel,
+    CopyCertification,
+    CopyType,
+    DossierDocument,
+    DossierEvent,
+    Status,
+)
+from intake.models import (
+    Complaint,
+    Payment,
+    PaymentMethod,
+    PaymentPurpose,
+    PaymentStatus,
+    Rating,
+    Score,
+)
 from reports.periods import Period
 
 
@@ -71,13 +91,52 @@ def _refused_at_intake(p: Period) -> Q:
     )
 
 
+def _processed(p: Period) -> Q:
+    """Resolved in the period or still open at its end: the 766 denominators' dossiers."""
+    return _resolved_in(p) | _in_progress(p)
+
+
+def _fee_bearing() -> Q:
+    """Dossiers of procedures with a fee rule, as ``Procedure.is_fee_bearing`` says."""
+    return Q(procedure__fee__kind__isnull=False) & ~Q(procedure__fee__kind="none")
+
+
+def _paid_online_exists():
+    return Exists(Payment.objects.filter(
+        dossier=OuterRef("pk"), purpose=PaymentPurpose.FEE, status=PaymentStatus.PAID,
+        method=PaymentMethod.ONLINE,
+    ))
+
+
+def _complained_or_disliked() -> Q:
+    """A complaint naming the dossier's code, or an overall rating of "không hài lòng"."""
+    return Q(Exists(Complaint.objects.filter(dossier_code=OuterRef("code")))) | Q(
+        Exists(Rating.objects.filter(dossier=OuterRef("pk"), overall_score=Score.POOR)))
+
+
+def _with_result_document(p: Period) -> Q:
+    return _resolved_in(p) & Q(procedure__has_result_document=True)
+
+
+def _electronic_result() -> Q:
+    """A result file handed over online, or the signed PDF of an electronic copy certification."""
+    return ~Q(result_file="") | Q(Exists(
+        CopyCertification.objects.filter(dossier=OuterRef("pk")).exclude(certified_pdf="")))
+
+
+def _certified_in(p: Period) -> Q:
+    return Q(Exists(CopyCertification.objects.filter(
+        dossier=OuterRef("pk"), certified_at__gte=p.start_at, certified_at__lt=p.end_at)))
+
+
 @dataclass(frozen=True)
 class Cell:
     code: str
     label: str
     live: Callable[[Period], Q]
-    #: Returns a ``Sum`` over ``DailyRollup`` for the period (see ``rollup_sum``).
-    rollup: Callable[[Period], object]
+    #: Returns a ``Sum`` over ``DailyRollup`` for the period; None for a cell that reads
+    #: other apps' tables and is only ever counted live.
+    rollup: Callable[[Period], object] | None
 
 
 def _days(column: str):
@@ -149,7 +208,7 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
     # Counts the indicators need beside the official columns.
     Cell("received_new", _("Tiếp nhận mới trong kỳ"), _received_in, _days("received")),
     Cell("processed", _("Đã và đang giải quyết"),
-         lambda p: _resolved_in(p) | _in_progress(p),
+         _processed,
          _plus(_days("resolved_early"), _days("resolved_on_time"), _days("resolved_overdue"),
                _snapshot("open_end"))),
     Cell("early_on_time_or_within", _("Giải quyết trước hạn, đúng hạn hoặc đang trong hạn"),
@@ -163,6 +222,21 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
          lambda p: _received_in(p) & Q(_reused_exists()), _days("reused")),
     Cell("resolved_working_days", _("Tổng số ngày làm việc đã giải quyết"),
          lambda p: _resolved_in(p), _days("resolved_working_days")),
+    Cell("processed_overdue", _("Đã và đang giải quyết quá hạn"),
+         lambda p: _resolved_in(p, Classification.OVERDUE) | _in_progress(p, overdue=True),
+         _plus(_days("resolved_overdue"), _snapshot("open_overdue_end"))),
+    # Live only: other apps' tables.
+    Cell("fee_bearing_received", _("Tiếp nhận mới thuộc thủ tục có phí, lệ phí"),
+         lambda p: _received_in(p) & _fee_bearing(), None),
+    Cell("paid_online", _("Thanh toán phí, lệ phí trực tuyến"),
+         lambda p: _received_in(p) & _fee_bearing() & Q(_paid_online_exists()), None),
+    Cell("complained", _("Bị phản ánh, kiến nghị hoặc đánh giá không hài lòng"),
+         lambda p: _processed(p) & _complained_or_disliked(), None),
+    Cell("with_result_document", _("Đã giải quyết, thủ tục có văn bản kết quả"),
+         _with_result_document, None),
+    Cell("e_result", _("Có kết quả điện tử"),
+         lambda p: _with_result_document(p) & _electronic_result(), None),
+    Cell("e_certified", _("Chứng thực bản sao điện tử đã ký trong kỳ"), _certified_in, None),
 ]}
 
 #: The official table's columns, in the form's order.

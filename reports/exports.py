@@ -49,7 +49,8 @@ def _indicator_row(r: IndicatorResult) -> list:
         f"{r.spec.target}%" if r.spec.target else "",
         r.spec.points if r.spec.points is not None else "",
         r.score if r.score is not None else "",
-        str(r.spec.source), r.reason,
+        str(r.spec.source),
+        r.reason or "; ".join(f"{d.label}: {d.value}" for d in (m.details if m else ())),
     ]
 
 

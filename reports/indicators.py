@@ -2,14 +2,12 @@
 
 Each indicator is a small spec: numerator, denominator, points, target and data source. The
 built-in ones are computed from the rollup through the cells of ``reports.cells`` (so their
-numbers drill down to dossier lists). Indicators whose data lives in another app (payments,
-ratings and complaints, electronic results, portal sync) show "chưa có dữ liệu" with the
-reason until that app registers a provider::
+numbers drill down to dossier lists). Indicators whose data lives in other apps' tables
+(payments, ratings and complaints, electronic results, copy certifications) are computed by
+the providers of ``reports.providers``, registered in ``ReportsConfig.ready``; an indicator
+without a provider (portal sync: nothing records it) shows "chưa có dữ liệu" with the reason::
 
-    # in intake/apps.py
-    def ready(self):
-        from reports.indicators import Measure, register_provider
-        register_provider("online_payment", lambda period: Measure(numerator=..., denominator=...))
+    register_provider("online_payment", lambda period: Measure(numerator=..., denominator=...))
 """
 
 from __future__ import annotations
@@ -25,6 +23,15 @@ from reports.periods import Period
 
 
 @dataclass(frozen=True)
+class Detail:
+    """A count shown under an indicator (the parts of a formula), with its drill-down cell."""
+
+    label: str
+    value: int
+    cell: str | None = None
+
+
+@dataclass(frozen=True)
 class Measure:
     """What a provider returns. Cells name live filters for the drill-down, when there are any."""
 
@@ -32,6 +39,7 @@ class Measure:
     denominator: int
     numerator_cell: str | None = None
     denominator_cell: str | None = None
+    details: tuple[Detail, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,10 +107,6 @@ def register_provider(code: str, provider: Provider) -> Provider:
         raise KeyError(f"unknown indicator {code!r}")
     _providers[code] = provider
     return provider
-
-
-def unregister_provider(code: str) -> None:
-    _providers.pop(code, None)
 
 
 G_TRANSPARENCY = gettext_lazy("Công khai, minh bạch (18 điểm)")
@@ -235,11 +239,6 @@ def _builtin(code: str, ctx: Context) -> Measure | None:
         return Measure(t("digitised"), t("received_new"), "digitised", "received_new")
     if code == "reuse":
         return Measure(t("reused"), t("received_new"), "reused", "received_new")
-    if code == "e_certification":
-        offered = Procedure.objects.filter(
-            is_current=True, code__startswith="2.000815.", name__icontains="điện tử"
-        ).exists()
-        return Measure(1 if offered else 0, 1)
     if code == "processing_time":
         return Measure(t("resolved_working_days"), t("resolved"), None, "resolved")
     return None

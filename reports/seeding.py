@@ -2,8 +2,11 @@
 
 This bypasses ``cases.services`` on purpose (millions of rows), so it writes exactly what the
 services would: codes from the per-day sequence, timestamps in working hours, due dates from
-``cases.deadlines`` and classifications from ``classify``, and the essential events of each
-step. ``tests/reports/test_seed_history.py`` holds the result to the same invariants.
+``cases.deadlines`` and classifications from ``classify``, the folded name the search reads,
+the essential events of each step, the fee payment of fee-bearing dossiers (as intake settles
+it: paid online through the provider, or in cash at the counter) and the register row of copy
+certifications (numbered from the year's register when signed). ``tests/reports/
+test_seed_history.py`` holds the result to the same invariants.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from django.utils import timezone
 
 from cases.calendar import working_calendar
 from cases.deadlines import VIETNAM_TZ, Classification, TimeUnit, classify, due_at
+from cases.fees import fee_amount
 from cases.models import (
     Channel,
+    CopyCertification,
     CopyType,
     Department,
     Dossier,
@@ -33,6 +38,9 @@ from cases.models import (
     Procedure,
     Status,
 )
+from cases.search import fold
+from cases.services import COPY_CERTIFICATION_ROOT
+from intake.models import Payment, PaymentMethod, PaymentPurpose, PaymentStatus
 from thanhsen.models import User
 from thanhsen.roles import HANDLER_ROLES, Role
 
@@ -63,6 +71,19 @@ class Plan:
     resolve_after: date | None = None  # open dossiers: resolved after this day, if before now
     resolve_by: date | None = None  # finished dossiers: resolved no later than this day
     supplement: bool = False
+    #: Fee-bearing dossiers: whether the fee was paid online (else in cash at the counter).
+    paid_online: bool = True
+
+
+@dataclass
+class Rows:
+    """One dossier's rows in every table the seeding writes."""
+
+    dossier: dict
+    documents: list[dict]
+    events: list[dict]
+    payments: list[dict]
+    certifications: list[dict]
 
 
 # --- time helpers ------------------------------------------------------------------------
@@ -109,17 +130,24 @@ class Writer:
         self.cal, self.rng, self.people, self.now = cal, rng, people, now
         self.progress = progress
         self.unit = settings.UNIT_CODE
-        self.sequence: dict[date, int] = dict(
-            DossierCodeSequence.objects.filter(unit=self.unit).values_list("day", "last_value")
-        )
-        self.used_days: set[date] = set()
+        #: The certification register: one sequence per year, as ``cases.services`` numbers it.
+        self.register_unit = f"{self.unit}-SCT"
+        self.sequence: dict[tuple[str, date], int] = {
+            (unit, day): value for unit, day, value in DossierCodeSequence.objects.filter(
+                unit__in=[self.unit, self.register_unit]).values_list("unit", "day", "last_value")
+        }
+        self.used: set[tuple[str, date]] = set()
+        self.provider = settings.PAYMENT_PROVIDER
+
+    def _next(self, unit: str, day: date) -> int:
+        number = self.sequence.get((unit, day), 0) + 1
+        self.sequence[(unit, day)] = number
+        self.used.add((unit, day))
+        return number
 
     def _code(self, created: datetime) -> str:
         day = created.astimezone(VIETNAM_TZ).date()
-        number = self.sequence.get(day, 0) + 1
-        self.sequence[day] = number
-        self.used_days.add(day)
-        return f"{self.unit}-{day:%y%m%d}-{number:04d}"
+        return f"{self.unit}-{day:%y%m%d}-{self._next(self.unit, day):04d}"
 
     def _resolution(self, outcome: str, due: datetime, received: datetime, *,
                     after: date | None = None, by: date | None = None) -> datetime:
@@ -143,20 +171,56 @@ class Writer:
         day = cal.add_working_days(due_day, rng.randint(1, 3))
         return _moment(cal, day, rng)
 
-    def rows(self, plan: Plan) -> tuple[dict, list[dict], list[dict]]:
+    def rows(self, plan: Plan) -> Rows:
+        rows = self._dossier_rows(plan)
+        d = rows.dossier
+        if d.get("received_at") and d["fee_amount"]:
+            rows.payments.append(self._payment(d, online=plan.paid_online))
+        if d.get("received_at") and plan.procedure.root_code == COPY_CERTIFICATION_ROOT:
+            rows.certifications.append(self._certification(d))
+        return rows
+
+    def _payment(self, d: dict, *, online: bool) -> dict:
+        """The fee as intake settles it: online before the dossier is received, or in cash
+        at the counter when it is received."""
+        code = d["code"]
+        row = {"purpose": PaymentPurpose.FEE, "description": "Phí, lệ phí thủ tục",
+               "amount": d["fee_amount"], "status": PaymentStatus.PAID,
+               "reference": f"LS{code}", "created_at": d["created_at"]}
+        if online:
+            return {**row, "method": PaymentMethod.ONLINE, "provider": self.provider,
+                    "provider_transaction": f"LS{code}",
+                    "paid_at": min(d["created_at"] + timedelta(minutes=3), d["received_at"])}
+        return {**row, "method": PaymentMethod.CASH, "paid_at": d["received_at"],
+                "recorded_by_id": self.people["counter"]}
+
+    def _certification(self, d: dict) -> dict:
+        pages = d.pop("_pages")
+        row = {"document_name": "Giấy khai sinh (bản chính)", "pages": pages,
+               "fee": d["fee_amount"], "scan": ""}
+        if d["status"] in (Status.RESOLVED, Status.RETURNED):
+            signed = d["resolved_at"]
+            year = signed.astimezone(VIETNAM_TZ).year
+            row.update(year=year, number=self._next(self.register_unit, date(year, 1, 1)),
+                       signer_id=d["decided_by_id"], certified_at=signed)
+        return row
+
+    def _dossier_rows(self, plan: Plan) -> Rows:
         rng, people = self.rng, self.people
         procedure = plan.procedure
         created = plan.created_at or plan.received_at
         name = f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"
         department_id = procedure.department_id
         handler = rng.choice(people["handlers"].get(department_id) or [None])
+        pages = rng.randint(1, 6)
         d = {
             "code": self._code(created), "procedure_id": procedure.pk, "channel": plan.channel,
-            "applicant_name": name, "applicant_id_number": f"042{rng.randint(0, 10**9 - 1):09d}",
+            "applicant_name": name, "applicant_name_search": fold(name),
+            "applicant_id_number": f"042{rng.randint(0, 10**9 - 1):09d}",
             "applicant_phone": f"09{rng.randint(0, 10**8 - 1):08d}",
             "applicant_address": "Phường Thành Sen, tỉnh Hà Tĩnh",
-            "fee_amount": int(procedure.fee.get("amount", 0) or 0),
-            "created_at": created, "status": Status.SUBMITTED,
+            "fee_amount": fee_amount(procedure.fee, pages=pages),
+            "created_at": created, "status": Status.SUBMITTED, "_pages": pages,
         }
         events = [self._event(created, "create", "", Status.SUBMITTED,
                               {"channel": plan.channel, "documents": 1})]
@@ -169,7 +233,7 @@ class Writer:
             d.update(status=Status.NOT_ACCEPTED, not_accepted_reason=reason)
             events.append(self._event(at, "refuse_intake", Status.SUBMITTED,
                                       Status.NOT_ACCEPTED, {}, note=reason))
-            return d, docs, events
+            return Rows(d, docs, events, [], [])
         received = plan.received_at
         due = due_at(self.cal, start=received, limit=_limit_days(procedure),
                      unit=TimeUnit(procedure.time_unit))
@@ -184,7 +248,7 @@ class Writer:
                      stop_requested_at=at)
             events.append(self._event(at, "stop", Status.RECEIVED, Status.STOPPED, {},
                                       note="Công dân rút hồ sơ", actor=people["counter"]))
-            return d, docs, events
+            return Rows(d, docs, events, [], [])
         d.update(department_id=department_id, handler_id=handler, assigned_at=assigned,
                  status=Status.IN_PROGRESS)
         events.append(self._event(assigned, "assign", Status.RECEIVED, Status.IN_PROGRESS,
@@ -215,7 +279,7 @@ class Writer:
         resolved = self._resolution(outcome, due, clock_start, after=plan.resolve_after,
                                     by=plan.resolve_by)
         if resolved > self.now:
-            return d, docs, events
+            return Rows(d, docs, events, [], [])
         last_step = max(assigned, d.get("supplemented_at") or assigned)
         submitted = last_step + (resolved - last_step) * 3 / 4
         events.append(self._event(submitted, "submit_for_approval", Status.IN_PROGRESS,
@@ -232,7 +296,7 @@ class Writer:
             d.update(status=Status.RETURNED, returned_at=returned)
             events.append(self._event(returned, "return_result", Status.RESOLVED,
                                       Status.RETURNED, {}, actor=people["counter"]))
-        return d, docs, events
+        return Rows(d, docs, events, [], [])
 
     @staticmethod
     def _event(at, action, from_status, to_status, payload, *, note="", actor=None) -> dict:
@@ -241,7 +305,7 @@ class Writer:
 
     # --- writing ---------------------------------------------------------------------------
     def write(self, plans: Iterator[Plan]) -> None:
-        batch: list[tuple[dict, list[dict], list[dict]]] = []
+        batch: list[Rows] = []
         done = 0
         for plan in plans:
             batch.append(self.rows(plan))
@@ -256,18 +320,23 @@ class Writer:
             self.progress(done)
         self._save_sequences()
 
-    def _flush(self, batch) -> None:
+    def _flush(self, batch: list[Rows]) -> None:
         with transaction.atomic():
-            ids = self._insert_dossiers([b[0] for b in batch])
-            docs, events = [], []
-            for (d, dossier_docs, dossier_events) in batch:
-                pk = ids[d["code"]]
-                docs += [{**doc, "dossier_id": pk} for doc in dossier_docs]
-                events += [{**e, "dossier_id": pk} for e in dossier_events]
-            self._insert(DossierDocument, docs)
-            self._insert(DossierEvent, events)
+            ids = self._insert_dossiers([rows.dossier for rows in batch])
+            children: dict = {DossierDocument: [], DossierEvent: [], Payment: [],
+                              CopyCertification: []}
+            for rows in batch:
+                pk = ids[rows.dossier["code"]]
+                for model, items in ((DossierDocument, rows.documents),
+                                     (DossierEvent, rows.events), (Payment, rows.payments),
+                                     (CopyCertification, rows.certifications)):
+                    children[model] += [{**item, "dossier_id": pk} for item in items]
+            for model, items in children.items():
+                self._insert(model, items)
 
     def _insert_dossiers(self, dossiers: list[dict]) -> dict[str, int]:
+        for d in dossiers:
+            d.pop("_pages", None)
         self._insert(Dossier, dossiers)
         codes = [d["code"] for d in dossiers]
         return dict(Dossier.objects.filter(code__in=codes).values_list("code", "id"))
@@ -282,14 +351,15 @@ class Writer:
             _executemany(model, rows)
 
     def _save_sequences(self) -> None:
-        existing = set(DossierCodeSequence.objects.filter(
-            unit=self.unit, day__in=self.used_days).values_list("day", flat=True))
-        new = [DossierCodeSequence(unit=self.unit, day=d, last_value=self.sequence[d])
-               for d in self.used_days if d not in existing]
+        existing = self.used & set(
+            DossierCodeSequence.objects.filter(unit__in=[self.unit, self.register_unit])
+            .values_list("unit", "day"))
+        new = [DossierCodeSequence(unit=unit, day=day, last_value=self.sequence[(unit, day)])
+               for unit, day in self.used if (unit, day) not in existing]
         DossierCodeSequence.objects.bulk_create(new, batch_size=1000)
-        for day in existing:
-            DossierCodeSequence.objects.filter(unit=self.unit, day=day).update(
-                last_value=self.sequence[day])
+        for unit, day in existing:
+            DossierCodeSequence.objects.filter(unit=unit, day=day).update(
+                last_value=self.sequence[(unit, day)])
 
 
 def _complete(model, rows: list[dict]) -> list[dict]:
@@ -407,8 +477,10 @@ def scenario_plans(cal, rng: random.Random) -> list[Plan]:
     if missing:
         raise SeedError("Chưa nạp danh mục thủ tục (thiếu " + ", ".join(missing)
                         + "): chạy `python manage.py load_catalogue` trước.")
+    # The published certifications are all electronic copies: no other copy certification.
     others = [p for p in procedures.values()
-              if p.code not in (E_CERTIFICATION, BIRTH, DEATH) and p.field.code in FIELD_WEIGHTS]
+              if p.code not in (BIRTH, DEATH) and p.root_code != COPY_CERTIFICATION_ROOT
+              and p.field.code in FIELD_WEIGHTS]
     weights = [FIELD_WEIGHTS[p.field.code] / sum(1 for o in others if o.field == p.field)
                for p in others]
     days, day_weights = _weighted_days(cal, SCENARIO_FIRST, SCENARIO_LAST)
@@ -456,6 +528,11 @@ def scenario_plans(cal, rng: random.Random) -> list[Plan]:
     for p in plans:
         if p.outcome == "open":
             p.resolve_after = SCENARIO_LAST
+    # 99.74% of the fee-bearing dossiers paid online; the rest paid in cash at the counter.
+    fee_bearing = [p for p in plans if p.procedure.is_fee_bearing]
+    paid_online = round(len(fee_bearing) * PUBLISHED["paid_online_rate"] / 100)
+    for p in rng.sample(fee_bearing, len(fee_bearing) - paid_online):
+        p.paid_online = False
     plans.sort(key=lambda p: p.created_at)
     return plans
 
@@ -477,7 +554,7 @@ def scale_plans(cal, rng: random.Random, *, count: int, first: date, last: date)
             channel = rng.choices([Channel.ONLINE, Channel.DIRECT, Channel.POSTAL], [70, 28, 2])[0]
             yield Plan(procedure, channel, received, outcome, created_at=received,
                        supplement=outcome in ("early", "on_time") and rng.random() < 0.03
-                       and _limit_days(procedure) >= 3)
+                       and _limit_days(procedure) >= 3, paid_online=channel == Channel.ONLINE)
 
 
 def seed(*, plans, rng: random.Random, progress, now: datetime | None = None) -> None:

@@ -95,10 +95,12 @@ def rollup_groups(period: Period, columns: list[str]) -> list[dict]:
         aggregates = {f"c_{name}": CELLS[name].rollup(period) for name in columns}
         return list(_rollup_base(period).values(*ROLLUP_KEY).annotate(**aggregates).order_by())
 
-    return _cached("groups", period, tuple(columns), compute)
+    return refresh_cached("groups", period, tuple(columns), compute)
 
 
-def _cached(kind: str, period: Period, extra, compute):
+def refresh_cached(kind: str, period: Period, extra, compute):
+    """``compute()``, cached for the period until the rollup's next refresh (the time the
+    pages print as "số liệu tổng hợp lúc"); not cached before the first refresh."""
     from reports.rollups import refreshed_at
 
     stamp = refreshed_at()
@@ -218,7 +220,7 @@ def rollup_series(*, period: Period, grain: str = "month") -> list[dict]:
     trunc = {"month": TruncMonth("day"), "week": TruncWeek("day")}.get(grain)
     if trunc is None:
         raise _invalid("nhom", _("Chỉ chia theo tuần hoặc tháng."))
-    return _cached("series", period, grain, lambda: _series(period, grain, trunc))
+    return refresh_cached("series", period, grain, lambda: _series(period, grain, trunc))
 
 
 def _series(period: Period, grain: str, trunc) -> list[dict]:
@@ -265,6 +267,20 @@ def demand_by_field(*, period: Period) -> list[dict]:
          "received": r["n"]}
         for r in rows if r["n"]
     ]
+
+
+def bundle_summary(*, period: Period) -> list[dict]:
+    """Birth and death bundles created in the period, by kind, with the early / on time /
+    overdue split of those finished (``Bundle.classification``, set when the last step is done)."""
+    from linkage.models import Bundle
+
+    by = {c: Count("id", filter=Q(classification=c)) for c in ("early", "on_time", "overdue")}
+    return list(
+        Bundle.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
+        .values("kind__code", "kind__name")
+        .annotate(total=Count("id"), unfinished=Count("id", filter=Q(classification="")), **by)
+        .order_by("kind__code")
+    )
 
 
 def row_label(dimension: str | None, key: str | None) -> str:

@@ -21,9 +21,10 @@ from reports.models import ExportJob, ExportStatus
 from reports.periods import Period, period_from_query
 from reports.selectors import (
     ALL_COLUMNS,
+    bundle_summary,
     dossier_drilldown,
-    rollup_groups,
     report_table,
+    rollup_groups,
     rollup_series,
     row_label,
     transparency_months,
@@ -119,6 +120,7 @@ def dashboard(request):
         "trend": _trend(period, grain),
         "grain": grain,
         "at_risk": insights.dossiers_at_risk()[:6],
+        "bundles": bundle_summary(period=period),
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "thanhsen.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -85,9 +85,11 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Keep a worker's connection between requests (a new PostgreSQL connection per request costs
-# more than the busiest page's query); checked before reuse so a restarted server is no error.
+# more than the busiest page's query). Not pinged before each request by default: that round
+# trip was a third of the status lookup's database time; after a database restart a kept
+# connection fails once, is dropped at the end of that request, and the next one reconnects.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Concurrent requests on the embedded default wait for the write lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -137,7 +139,14 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A few messages per worker slot wait locally, so a slot that finishes a step starts the next
+# without a round trip to Redis; with late acks a killed worker's reserved messages go back to
+# the queue, and the database's claims keep a redelivered step from running twice.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 4
+# Workers keep their database connection across tasks instead of Celery's default of a new
+# one per task (which cost more than a bundle step's queries); linkage.tasks drops a broken
+# or old one before each task, as Django does before each request.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = TIME_ZONE
 # Publishing must fail fast when Redis is down: durable work is in outbox rows that the beat
 # sweep publishes again, so a request should not hang on the broker's reconnect loop.

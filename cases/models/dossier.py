@@ -55,6 +55,16 @@ OPEN_STATES = (
 STOPPABLE_STATES = (Status.SUBMITTED, *OPEN_STATES)
 FINISHED_STATES = (Status.RESOLVED, Status.RETURNED)
 
+#: Online submissions waiting for the counter (no completion request pending), and the two
+#: ways a dossier waits for the resident's papers. Shared by the queue filters and the partial
+#: indexes below, so PostgreSQL can match one with the other.
+TO_RECEIVE = models.Q(status=Status.SUBMITTED, completion_request="")
+AWAITING_SUPPLEMENT = models.Q(status=Status.SUPPLEMENT_REQUESTED) | (
+    models.Q(status=Status.SUBMITTED) & ~models.Q(completion_request="")
+)
+#: The work queues' order (soonest due first, then oldest); the queue indexes follow it.
+QUEUE_ORDER = ("due_at", "created_at", "id")
+
 
 class Channel(models.TextChoices):
     ONLINE = "online", _("Trực tuyến")
@@ -195,7 +205,18 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
         indexes = [
-            models.Index(fields=["status", "due_at"]),
+            # Work queues: each index walks a queue in QUEUE_ORDER, so a page is read without
+            # sorting the whole queue, and a queue's count reads the (partial) index alone.
+            models.Index(fields=["status", *QUEUE_ORDER], name="dossier_status_queue_idx"),
+            models.Index(fields=list(QUEUE_ORDER), condition=models.Q(status__in=OPEN_STATES),
+                         name="dossier_open_queue_idx"),
+            models.Index(fields=["procedure", *QUEUE_ORDER],
+                         condition=models.Q(status=Status.AWAITING_APPROVAL),
+                         name="dossier_approval_queue_idx"),
+            models.Index(fields=list(QUEUE_ORDER), condition=TO_RECEIVE,
+                         name="dossier_to_receive_idx"),
+            models.Index(fields=list(QUEUE_ORDER), condition=AWAITING_SUPPLEMENT,
+                         name="dossier_supplement_idx"),
             models.Index(fields=["received_at"]),
             models.Index(fields=["resolved_at"]),
             models.Index(fields=["department", "status"]),

@@ -1,8 +1,8 @@
 """WeasyPrint rendering of the official forms.
 
 WeasyPrint is imported where a PDF is made, not at start-up: importing it costs most of a
-second that every web and worker process would otherwise pay. Fonts are named in the forms'
-CSS (Noto Serif, embedded and subset by WeasyPrint) so output does not depend on fontconfig.
+second that every web and worker process would otherwise pay. The forms' stylesheet
+(``forms.css``) names Noto Serif, which WeasyPrint embeds and subsets in every PDF.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import ssl
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from pathlib import Path
 
 import qrcode
 from django.conf import settings
@@ -25,6 +26,7 @@ from cases.models import Dossier
 from cases.labels import EVENT_LABELS
 from intake.tokens import status_url
 
+FORMS_CSS = Path(__file__).with_name("forms.css")
 #: Any of the eight QR masks is valid; see ``qr_data_uri``.
 QR_MASK_PATTERN = 0
 
@@ -75,12 +77,25 @@ def _url_fetcher():
     return URLFetcher(ssl_context=_ssl_context(), allowed_protocols=("data", "file"))
 
 
-def html_to_pdf(html: str, *, attachments=()) -> bytes:
+@cache
+def _forms_stylesheet():
+    """The forms' shared CSS, parsed once per process rather than from every form's HTML."""
+    from weasyprint import CSS
+
+    return CSS(filename=str(FORMS_CSS), font_config=_font_config(), url_fetcher=_url_fetcher())
+
+
+def html_to_pdf(html: str, *, attachments=(), stylesheets=()) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher()).write_pdf(
-        attachments=list(attachments), font_config=_font_config()
-    )
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher())
+    return document.write_pdf(attachments=list(attachments), stylesheets=list(stylesheets),
+                              font_config=_font_config())
+
+
+def form_to_pdf(html: str) -> bytes:
+    """An official form (Mẫu 01–07): its HTML laid out with the shared forms stylesheet."""
+    return html_to_pdf(html, stylesheets=[_forms_stylesheet()])
 
 
 def unit_context(at: datetime | None = None) -> dict:
@@ -172,11 +187,11 @@ def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str) -> bytes | No
     if key == "mau-06":
         context["rows"] = control_rows(dossier)
         context["event_labels"] = EVENT_LABELS
-    return html_to_pdf(render_to_string(spec.template, context))
+    return form_to_pdf(render_to_string(spec.template, context))
 
 
 def register_pdf(dossiers, *, start: date, end: date, first_entry: int) -> bytes:
     """Mẫu 07: the register of dossiers received between two dates, numbered per year."""
     rows = [{"entry": first_entry + i, "dossier": d} for i, d in enumerate(dossiers)]
     context = {**unit_context(), "rows": rows, "start": start, "end": end}
-    return html_to_pdf(render_to_string("documents/mau_07.html", context))
+    return form_to_pdf(render_to_string("documents/mau_07.html", context))

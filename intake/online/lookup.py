@@ -53,17 +53,23 @@ def _keys(code: str, client_ip: str) -> tuple[str, str]:
 
 
 def _over_limit(keys: tuple[str, str]) -> bool:
-    ip_count, code_count = (cache.get(key, 0) for key in keys)
-    return ip_count >= settings.LOOKUP_LIMIT_PER_IP or code_count >= settings.LOOKUP_LIMIT_PER_CODE
+    # Both counters in one cache round trip: every lookup, the successful ones too, pays it.
+    counts = cache.get_many(keys)
+    ip_key, code_key = keys
+    return (
+        counts.get(ip_key, 0) >= settings.LOOKUP_LIMIT_PER_IP
+        or counts.get(code_key, 0) >= settings.LOOKUP_LIMIT_PER_CODE
+    )
 
 
 def _count_failure(keys: tuple[str, str]) -> None:
     for key in keys:
-        cache.add(key, 0, timeout=settings.LOOKUP_LIMIT_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.LOOKUP_LIMIT_WINDOW)
+        # The window starts at the first failure: ``add`` only creates a missing counter.
+        if not cache.add(key, 1, timeout=settings.LOOKUP_LIMIT_WINDOW):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=settings.LOOKUP_LIMIT_WINDOW)
 
 
 def lookup_by_factor(*, code: str, factor: str, client_ip: str) -> LookupResult:

@@ -126,3 +126,42 @@ def test_status_shows_what_is_asked_and_the_amount_due(client, catalogue, django
                                         reason="Thiếu bản chụp căn cước")
     page = _post(client, incomplete.code, "5678").content.decode()
     assert "Cần hoàn thiện hồ sơ" in page and "Thiếu bản chụp căn cước" in page
+
+
+@pytest.mark.parametrize("status", [s.value for s in __import__("cases.models", fromlist=["Status"]).Status])
+@pytest.mark.parametrize("variant", ["bare", "full"])
+def test_fragment_from_a_layout_is_the_template_rendered_in_full(status, variant):
+    """The htmx answer fills a once-rendered layout; it must equal rendering the template."""
+    from datetime import UTC, datetime
+
+    from django.template.loader import render_to_string
+
+    from intake.online.lookup import LookupResult
+    from intake.online.views import _result_fragment
+    from intake.selectors import PublicStatus, tracker
+
+    full = variant == "full"
+    at = datetime(2026, 2, 25, 1, 30, tzinfo=UTC)
+    public = PublicStatus(
+        code="TSHT-260225-0042", procedure_name='Đăng ký "khai sinh" <có> & yếu tố',
+        initials="N. V. A.", status=status, headline="Tiêu đề <b>", next_step="Bước 'tiếp' & theo",
+        to_bring="Căn cước\n<giấy tờ>" if full else "", steps=tracker(status),
+        submitted_at=at, received_at=at if full else None, appointment_at=at if full else None,
+        returned_at=at if full else None, amount_due=450000 if full else 0, stop_pending=False,
+        can_rate=full,
+    )
+    result = LookupResult(status=public, token="tok.en:1" if full else "")
+    expected = render_to_string("intake/lookup.html#result", {"searched": True, "result": result})
+    assert _result_fragment(result) == expected
+    assert "<b>" not in expected and "&lt;b&gt;" in expected
+
+
+def test_not_found_and_limited_fragments_are_the_template_rendered_in_full():
+    from django.template.loader import render_to_string
+
+    from intake.online.lookup import LookupResult
+    from intake.online.views import _result_fragment
+
+    for result in (LookupResult(), LookupResult(limited=True)):
+        expected = render_to_string("intake/lookup.html#result", {"searched": True, "result": result})
+        assert _result_fragment(result) == expected

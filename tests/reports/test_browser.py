@@ -9,6 +9,12 @@ from tests.reports.test_pages import history
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A ward leader's browser asks for Vietnamese."""
+    return {**browser_context_args, "locale": "vi-VN"}
+
+
 def login(page, client, live_server, user):
     client.force_login(user)
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,

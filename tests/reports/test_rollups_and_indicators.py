@@ -12,10 +12,10 @@ from reports.indicators import (
     indicator_list,
     register_provider,
     satisfaction_from,
-    unregister_provider,
 )
 from reports.models import DailyRollup
 from reports.periods import Period
+from reports.providers import register_all
 from reports.selectors import report_table
 from tests.factories import UserFactory
 from tests.reports.builders import walk
@@ -107,7 +107,8 @@ def test_indicators_show_sources_and_accept_a_registered_provider(catalogue):
         assert after["online_payment"].score == pytest.approx(2.5)
         assert after["satisfaction"].rate == 50  # 100% − 50% overdue − 0% complaints
     finally:
-        unregister_provider("online_payment")
-        unregister_provider("satisfaction")
+        register_all()  # back to the project's own providers
+    assert not {r.spec.code: r for r in indicator_list(period=period)}[
+        "online_payment"].available  # the project's provider: no fee recorded
     with pytest.raises(KeyError):
         register_provider("no_such_indicator", lambda p: None)

@@ -1,19 +1,28 @@
 """``seed_history`` writes what the services would, and the scenario meets the published figures."""
 
+import re
+from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
+from django.urls import reverse
 
 from cases.catalogue_import import catalogue_import, catalogue_load
 from cases.deadlines import classify
-from cases.models import Dossier, DossierCodeSequence, DossierEvent
+from cases.models import CopyCertification, Dossier, DossierCodeSequence, DossierEvent
 from cases.models.dossier import FINISHED_STATES
+from cases.search import fold
+from intake.models import Payment, PaymentMethod, PaymentStatus
 from reports import seeding
+from reports.indicators import indicator_list
 from reports.periods import Period
 from reports.selectors import report_table
+from tests.factories import UserFactory
 from tests.reports.test_identities import assert_identities
+from thanhsen.roles import Role
 
 
 def check_invariants():
@@ -26,8 +35,27 @@ def check_invariants():
     for code in dossiers.values_list("code", flat=True):
         unit, day, number = code.rsplit("-", 2)
         highest[(unit, day)] = max(highest.get((unit, day), 0), int(number))
-    sequences = {(s.unit, f"{s.day:%y%m%d}"): s.last_value for s in DossierCodeSequence.objects.all()}
+    sequences = {(s.unit, f"{s.day:%y%m%d}"): s.last_value for s in
+                 DossierCodeSequence.objects.filter(unit=settings.UNIT_CODE)}
     assert highest == sequences
+    # The folded name the workspace search reads.
+    for name, folded in dossiers.values_list("applicant_name", "applicant_name_search"):
+        assert folded == fold(name) and folded
+    # One paid fee per received dossier with a fee; online ones carry the provider's id.
+    received_with_fee = dossiers.filter(received_at__isnull=False, fee_amount__gt=0)
+    assert Payment.objects.count() == received_with_fee.count()
+    assert not received_with_fee.exclude(payments__status=PaymentStatus.PAID).exists()
+    assert not Payment.objects.filter(method=PaymentMethod.ONLINE, provider_transaction="").exists()
+    assert not Payment.objects.exclude(amount=F("dossier__fee_amount")).exists()
+    # Copy certifications: signed ones numbered from the year's register, without holes.
+    for year, last in DossierCodeSequence.objects.filter(
+            unit=f"{settings.UNIT_CODE}-SCT").values_list("day__year", "last_value"):
+        numbers = sorted(CopyCertification.objects.filter(year=year)
+                         .values_list("number", flat=True))
+        assert numbers == list(range(1, last + 1))
+    signed = CopyCertification.objects.filter(number__isnull=False)
+    assert not signed.exclude(dossier__status__in=FINISHED_STATES).exists()
+    assert not signed.filter(certified_at__isnull=True).exists()
     # Classification is what cases.deadlines says, against the original due date.
     for d in dossiers.filter(status__in=FINISHED_STATES).iterator():
         assert d.result_classification == classify(due_at=d.due_at, finished_at=d.resolved_at,
@@ -67,8 +95,14 @@ def test_scenario_reproduces_the_published_figures():
     assert by_code[seeding.E_CERTIFICATION] == 3171
     assert by_code[seeding.BIRTH] == 697 and by_code[seeding.DEATH] == 221
     check_invariants()
+    indicators = {r.spec.code: r for r in indicator_list(period=period)}
+    assert indicators["online_payment"].rate == Decimal("99.74")
+    certification = indicators["e_certification"]
+    assert certification.measure.numerator == 1
+    assert certification.measure.details[0].value == 3171
     text = out.getvalue()
     assert "57 hồ sơ không rõ" in text and "lệch 3" in text
+    assert re.search(r"Thanh toán trực tuyến \(%\)\s+99\.74\s+99\.74", text)
     with pytest.raises(Exception, match="Đã có hồ sơ"):
         call_command("seed_history", "--scenario", "thanhsen-2025", stdout=StringIO())
 
@@ -83,3 +117,17 @@ def test_scale_seeding_keeps_the_invariants_and_continues_sequences(catalogue):
     check_invariants()
     assert Dossier.objects.filter(status="not_accepted").exists()
     assert Dossier.objects.filter(supplement_requested_at__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_seeded_dossiers_are_found_by_name_without_diacritics(client, catalogue):
+    call_command("seed_history", "--dossiers", "40", "--days", "10", "--no-rollup",
+                 stdout=StringIO())
+    seeded = Dossier.objects.order_by("id").first()
+    others = Dossier.objects.exclude(applicant_name=seeded.applicant_name)
+    assert fold(seeded.applicant_name) != seeded.applicant_name.lower()  # it has diacritics
+    counter = UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center)
+    client.force_login(counter)
+    page = client.get(reverse("cases:search"), {"q": fold(seeded.applicant_name)}).content.decode()
+    assert seeded.code in page
+    assert not [d.code for d in others if d.code in page]

@@ -45,3 +45,13 @@ def test_the_login_page_offers_registration_and_lookup(client):
     assert "Số điện thoại, thư điện tử hoặc tên đăng nhập" in page
     assert reverse("intake:register") in page
     assert reverse("intake:lookup") in page
+
+
+def test_pages_are_vietnamese_unless_english_was_chosen(client):
+    browser_english = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert browser_english["Content-Language"] == "vi"
+    assert "Đăng nhập" in browser_english.content.decode()
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    chosen_english = client.get(reverse("login"))
+    assert chosen_english["Content-Language"] == "en"

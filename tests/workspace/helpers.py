@@ -33,3 +33,13 @@ def pdf_text(content: bytes) -> str:
         out = subprocess.run([shutil.which("pdftotext"), "-layout", str(path), "-"],
                              capture_output=True, check=True, text=True).stdout
     return re.sub(r"\s+", " ", out)
+
+
+def pdf_pages(content: bytes) -> int:
+    """The number of pages, as ``pdfinfo`` reads it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "form.pdf"
+        path.write_bytes(content)
+        out = subprocess.run([shutil.which("pdfinfo"), str(path)],
+                             capture_output=True, check=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))

@@ -1,16 +1,19 @@
 """The official forms as PDFs, read back with pdftotext: codes, names and dates."""
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
+from cases.models import Procedure
 from intake.documents.render import lookup_url, qr_data_uri
 from intake.tokens import code_from_status_token
 from tests.factories import dossier_in
-from tests.workspace.helpers import pdf_text
+from tests.workspace.helpers import pdf_pages, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
 
@@ -34,6 +37,30 @@ def test_receipt_carries_code_names_dates_and_register_entry(client, catalogue, 
     assert f"{received:%H} giờ {received:%M} phút, ngày {received:%d/%m/%Y}" in content
     assert f"{due:%H} giờ {due:%M} phút, ngày {due:%d/%m/%Y}" in content
     assert "Số: 2/TNHS" in content and "số thứ tự 2" in content
+
+
+def test_receipt_fits_one_a5_page_for_the_longest_procedure_in_the_catalogue(
+    client, catalogue, counter
+):
+    entries = json.loads((Path(services.__file__).parent / "data" / "catalogue.json").read_text())
+    longest = max(entries["procedures"], key=lambda p: len(p["name"]) + sum(
+        len(d["name"]) for d in p["documents"]))
+    Procedure.objects.filter(pk=catalogue.land.pk).update(name=longest["name"])
+    dossier = services.dossier_create(
+        procedure_code=catalogue.land.code, channel="direct", actor=counter, receive=True,
+        applicant=services.Applicant(
+            name="Nguyễn Thị Bích Ngọc Hoàng Phương", id_number="042190000001", phone="0912345678",
+            email="bich.ngoc.hoang.phuong@example.vn",
+            address="Số 128, ngõ 45, đường Trần Phú, tổ dân phố 7, phường Thành Sen, tỉnh Hà Tĩnh"),
+        documents=[services.SubmittedDocument(name=d["name"], copy_type=d["copy_type"])
+                   for d in longest["documents"]],
+    )
+    client.force_login(counter)
+    content = form(client, dossier, "mau-01").content
+    assert pdf_pages(content) == 1
+    text = pdf_text(content)
+    assert " ".join(longest["documents"][-1]["name"].split()[:3]) in text
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in text and "Giấy này lập thành 02 bản" in text
 
 
 def test_receipt_qr_leads_to_the_status_page():

@@ -1,8 +1,11 @@
 """The landing work queue per role: queues, counts, order, fragments and query counts."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
+from cases import services
 from tests.factories import dossier_in
 from tests.workspace.helpers import text
 
@@ -90,3 +93,26 @@ def test_queue_page_holds_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few)):
         response = client.get(reverse("cases:queue"))
     assert "13 Hồ sơ của tôi" in text(response)
+
+
+def test_each_queue_tab_counts_what_its_list_holds(client, catalogue, counter, director, resident):
+    """The tab counts come from one combined query; each must agree with its own list."""
+    dossier_in("submitted", procedure=catalogue.civil, resident=resident)
+    incomplete = dossier_in("submitted", procedure=catalogue.civil, resident=resident)
+    services.dossier_request_completion(dossier=incomplete, actor=counter, reason="Thiếu tờ khai")
+    dossier_in("received", procedure=catalogue.civil, counter=counter)
+    dossier_in("received", procedure=catalogue.certification, counter=counter)
+    dossier_in("supplement_requested", procedure=catalogue.civil, counter=counter)
+    dossier_in("awaiting_payment", procedure=catalogue.civil, counter=counter)
+    dossier_in("resolved", procedure=catalogue.civil, counter=counter)
+    client.force_login(director)
+    page = client.get(reverse("cases:queue"))
+    tabs = dict(re.findall(r'data-queue="(\w+)">\s*<span class="stat__value">(\d+)</span>',
+                           page.content.decode()))
+    assert tabs["to_receive"] == "1" and tabs["awaiting_supplement"] == "2"
+    assert tabs["to_take"] == "2" and tabs["ready_to_return"] == "1"
+    for key, count in tabs.items():
+        listed = client.get(reverse("cases:queue"), {"hang": key}, HTTP_HX_REQUEST="true")
+        rows = listed.content.decode().count('class="code"')
+        assert rows == int(count), key
+        assert f"({count})" in text(listed)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.calendar import working_calendar
 from reports import rollups, seeding
 from reports.periods import Period
+from reports.providers import online_payment
 from reports.selectors import report_table
 
 
@@ -105,6 +106,10 @@ class Command(BaseCommand):
         online = received.filter(channel="online").count()
         self.stdout.write(f"{'Nộp trực tuyến (%)':<34}{published['online_rate']:>10}"
                           f"{100 * online / max(received.count(), 1):>10.2f}")
+        payment = online_payment(period)
+        self.stdout.write(f"{'Thanh toán trực tuyến (%)':<34}{published['paid_online_rate']:>10}"
+                          f"{100 * payment.numerator / max(payment.denominator, 1):>10.2f}"
+                          f"   ({_n(payment.numerator)}/{_n(payment.denominator)} hồ sơ có phí)")
         self.stdout.write(
             "\nPhần dư số liệu công bố không giải thích được:\n"
             f"- Trước hạn + đúng hạn = {_n(published['early'] + published['on_time'])} ≠ "
@@ -116,9 +121,11 @@ class Command(BaseCommand):
             f"{published['received'] - published['resolved'] - published['in_progress']} hồ sơ "
             f"không rõ; ở đây {t['stopped']} hồ sơ dừng xử lý (công dân rút) lấp phần này để "
             "tiếp nhận = đã giải quyết + đang giải quyết + dừng xử lý.\n"
-            f"- {str(published['paid_online_rate']).replace('.', ',')}% thanh toán trực tuyến và các bước liên thông "
-            "của nhóm khai sinh, khai tử chưa được sinh: dữ liệu thanh toán và liên thông do "
-            "ứng dụng intake và linkage quản lý."
+            "- Các bước liên thông của nhóm khai sinh, khai tử (công an, bảo hiểm xã hội) chưa "
+            "được sinh: chúng do ứng dụng linkage tạo khi gửi sang cơ quan liên thông; ở đây "
+            "chỉ có hồ sơ hộ tịch gốc của mỗi nhóm.\n"
+            "- Số liệu công bố không nói hồ sơ nào trả phí bằng tiền mặt: ở đây chọn ngẫu "
+            "nhiên trong các hồ sơ có phí, lệ phí."
         )
 
 

@@ -1,0 +1,160 @@
+"""Decision 766 indicators whose data lives in other apps' tables, registered as providers.
+
+``reports`` is the aggregator: it reads intake's payments, ratings and complaints, the
+dossiers' result files and cases' copy certifications; those apps know nothing of reports.
+Every count is one SQL aggregate through a cell of ``reports.cells`` where the number is about
+dossiers, so the list behind it comes from the same filter. Complaints are not dossiers and
+have no drill-down.
+
+A provider returns None while its source has never recorded anything (no fee paid, no rating
+or complaint, no electronic result): the indicator then reads "chưa có dữ liệu" with its reason
+instead of a misleading 0%. Results are cached like the rollup's aggregates, until the next
+refresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import CopyCertification, Dossier, Procedure
+from cases.services import COPY_CERTIFICATION_ROOT
+from intake.models import Complaint, Payment, PaymentPurpose, PaymentStatus, Rating
+from reports.cells import CELLS
+from reports.indicators import Detail, Measure, register_provider, satisfaction_from
+from reports.periods import Period
+from reports.selectors import refresh_cached, rollup_groups
+
+
+def _live_counts(period: Period, base: str, cells: list[str]) -> dict[str, int]:
+    """One aggregate over the base cell's dossiers: the count of each cell among them."""
+    return Dossier.objects.filter(CELLS[base].live(period)).aggregate(
+        **{name: Count("id", filter=CELLS[name].live(period)) for name in cells}
+    )
+
+
+def _rollup_totals(period: Period, cells: list[str]) -> dict[str, int]:
+    totals = dict.fromkeys(cells, 0)
+    for group in rollup_groups(period, cells):
+        for name in cells:
+            totals[name] += group[f"c_{name}"] or 0
+    return totals
+
+
+def _cached(code: str, period: Period, compute) -> dict | None:
+    """Counts only (no translated text) go into the cache; an empty dict means no source."""
+    counts = refresh_cached(f"provider-{code}", period, None, lambda: compute() or {})
+    return counts or None
+
+
+# --- online payment -------------------------------------------------------------------------
+def _online_payment_counts(period: Period) -> dict | None:
+    if not Payment.objects.filter(purpose=PaymentPurpose.FEE, status=PaymentStatus.PAID).exists():
+        return None
+    return _live_counts(period, "fee_bearing_received", ["paid_online", "fee_bearing_received"])
+
+
+def online_payment(period: Period) -> Measure | None:
+    """Dossiers of fee-bearing procedures received in the period whose fee was paid online."""
+    c = _cached("online_payment", period, lambda: _online_payment_counts(period))
+    if c is None:
+        return None
+    return Measure(c["paid_online"], c["fee_bearing_received"], "paid_online",
+                   "fee_bearing_received")
+
+
+# --- satisfaction ---------------------------------------------------------------------------
+def _satisfaction_counts(period: Period) -> dict | None:
+    if not (Rating.objects.exists() or Complaint.objects.exists()):
+        return None
+    totals = _rollup_totals(period, ["processed", "processed_overdue"])
+    complained = Dossier.objects.filter(CELLS["complained"].live(period)).count()
+    return {**totals, "complained": complained}
+
+
+def satisfaction(period: Period) -> Measure | None:
+    """100% − (overdue rate + rate of dossiers with a complaint or a "không hài lòng" rating),
+    both rates over the dossiers resolved in the period or still open at its end."""
+    c = _cached("satisfaction", period, lambda: _satisfaction_counts(period))
+    if c is None:
+        return None
+    measure = satisfaction_from(overdue=c["processed_overdue"], processed=c["processed"],
+                                complaints=c["complained"])
+    return replace(measure, details=(
+        Detail(_("Quá hạn (đã và đang giải quyết)"), c["processed_overdue"], "processed_overdue"),
+        Detail(_("Bị phản ánh, kiến nghị hoặc đánh giá không hài lòng"), c["complained"],
+               "complained"),
+    ))
+
+
+# --- complaints answered on time ------------------------------------------------------------
+def _complaint_counts(period: Period) -> dict | None:
+    if not Complaint.objects.exists():
+        return None
+    # Due in the period and settled: answered, or past due unanswered. One still open before
+    # its deadline is not counted yet either way.
+    due = Q(due_at__gte=period.start_at, due_at__lt=period.end_at) & (
+        Q(answered_at__isnull=False) | Q(due_at__lt=timezone.now()))
+    return Complaint.objects.filter(due).aggregate(
+        due=Count("id"), on_time=Count("id", filter=Q(answered_at__lte=F("due_at"))))
+
+
+def complaints_on_time(period: Period) -> Measure | None:
+    c = _cached("complaints_on_time", period, lambda: _complaint_counts(period))
+    if c is None:
+        return None
+    return Measure(c["on_time"], c["due"])
+
+
+# --- electronic results ---------------------------------------------------------------------
+def _e_result_counts(period: Period) -> dict | None:
+    stored = Dossier.objects.exclude(result_file="").exists() or CopyCertification.objects \
+        .exclude(certified_pdf="").exists()
+    if not stored:
+        return None
+    return _live_counts(period, "with_result_document", ["e_result", "with_result_document"])
+
+
+def e_results(period: Period) -> Measure | None:
+    """Resolved dossiers of procedures with a result document that have an electronic result."""
+    c = _cached("e_results", period, lambda: _e_result_counts(period))
+    if c is None:
+        return None
+    return Measure(c["e_result"], c["with_result_document"], "e_result", "with_result_document")
+
+
+# --- electronic copy certification ----------------------------------------------------------
+def _certification_counts(period: Period) -> dict:
+    offered = Procedure.objects.filter(
+        is_current=True, code__startswith=f"{COPY_CERTIFICATION_ROOT}.").exists()
+    certified = Dossier.objects.filter(CELLS["e_certified"].live(period)).count()
+    return {"offered": int(offered), "certified": certified}
+
+
+def e_certification(period: Period) -> Measure:
+    """Offered or not (the national yes/no, 2 points), with the certifications signed in the
+    period: the service is offered when the catalogue has a current 2.000815 procedure, whose
+    dossiers ``cases`` certifies as signed electronic copies."""
+    c = _cached("e_certification", period, lambda: _certification_counts(period))
+    return Measure(c["offered"], 1, details=(
+        Detail(_("Bản sao điện tử đã chứng thực trong kỳ"), c["certified"], "e_certified"),
+    ))
+
+
+PROVIDERS = {
+    "online_payment": online_payment,
+    "satisfaction": satisfaction,
+    "complaints_on_time": complaints_on_time,
+    "e_results": e_results,
+    "e_certification": e_certification,
+}
+
+
+def register_all() -> None:
+    """Called from ``ReportsConfig.ready``. ``portal_sync`` has no provider: nothing records
+    the sync with the national portal, so it keeps its "chưa có dữ liệu" reason."""
+    for code, provider in PROVIDERS.items():
+        register_provider(code, provider)
