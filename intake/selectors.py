@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cases.models import Dossier, Outcome, Procedure, Status
 from cases.models.dossier import STOPPABLE_STATES
@@ -79,19 +80,19 @@ class PublicStatus:
     # rendered once per shape and filled with these values (``intake.online.views``).
     @property
     def submitted_display(self) -> str:
-        return _local(self.submitted_at, "H:i d/m/Y")
+        return _local(self.submitted_at, "%H:%M %d/%m/%Y")
 
     @property
     def received_display(self) -> str:
-        return _local(self.received_at, "H:i d/m/Y")
+        return _local(self.received_at, "%H:%M %d/%m/%Y")
 
     @property
     def appointment_display(self) -> str:
-        return _local(self.appointment_at, "d/m/Y")
+        return _local(self.appointment_at, "%d/%m/%Y")
 
     @property
     def returned_display(self) -> str:
-        return _local(self.returned_at, "H:i d/m/Y")
+        return _local(self.returned_at, "%H:%M %d/%m/%Y")
 
     @property
     def amount_display(self) -> str:
@@ -99,8 +100,9 @@ class PublicStatus:
 
 
 def _local(value: datetime | None, pattern: str) -> str:
-    """As the template's ``date`` filter prints it: in the current time zone."""
-    return dateformat.format(timezone.localtime(value), pattern) if value else ""
+    """As the template's ``date`` filter prints it, in the current time zone (``strftime``
+    with the same all-numeric fields is many times cheaper than Django's ``dateformat``)."""
+    return timezone.localtime(value).strftime(pattern) if value else ""
 
 
 def initials(name: str) -> str:
@@ -109,12 +111,18 @@ def initials(name: str) -> str:
 
 
 def tracker(status: str) -> list[TrackerStep]:
+    return list(_tracker(status, get_language()))
+
+
+@lru_cache(maxsize=64)
+def _tracker(status: str, language: str | None) -> tuple[TrackerStep, ...]:
+    """The steps for a status in a language: fixed, so built once (the lookup's hot path)."""
     done, current = _TRACKER_POSITION[Status(status)]
     steps = []
     for index, label in enumerate(TRACKER_STEPS):
         state = "done" if index < done else "current" if index == current else "todo"
         steps.append(TrackerStep(str(label), state))
-    return steps
+    return tuple(steps)
 
 
 def _texts(dossier: Dossier) -> tuple[str, str, str]:

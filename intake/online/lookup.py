@@ -82,7 +82,10 @@ def lookup_by_factor(*, code: str, factor: str, client_ip: str) -> LookupResult:
     if not _factor_matches(row, factor):
         _count_failure(keys)
         return LookupResult()
-    return LookupResult(status=_status(row), token=status_token(row.dossier.code))
+    status = _status(row)
+    # The token only goes into the rating link; signing it for every answer cost as much as
+    # the rest of building the answer.
+    return LookupResult(status=status, token=status_token(status.code) if status.can_rate else "")
 
 
 def _status(row) -> PublicStatus:

@@ -115,10 +115,9 @@ def _result_fragment(result) -> str:
         bool(status.returned_at), bool(status.amount_due), bool(status.to_bring), bool(token),
     )
     parts = _layout(get_language(), shape)
-    values = {name: getattr(status, name, None) for name in _VALUE_NAMES}
-    values["token"] = token
     return "".join(
-        part if index % 2 == 0 else conditional_escape(values[part])
+        part if index % 2 == 0
+        else conditional_escape(token if part == "token" else getattr(status, part))
         for index, part in enumerate(parts)
     )
 

@@ -8,6 +8,7 @@ from cases.demo import DEMO_ACCOUNTS, seed_demo
 from intake.counter.demo import seed_certifications
 from intake.demo import seed_resident_demo
 from linkage.demo import seed_bundle_demo
+from thanhsen.roles import Role
 
 
 class Command(BaseCommand):
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         self.stdout.write("Tài khoản demo / demo accounts (mật khẩu / password):")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(
-                f"  {account.username:<10} {account.password:<16} {account.role}"
+                f"  {account.username:<10} {account.password:<16} {Role(account.role).label}"
             )
+        self.stdout.write("Đăng nhập / log in: http://127.0.0.1:8000/dang-nhap/ · "
+                          "tra cứu công khai / public lookup: http://127.0.0.1:8000/tra-cuu/")
         self.stdout.write("")
