@@ -296,25 +296,11 @@ def _aware(value):
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _fetch_lookup_row(code: str):
-    """On PostgreSQL the lookup runs as a prepared statement (psycopg prepares it once per
-    connection): planning the join and its subqueries cost the server three times what
-    executing it did."""
-    connection.ensure_connection()
-    if connection.vendor == "postgresql":
-        from psycopg import Cursor
-
-        with Cursor(connection.connection) as cursor:
-            cursor.execute(_LOOKUP_SQL, [code], prepare=True)
-            return cursor.fetchone()
-    with connection.cursor() as cursor:
-        cursor.execute(_LOOKUP_SQL, [code])
-        return cursor.fetchone()
-
-
 def dossier_for_lookup(code: str) -> LookupRow | None:
     """The dossier behind a code for the public pages (one indexed read), or None."""
-    row = _fetch_lookup_row(code)
+    with connection.cursor() as cursor:
+        cursor.execute(_LOOKUP_SQL, [code])
+        row = cursor.fetchone()
     if row is None:
         return None
     values = dict(zip(_LOOKUP_FIELDS, row, strict=False))

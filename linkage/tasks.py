@@ -5,8 +5,6 @@ and the beat-driven ``sweep`` queues it.
 """
 
 from celery import shared_task
-from celery.signals import task_prerun
-from django.db import close_old_connections
 
 from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
 from linkage.models import StepState
@@ -38,19 +36,6 @@ def step_run(step_id: int, *, adapter: AgencyAdapter | None = None) -> str:
         return "failed"
     step_record_reply(step=step, reply=reply)
     return reply.status
-
-
-@task_prerun.connect
-def _database_housekeeping(task=None, **_kwargs) -> None:
-    """What Django does before each request, done before each task of the worker.
-
-    Workers keep their database connection across tasks (``CELERY_DB_REUSE_MAX``: a new
-    PostgreSQL connection per task cost more than a step's own queries), so a connection that
-    broke (server restarted) or outlived ``CONN_MAX_AGE`` must be dropped here, not carried
-    into the next task. Eager tasks run inside their caller's request or transaction: left alone.
-    """
-    if not getattr(getattr(task, "request", None), "is_eager", False):
-        close_old_connections()
 
 
 @shared_task(name="linkage.tasks.run_step", ignore_result=True)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from reports import exports, rollups
+from reports.indicators import indicator_list
 from reports.models import ExportJob, ExportStatus
 from reports.periods import Period
 
@@ -44,4 +45,8 @@ def export_run(job_id: int) -> None:
 
 @shared_task
 def rollup_refresh() -> None:
+    """Refresh, then compute this month's indicators (the dashboard's default period) into the
+    cache, so the first leader after a refresh does not wait for the live counts over other
+    apps' tables (payments, ratings, result files)."""
     rollups.refresh()
+    indicator_list(period=Period.current_month())

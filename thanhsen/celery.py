@@ -3,9 +3,25 @@
 import os
 
 from celery import Celery
+from celery.signals import task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thanhsen.settings")
 
 app = Celery("thanhsen")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def _database_housekeeping(task=None, **_kwargs) -> None:
+    """What Django does before each request, done before each task of a worker.
+
+    Workers keep their database connection across tasks (``CELERY_DB_REUSE_MAX``: a new
+    PostgreSQL connection per task costs more than a step's own queries), so a connection that
+    broke (server restarted) or outlived ``CONN_MAX_AGE`` is dropped here, not carried into the
+    next task. Eager tasks run inside their caller's request or transaction: left alone.
+    """
+    if not getattr(getattr(task, "request", None), "is_eager", False):
+        from django.db import close_old_connections
+
+        close_old_connections()

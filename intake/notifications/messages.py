@@ -25,6 +25,8 @@ NOTIFIED_ACTIONS = {
     "extend": "apology",
     "stop": "stopped",
     "return_result": "returned",
+    "bundle_step_done": "bundle_step",
+    "bundle_complete": "bundle_complete",
 }
 
 
@@ -62,6 +64,19 @@ def _sentence(event: DossierEvent, dossier: Dossier) -> str:
     if kind == "apology":
         return _("chưa giải quyết kịp hạn. Chúng tôi xin lỗi và hẹn trả ngày %(date)s. Lý do: "
                  "%(reason)s") % {"date": _date(dossier.extended_due_at), "reason": event.note}
+    if kind == "bundle_step":
+        payload = event.payload or {}
+        sentence = _("đã xong bước liên thông “%(procedure)s”.") % {
+            "procedure": payload.get("procedure_name", "")
+        }
+        result = payload.get("result") or {}
+        if result.get("number"):
+            sentence += " " + _("Kết quả: %(document)s số %(number)s.") % {
+                "document": result.get("document", ""), "number": result["number"]
+            }
+        return sentence
+    if kind == "bundle_complete":
+        return _("đã hoàn thành toàn bộ các thủ tục liên thông. Mời bạn nhận kết quả.")
     if kind == "stopped":
         return _("đã dừng xử lý. Lý do: %(reason)s") % {"reason": dossier.stop_reason}
     return _("đã được trả kết quả. Mời bạn đánh giá mức độ hài lòng.")

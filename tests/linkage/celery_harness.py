@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from django.db import connection
+from kombu import pools as kombu_pools
 
 from linkage.simulator import AgencySimulator, SimulatorConfig, make_server
 from thanhsen.celery import app
@@ -83,13 +84,18 @@ class PrivateRedis:
 
 
 def point_celery_at(url: str) -> None:
-    """Make this process publish to ``url`` (drops the pools built for the previous broker)."""
+    """Make this process publish to ``url`` (drops the pools built for the previous broker).
+
+    kombu's process-wide pools go too: the producer pool it keeps per broker would otherwise
+    hand the tests that run afterwards (other folders too) connections closed here.
+    """
     app.conf.broker_url = url
     app.conf.task_always_eager = False
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    kombu_pools.reset()
 
 
 class Simulator:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cases import services as case_services
 from cases.models import DossierEvent, DossierPause
+from intake.models import Notification
 from linkage import outbox
 from linkage.adapters import AgencyError, AgencyReply
 from linkage.models import Bundle, BundleState, BundleStep, Outbox, StepState
@@ -71,6 +72,11 @@ def test_birth_bundle_goes_out_after_the_civil_status_step(django_capture_on_com
     tracks = bundle_tracks_for(bundle.dossier)
     assert [t.status for t in tracks] == ["done", "done", "done"]
     assert tracks[2].result == "Thẻ bảo hiểm y tế TE1"
+    told = Notification.objects.filter(dossier=bundle.dossier, channel="sms")
+    step_messages = [n.body for n in told.filter(kind="bundle_step")]
+    assert len(step_messages) == 3  # the civil-status step and the two agencies
+    assert any("Thẻ bảo hiểm y tế" in body and "TE1" in body for body in step_messages)
+    assert told.filter(kind="bundle_complete").count() == 1
 
 
 def test_a_duplicate_delivery_does_nothing(django_capture_on_commit_callbacks):

@@ -29,6 +29,7 @@ from reports import rollups
 from reports.indicators import indicator_list
 from reports.periods import Period
 from reports.selectors import dossier_drilldown
+from reports.tasks import rollup_refresh
 from tests.factories import ProcedureFactory, UserFactory, applicant
 from tests.reports.builders import walk
 from tests.workspace.helpers import text
@@ -81,8 +82,8 @@ def september(catalogue, settings, tmp_path):
     """The month, by hand:
 
     fee-bearing (30.000 đ, 10 working days): L0 received in August, paid online, still open and
-    overdue on 30/09; L1 online, returned, paid online; L2 direct, resolved, paid cash; L3 received 25/09, open
-    within its deadline, fee still pending.
+    overdue on 30/09; L1 online, returned, paid online; L2 direct, resolved, paid cash; L3
+    received 25/09, open within its deadline, fee still pending.
     civil (no fee, 3 working days): C1 returned with an electronic result file, rated
     "không hài lòng"; C2 received 08/09 and still open on 30/09 (overdue); C3 returned, named in
     a complaint; C4 returned, rated "hài lòng".
@@ -136,7 +137,8 @@ def test_indicators_from_other_apps_match_the_hand_count(catalogue, settings, tm
 
     payment = r["online_payment"].measure  # fee-bearing received: L1, L2, L3, K1; online: L1
     assert (payment.numerator, payment.denominator) == (1, 4)
-    assert r["online_payment"].rate == Decimal("25.00") and r["online_payment"].score == Decimal("2.50")
+    assert r["online_payment"].rate == Decimal("25.00")
+    assert r["online_payment"].score == Decimal("2.50")
 
     # Processed: L1 L2 C1 C3 C4 K1 resolved + L0 L3 C2 open on 30/09 = 9; overdue: L0 (due
     # early September) and C2; complained: C1 C3. 100% − 2/9 − 2/9 = 5/9.
@@ -241,3 +243,18 @@ def test_dashboard_counts_birth_and_death_bundles_by_classification(client, cata
     assert "Liên thông khai tử 1 0 0 1 0" in page
     html = client.get(reverse("reports:dashboard"), SEPTEMBER.as_query()).content.decode()
     assert f'{reverse("linkage:bundles")}?kind=birth' in html
+
+
+@pytest.mark.django_db
+def test_the_refresh_task_leaves_this_months_indicators_computed(
+        catalogue, django_assert_num_queries):
+    people = team(catalogue)
+    today = timezone.localdate()
+    dossier = walk(procedure=catalogue.civil, route="returned", start=timezone.now() - 5 * HOUR,
+                   gaps=[timedelta(minutes=10)] * 5, people=people, channel="online")
+    pay(dossier, PaymentMethod.ONLINE, 1)
+    rollup_refresh()
+    # Cached: one look at the refresh stamp per cached read, the procedures of the rollup.
+    with django_assert_num_queries(7):
+        results = {r.spec.code: r for r in indicator_list(period=Period.current_month(today))}
+    assert results["online_payment"].available
