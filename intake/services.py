@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import services as case_services
@@ -294,7 +295,9 @@ def notifications_for_event(*, event_id: int) -> list[int]:
     if event.action == "request_payment":
         payment_for_request(event=event)
     dossier = event.dossier
-    message = message_for(event, dossier)
+    # Residents are written to in Vietnamese, whatever language the officer's page is in.
+    with translation.override(settings.LANGUAGE_CODE):
+        message = message_for(event, dossier)
     if message is None or event.at < timezone.now() - NOTIFY_MAX_AGE:
         return []
     created = []

@@ -43,7 +43,7 @@ background() {  # background NAME CMD...
 manage migrate --noinput
 manage collectstatic --noinput -v0
 if [ -d locale ] && command -v msgfmt >/dev/null 2>&1; then
-    manage compilemessages -v0
+    manage compilemessages -v0 --ignore=.venv
 fi
 manage seed_demo
 

@@ -162,3 +162,14 @@ def test_real_worker_sends_once_per_transition(catalogue, _sms_to_file):
     notification.refresh_from_db()
     assert notification.status == DeliveryStatus.SENT and notification.attempts == 1
     assert len([m for m in _sms_sent(_sms_to_file) if dossier.code in m["text"]]) == 1
+
+
+def test_residents_are_written_to_in_vietnamese_even_from_an_english_page(
+        catalogue, counter, django_capture_on_commit_callbacks):
+    from django.utils import translation
+
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
+
+    body = Notification.objects.get(dossier=dossier, event__action="receive", channel="sms").body
+    assert "đã được tiếp nhận" in body

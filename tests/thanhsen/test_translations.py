@@ -93,11 +93,13 @@ def test_login_page_follows_the_language_cookie(client):
 
 
 @pytest.mark.django_db
-def test_accept_language_header_selects_english(client):
-    english = client.get("/tra-cuu/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+def test_language_switch_turns_the_lookup_page_english(client):
+    """Web pages follow the switch (a cookie), not the browser's Accept-Language."""
+    assert "Tra cứu hồ sơ" in client.get("/tra-cuu/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/tra-cuu/"})
+    english = client.get("/tra-cuu/").content.decode()
     assert "Dossier lookup" in english
     assert "Tra cứu hồ sơ" not in english
-    assert "Tra cứu hồ sơ" in client.get("/tra-cuu/").content.decode()
 
 
 def test_api_reports_a_missing_required_field_in_vietnamese(as_user, counter):
