@@ -35,6 +35,20 @@ def authorisation_for(user, procedure, *, at: date) -> Authorisation | None:
     return next((a for a in candidates if a.covers(procedure.code)), None)
 
 
+def signing_authorisation(user, procedure, *, at: date) -> Authorisation | None:
+    """The authorisation a signature by ``user`` is given under; None when in their own right.
+
+    Only a ward leader's power is delegated: a director signing a procedure in their own right
+    acts under no authorisation, even if one happens to cover its code.
+    """
+    if (
+        user.role == Role.CENTER_DIRECTOR
+        and procedure.competent_authority == CompetentAuthority.WARD_LEADER
+    ):
+        return authorisation_for(user, procedure, at=at)
+    return None
+
+
 def signing_denial_reason(user, dossier, *, at: date) -> str | None:
     procedure = dossier.procedure
     authority = procedure.competent_authority

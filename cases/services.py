@@ -33,11 +33,10 @@ from cases.deadlines import (
     quality_due,
     statutory_due,
 )
-from cases.delegation import authorisation_for
+from cases.delegation import signing_authorisation
 from cases.fees import fee_amount
 from cases.models import (
     Channel,
-    CompetentAuthority,
     CopyCertification,
     CopyType,
     Department,
@@ -52,7 +51,7 @@ from cases.models import (
     ReturnMethod,
     Status,
 )
-from cases.models.dossier import OPEN_STATES
+from cases.models.dossier import LOCKED_STATES, OPEN_STATES
 from cases.permissions import denial_reason
 from cases.validators import normalise_phone, validate_id_number, validate_phone
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -167,6 +166,55 @@ def _not_now(dossier: Dossier) -> ApplicationError:
         % {"status": dossier.get_status_display()},
         kind=ErrorKind.CONFLICT,
     )
+
+
+def action_refusal(dossier: Dossier, action: str, *, at: datetime) -> ApplicationError | None:
+    """Why an action that is not a state-machine transition cannot be taken now, or None.
+
+    The services raise it; the dossier page offers the action only when it is None, so the
+    buttons shown and the rules enforced cannot drift apart.
+    """
+    if action == "request_completion":
+        if dossier.status != Status.SUBMITTED:
+            return _not_now(dossier)
+        if dossier.completion_request:
+            return ApplicationError(
+                _("Hồ sơ đang chờ công dân hoàn thiện theo yêu cầu đã gửi."), kind=ErrorKind.CONFLICT
+            )
+    elif action == "complete":
+        if dossier.status != Status.SUBMITTED or not dossier.completion_request:
+            return ApplicationError(
+                _("Hồ sơ không có yêu cầu hoàn thiện nào đang chờ."), kind=ErrorKind.CONFLICT
+            )
+    elif action == "extend":
+        if dossier.status not in OPEN_STATES or not dossier.due_at:
+            return _not_now(dossier)
+        if dossier.extended_at:
+            return ApplicationError(
+                _("Hồ sơ đã được xin lỗi và gia hạn một lần; không gia hạn lần hai."),
+                kind=ErrorKind.CONFLICT,
+            )
+        if at > extension_deadline(working_calendar(), dossier.due_at):
+            return ApplicationError(
+                _("Phải gửi văn bản xin lỗi, hẹn lại chậm nhất một ngày làm việc trước hạn trả."),
+                kind=ErrorKind.CONFLICT,
+            )
+    elif action == "release":
+        if dossier.handler_id is None:
+            return ApplicationError(
+                _("Hồ sơ chưa được cán bộ nào nhận xử lý."), kind=ErrorKind.CONFLICT
+            )
+        if dossier.status not in LOCKED_STATES:
+            return _not_now(dossier)
+    else:
+        raise ValueError(f"{action!r} is a state-machine transition or unknown")
+    return None
+
+
+def _refuse_unless_allowed(dossier: Dossier, action: str, at: datetime) -> None:
+    refusal = action_refusal(dossier, action, at=at)
+    if refusal:
+        raise refusal
 
 
 # --- deadlines ---------------------------------------------------------------------------
@@ -368,12 +416,7 @@ def dossier_request_completion(
     reason = _require_text("reason", reason, _("Cần liệt kê đầy đủ giấy tờ cần hoàn thiện."))
 
     def change(d: Dossier, at: datetime) -> _Change:
-        if d.status != Status.SUBMITTED:
-            raise _not_now(d)
-        if d.completion_request:
-            raise ApplicationError(
-                _("Hồ sơ đang chờ công dân hoàn thiện theo yêu cầu đã gửi."), kind=ErrorKind.CONFLICT
-            )
+        _refuse_unless_allowed(d, "request_completion", at)
         d.completion_requested_at = at
         d.completion_request = reason
         return _Change(fields=["completion_requested_at", "completion_request"])
@@ -393,10 +436,7 @@ def dossier_complete(
     documents = list(documents)
 
     def change(d: Dossier, at: datetime) -> _Change:
-        if d.status != Status.SUBMITTED or not d.completion_request:
-            raise ApplicationError(
-                _("Hồ sơ không có yêu cầu hoàn thiện nào đang chờ."), kind=ErrorKind.CONFLICT
-            )
+        _refuse_unless_allowed(d, "complete", at)
         request = d.completion_request
         d.completion_request = ""
         _add_documents(d, documents, at)
@@ -550,14 +590,7 @@ def _with_authority(actor, extra: Callable[[Dossier, datetime], list[str]] | Non
     """Record the authorisation a director signs under (None when signing in their own right)."""
 
     def change(d: Dossier, at: datetime) -> _Change:
-        authorisation = None
-        # Only a ward leader's power is delegated: a director signing a procedure in their
-        # own right acts under no authorisation, even if one happens to cover its code.
-        if (
-            actor.role == Role.CENTER_DIRECTOR
-            and d.procedure.competent_authority == CompetentAuthority.WARD_LEADER
-        ):
-            authorisation = authorisation_for(actor, d.procedure, at=timezone.localdate(at))
+        authorisation = signing_authorisation(actor, d.procedure, at=timezone.localdate(at))
         fields = extra(d, at, authorisation) if extra else []
         payload = {"authorisation": authorisation.document_number} if authorisation else {}
         return _Change(fields=fields, payload=payload, authorisation=authorisation)
@@ -641,12 +674,7 @@ def dossier_release(*, dossier: Dossier, actor, note: str = "", at: datetime | N
     """
 
     def change(d: Dossier, at: datetime) -> _Change:
-        if d.handler_id is None:
-            raise ApplicationError(
-                _("Hồ sơ chưa được cán bộ nào nhận xử lý."), kind=ErrorKind.CONFLICT
-            )
-        if d.status not in (Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT):
-            raise _not_now(d)
+        _refuse_unless_allowed(d, "release", at)
         previous = d.handler.username
         d.handler = None
         return _Change(fields=["handler"], payload={"handler": previous})
@@ -700,18 +728,7 @@ def dossier_extend(
         raise _invalid("new_due_at", _("Cần chọn ngày hẹn trả mới."))
 
     def change(d: Dossier, at: datetime) -> _Change:
-        if d.status not in OPEN_STATES:
-            raise _not_now(d)
-        if d.extended_at:
-            raise ApplicationError(
-                _("Hồ sơ đã được xin lỗi và gia hạn một lần; không gia hạn lần hai."),
-                kind=ErrorKind.CONFLICT,
-            )
-        if at > extension_deadline(working_calendar(), d.due_at):
-            raise ApplicationError(
-                _("Phải gửi văn bản xin lỗi, hẹn lại chậm nhất một ngày làm việc trước hạn trả."),
-                kind=ErrorKind.CONFLICT,
-            )
+        _refuse_unless_allowed(d, "extend", at)
         if new_due_at <= d.due_at:
             raise _invalid("new_due_at", _("Ngày hẹn mới phải sau ngày hẹn trả hiện tại."))
         d.extended_due_at = new_due_at

@@ -25,20 +25,18 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases import selectors, services
-from cases.calendar import working_calendar
-from cases.deadlines import extension_deadline, overdue_threshold
+from cases.deadlines import overdue_threshold
 from cases.forms import ACTION_FORMS, AssignForm
+from cases.delegation import signing_authorisation, signing_denial_reason
 from cases.labels import EVENT_LABELS
-from cases.delegation import authorisation_for, signing_denial_reason
-from cases.models import CompetentAuthority, Dossier, Status
-from cases.models.dossier import OPEN_STATES
+from cases.models import Dossier, Status
+from cases.models.dossier import LOCKED_STATES, OPEN_STATES
 from cases.permissions import denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.roles import HANDLER_ROLES, STAFF_ROLES, Role
 
 PAGE_SIZE = 25
 #: States in which the assigned handler holds the dossier (the assignment lock).
-LOCKED_STATES = (Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT)
 SIGNER_ROLES = frozenset({Role.WARD_LEADER, Role.CENTER_DIRECTOR, Role.LAND_OFFICER})
 
 #: Roles whose work needs the applicant's personal data; each view of it is recorded.
@@ -153,16 +151,10 @@ EXTRA_ACTIONS = ("request_completion", "complete", "extend", "release")
 
 
 def _extra_allowed(dossier: Dossier, user, name: str) -> bool:
-    if name == "request_completion":
-        ok = dossier.status == Status.SUBMITTED and not dossier.completion_request
-    elif name == "complete":
-        ok = dossier.status == Status.SUBMITTED and bool(dossier.completion_request)
-    elif name == "extend":
-        ok = (dossier.status in OPEN_STATES and dossier.extended_at is None and bool(dossier.due_at)
-              and timezone.now() <= extension_deadline(working_calendar(), dossier.due_at))
-    else:  # release
-        ok = dossier.status in LOCKED_STATES and dossier.handler_id is not None
-    return ok and denial_reason(user, dossier, name) is None
+    return (
+        services.action_refusal(dossier, name, at=timezone.now()) is None
+        and denial_reason(user, dossier, name) is None
+    )
 
 
 def _form_for(name: str, dossier: Dossier, data=None, files=None):
@@ -228,10 +220,7 @@ def _signing(dossier: Dossier, user) -> dict | None:
         return None
     today = timezone.localdate()
     reason = signing_denial_reason(user, dossier, at=today)
-    authorisation = None
-    if reason is None and dossier.procedure.competent_authority == CompetentAuthority.WARD_LEADER \
-            and user.role == Role.CENTER_DIRECTOR:
-        authorisation = authorisation_for(user, dossier.procedure, at=today)
+    authorisation = None if reason else signing_authorisation(user, dossier.procedure, at=today)
     return {"reason": reason, "authorisation": authorisation}
 
 

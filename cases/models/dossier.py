@@ -51,6 +51,8 @@ OPEN_STATES = (
     Status.AWAITING_PAYMENT,
     Status.AWAITING_APPROVAL,
 )
+#: States in which a handler holds the dossier (the assignment lock) and may release it.
+LOCKED_STATES = (Status.IN_PROGRESS, Status.SUPPLEMENT_REQUESTED, Status.AWAITING_PAYMENT)
 #: A resident may ask to stop while no decision has been issued (Mẫu 05).
 STOPPABLE_STATES = (Status.SUBMITTED, *OPEN_STATES)
 FINISHED_STATES = (Status.RESOLVED, Status.RETURNED)
