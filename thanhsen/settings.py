@@ -148,10 +148,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 # or old one before each task, as Django does before each request.
 CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = TIME_ZONE
-# Publishing must fail fast when Redis is down: durable work is in outbox rows that the beat
-# sweep publishes again, so a request should not hang on the broker's reconnect loop.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 2, "socket_connect_timeout": 2}
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 
 # --- Linkage (bundles): agency adapters, retries, the sweep ---------------------------------
 #: The agencies' systems; the default is the simulator `make run` starts (run_agency_simulator).
