@@ -53,13 +53,19 @@ def harness(django_db_setup, tmp_path_factory):
 
 @pytest.fixture
 def rig(harness, settings):
+    """The harness with a running worker, stopped again before the test database is flushed.
+
+    A worker still finishing a test's leftover tasks would hold row locks while the flush
+    truncates the tables (a deadlock), and the next test would find the leftovers.
+    """
     for name, value in FAST.items():
         setattr(settings, name, value)
     settings.AGENCY_BASE_URL = harness.simulator.url
     harness.simulator.reset()
     if not harness.worker.running():
         harness.worker.start()
-    return harness
+    yield harness
+    harness.worker.stop()
 
 
 def drive(done, *, timeout: float = 60.0) -> None:
