@@ -248,5 +248,8 @@ LOGGING = {
         "django.server": {"handlers": [], "propagate": True},
         # WeasyPrint logs seven progress lines per PDF at INFO.
         "weasyprint": {"level": "WARNING"},
+        # Without HarfBuzz's subsetter WeasyPrint falls back on fontTools, which logs each
+        # table of each font it subsets at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }

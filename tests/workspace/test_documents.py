@@ -1,16 +1,21 @@
 """The official forms as PDFs, read back with pdftotext: codes, names and dates."""
 
+import base64
+import io
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import qrcode
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from cases import services
 from cases.models import Procedure
-from intake.documents.render import lookup_url, qr_data_uri
+from intake.documents.render import QR_MASK_PATTERN, lookup_url, qr_data_uri
 from intake.tokens import code_from_status_token
 from tests.factories import dossier_in
 from tests.workspace.helpers import pdf_pages, pdf_text
@@ -71,6 +76,17 @@ def test_receipt_qr_leads_to_the_status_page():
     assert qr_data_uri(url).startswith("data:image/png;base64,")
 
 
+def test_receipt_qr_image_is_the_libraries_code_one_pixel_per_module():
+    url = lookup_url("TSHT-260225-0042", base_url="https://motcua.example.vn/")
+    image = Image.open(io.BytesIO(base64.b64decode(qr_data_uri(url).split(",", 1)[1]))).convert("L")
+    code = qrcode.QRCode(border=1, mask_pattern=QR_MASK_PATTERN)
+    code.add_data(url)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    assert image.size == (len(matrix), len(matrix))
+    assert [[image.getpixel((x, y)) == 0 for x in range(image.width)] for y in range(image.height)] == matrix
+
+
 @pytest.mark.parametrize("key", ["mau-02", "mau-04", "mau-05"])
 def test_a_form_that_does_not_apply_yet_is_404(client, catalogue, counter, key):
     dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
@@ -114,3 +130,21 @@ def test_an_outsider_cannot_print_forms(client, catalogue, counter, outsider):
     dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
     client.force_login(outsider)
     assert form(client, dossier, "mau-01").status_code == 404
+
+
+def test_every_element_of_the_official_forms_has_its_defaults_in_the_forms_user_agent_sheet():
+    """The forms are laid out without WeasyPrint's HTML5 sheet; an element it alone styled
+    (a list, a heading level, a link) would silently lose its look."""
+    from django.conf import settings
+
+    from intake.documents.render import FORMS_UA_CSS
+
+    templates = Path(settings.BASE_DIR, "templates", "documents")
+    form_templates = [*templates.glob("mau_*.html"), templates / "base.html",
+                      templates / "_qr.html", templates / "_code_qr.html"]
+    used = {tag for path in form_templates for tag in re.findall(r"<([a-z][a-z0-9]*)", path.read_text())}
+    sheet = re.sub(r"/\*.*?\*/", "", FORMS_UA_CSS.read_text(), flags=re.S)
+    selectors = " ".join(re.findall(r"([^{}]*)\{[^{}]*\}", sheet))
+    styled = set(re.findall(r"(?<![-.\w@:[])([a-z][a-z0-9]*)", selectors))
+    inline_by_default = {"span", "img"}
+    assert used - inline_by_default <= styled, used - inline_by_default - styled
