@@ -90,6 +90,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # connection fails once, is dropped at the end of that request, and the next one reconnects.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=False)
+if "postgresql" in DATABASES["default"]["ENGINE"]:
+    # Django turns psycopg's prepared statements off (for connection poolers). Its own cursors
+    # bind on the client and never prepare; this only lets the statements executed with
+    # ``prepare=True`` (the public status lookup) keep their plan on the connection. Set
+    # DB_PREPARED_STATEMENTS=0 behind a pooler in transaction mode.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env.bool("DB_PREPARED_STATEMENTS", default=True) else None
+    )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Concurrent requests on the embedded default wait for the write lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -175,7 +183,7 @@ CELERY_BEAT_SCHEDULE = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "thanhsen.cache.ReusingRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -38,6 +38,20 @@ def test_right_phone_digits_show_the_tracker_without_personal_data(client, catal
     assert dossier.appointment_at.astimezone().strftime("%d/%m/%Y") in page
 
 
+@pytest.mark.postgres
+def test_the_lookup_query_is_planned_once_per_connection(client, catalogue):
+    """Planning the query cost five times running it; PostgreSQL keeps it prepared."""
+    from django.db import connection
+
+    dossier = dossier_in("received", procedure=catalogue.civil)
+    for _ in range(2):
+        assert "Đã tiếp nhận" in _post(client, dossier.code, "1234").content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert [sql for sql in prepared if "FROM cases_dossier d" in sql and "d.code = $1" in sql]
+
+
 def test_last_digits_of_the_id_number_work_too(client, catalogue):
     dossier = dossier_in("received", procedure=catalogue.civil)
     page = _post(client, dossier.code, "1234").content.decode()
