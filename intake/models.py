@@ -310,3 +310,19 @@ class Complaint(models.Model):
         if self.answered_at is None:
             return None
         return self.answered_at <= self.due_at
+
+
+class LookupThrottle(models.Model):
+    """Failed status lookups of one client address or one code in the current window.
+
+    Kept beside the dossiers rather than in the cache: the public lookup reads both limits in
+    the statement that reads the dossier, so an answer costs one round trip. Only failures
+    write; on PostgreSQL the table is unlogged (counters need no crash safety).
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_ends_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"

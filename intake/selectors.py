@@ -237,16 +237,23 @@ _LOOKUP_FIELDS = (
 _DATETIME_FIELDS = frozenset(
     {"created_at", "received_at", "due_at", "extended_due_at", "returned_at", "stop_requested_at"}
 )
-#: The public lookup is the most used page: one round trip and no ORM query compilation;
-#: only the columns the status page reads, the amount still due and whether it was rated.
+#: The public lookup is the most used page: one round trip and no ORM query compilation; only
+#: the columns the status page reads, the amount still due, whether it was rated, and the
+#: failures counted against the client and the code (``LookupThrottle``). The counters come
+#: first and the dossier is joined to them, so an unknown code costs the same statement.
 _LOOKUP_SQL = f"""
-SELECT {", ".join(f"d.{name}" for name in _LOOKUP_FIELDS)}, p.name,
+SELECT t.client_failures, t.code_failures,
+       {", ".join(f"d.{name}" for name in _LOOKUP_FIELDS)}, p.name,
        (SELECT pay.amount FROM intake_payment pay
          WHERE pay.dossier_id = d.id AND pay.status = 'pending'
          ORDER BY pay.created_at LIMIT 1),
        EXISTS (SELECT 1 FROM intake_rating r WHERE r.dossier_id = d.id)
-  FROM cases_dossier d JOIN cases_procedure p ON p.id = d.procedure_id
- WHERE d.code = %s
+  FROM (SELECT (SELECT failures FROM intake_lookupthrottle
+                 WHERE key = %(client_key)s AND window_ends_at > %(now)s) AS client_failures,
+               (SELECT failures FROM intake_lookupthrottle
+                 WHERE key = %(code_key)s AND window_ends_at > %(now)s) AS code_failures) t
+  LEFT JOIN cases_dossier d ON d.code = %(code)s
+  LEFT JOIN cases_procedure p ON p.id = d.procedure_id
 """
 
 
@@ -296,7 +303,7 @@ def _aware(value):
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _fetch_one(sql: str, params: list):
+def _fetch_one(sql: str, params: dict):
     """One row, through a prepared statement on PostgreSQL.
 
     Planning the lookup's query took five times as long as running it. Django binds
@@ -316,17 +323,32 @@ def _fetch_one(sql: str, params: list):
         return cursor.fetchone()
 
 
-def dossier_for_lookup(code: str) -> LookupRow | None:
-    """The dossier behind a code for the public pages (one indexed read), or None."""
-    row = _fetch_one(_LOOKUP_SQL, [code])
-    if row is None:
-        return None
+@dataclass(frozen=True)
+class LookupAttempt:
+    """What one lookup statement read: the dossier (None for an unknown code) and the
+    failures already counted in the current window against the client and the code."""
+
+    row: LookupRow | None
+    client_failures: int
+    code_failures: int
+
+
+def dossier_for_lookup(code: str, *, client_key: str = "", code_key: str = "") -> LookupAttempt:
+    """The dossier behind a code for the public pages, with the lookup's failure counts
+    (zero for empty keys), in one statement."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = {"code": code, "client_key": client_key, "code_key": code_key, "now": now}
+    client_failures, code_failures, *row = _fetch_one(_LOOKUP_SQL, params)
+    counts = {"client_failures": client_failures or 0, "code_failures": code_failures or 0}
+    if row[0] is None:
+        return LookupAttempt(row=None, **counts)
     values = dict(zip(_LOOKUP_FIELDS, row, strict=False))
     for name in _DATETIME_FIELDS:
         values[name] = _aware(values[name])
     procedure_name, amount_due, rated = row[len(_LOOKUP_FIELDS):]
     dossier = PublicDossier(**values, procedure_name=procedure_name)
-    return LookupRow(dossier=dossier, amount_due=amount_due or 0, rated=bool(rated))
+    return LookupAttempt(row=LookupRow(dossier=dossier, amount_due=amount_due or 0, rated=bool(rated)),
+                         **counts)
 
 
 # --- residents ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from intake.online.lookup import throttle_purge
 from intake.services import notification_deliver
 
 
@@ -9,3 +10,8 @@ from intake.services import notification_deliver
 def send_notification(self, notification_id: int) -> None:
     if notification_deliver(notification_id=notification_id):
         raise self.retry(countdown=30 * (self.request.retries + 1))
+
+
+@shared_task
+def lookup_throttle_purge() -> int:
+    return throttle_purge()

@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("LINKAGE_SWEEP_SECONDS", default=60.0),
     },
     # Brings the reports' daily rollup up to date (incremental: only changed days).
+    # Forgets the status lookup's failure windows that have ended.
+    "intake-lookup-throttle-purge": {
+        "task": "intake.tasks.lookup_throttle_purge",
+        "schedule": 3600.0,
+    },
     "reports-rollup-refresh": {
         "task": "reports.tasks.rollup_refresh",
         "schedule": env.float("REPORTS_ROLLUP_SECONDS", default=300.0),

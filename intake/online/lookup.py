@@ -1,8 +1,10 @@
 """The public status lookup: code plus a second factor, or the receipt's signed token.
 
-An unknown code and a wrong factor take the same path (one indexed read, one constant-time
+An unknown code and a wrong factor take the same path (one statement, one constant-time
 comparison) and get the same answer, and both count against the same limits, so the page
-tells nobody whether a code exists.
+tells nobody whether a code exists. The limits are failures per client address and per code
+within a window; the statement that reads the dossier reads them too (``LookupThrottle``),
+and only a failure writes.
 """
 
 from __future__ import annotations
@@ -11,9 +13,13 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
+from datetime import timedelta
 
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from intake.models import LookupThrottle
 from intake.selectors import PublicStatus, dossier_for_lookup, dossier_public_status
 from intake.tokens import code_from_status_token, status_token
 
@@ -47,38 +53,48 @@ def _factor_matches(row, factor: str) -> bool:
 
 
 def _keys(code: str, client_ip: str) -> tuple[str, str]:
-    # The code is hashed so arbitrary input cannot make an invalid cache key.
+    # The code is hashed so that any input makes a key of bounded length.
     code_key = hashlib.sha256(code.encode()).hexdigest()[:32]
-    return f"lookup:ip:{client_ip}", f"lookup:code:{code_key}"
+    return f"ip:{client_ip}"[:64], f"code:{code_key}"
 
 
-def _over_limit(keys: tuple[str, str]) -> bool:
-    # Both counters in one cache round trip: every lookup, the successful ones too, pays it.
-    counts = cache.get_many(keys)
-    ip_key, code_key = keys
+def _over_limit(attempt) -> bool:
     return (
-        counts.get(ip_key, 0) >= settings.LOOKUP_LIMIT_PER_IP
-        or counts.get(code_key, 0) >= settings.LOOKUP_LIMIT_PER_CODE
+        attempt.client_failures >= settings.LOOKUP_LIMIT_PER_IP
+        or attempt.code_failures >= settings.LOOKUP_LIMIT_PER_CODE
     )
 
 
+#: A failure starts a window on a key without one (or whose window has ended) and counts
+#: one more within it; both keys in one statement, always in the same order.
+_COUNT_FAILURE_SQL = """
+INSERT INTO intake_lookupthrottle (key, failures, window_ends_at)
+VALUES (%(client_key)s, 1, %(ends)s), (%(code_key)s, 1, %(ends)s)
+ON CONFLICT (key) DO UPDATE SET
+  failures = CASE WHEN intake_lookupthrottle.window_ends_at > %(now)s
+                  THEN intake_lookupthrottle.failures + 1 ELSE 1 END,
+  window_ends_at = CASE WHEN intake_lookupthrottle.window_ends_at > %(now)s
+                        THEN intake_lookupthrottle.window_ends_at ELSE excluded.window_ends_at END
+"""
+
+
 def _count_failure(keys: tuple[str, str]) -> None:
-    for key in keys:
-        # The window starts at the first failure: ``add`` only creates a missing counter.
-        if not cache.add(key, 1, timeout=settings.LOOKUP_LIMIT_WINDOW):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=settings.LOOKUP_LIMIT_WINDOW)
+    now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {"client_key": keys[0], "code_key": keys[1], "now": adapt(now),
+              "ends": adapt(now + timedelta(seconds=settings.LOOKUP_LIMIT_WINDOW))}
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_COUNT_FAILURE_SQL, params)
 
 
 def lookup_by_factor(*, code: str, factor: str, client_ip: str) -> LookupResult:
     """The status for a code and the last four digits, or nothing, or "too many attempts"."""
     code = normalise_code(code)
     keys = _keys(code, client_ip)
-    if _over_limit(keys):
+    attempt = dossier_for_lookup(code, client_key=keys[0], code_key=keys[1])
+    if _over_limit(attempt):
         return LookupResult(limited=True)
-    row = dossier_for_lookup(code) if code else None
+    row = attempt.row
     if not _factor_matches(row, factor):
         _count_failure(keys)
         return LookupResult()
@@ -88,13 +104,19 @@ def lookup_by_factor(*, code: str, factor: str, client_ip: str) -> LookupResult:
     return LookupResult(status=status, token=status_token(status.code) if status.can_rate else "")
 
 
+def throttle_purge() -> int:
+    """Forget the windows that have ended; beat runs it. Returns how many went."""
+    deleted, _ = LookupThrottle.objects.filter(window_ends_at__lte=timezone.now()).delete()
+    return deleted
+
+
 def _status(row) -> PublicStatus:
     return dossier_public_status(row.dossier, amount_due=row.amount_due, rated=row.rated)
 
 
 def lookup_by_token(token: str) -> LookupResult:
     code = code_from_status_token(token)
-    row = dossier_for_lookup(code) if code else None
+    row = dossier_for_lookup(code).row if code else None
     if row is None:
         return LookupResult()
     return LookupResult(status=_status(row), token=token)

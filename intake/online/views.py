@@ -338,7 +338,7 @@ def rate(request):
     """Rate a returned dossier through the signed link of the notification or status page."""
     token = request.GET.get("t") or request.POST.get("t") or ""
     code = code_from_status_token(token)
-    row = selectors.dossier_for_lookup(code) if code else None
+    row = selectors.dossier_for_lookup(code).row if code else None
     if row is None:
         raise Http404
     dossier, done = row.dossier, row.rated

@@ -1,21 +1,19 @@
 """The public status lookup: right and wrong factors, the signed token, the rate limit, and
 no existence oracle."""
 
+from datetime import timedelta
+
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
+
+from intake.models import LookupThrottle
+from intake.online.lookup import throttle_purge
 
 from intake.tokens import status_token
 from tests.factories import dossier_in
 
 URL = "/tra-cuu/"
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _post(client, code, factor, ip="10.0.0.1", htmx=True):
@@ -49,7 +47,7 @@ def test_the_lookup_query_is_planned_once_per_connection(client, catalogue):
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
-    assert [sql for sql in prepared if "FROM cases_dossier d" in sql and "d.code = $1" in sql]
+    assert [sql for sql in prepared if "LEFT JOIN cases_dossier d ON d.code = $" in sql]
 
 
 def test_last_digits_of_the_id_number_work_too(client, catalogue):
@@ -92,6 +90,22 @@ def test_rate_limit_per_client_then_even_the_right_factor_is_refused(client, cat
     assert "Đã tiếp nhận" not in limited.content.decode()
     # Another client is not affected.
     assert "Đã tiếp nhận" in _post(client, dossier.code, "5678", ip="10.9.9.9").content.decode()
+
+
+def test_a_window_that_has_ended_no_longer_limits_and_counting_starts_again(client, catalogue, settings):
+    settings.LOOKUP_LIMIT_PER_IP = 2
+    dossier = dossier_in("received", procedure=catalogue.civil)
+    for _ in range(2):
+        _post(client, dossier.code, "0000")
+    assert _post(client, dossier.code, "5678").status_code == 429
+    LookupThrottle.objects.update(window_ends_at=timezone.now() - timedelta(seconds=1))
+    assert "Đã tiếp nhận" in _post(client, dossier.code, "5678").content.decode()
+    _post(client, dossier.code, "0000")
+    assert LookupThrottle.objects.get(key="ip:10.0.0.1").failures == 1
+    assert throttle_purge() == 0
+    LookupThrottle.objects.update(window_ends_at=timezone.now() - timedelta(seconds=1))
+    assert throttle_purge() == 2
+    assert not LookupThrottle.objects.exists()
 
 
 def test_rate_limit_per_code_across_clients_counts_unknown_codes_alike(client, catalogue, settings):
