@@ -204,6 +204,7 @@ class Notification(models.Model):
     last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     provider_reference = models.CharField(_("mã của nhà mạng"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("bắt đầu gửi lúc"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
 
     class Meta:

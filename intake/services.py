@@ -60,6 +60,10 @@ logger = logging.getLogger(__name__)
 #: (demo data, back-filled paper records), not news: it is not sent.
 NOTIFY_MAX_AGE = timedelta(hours=1)
 NOTIFY_MAX_ATTEMPTS = 5
+#: How long the on-commit path has to write and queue an event's messages before the sweep
+#: takes over, and how long a claimed message may stay "sending" before it is thought lost.
+NOTIFY_SWEEP_GRACE = timedelta(minutes=2)
+NOTIFY_SENDING_STALE = timedelta(minutes=10)
 #: Complaints and petitions are answered within 10 working days of receipt.
 COMPLAINT_WORKING_DAYS = 10
 #: The account the payment gateway acts as when a verified payment settles an obligation.
@@ -328,7 +332,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     """
     claimed = Notification.objects.filter(
         pk=notification_id, status=DeliveryStatus.PENDING
-    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
+    ).update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now())
     if not claimed:
         return False
     notification = Notification.objects.get(pk=notification_id)
@@ -355,6 +359,50 @@ def notification_deliver(*, notification_id: int) -> bool:
         last_error="",
     )
     return False
+
+
+@dataclass(frozen=True)
+class NotificationSweep:
+    written: int
+    requeued: int
+    released: int
+
+
+def notifications_sweep() -> NotificationSweep:
+    """Make sure no step goes untold: what the on-commit path could not finish, beat finishes.
+
+    - a recent event whose messages were never written (the process died after the commit,
+      or writing failed) gets them now;
+    - a message still pending after the grace period (its task was never queued because the
+      broker was down, or was lost) is queued again;
+    - a message claimed but still "sending" long after (the worker died mid-send) goes back to
+      pending. The gateway receives the same idempotency key again, so it sends at most once.
+    The claim (pending → sending) keeps a message queued twice from going out twice.
+    """
+    from intake.notifications.messages import NOTIFIED_ACTIONS
+    from intake.tasks import send_notification
+
+    now = timezone.now()
+    released = Notification.objects.filter(
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - NOTIFY_SENDING_STALE
+    ).update(status=DeliveryStatus.PENDING)
+    untold = (
+        DossierEvent.objects.filter(
+            action__in=[*NOTIFIED_ACTIONS, "request_payment"],
+            at__gte=now - NOTIFY_MAX_AGE, at__lt=now - NOTIFY_SWEEP_GRACE,
+        )
+        .exclude(dossier__applicant_phone="", dossier__applicant_email="")
+        .exclude(pk__in=Notification.objects.values("event_id"))
+        .values_list("pk", flat=True)
+    )
+    written = sum(len(notifications_for_event(event_id=pk)) for pk in untold)
+    stale = list(Notification.objects.filter(
+        status=DeliveryStatus.PENDING, attempts__lt=NOTIFY_MAX_ATTEMPTS,
+        created_at__lt=now - NOTIFY_SWEEP_GRACE,
+    ).values_list("pk", flat=True))
+    for pk in stale:
+        send_notification.delay(pk)
+    return NotificationSweep(written=written, requeued=len(stale), released=released)
 
 
 # --- satisfaction and complaints ------------------------------------------------------------

@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from intake.online.lookup import throttle_purge
-from intake.services import notification_deliver
+from intake.services import notification_deliver, notifications_sweep
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
@@ -15,3 +15,8 @@ def send_notification(self, notification_id: int) -> None:
 @shared_task
 def lookup_throttle_purge() -> int:
     return throttle_purge()
+
+
+@shared_task
+def notification_sweep() -> dict:
+    return notifications_sweep().__dict__

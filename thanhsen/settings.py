@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("LINKAGE_SWEEP_SECONDS", default=60.0),
     },
     # Brings the reports' daily rollup up to date (incremental: only changed days).
+    # Writes and queues residents' messages the on-commit path could not (intake.services).
+    "intake-notification-sweep": {
+        "task": "intake.tasks.notification_sweep",
+        "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", default=120.0),
+    },
     # Forgets the status lookup's failure windows that have ended.
     "intake-lookup-throttle-purge": {
         "task": "intake.tasks.lookup_throttle_purge",

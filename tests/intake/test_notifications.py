@@ -13,6 +13,7 @@ from cases import hooks, services
 from cases.models import DossierEvent
 from intake.models import DeliveryStatus, Notification
 from intake.notifications import adapters
+from intake.services import NotificationSweep, notifications_sweep
 from intake.tasks import send_notification
 from tests.factories import UserFactory, dossier_in
 from thanhsen.celery import app
@@ -173,3 +174,60 @@ def test_residents_are_written_to_in_vietnamese_even_from_an_english_page(
 
     body = Notification.objects.get(dossier=dossier, event__action="receive", channel="sms").body
     assert "đã được tiếp nhận" in body
+
+
+def _sms_about(folder, dossier, words):
+    return [m for m in _sms_sent(folder) if dossier.code in m["text"] and words in m["text"]]
+
+
+def test_the_sweep_tells_the_resident_what_the_commit_hook_never_did(catalogue, _sms_to_file,
+                                                                     django_capture_on_commit_callbacks):
+    # Recorded five minutes ago; the process died after the commit, before its reactions ran.
+    dossier = dossier_in("received", procedure=catalogue.civil, at=timezone.now() - timedelta(minutes=5))
+    assert not Notification.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_sweep().written == 2
+    rows = Notification.objects.filter(dossier=dossier, kind="received")
+    assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert len(_sms_about(_sms_to_file, dossier, "tiếp nhận")) == 1
+    assert notifications_sweep() == NotificationSweep(written=0, requeued=0, released=0)
+    assert len(_sms_about(_sms_to_file, dossier, "tiếp nhận")) == 1
+
+
+def test_a_message_whose_task_never_reached_the_broker_is_sent_by_the_sweep(
+        catalogue, monkeypatch, _sms_to_file, django_capture_on_commit_callbacks):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(send_notification, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier = dossier_in("received", procedure=catalogue.civil)
+    rows = Notification.objects.filter(dossier=dossier, kind="received")
+    assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
+    assert notifications_sweep().requeued == 0  # still within the on-commit path's grace
+    rows.update(created_at=timezone.now() - timedelta(minutes=5))
+    assert notifications_sweep().requeued == 2
+    assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert len(_sms_about(_sms_to_file, dossier, "tiếp nhận")) == 1
+
+
+def test_a_message_left_sending_by_a_dead_worker_goes_out_again_with_the_same_key(
+        catalogue, monkeypatch, django_capture_on_commit_callbacks):
+    keys = []
+    monkeypatch.setattr(adapters, "send_sms", lambda **kwargs: keys.append(kwargs["key"]) or "gw-2")
+    with monkeypatch.context() as patch:
+        patch.setattr(send_notification, "delay", lambda *args, **kwargs: None)
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier = dossier_in("received", procedure=catalogue.civil)
+    sms = Notification.objects.get(dossier=dossier, kind="received", channel="sms")
+    # A worker claimed it and was killed before it could say how the sending went.
+    Notification.objects.filter(pk=sms.pk).update(
+        status=DeliveryStatus.SENDING, attempts=1, claimed_at=timezone.now() - timedelta(minutes=3),
+        created_at=timezone.now() - timedelta(minutes=3))
+    assert notifications_sweep().released == 0
+    Notification.objects.filter(pk=sms.pk).update(claimed_at=timezone.now() - timedelta(minutes=11))
+    assert notifications_sweep().released == 1
+    sms.refresh_from_db()
+    assert sms.status == DeliveryStatus.SENT and sms.attempts == 2
+    assert keys == [sms.idempotency_key]
