@@ -217,9 +217,24 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 LOOKUP_LIMIT_PER_IP = env.int("LOOKUP_LIMIT_PER_IP", default=20)
 LOOKUP_LIMIT_PER_CODE = env.int("LOOKUP_LIMIT_PER_CODE", default=5)
 LOOKUP_LIMIT_WINDOW = env.int("LOOKUP_LIMIT_WINDOW", default=900)
-#: E-mail to residents: Django's console backend in development, SMTP in production.
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
+#: E-mail to residents: Django's console backend in development, SMTP in production. The
+#: environment keeps the familiar names (EMAIL_BACKEND, EMAIL_FILE_PATH, EMAIL_HOST, …); Django
+#: reads them as the default mailer.
+_EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+if _EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    _EMAIL_OPTIONS = {"file_path": str(env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail"))}
+elif _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+    _EMAIL_OPTIONS = {
+        "host": env.str("EMAIL_HOST", default="localhost"),
+        "port": env.int("EMAIL_PORT", default=25),
+        "username": env.str("EMAIL_HOST_USER", default=""),
+        "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+        "use_tls": env.bool("EMAIL_USE_TLS", default=False),
+        "timeout": env.int("EMAIL_TIMEOUT", default=10),
+    }
+else:
+    _EMAIL_OPTIONS = {}
+MAILERS = {"default": {"BACKEND": _EMAIL_BACKEND, "OPTIONS": _EMAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="motcua@thanhsen.example.vn")
 #: SMS to residents: ``console`` or ``file`` (under SMS_FILE_PATH) in development, ``http`` to
 #: post to the SMS gateway at SMS_GATEWAY_URL with SMS_GATEWAY_TOKEN as a bearer token.

@@ -1,5 +1,5 @@
 """Delivery adapters. E-mail goes through Django's mail backends (console, file or SMTP by
-``EMAIL_BACKEND``); SMS through the backend named by ``SMS_BACKEND``.
+``EMAIL_BACKEND``, Django's default mailer); SMS through the backend named by ``SMS_BACKEND``.
 
 Each call carries an idempotency key (the dossier event and channel): the HTTP gateway is
 asked to drop a message it has seen, which covers a worker that dies after sending.
