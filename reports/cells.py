@@ -109,9 +109,13 @@ def _paid_online_exists():
 
 
 def _complained_or_disliked() -> Q:
-    """A complaint naming the dossier's code, or an overall rating of "không hài lòng"."""
-    return Q(Exists(Complaint.objects.filter(dossier_code=OuterRef("code")))) | Q(
-        Exists(Rating.objects.filter(dossier=OuterRef("pk"), overall_score=Score.POOR)))
+    """A complaint naming the dossier's code, or an overall rating of "không hài lòng".
+
+    Written as two uncorrelated ``IN`` lists rather than correlated ``EXISTS``: under an ``OR``
+    PostgreSQL cannot turn ``EXISTS`` into a join and would probe the complaints (which have no
+    index on the dossier code) once per dossier; the lists are small and are hashed once."""
+    return Q(code__in=Complaint.objects.exclude(dossier_code="").values("dossier_code")) | Q(
+        pk__in=Rating.objects.filter(overall_score=Score.POOR).values("dossier_id"))
 
 
 def _with_result_document(p: Period) -> Q:

@@ -98,12 +98,13 @@ def rollup_groups(period: Period, columns: list[str]) -> list[dict]:
     return refresh_cached("groups", period, tuple(columns), compute)
 
 
-def refresh_cached(kind: str, period: Period, extra, compute):
+def refresh_cached(kind: str, period: Period, extra, compute, *, stamp=None):
     """``compute()``, cached for the period until the rollup's next refresh (the time the
-    pages print as "số liệu tổng hợp lúc"); not cached before the first refresh."""
+    pages print as "số liệu tổng hợp lúc"); not cached before the first refresh. A caller
+    that has already read the refresh time passes it as ``stamp``."""
     from reports.rollups import refreshed_at
 
-    stamp = refreshed_at()
+    stamp = stamp or refreshed_at()
     if stamp is None:
         return compute()
     key = "reports:%s:%s:%s:%s:%s:%s" % (

@@ -9,8 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from reports import exports, rollups
-from reports.indicators import indicator_list
+from reports import dashboard, exports, rollups
 from reports.models import ExportJob, ExportStatus
 from reports.periods import Period
 
@@ -45,8 +44,9 @@ def export_run(job_id: int) -> None:
 
 @shared_task
 def rollup_refresh() -> None:
-    """Refresh, then compute this month's indicators (the dashboard's default period) into the
-    cache, so the first leader after a refresh does not wait for the live counts over other
-    apps' tables (payments, ratings, result files)."""
+    """Refresh, then compute the dashboard of every quick period (this month, the default, last
+    month, this year, the last 12 months) into the cache under the new refresh time, so the
+    first leader after a refresh does not wait for the live counts over other apps' tables
+    (payments, ratings, result files); the indicators page shares their counts."""
     rollups.refresh()
-    indicator_list(period=Period.current_month())
+    dashboard.warm()

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from reports import charts, insights, rollups, services
+from reports import insights, rollups, services
 from reports.access import leadership_required
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
-from reports.indicators import INDICATOR_CELLS, SCOPES, SPECS, indicator_list
+from reports.dashboard import SHORT_COLUMNS, figures, link_table, quick_periods
+from reports.indicators import SCOPES, SPECS, indicator_list
 from reports.models import ExportJob, ExportStatus
 from reports.periods import Period, period_from_query
 from reports.selectors import (
@@ -24,17 +22,10 @@ from reports.selectors import (
     bundle_summary,
     dossier_drilldown,
     report_table,
-    rollup_groups,
-    rollup_series,
     row_label,
     transparency_months,
 )
-from reports.templatetags.reports_tags import drill
 from thanhsen.errors import ApplicationError
-
-#: Everything the dashboard shows, read from the rollup in one scan.
-DASHBOARD_COLUMNS = [*ALL_COLUMNS, *INDICATOR_CELLS]
-SHORT_COLUMNS = ["received", "resolved", "resolved_overdue", "in_progress", "in_progress_overdue"]
 
 
 def _period_or_error(request):
@@ -48,53 +39,15 @@ def _error_page(request, error: ApplicationError):
     return render(request, "reports/error.html", {"error": error}, status=400)
 
 
-def _quick_periods(today: date) -> list[tuple[str, Period]]:
-    last_month_end = today.replace(day=1) - timedelta(days=1)
-    return [
-        (_("Tháng này"), Period.current_month(today)),
-        (_("Tháng trước"), Period.month(last_month_end.year, last_month_end.month)),
-        (_("Năm nay"), Period(date(today.year, 1, 1), today)),
-        (_("12 tháng qua"), Period(date(today.year - 1, today.month, 1), today)),
-    ]
-
-
-def _common(request, period: Period) -> dict:
+def _common(request, period: Period, refreshed_at=None) -> dict:
     return {
         "period": period,
-        "quick_periods": _quick_periods(timezone.localdate()),
-        "refreshed_at": rollups.refreshed_at(),
+        "quick_periods": quick_periods(timezone.localdate()),
+        "refreshed_at": refreshed_at or rollups.refreshed_at(),
         "columns": BIEU06_COLUMNS,
         "beside": BESIDE_COLUMNS,
         "cell_labels": {code: cell.label for code, cell in CELLS.items()},
     }
-
-
-def _link(table, columns: list[str]):
-    """Give each row its cells as (value, drill-down URL, beside-the-form) for the template,
-    so rendering does no per-cell lookups."""
-    for row in [*table.rows, table.total]:
-        key_dim = table.dimension if row is not table.total else None
-        row.cells = [
-            (row.values[c], drill(table.period, c, key_dim, row.key) if row.values[c] else "",
-             c in BESIDE_COLUMNS)
-            for c in columns
-        ]
-    return table
-
-
-def _trend(period: Period, grain: str) -> dict:
-    series = rollup_series(period=period, grain=grain)
-    for bucket in series:
-        bucket["label"] = (bucket["bucket"].strftime("%m/%Y") if grain == "month"
-                           else bucket["bucket"].strftime("%d/%m"))
-    cells = {"received": "received_new", "resolved": "resolved"}
-
-    def url(bucket, key):
-        return drill(Period(bucket["first"], bucket["last"]), cells[key])
-
-    return charts.grouped_bars(
-        series, [("received", _("Tiếp nhận mới")), ("resolved", _("Đã giải quyết"))], url=url,
-    )
 
 
 @leadership_required
@@ -103,21 +56,14 @@ def dashboard(request):
     if error:
         return _error_page(request, error)
     grain = "week" if request.GET.get("nhom") == "tuan" else "month"
-    groups = rollup_groups(period, DASHBOARD_COLUMNS)
-    by_field = _link(report_table(period=period, dimension="field", groups=groups),
-                     ALL_COLUMNS)
+    stamp = rollups.refreshed_at()
+    shown = figures(period, grain, stamp=stamp)
     context = {
-        **_common(request, period),
-        "total": by_field.total,
-        "by_field": by_field,
-        "by_department": _link(report_table(period=period, dimension="department",
-                                            columns=SHORT_COLUMNS, groups=groups), SHORT_COLUMNS),
-        "by_officer": _link(report_table(period=period, dimension="officer",
-                                         columns=SHORT_COLUMNS, groups=groups), SHORT_COLUMNS),
+        **_common(request, period, stamp),
+        **shown,
+        "total": shown["by_field"].total,
         "short_columns": SHORT_COLUMNS,
-        "indicators": indicator_list(period=period, groups=groups),
         "scopes": SCOPES,
-        "trend": _trend(period, grain),
         "grain": grain,
         "at_risk": insights.dossiers_at_risk()[:6],
         "bundles": bundle_summary(period=period),
@@ -133,8 +79,8 @@ def bieu06(request):
     dimension = request.GET.get("theo") or "field"
     source = request.GET.get("nguon") or "rollup"
     try:
-        table = _link(report_table(period=period, dimension=dimension, source=source),
-                      ALL_COLUMNS)
+        table = link_table(report_table(period=period, dimension=dimension, source=source),
+                           ALL_COLUMNS)
     except ApplicationError as exc:
         return _error_page(request, exc)
     return render(request, "reports/bieu06.html", {

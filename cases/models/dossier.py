@@ -221,6 +221,10 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
                          name="dossier_supplement_idx"),
             models.Index(fields=["received_at"]),
             models.Index(fields=["resolved_at"]),
+            # Dossiers with a result file: the reports' e-result indicator asks whether any
+            # exists and counts them per period without scanning every dossier.
+            models.Index(fields=["resolved_at"], condition=~models.Q(result_file=""),
+                         name="dossier_result_file_idx"),
             models.Index(fields=["department", "status"]),
             models.Index(fields=["handler", "status"]),
             models.Index(fields=["applicant_id_number"]),

@@ -131,3 +131,15 @@ def test_pages_render_for_a_leader(client, catalogue, leader):
         assert response.status_code == 200, name
     live = client.get(reverse("reports:bieu06"), {**PERIOD, "nguon": "live", "theo": "channel"})
     assert "Bưu chính" in live.content.decode()
+
+
+@pytest.mark.parametrize("today, first", [
+    (date(2026, 11, 28), date(2025, 12, 1)),
+    (date(2026, 1, 15), date(2025, 2, 1)),
+    (date(2026, 12, 31), date(2026, 1, 1)),
+])
+def test_the_last_twelve_months_are_twelve_calendar_months(today, first):
+    from reports.dashboard import quick_periods
+
+    periods = dict(quick_periods(today))
+    assert periods["12 tháng qua"] == Period(first, today)
