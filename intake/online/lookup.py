@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from intake.models import LookupThrottle
@@ -83,7 +83,7 @@ def _count_failure(keys: tuple[str, str]) -> None:
     adapt = connection.ops.adapt_datetimefield_value
     params = {"client_key": keys[0], "code_key": keys[1], "now": adapt(now),
               "ends": adapt(now + timedelta(seconds=settings.LOOKUP_LIMIT_WINDOW))}
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(_COUNT_FAILURE_SQL, params)
 
 

@@ -66,3 +66,21 @@ def test_twenty_dossiers_created_at_once_get_consecutive_codes(catalogue, counte
     assert numbers == list(range(1, 21))
     assert len(set(results)) == 20
     assert Dossier.objects.count() == 20
+
+
+def test_wrong_factors_sent_at_once_are_each_counted_against_the_code(catalogue, settings):
+    """The status lookup's limits: concurrent failures on one code lose no count, so a
+    burst of guesses cannot slip past the limit."""
+    from intake.models import LookupThrottle
+    from intake.online.lookup import _keys, lookup_by_factor
+
+    settings.LOOKUP_LIMIT_PER_CODE = 100
+    dossier = dossier_in("received", procedure=catalogue.civil)
+
+    results, errors = _race(12, lambda i: lookup_by_factor(
+        code=dossier.code, factor="0000", client_ip=f"10.2.0.{i}"))
+
+    assert len(results) == 12 and not errors
+    assert all(result.status is None and not result.limited for result in results)
+    code_key = _keys(dossier.code, "")[1]
+    assert LookupThrottle.objects.get(key=code_key).failures == 12
