@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: prepare the database and serve the app on http://$BIND (default 127.0.0.1:8000).
-#   Without REDIS_URL: runserver; Celery tasks run in-process (eager); SQLite unless DATABASE_URL.
+#   Without REDIS_URL: runserver; Celery tasks run in-process (eager), the beat schedule by
+#                      `manage.py run_periodic`; SQLite unless DATABASE_URL.
 #   With REDIS_URL:    gunicorn, plus a Celery worker and beat in the background.
 # The agency simulator runs in the background when its management command exists.
 # Background processes are stopped when this script exits (Ctrl-C included).
@@ -59,6 +60,7 @@ if [ -n "${REDIS_URL:-}" ]; then
     echo "Phục vụ tại / serving on http://$BIND (gunicorn, Celery via $REDIS_URL)"
     "$BIN/gunicorn" thanhsen.wsgi -b "$BIND" -w "${WEB_CONCURRENCY:-2}"
 else
+    background "periodic tasks" "$PY" manage.py run_periodic
     echo "Phục vụ tại / serving on http://$BIND (runserver, Celery tasks in-process)"
     manage runserver "$BIND"
 fi
