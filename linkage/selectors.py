@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.deadlines import classify
+from cases.deadlines import Classification, classify
 from linkage.models import Bundle, BundleState, BundleStep, StepState
 from linkage.permissions import bundle_denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -19,14 +19,44 @@ _STEPS = Prefetch(
 )
 
 
-def bundle_list(*, user, state: str = "", kind: str = "") -> QuerySet[Bundle]:
+#: The classification buckets of the leadership dashboard's bundle table, each as the filter
+#: that defines it: ``reports.selectors.bundle_summary`` counts with these and ``bundle_list``
+#: lists with them, so a number on the dashboard and the list it opens cannot disagree.
+#: ``classification`` is written once, when the last step is done; until then (or when the
+#: bundle is stopped) it is empty.
+BUNDLE_BUCKETS: dict[str, Q] = {
+    "all": Q(),
+    "unfinished": Q(classification=""),
+    "early": Q(classification=Classification.EARLY),
+    "on_time": Q(classification=Classification.ON_TIME),
+    "overdue": Q(classification=Classification.OVERDUE),
+}
+
+
+def bundles_behind(*, period=None, kind: str = "", bucket: str = "all") -> Q:
+    """The bundles behind one number of the dashboard: created in the period (a
+    ``cases.periods.Period``, whole local days as the reports count them), of the kind, in the
+    bucket. An unknown bucket raises ``KeyError`` rather than quietly meaning "all"."""
+    condition = BUNDLE_BUCKETS[bucket]
+    if period is not None:
+        condition &= Q(created_at__gte=period.start_at, created_at__lt=period.end_at)
+    if kind:
+        condition &= Q(kind__code=kind)
+    return condition
+
+
+def bundle_list(
+    *, user, state: str = "", kind: str = "", period=None, bucket: str = "all"
+) -> QuerySet[Bundle]:
     if bundle_denial_reason(user, None, "view"):
         return Bundle.objects.none()
-    bundles = Bundle.objects.select_related("dossier", "kind").prefetch_related(_STEPS)
+    bundles = (
+        Bundle.objects.select_related("dossier", "kind")
+        .prefetch_related(_STEPS)
+        .filter(bundles_behind(period=period, kind=kind, bucket=bucket))
+    )
     if state:
         bundles = bundles.filter(state=state)
-    if kind:
-        bundles = bundles.filter(kind__code=kind)
     return bundles.order_by("-created_at", "-id")
 
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from cases.models import DossierEvent, PauseKind
 from cases.labels import EVENT_LABELS
+from cases.models import DossierEvent, PauseKind
+from cases.periods import Period, period_from_query
 from linkage import selectors, services
 from linkage.models import BundleKind, BundleState, BundleStep
 from linkage.permissions import bundle_denial_reason
@@ -25,23 +29,81 @@ def _staff_only(request):
         raise Http404(reason)
 
 
+#: The list's classification filter (``?phan_loai=``): the dashboard's bundle columns.
+BUCKET_LABELS = {
+    "unfinished": gettext_lazy("Chưa hoàn thành hoặc đã dừng"),
+    "early": gettext_lazy("Trước hạn"),
+    "on_time": gettext_lazy("Đúng hạn"),
+    "overdue": gettext_lazy("Quá hạn"),
+}
+
+
+@dataclass
+class ListFilters:
+    state: str = ""
+    kind: str = ""
+    period: Period | None = None
+    bucket: str = "all"
+    errors: list[str] = field(default_factory=list)
+
+
+def _list_filters(params, kinds) -> ListFilters:
+    """The list's filters from the query string (``state``, ``kind``, ``tu``/``den`` as the
+    reports take them, ``phan_loai``). A bad value drops its filter with a message saying so:
+    a stale or hand-edited link still opens the list, and never silently shows the wrong one."""
+    filters = ListFilters()
+    state = params.get("state", "")
+    filters.state = state if state in BundleState.values else ""
+    kind = params.get("kind", "").strip()
+    if kind in {k.code for k in kinds}:
+        filters.kind = kind
+    elif kind:
+        filters.errors.append(
+            _("Không có nhóm liên thông “%(value)s”; bộ lọc loại được bỏ qua.") % {"value": kind}
+        )
+    bucket = params.get("phan_loai", "").strip()
+    if bucket in selectors.BUNDLE_BUCKETS:
+        filters.bucket = bucket
+    elif bucket:
+        filters.errors.append(
+            _("Không có phân loại “%(value)s”; bộ lọc phân loại được bỏ qua.") % {"value": bucket}
+        )
+    if params.get("tu", "").strip() or params.get("den", "").strip():
+        try:
+            filters.period = period_from_query(params)
+        except ApplicationError as exc:
+            filters.errors.append(
+                _("%(error)s Bộ lọc ngày tạo được bỏ qua.") % {"error": exc.message}
+            )
+    return filters
+
+
 @login_required
 @vary_on_headers("HX-Request")
 def bundles(request):
     _staff_only(request)
-    state = request.GET.get("state", "")
-    kind = request.GET.get("kind", "")
-    if state not in BundleState.values:
-        state = ""
-    page = Paginator(selectors.bundle_list(user=request.user, state=state, kind=kind), 30).get_page(
-        request.GET.get("page")
-    )
+    kinds = list(BundleKind.objects.all())
+    filters = _list_filters(request.GET, kinds)
+    page = Paginator(
+        selectors.bundle_list(
+            user=request.user,
+            state=filters.state,
+            kind=filters.kind,
+            period=filters.period,
+            bucket=filters.bucket,
+        ),
+        30,
+    ).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "state": state,
-        "kind": kind,
+        "filters": filters,
+        "state": filters.state,
+        "kind": filters.kind,
+        "state_label": BundleState(filters.state).label if filters.state else "",
+        "bucket_label": BUCKET_LABELS.get(filters.bucket, ""),
         "states": BundleState.choices,
-        "kinds": BundleKind.objects.all(),
+        "buckets": BUCKET_LABELS.items(),
+        "kinds": kinds,
         "counts": selectors.bundle_counts(),
         "attention": selectors.step_needs_attention(user=request.user)[:50],
     }

@@ -38,7 +38,7 @@ from intake.models import (
     Rating,
     Score,
 )
-from reports.periods import Period
+from cases.periods import Period
 
 
 def _received_in(p: Period) -> Q:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from reports import charts, rollups
 from reports.cells import BESIDE_COLUMNS
 from reports.indicators import INDICATOR_CELLS, SPECS, IndicatorResult, indicator_list
-from reports.periods import Period
+from cases.periods import Period
 from reports.selectors import (
     ALL_COLUMNS,
     refresh_cached,

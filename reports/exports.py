@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from reports import insights
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.indicators import IndicatorResult, indicator_list
-from reports.periods import Period
+from cases.periods import Period
 from reports.selectors import ReportTable, report_table
 
 Progress = Callable[[int], None]

@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext_lazy
 
 from cases.models import OnlineLevel, Procedure
-from reports.periods import Period
+from cases.periods import Period
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from cases.deadlines import overdue_threshold
 from cases.models import Department, Dossier, DossierEvent, Procedure, Status
 from cases.models.dossier import OPEN_STATES
 from reports.models import DailyRollup
-from reports.periods import Period
+from cases.periods import Period
 
 #: Transitions that move a dossier from one step to the next (views and notes do not).
 STEP_ACTIONS = (

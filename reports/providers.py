@@ -25,7 +25,7 @@ from cases.services import COPY_CERTIFICATION_ROOT
 from intake.models import Complaint, Payment, PaymentPurpose, PaymentStatus, Rating
 from reports.cells import CELLS
 from reports.indicators import Detail, Measure, register_provider, satisfaction_from
-from reports.periods import Period
+from cases.periods import Period
 from reports.selectors import refresh_cached, rollup_groups
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from cases.calendar import working_calendar
 from cases.models import Dossier, DossierEvent
 from reports.models import DailyRollup, ReportDay, RollupState
-from reports.periods import local_midnight
+from cases.periods import local_midnight
 
 #: Events are numbered when inserted but may commit out of order; look this far back.
 EVENT_ID_MARGIN = 1000

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from cases.models import Channel, Department, Dossier, Field, Procedure
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.models import DailyRollup
-from reports.periods import Period
+from cases.periods import Period
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.models import User
 
@@ -271,15 +271,17 @@ def demand_by_field(*, period: Period) -> list[dict]:
 
 
 def bundle_summary(*, period: Period) -> list[dict]:
-    """Birth and death bundles created in the period, by kind, with the early / on time /
-    overdue split of those finished (``Bundle.classification``, set when the last step is done)."""
+    """Birth and death bundles created in the period, by kind, counted per bucket of
+    ``linkage.selectors.BUNDLE_BUCKETS`` (all, unfinished, early, on_time, overdue): the very
+    filters the staff bundle list applies when a number is followed, so the two always agree."""
     from linkage.models import Bundle
+    from linkage.selectors import BUNDLE_BUCKETS, bundles_behind
 
-    by = {c: Count("id", filter=Q(classification=c)) for c in ("early", "on_time", "overdue")}
+    by = {bucket: Count("id", filter=q) for bucket, q in BUNDLE_BUCKETS.items()}
     return list(
-        Bundle.objects.filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
+        Bundle.objects.filter(bundles_behind(period=period))
         .values("kind__code", "kind__name")
-        .annotate(total=Count("id"), unfinished=Count("id", filter=Q(classification="")), **by)
+        .annotate(**by)
         .order_by("kind__code")
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from reports import dashboard, exports, rollups
 from reports.models import ExportJob, ExportStatus
-from reports.periods import Period
+from cases.periods import Period
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.dashboard import SHORT_COLUMNS, figures, link_table, quick_periods
 from reports.indicators import SCOPES, SPECS, indicator_list
 from reports.models import ExportJob, ExportStatus
-from reports.periods import Period, period_from_query
+from cases.periods import Period, period_from_query
 from reports.selectors import (
     ALL_COLUMNS,
     bundle_summary,

@@ -1,10 +1,14 @@
-"""``{% bundle_tracks dossier %}``: a bundle's per-step tracker on any dossier page.
+"""``{% bundle_tracks dossier %}``: a bundle's per-step tracker on any dossier page;
+``{% bundles_drill period kind bucket %}``: the bundle list behind a number of the dashboard.
 
-Pages of other apps (the resident's dossier page) show it without importing linkage: the tag
-renders nothing for a dossier that is not a bundle.
+Pages of other apps (the resident's dossier page, the leadership dashboard) use them without
+importing linkage: the tracker renders nothing for a dossier that is not a bundle.
 """
 
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
 
 from linkage.selectors import bundle_tracks_for
 
@@ -14,3 +18,13 @@ register = template.Library()
 @register.inclusion_tag("linkage/partials/tracks.html")
 def bundle_tracks(dossier):
     return {"tracks": bundle_tracks_for(dossier)}
+
+
+@register.simple_tag
+def bundles_drill(period, kind: str, bucket: str = "all") -> str:
+    """URL of the staff bundle list showing the bundles behind one number of the dashboard's
+    bundle table: the reports' ``tu``/``den`` period, the kind and the ``phan_loai`` bucket."""
+    params = {**period.as_query(), "kind": kind}
+    if bucket != "all":
+        params["phan_loai"] = bucket
+    return reverse("linkage:bundles") + "?" + urlencode(params)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from reports.models import ExportJob
 from thanhsen.celery import app as celery_app
-from reports.periods import Period
+from cases.periods import Period
 from reports.selectors import report_table
 from tests.reports.test_pages import FIRST, PERIOD, history
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cases.deadlines import VIETNAM_TZ
 from reports import rollups
 from reports.cells import DIMENSIONS
-from reports.periods import Period
+from cases.periods import Period
 from reports.selectors import ALL_COLUMNS, report_table
 from tests.factories import UserFactory
 from tests.reports.builders import ROUTES, walk

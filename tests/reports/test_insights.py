@@ -6,7 +6,7 @@ import pytest
 
 from cases.deadlines import VIETNAM_TZ
 from reports import insights, rollups
-from reports.periods import Period
+from cases.periods import Period
 from tests.factories import UserFactory
 from tests.reports.builders import walk
 from thanhsen.roles import Role

@@ -31,7 +31,7 @@ from linkage.models import Bundle, BundleKind
 from reports import rollups
 from reports.dashboard import figures, quick_periods
 from reports.indicators import indicator_list
-from reports.periods import Period
+from cases.periods import Period
 from reports.selectors import dossier_drilldown
 from reports.tasks import rollup_refresh
 from tests.factories import ProcedureFactory, UserFactory, applicant

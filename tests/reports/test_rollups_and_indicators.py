@@ -14,7 +14,7 @@ from reports.indicators import (
     satisfaction_from,
 )
 from reports.models import DailyRollup
-from reports.periods import Period
+from cases.periods import Period
 from reports.providers import register_all
 from reports.selectors import report_table
 from tests.factories import UserFactory

@@ -18,7 +18,7 @@ from cases.search import fold
 from intake.models import Payment, PaymentMethod, PaymentStatus
 from reports import seeding
 from reports.indicators import indicator_list
-from reports.periods import Period
+from cases.periods import Period
 from reports.selectors import report_table
 from tests.factories import UserFactory
 from tests.reports.test_identities import assert_identities

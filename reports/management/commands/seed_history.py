@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.calendar import working_calendar
 from reports import rollups, seeding
-from reports.periods import Period
+from cases.periods import Period
 from reports.providers import online_payment
 from reports.selectors import report_table
 
