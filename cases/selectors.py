@@ -23,8 +23,6 @@ from cases.models import (
     RequiredDocument,
     Status,
 )
-from cases.search import fold
-from cases.validators import normalise_phone
 from cases.models.dossier import (
     AWAITING_SUPPLEMENT,
     FINISHED_STATES,
@@ -32,6 +30,8 @@ from cases.models.dossier import (
     QUEUE_ORDER,
     TO_RECEIVE,
 )
+from cases.search import fold
+from cases.validators import normalise_phone
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.roles import HANDLER_ROLES, Role
 

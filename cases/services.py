@@ -8,7 +8,6 @@ seeding go through the same rules as the counter does.
 from __future__ import annotations
 
 import uuid
-
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime

@@ -26,8 +26,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from cases import selectors, services
 from cases.deadlines import overdue_threshold
-from cases.forms import ACTION_FORMS, AssignForm
 from cases.delegation import signing_authorisation, signing_denial_reason
+from cases.forms import ACTION_FORMS, AssignForm
 from cases.labels import EVENT_LABELS
 from cases.models import Dossier, Status
 from cases.models.dossier import LOCKED_STATES, OPEN_STATES

@@ -29,6 +29,7 @@ from cases.models import (
     DossierEvent,
     Status,
 )
+from cases.periods import Period
 from intake.models import (
     Complaint,
     Payment,
@@ -38,7 +39,6 @@ from intake.models import (
     Rating,
     Score,
 )
-from cases.periods import Period
 
 
 def _received_in(p: Period) -> Q:

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cases.periods import Period
 from reports import charts, rollups
 from reports.cells import BESIDE_COLUMNS
 from reports.indicators import INDICATOR_CELLS, SPECS, IndicatorResult, indicator_list
-from cases.periods import Period
 from reports.selectors import (
     ALL_COLUMNS,
     refresh_cached,

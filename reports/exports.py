@@ -15,10 +15,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.periods import Period
 from reports import insights
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.indicators import IndicatorResult, indicator_list
-from cases.periods import Period
 from reports.selectors import ReportTable, report_table
 
 Progress = Callable[[int], None]

@@ -11,8 +11,8 @@ from cases.calendar import working_calendar
 from cases.deadlines import overdue_threshold
 from cases.models import Department, Dossier, DossierEvent, Procedure, Status
 from cases.models.dossier import OPEN_STATES
-from reports.models import DailyRollup
 from cases.periods import Period
+from reports.models import DailyRollup
 
 #: Transitions that move a dossier from one step to the next (views and notes do not).
 STEP_ACTIONS = (

@@ -21,11 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CopyCertification, Dossier, Procedure
+from cases.periods import Period
 from cases.services import COPY_CERTIFICATION_ROOT
 from intake.models import Complaint, Payment, PaymentPurpose, PaymentStatus, Rating
 from reports.cells import CELLS
 from reports.indicators import Detail, Measure, register_provider, satisfaction_from
-from cases.periods import Period
 from reports.selectors import refresh_cached, rollup_groups
 
 

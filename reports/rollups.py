@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from cases.calendar import working_calendar
 from cases.models import Dossier, DossierEvent
-from reports.models import DailyRollup, ReportDay, RollupState
 from cases.periods import local_midnight
+from reports.models import DailyRollup, ReportDay, RollupState
 
 #: Events are numbered when inserted but may commit out of order; look this far back.
 EVENT_ID_MARGIN = 1000

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Channel, Department, Dossier, Field, Procedure
+from cases.periods import Period
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.models import DailyRollup
-from cases.periods import Period
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.models import User
 

@@ -7,8 +7,8 @@ from functools import partial
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from reports.models import ExportJob
 from cases.periods import period_from_query
+from reports.models import ExportJob
 from reports.selectors import dimension_get
 from thanhsen.errors import ApplicationError, ErrorKind
 

@@ -9,9 +9,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from cases.periods import Period
 from reports import dashboard, exports, rollups
 from reports.models import ExportJob, ExportStatus
-from cases.periods import Period
 
 logger = logging.getLogger(__name__)
 

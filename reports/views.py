@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from cases.periods import Period, period_from_query
 from reports import insights, rollups, services
 from reports.access import leadership_required
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.dashboard import SHORT_COLUMNS, figures, link_table, quick_periods
 from reports.indicators import SCOPES, SPECS, indicator_list
 from reports.models import ExportJob, ExportStatus
-from cases.periods import Period, period_from_query
 from reports.selectors import (
     ALL_COLUMNS,
     bundle_summary,

@@ -22,8 +22,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.deadlines import classify
-from cases.models import Dossier
 from cases.labels import EVENT_LABELS
+from cases.models import Dossier
 from intake.tokens import status_url
 
 FORMS_CSS = Path(__file__).with_name("forms.css")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-
 from datetime import timedelta
 
 from django.conf import settings

@@ -5,8 +5,8 @@ from datetime import date, datetime
 import pytest
 
 from cases.calendar import working_calendar
-from cases.models import CalendarDay
 from cases.deadlines import VIETNAM_TZ, TimeUnit, due_at
+from cases.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
 

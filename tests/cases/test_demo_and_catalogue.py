@@ -30,8 +30,8 @@ def test_a_changed_rule_becomes_a_new_version_once_dossiers_use_it(catalogue, co
     data = catalogue_load()
     catalogue_import(data=data)
     death = next(p for p in data["procedures"] if p["code"].startswith("1.000656"))
-    from tests.factories import applicant
     from cases import services
+    from tests.factories import applicant
 
     dossier = services.dossier_create(
         procedure_code=death["code"], applicant=applicant(), channel="direct", actor=counter,

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from intake.models import LookupThrottle
 from intake.online.lookup import throttle_purge
-
 from intake.tokens import status_token
 from tests.factories import dossier_in
 

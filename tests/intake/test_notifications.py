@@ -16,8 +16,8 @@ from intake.notifications import adapters
 from intake.services import NotificationSweep, notifications_sweep
 from intake.tasks import send_notification
 from tests.factories import UserFactory, dossier_in
-from thanhsen.celery import app
 from tests.intake.helpers import resident
+from thanhsen.celery import app
 from thanhsen.roles import Role
 
 

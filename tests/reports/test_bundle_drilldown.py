@@ -12,9 +12,9 @@ import pytest
 from django.urls import reverse
 
 from cases.deadlines import VIETNAM_TZ
+from cases.periods import Period
 from linkage.models import Bundle, BundleKind, BundleState
 from reports import rollups
-from cases.periods import Period
 from tests.factories import UserFactory
 from tests.reports.builders import walk
 from tests.workspace.helpers import text

@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports.models import ExportJob
-from thanhsen.celery import app as celery_app
 from cases.periods import Period
+from reports.models import ExportJob
 from reports.selectors import report_table
 from tests.reports.test_pages import FIRST, PERIOD, history
+from thanhsen.celery import app as celery_app
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.deadlines import VIETNAM_TZ
+from cases.periods import Period
 from reports import rollups
 from reports.cells import DIMENSIONS
-from cases.periods import Period
 from reports.selectors import ALL_COLUMNS, report_table
 from tests.factories import UserFactory
 from tests.reports.builders import ROUTES, walk

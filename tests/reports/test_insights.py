@@ -5,8 +5,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from cases.deadlines import VIETNAM_TZ
-from reports import insights, rollups
 from cases.periods import Period
+from reports import insights, rollups
 from tests.factories import UserFactory
 from tests.reports.builders import walk
 from thanhsen.roles import Role

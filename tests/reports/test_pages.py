@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from cases.deadlines import VIETNAM_TZ
-from reports import rollups
 from cases.periods import Period
+from reports import rollups
 from reports.selectors import report_table
 from tests.factories import UserFactory
 from tests.reports.builders import walk

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cases import services
 from cases.deadlines import VIETNAM_TZ
 from cases.models import Dossier
+from cases.periods import Period
 from intake.models import (
     Complaint,
     Payment,
@@ -31,7 +32,6 @@ from linkage.models import Bundle, BundleKind
 from reports import rollups
 from reports.dashboard import figures, quick_periods
 from reports.indicators import indicator_list
-from cases.periods import Period
 from reports.selectors import dossier_drilldown
 from reports.tasks import rollup_refresh
 from tests.factories import ProcedureFactory, UserFactory, applicant

@@ -6,6 +6,7 @@ import pytest
 
 from cases import services
 from cases.deadlines import VIETNAM_TZ
+from cases.periods import Period
 from reports import rollups
 from reports.indicators import (
     Measure,
@@ -14,7 +15,6 @@ from reports.indicators import (
     satisfaction_from,
 )
 from reports.models import DailyRollup
-from cases.periods import Period
 from reports.providers import register_all
 from reports.selectors import report_table
 from tests.factories import UserFactory

@@ -14,11 +14,11 @@ from cases.catalogue_import import catalogue_import, catalogue_load
 from cases.deadlines import classify
 from cases.models import CopyCertification, Dossier, DossierCodeSequence, DossierEvent
 from cases.models.dossier import FINISHED_STATES
+from cases.periods import Period
 from cases.search import fold
 from intake.models import Payment, PaymentMethod, PaymentStatus
 from reports import seeding
 from reports.indicators import indicator_list
-from cases.periods import Period
 from reports.selectors import report_table
 from tests.factories import UserFactory
 from tests.reports.test_identities import assert_identities

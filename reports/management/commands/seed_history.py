@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cases.calendar import working_calendar
-from reports import rollups, seeding
 from cases.periods import Period
+from reports import rollups, seeding
 from reports.providers import online_payment
 from reports.selectors import report_table
 
