@@ -174,7 +174,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "linkage.tasks.sweep",
         "schedule": env.float("LINKAGE_SWEEP_SECONDS", default=60.0),
     },
-    # Brings the reports' daily rollup up to date (incremental: only changed days).
     # Writes and queues residents' messages the on-commit path could not (intake.services).
     "intake-notification-sweep": {
         "task": "intake.tasks.notification_sweep",
@@ -185,6 +184,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intake.tasks.lookup_throttle_purge",
         "schedule": 3600.0,
     },
+    # Brings the reports' daily rollup up to date (incremental: only changed days), then
+    # computes the dashboard's quick periods (reports.dashboard.warm).
     "reports-rollup-refresh": {
         "task": "reports.tasks.rollup_refresh",
         "schedule": env.float("REPORTS_ROLLUP_SECONDS", default=300.0),
@@ -222,7 +223,8 @@ LOOKUP_LIMIT_WINDOW = env.int("LOOKUP_LIMIT_WINDOW", default=900)
 #: reads them as the default mailer.
 _EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if _EMAIL_BACKEND.endswith("filebased.EmailBackend"):
-    _EMAIL_OPTIONS = {"file_path": str(env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail"))}
+    _EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
+    _EMAIL_OPTIONS = {"file_path": str(_EMAIL_FILE_PATH)}
 elif _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     _EMAIL_OPTIONS = {
         "host": env.str("EMAIL_HOST", default="localhost"),
