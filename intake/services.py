@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -49,7 +49,7 @@ from intake.models import (
     Rating,
 )
 from intake.notifications import adapters
-from intake.notifications.messages import message_for
+from intake.notifications.messages import NOTIFIED_ACTIONS, message_for
 from intake.payments.providers import provider_get
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.roles import STAFF_ROLES, Role
@@ -379,7 +379,6 @@ def notifications_sweep() -> NotificationSweep:
       pending. The gateway receives the same idempotency key again, so it sends at most once.
     The claim (pending → sending) keeps a message queued twice from going out twice.
     """
-    from intake.notifications.messages import NOTIFIED_ACTIONS
     from intake.tasks import send_notification
 
     now = timezone.now()
@@ -392,7 +391,7 @@ def notifications_sweep() -> NotificationSweep:
             at__gte=now - NOTIFY_MAX_AGE, at__lt=now - NOTIFY_SWEEP_GRACE,
         )
         .exclude(dossier__applicant_phone="", dossier__applicant_email="")
-        .exclude(pk__in=Notification.objects.values("event_id"))
+        .exclude(Exists(Notification.objects.filter(event=OuterRef("pk"))))
         .values_list("pk", flat=True)
     )
     written = sum(len(notifications_for_event(event_id=pk)) for pk in untold)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from cases import services
-from tests.factories import applicant
+from tests.factories import UserFactory, applicant
+from thanhsen.roles import Role
 
 #: The services each end state passes through after creation.
 ROUTES = {
@@ -21,6 +22,15 @@ ROUTES = {
     "stopped": ["receive", "stop"],
     "stopped_in_progress": ["receive", "assign", "stop"],
 }
+
+
+def team(catalogue) -> dict:
+    """The people a history needs: a counter officer, a handler of the civil office, a signer."""
+    return {
+        "counter": UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center),
+        "handler": UserFactory(role=Role.HANDLING_OFFICER, department=catalogue.civil_office),
+        "signer": UserFactory(role=Role.WARD_LEADER),
+    }
 
 
 def walk(*, procedure, route: str, start: datetime, gaps: list[timedelta], people: dict,

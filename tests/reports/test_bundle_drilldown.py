@@ -16,7 +16,7 @@ from cases.periods import Period
 from linkage.models import Bundle, BundleKind, BundleState
 from reports import rollups
 from tests.factories import UserFactory
-from tests.reports.builders import walk
+from tests.reports.builders import team, walk
 from tests.workspace.helpers import text
 from thanhsen.roles import Role
 
@@ -28,14 +28,6 @@ BUCKETS = ("all", "early", "on_time", "overdue", "unfinished")  # the dashboard'
 
 def at(month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
     return datetime.combine(date(2025, month, day), time(hour, minute), VIETNAM_TZ)
-
-
-def team(catalogue) -> dict:
-    return {
-        "counter": UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center),
-        "handler": UserFactory(role=Role.HANDLING_OFFICER, department=catalogue.civil_office),
-        "signer": UserFactory(role=Role.WARD_LEADER),
-    }
 
 
 def kinds(catalogue) -> dict[str, BundleKind]:

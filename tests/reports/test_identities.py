@@ -12,9 +12,7 @@ from cases.periods import Period
 from reports import rollups
 from reports.cells import DIMENSIONS
 from reports.selectors import ALL_COLUMNS, report_table
-from tests.factories import UserFactory
-from tests.reports.builders import ROUTES, walk
-from thanhsen.roles import Role
+from tests.reports.builders import ROUTES, team, walk
 
 ORIGIN = date(2025, 9, 1)
 
@@ -25,14 +23,6 @@ def assert_identities(row, where):
     assert v["resolved"] == v["resolved_early"] + v["resolved_on_time"] + v["resolved_overdue"], where
     assert v["in_progress"] == v["in_progress_within"] + v["in_progress_overdue"], where
     assert v["received"] == v["resolved"] + v["in_progress"] + v["stopped"], where
-
-
-def people(catalogue):
-    return {
-        "counter": UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center),
-        "handler": UserFactory(role=Role.HANDLING_OFFICER, department=catalogue.civil_office),
-        "signer": UserFactory(role=Role.WARD_LEADER),
-    }
 
 
 dossier_plans = st.lists(
@@ -53,7 +43,7 @@ periods = st.tuples(st.integers(min_value=0, max_value=50), st.integers(min_valu
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(plans=dossier_plans, period=periods)
 def test_identities_hold_and_rollup_matches_live(catalogue, plans, period):
-    team = people(catalogue)
+    people = team(catalogue)
     with transaction.atomic():
         for day, minute, route, gaps, channel in plans:
             start = datetime.combine(ORIGIN + timedelta(days=day),
@@ -62,7 +52,7 @@ def test_identities_hold_and_rollup_matches_live(catalogue, plans, period):
             if route == "supplement_requested":  # the law allows it within 3 working days
                 gap_list[:3] = [timedelta(minutes=g % 400) for g in gaps[:3]]
             walk(procedure=catalogue.civil, route=route, start=start, gaps=gap_list,
-                 people=team, channel=channel)
+                 people=people, channel=channel)
         rollups.refresh(full=True)
         first = ORIGIN + timedelta(days=period[0])
         p = Period(first, first + timedelta(days=period[1]))

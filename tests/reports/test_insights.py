@@ -7,9 +7,7 @@ import pytest
 from cases.deadlines import VIETNAM_TZ
 from cases.periods import Period
 from reports import insights, rollups
-from tests.factories import UserFactory
-from tests.reports.builders import walk
-from thanhsen.roles import Role
+from tests.reports.builders import team, walk
 
 SEPT = Period(date(2025, 9, 1), date(2025, 9, 30))
 
@@ -20,11 +18,7 @@ def at(day: date, hour: int = 8) -> datetime:
 
 @pytest.fixture
 def people(catalogue):
-    return {
-        "counter": UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center),
-        "handler": UserFactory(role=Role.HANDLING_OFFICER, department=catalogue.civil_office),
-        "signer": UserFactory(role=Role.WARD_LEADER),
-    }
+    return team(catalogue)
 
 
 @pytest.mark.django_db

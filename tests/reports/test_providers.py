@@ -35,7 +35,7 @@ from reports.indicators import indicator_list
 from reports.selectors import dossier_drilldown
 from reports.tasks import rollup_refresh
 from tests.factories import ProcedureFactory, UserFactory, applicant
-from tests.reports.builders import walk
+from tests.reports.builders import team, walk
 from tests.workspace.helpers import text
 from thanhsen.roles import Role
 
@@ -45,14 +45,6 @@ HOUR = timedelta(hours=1)
 
 def at(day: int, hour: int = 9, month: int = 9) -> datetime:
     return datetime.combine(date(2025, month, day), time(hour), VIETNAM_TZ)
-
-
-def team(catalogue):
-    return {
-        "counter": UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center),
-        "handler": UserFactory(role=Role.HANDLING_OFFICER, department=catalogue.civil_office),
-        "signer": UserFactory(role=Role.WARD_LEADER),
-    }
 
 
 def pay(dossier, method: str | None, n: int) -> Payment:

@@ -17,21 +17,11 @@ from reports.indicators import (
 from reports.models import DailyRollup
 from reports.providers import register_all
 from reports.selectors import report_table
-from tests.factories import UserFactory
-from tests.reports.builders import walk
-from thanhsen.roles import Role
+from tests.reports.builders import team, walk
 
 
 def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), VIETNAM_TZ)
-
-
-def team(catalogue):
-    return {
-        "counter": UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center),
-        "handler": UserFactory(role=Role.HANDLING_OFFICER, department=catalogue.civil_office),
-        "signer": UserFactory(role=Role.WARD_LEADER),
-    }
 
 
 @pytest.mark.django_db

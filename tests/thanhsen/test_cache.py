@@ -12,16 +12,17 @@ from thanhsen.cache import ReusingRedisCache
 def test_values_round_trip_and_every_call_shares_one_client():
     cache = ReusingRedisCache(settings.REDIS_URL, {"KEY_PREFIX": "test-cache-reuse"})
     cache.set("answer", {"code": "TSHT-260225-0042"}, timeout=30)
-    clients = set()
+    clients = []
 
     def read():
         assert cache.get_many(["answer", "missing"]) == {"answer": {"code": "TSHT-260225-0042"}}
-        clients.add(id(cache._cache.get_client()))
+        clients.append(cache._cache.get_client())
 
     threads = [threading.Thread(target=read) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(clients) == 1
+    # Kept alive, so that a new client cannot reuse a discarded one's id.
+    assert len(clients) == 4 and all(client is clients[0] for client in clients)
     cache.delete("answer")
