@@ -11,7 +11,9 @@ _SALT = "intake.status-lookup"
 
 
 def status_token(code: str) -> str:
-    return signing.dumps(code, salt=_SALT, compress=True)
+    # Not compressed: a code is too short for zlib to shorten, so asking only cost the
+    # attempt (tokens made with ``compress=True`` still load).
+    return signing.dumps(code, salt=_SALT)
 
 
 def code_from_status_token(token: str, *, max_age_days: int = 3650) -> str | None:

@@ -125,6 +125,16 @@ def test_signed_token_opens_the_page_and_a_forged_one_does_not(client, catalogue
     assert "Không tìm thấy hồ sơ" in forged and dossier.code not in forged
 
 
+def test_a_token_printed_by_an_earlier_version_still_opens_the_page(client, catalogue):
+    """Receipts already printed carry tokens made with ``compress=True``; they must keep working."""
+    from django.core import signing
+
+    dossier = dossier_in("resolved", procedure=catalogue.civil)
+    printed = signing.dumps(dossier.code, salt="intake.status-lookup", compress=True)
+    page = client.get(URL, {"t": printed}).content.decode()
+    assert "Đã có kết quả" in page and dossier.code in page
+
+
 def test_malformed_input_gets_field_errors_not_a_500(client):
     response = client.post(URL, {"code": "", "factor": "12a"}, REMOTE_ADDR="10.0.0.4")
     page = response.content.decode()
