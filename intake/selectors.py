@@ -125,70 +125,92 @@ def _tracker(status: str, language: str | None) -> tuple[TrackerStep, ...]:
     return tuple(steps)
 
 
+#: What the status page says in each situation: headline, what happens next, what to bring.
+#: ``None`` stands for the dossier's own text (the officer's request or reason).
+_PHRASES = {
+    "completion": (
+        gettext_lazy("Cần hoàn thiện hồ sơ"),
+        gettext_lazy("Đăng nhập, mở hồ sơ trong mục “Hồ sơ của tôi” và gửi bổ sung các nội dung "
+                     "dưới đây. Hồ sơ được tiếp nhận khi đã đầy đủ."),
+        None,
+    ),
+    Status.SUBMITTED: (
+        gettext_lazy("Đã gửi, chờ cán bộ kiểm tra"),
+        gettext_lazy("Cán bộ tiếp nhận kiểm tra hồ sơ trong giờ làm việc. Nếu đầy đủ, hồ sơ được "
+                     "tiếp nhận và bạn nhận tin nhắn kèm ngày hẹn trả kết quả."),
+        "",
+    ),
+    Status.RECEIVED: (
+        gettext_lazy("Đã tiếp nhận"),
+        gettext_lazy("Hồ sơ được chuyển tới đơn vị giải quyết. Bạn không cần làm gì thêm."),
+        "",
+    ),
+    Status.IN_PROGRESS: (
+        gettext_lazy("Đang giải quyết"),
+        gettext_lazy("Đơn vị chuyên môn đang thẩm định hồ sơ. Bạn không cần làm gì thêm; chúng "
+                     "tôi sẽ báo khi có kết quả."),
+        "",
+    ),
+    Status.SUPPLEMENT_REQUESTED: (
+        gettext_lazy("Cần bổ sung giấy tờ"),
+        gettext_lazy("Bổ sung các giấy tờ dưới đây trực tuyến (mục “Hồ sơ của tôi”) hoặc tại "
+                     "quầy. Thời hạn giải quyết được tính lại từ khi nhận đủ."),
+        None,
+    ),
+    Status.AWAITING_PAYMENT: (
+        gettext_lazy("Chờ thực hiện nghĩa vụ tài chính"),
+        gettext_lazy("Thanh toán trực tuyến trong mục “Hồ sơ của tôi” hoặc nộp tiền mặt tại quầy. "
+                     "Thời hạn giải quyết tạm dừng cho tới khi thanh toán xong."),
+        "",
+    ),
+    Status.RESOLVED: (
+        gettext_lazy("Đã có kết quả"),
+        gettext_lazy("Mời bạn đến Trung tâm nhận kết quả trong giờ làm việc."),
+        gettext_lazy("Căn cước của người nhận; giấy ủy quyền nếu nhận thay."),
+    ),
+    "refused": (
+        gettext_lazy("Đã có kết quả: từ chối giải quyết"),
+        gettext_lazy("Mời bạn đến Trung tâm nhận kết quả trong giờ làm việc."),
+        gettext_lazy("Căn cước của người nhận; giấy ủy quyền nếu nhận thay."),
+    ),
+    Status.RETURNED: (
+        gettext_lazy("Đã trả kết quả"),
+        gettext_lazy("Hồ sơ đã hoàn thành. Mời bạn đánh giá mức độ hài lòng."),
+        "",
+    ),
+    Status.NOT_ACCEPTED: (gettext_lazy("Không được tiếp nhận"), None, ""),
+    Status.STOPPED: (
+        gettext_lazy("Đã dừng xử lý"),
+        gettext_lazy("Hồ sơ đã dừng theo đề nghị hoặc theo quy định."),
+        "",
+    ),
+}
+_PHRASES[Status.AWAITING_APPROVAL] = _PHRASES[Status.IN_PROGRESS]
+
+
+def _situation(dossier: Dossier) -> str:
+    if dossier.status == Status.SUBMITTED and dossier.completion_request:
+        return "completion"
+    if dossier.status == Status.RESOLVED and dossier.outcome == Outcome.REFUSED:
+        return "refused"
+    return dossier.status
+
+
+@lru_cache(maxsize=64)
+def _phrases(situation: str, language: str | None) -> tuple[str | None, ...]:
+    """A situation's phrases translated once per language: the lookup's hot path."""
+    return tuple(None if phrase is None else str(phrase) for phrase in _PHRASES[situation])
+
+
 def _texts(dossier: Dossier) -> tuple[str, str, str]:
     """The headline, what happens next and what to bring, in plain Vietnamese."""
-    status = dossier.status
-    if status == Status.SUBMITTED and dossier.completion_request:
-        return (
-            _("Cần hoàn thiện hồ sơ"),
-            _("Đăng nhập, mở hồ sơ trong mục “Hồ sơ của tôi” và gửi bổ sung các nội dung dưới "
-              "đây. Hồ sơ được tiếp nhận khi đã đầy đủ."),
-            dossier.completion_request,
-        )
-    if status == Status.SUBMITTED:
-        return (
-            _("Đã gửi, chờ cán bộ kiểm tra"),
-            _("Cán bộ tiếp nhận kiểm tra hồ sơ trong giờ làm việc. Nếu đầy đủ, hồ sơ được tiếp "
-              "nhận và bạn nhận tin nhắn kèm ngày hẹn trả kết quả."),
-            "",
-        )
-    if status == Status.RECEIVED:
-        return (
-            _("Đã tiếp nhận"),
-            _("Hồ sơ được chuyển tới đơn vị giải quyết. Bạn không cần làm gì thêm."),
-            "",
-        )
-    if status in (Status.IN_PROGRESS, Status.AWAITING_APPROVAL):
-        return (
-            _("Đang giải quyết"),
-            _("Đơn vị chuyên môn đang thẩm định hồ sơ. Bạn không cần làm gì thêm; chúng tôi sẽ "
-              "báo khi có kết quả."),
-            "",
-        )
-    if status == Status.SUPPLEMENT_REQUESTED:
-        return (
-            _("Cần bổ sung giấy tờ"),
-            _("Bổ sung các giấy tờ dưới đây trực tuyến (mục “Hồ sơ của tôi”) hoặc tại quầy. "
-              "Thời hạn giải quyết được tính lại từ khi nhận đủ."),
-            dossier.supplement_request,
-        )
-    if status == Status.AWAITING_PAYMENT:
-        return (
-            _("Chờ thực hiện nghĩa vụ tài chính"),
-            _("Thanh toán trực tuyến trong mục “Hồ sơ của tôi” hoặc nộp tiền mặt tại quầy. "
-              "Thời hạn giải quyết tạm dừng cho tới khi thanh toán xong."),
-            "",
-        )
-    if status == Status.RESOLVED:
-        headline = (
-            _("Đã có kết quả: từ chối giải quyết")
-            if dossier.outcome == Outcome.REFUSED
-            else _("Đã có kết quả")
-        )
-        return (
-            headline,
-            _("Mời bạn đến Trung tâm nhận kết quả trong giờ làm việc."),
-            _("Căn cước của người nhận; giấy ủy quyền nếu nhận thay."),
-        )
-    if status == Status.RETURNED:
-        return (
-            _("Đã trả kết quả"),
-            _("Hồ sơ đã hoàn thành. Mời bạn đánh giá mức độ hài lòng."),
-            "",
-        )
-    if status == Status.NOT_ACCEPTED:
-        return (_("Không được tiếp nhận"), dossier.not_accepted_reason, "")
-    return (_("Đã dừng xử lý"), _("Hồ sơ đã dừng theo đề nghị hoặc theo quy định."), "")
+    headline, next_step, to_bring = _phrases(_situation(dossier), get_language())
+    if next_step is None:
+        next_step = dossier.not_accepted_reason
+    if to_bring is None:
+        to_bring = (dossier.completion_request if dossier.status == Status.SUBMITTED
+                    else dossier.supplement_request)
+    return headline, next_step, to_bring
 
 
 def dossier_public_status(

@@ -65,26 +65,27 @@ def _resident_required(view):
 def lookup(request):
     """``/tra-cuu/``: code + last 4 digits (POST), or the receipt's signed token (``?t=``)."""
     result, searched = None, False
-    form = forms.LookupForm(request.POST or None)
     if request.method == "POST":
         searched = True
-        if form.is_valid():
-            result = lookup_by_factor(
-                code=form.cleaned_data["code"], factor=form.cleaned_data["factor"],
-                client_ip=client_ip(request),
-            )
+        values = forms.LookupForm.valid_values(request.POST)
+        if values:
+            code, factor = values
+            result = lookup_by_factor(code=code, factor=factor, client_ip=client_ip(request))
     elif request.GET.get("t"):
         searched = True
         result = lookup_by_token(request.GET["t"])
-    context = {"form": form, "result": result, "searched": searched}
     status = 429 if result and result.limited else 200
     if request.htmx and result is not None:
         response = HttpResponse(_result_fragment(result), status=status)
-    elif request.htmx:
-        # The fragment needs none of the layout's context processors.
-        response = HttpResponse(render_to_string("intake/lookup.html#result", context))
     else:
-        response = render(request, "intake/lookup.html", context, status=status)
+        # A bound form validates when the page asks for its errors.
+        form = forms.LookupForm(request.POST or None)
+        context = {"form": form, "result": result, "searched": searched}
+        if request.htmx:
+            # The fragment needs none of the layout's context processors.
+            response = HttpResponse(render_to_string("intake/lookup.html#result", context))
+        else:
+            response = render(request, "intake/lookup.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

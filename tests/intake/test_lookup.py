@@ -142,6 +142,40 @@ def test_malformed_input_gets_field_errors_not_a_500(client):
     assert "Có lỗi cần sửa" in page and "Nhập đúng 4 chữ số." in page
 
 
+@pytest.mark.parametrize("data", [
+    {"code": "TSHT-260225-0042", "factor": "5678"},
+    {"code": "  tsht-260225-0042 ", "factor": " 5678 "},
+    {"code": "", "factor": "5678"},
+    {"code": "X" * 41, "factor": "5678"},
+    {"code": "TSHT\x00", "factor": "5678"},
+    {"code": "TSHT-260225-0042", "factor": "567"},
+    {"code": "TSHT-260225-0042", "factor": "56a8"},
+    {"code": "TSHT-260225-0042", "factor": "56789"},
+    {"code": "TSHT-260225-0042"},
+    {},
+])
+def test_a_search_is_valid_exactly_when_the_bound_form_is(data):
+    """The lookup checks a search with the form's fields without binding it (see
+    ``LookupForm.valid_values``); both ways must accept and clean the same input alike."""
+    from django.http import QueryDict
+
+    from intake.online.forms import LookupForm
+
+    query = QueryDict(mutable=True)
+    query.update(data)
+    form = LookupForm(query)
+    values = LookupForm.valid_values(query)
+    assert (values is not None) == form.is_valid()
+    if values:
+        assert values == (form.cleaned_data["code"], form.cleaned_data["factor"])
+
+
+def test_a_valid_search_on_the_full_page_keeps_what_was_typed(client, catalogue):
+    dossier = dossier_in("in_progress", procedure=catalogue.civil)
+    page = _post(client, dossier.code, "5678", htmx=False).content.decode()
+    assert f'value="{dossier.code}"' in page and "Có lỗi cần sửa" not in page
+
+
 def test_returned_dossier_offers_the_rating_link(client, catalogue):
     dossier = dossier_in("returned", procedure=catalogue.civil)
     page = _post(client, dossier.code, "5678").content.decode()
