@@ -184,6 +184,30 @@ def _csrf(port: int) -> tuple[str, str]:
     return token, f"csrftoken={token}"
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU time used so far by the server's workers, PostgreSQL and this client (Linux /proc).
+
+    Throughput on a shared machine moves with the neighbours' load; the CPU each request
+    costs each process moves much less, and says where a request's time goes.
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"workers": 0.0, "postgres": 0.0, "client": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(pid) == os.getpid():
+            used["client"] += seconds
+        elif b"thanhsen.wsgi" in command:
+            used["workers"] += seconds
+        elif command[0].startswith(b"postgres"):
+            used["postgres"] += seconds
+    return used
+
+
 def run(port: int, make_request, label: str) -> dict:
     """Every client sends REQUESTS_PER_CLIENT requests as fast as answers come."""
     latencies: list[float] = []
@@ -212,14 +236,18 @@ def run(port: int, make_request, label: str) -> dict:
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
     for thread in threads:
         thread.start()
+    cpu_before = cpu_seconds()
     barrier.wait()
     began = time.perf_counter()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
+    cpu_after = cpu_seconds()
     latencies.sort()
     return {
         "label": label, "rps": len(latencies) / elapsed, "latencies": latencies,
+        "cpu_ms": {name: (cpu_after[name] - cpu_before[name]) * 1000 / len(latencies)
+                   for name in cpu_before},
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000, "errors": len(errors),
     }
@@ -276,16 +304,20 @@ def main() -> None:
                     path.rmdir()
     print(f"{CLIENTS} clients × {REQUESTS_PER_CLIENT} requests per phase, gunicorn {WORKERS} workers, "
           f"{DOSSIERS:,} dossiers")
-    print(f"{'':28} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
-    for index, lookup_result in enumerate(lookups):
-        for r in (bares[index], lookup_result):
-            print(f"{r['label']:28} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} {r['errors']:7d}")
-    r = bares[-1]
-    print(f"{r['label']:28} {r['rps']:8.0f} {r['p50']:8.1f} {r['p99']:8.1f} {r['errors']:7d}")
+    print(f"{'':24} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}   "
+          "CPU ms per request: workers, PostgreSQL, client")
+    for r in [phase for pair in zip(bares, lookups, strict=False) for phase in pair] + bares[-1:]:
+        cpu = r["cpu_ms"]
+        print(f"{r['label']:24} {r['rps']:7.0f} {r['p50']:7.1f} {r['p99']:7.1f} {r['errors']:6d}   "
+              f"{cpu['workers']:.2f}, {cpu['postgres']:.2f}, {cpu['client']:.2f}")
     ratios = [lookups[i]["rps"] / ((bares[i]["rps"] + bares[i + 1]["rps"]) / 2) for i in range(ROUNDS)]
     latencies = sorted(latency for r in lookups for latency in r["latencies"])
     p50 = statistics.median(latencies) * 1000
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
+    bare_cpu = statistics.median(sum(r["cpu_ms"].values()) for r in bares)
+    lookup_cpu = statistics.median(sum(r["cpu_ms"].values()) for r in lookups)
+    print(f"CPU per request, all three: bare {bare_cpu:.2f} ms, lookup {lookup_cpu:.2f} ms "
+          f"(bare / lookup {bare_cpu / lookup_cpu:.2f}×)")
     print("lookup / bare throughput per round: " + ", ".join(f"{ratio:.2f}×" for ratio in ratios))
     print(f"lookup / bare throughput: {statistics.median(ratios):.2f}× median of {ROUNDS} rounds "
           f"(goal ≥ 0.5×); lookup p50 {p50:.1f} ms, p99 {p99:.1f} ms over all rounds (goal ≤ 100 ms)")
