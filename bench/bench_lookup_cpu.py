@@ -1,0 +1,101 @@
+"""CPU of one status lookup beyond a bare Django view, in one process, without the network.
+
+``bench_lookup.py`` measures what the goal names (throughput under load against gunicorn), but
+on a shared machine its figures move by more than one small change saves. This calls Django's
+WSGI handler directly, as gunicorn would, and times CPU only: the same htmx lookup (random
+dossier, right factor) and the same bare view, 2,000 requests each, three times. The figure to
+compare between two versions of the code is "extra": the lookup's CPU beyond the bare view's.
+Prints figures, asserts nothing. ``BENCH_DOSSIERS`` sets the seeded count (100,000 by default).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import bench_lookup
+from _pg import throwaway_database
+
+DOSSIERS = int(os.environ.get("BENCH_DOSSIERS", "100000"))
+REQUESTS = 2_000
+REPEATS = 3
+
+
+def environ(method: str, path: str, body: bytes = b"", **headers) -> dict:
+    return {
+        "REQUEST_METHOD": method, "PATH_INFO": path, "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000", "HTTP_HOST": "127.0.0.1", "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(body), "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(body)), **headers,
+    }
+
+
+def main() -> None:
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_lookup_cpu_{os.getpid()}"
+    folder.mkdir(exist_ok=True)
+    (folder / "_bench_lookup_settings.py").write_text(bench_lookup.SITE)
+    (folder / "_bench_lookup_urls.py").write_text(bench_lookup.URLS)
+    sys.path.insert(0, str(folder))
+    os.environ.update(DJANGO_SETTINGS_MODULE="_bench_lookup_settings", DEBUG="0",
+                      SECRET_KEY="bench-lookup-only")
+    try:
+        with throwaway_database("thanhsen_bench_lookup_cpu"):
+            start = bench_lookup.seed(DOSSIERS)
+            measure(start)
+    finally:
+        for path in sorted(folder.rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        folder.rmdir()
+
+
+def measure(start) -> None:
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.middleware.csrf import _get_new_csrf_string
+
+    handler = WSGIHandler()
+    # The header carries the cookie's value, as the benchmark's clients and htmx pages send it.
+    secret = _get_new_csrf_string()
+    rng = random.Random(1)
+
+    def call(env) -> tuple[str, bytes]:
+        statuses = []
+        response = handler(env, lambda status, headers: statuses.append(status))
+        content = b"".join(response)
+        response.close()
+        return statuses[0], content
+
+    def lookup():
+        n = rng.randrange(DOSSIERS)
+        body = urlencode({"code": bench_lookup._code(n, start),
+                          "factor": bench_lookup._phone(n)[-4:]}).encode()
+        status, content = call(environ(
+            "POST", "/tra-cuu/", body, CONTENT_TYPE="application/x-www-form-urlencoded",
+            HTTP_COOKIE=f"csrftoken={secret}", HTTP_X_CSRFTOKEN=secret, HTTP_HX_REQUEST="true",
+        ))
+        assert status.startswith("200") and b"status-card" in content, status
+
+    def bare():
+        assert call(environ("GET", "/bare/"))[1] == b"ok"
+
+    def cpu_us(fn) -> float:
+        began = time.process_time()
+        for _ in range(REQUESTS):
+            fn()
+        return (time.process_time() - began) * 1e6 / REQUESTS
+
+    for _ in range(300):
+        lookup()
+        bare()
+    print(f"{DOSSIERS:,} dossiers, {REQUESTS:,} requests each, CPU of this process per request")
+    for _ in range(REPEATS):
+        bare_us, lookup_us = cpu_us(bare), cpu_us(lookup)
+        print(f"bare {bare_us:6.0f} µs   lookup {lookup_us:6.0f} µs   extra {lookup_us - bare_us:6.0f} µs")
+
+
+if __name__ == "__main__":
+    main()
