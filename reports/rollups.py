@@ -81,7 +81,10 @@ def _dossier_days_sql() -> str:
      AND d.start_at > {_day_before('x.received_at')}
      AND (x.resolved_at IS NULL OR x.resolved_at >= d.start_at)
      AND (x.stopped_at IS NULL OR x.stopped_at >= d.start_at)
-    WHERE x.received_at IS NOT NULL AND d.day >= %s AND d.day <= %s
+    WHERE x.received_at IS NOT NULL AND d.day >= %(first)s AND d.day <= %(last)s
+      AND x.received_at < %(range_end)s
+      AND (x.resolved_at IS NULL OR x.resolved_at >= %(range_start)s)
+      AND (x.stopped_at IS NULL OR x.stopped_at >= %(range_start)s)
     GROUP BY d.day, x.procedure_id, COALESCE(x.department_id, p.department_id), x.handler_id,
              x.channel
     """
@@ -98,7 +101,7 @@ def _refusals_sql() -> str:
     JOIN {t['procedure']} p ON p.id = x.procedure_id
     JOIN {t['day']} d ON e.at >= d.start_at AND e.at < d.end_at
     WHERE e.action = 'refuse_intake' AND x.status = 'not_accepted'
-      AND d.day >= %s AND d.day <= %s
+      AND d.day >= %(first)s AND d.day <= %(last)s
     GROUP BY d.day, x.procedure_id, COALESCE(x.department_id, p.department_id), x.handler_id,
              x.channel
     """
@@ -124,11 +127,24 @@ def ensure_days(first: date, last: date) -> None:
 
 
 def rebuild_days(first: date, last: date) -> None:
-    """Rewrite the rollup for [first, last]; call inside a transaction."""
+    """Rewrite the rollup for [first, last]; call inside a transaction.
+
+    Besides the days, the statement is given the range's bounds as constants: a dossier counts
+    on a day of the range only if it was received before the range ends and neither resolved
+    nor stopped before it starts. The join says as much day by day, but only constants let
+    PostgreSQL find those dossiers by the ``resolved_at`` index; without them, rewriting today
+    read every dossier ever received (8 s at 10,000,000).
+    """
     DailyRollup.objects.filter(day__gte=first, day__lte=last).delete()
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {
+        "first": first, "last": last,
+        "range_start": adapt(local_midnight(first)),
+        "range_end": adapt(local_midnight(last + timedelta(days=1))),
+    }
     with connection.cursor() as cursor:
-        cursor.execute(_dossier_days_sql(), [first, last])
-        cursor.execute(_refusals_sql(), [first, last])
+        cursor.execute(_dossier_days_sql(), params)
+        cursor.execute(_refusals_sql(), {"first": first, "last": last})
 
 
 def _first_dossier_day() -> date | None:
