@@ -25,7 +25,8 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 @staff_required
 def dossier_document(request, code: str, form: str):
     try:
-        dossier = selectors.dossier_get_for_page(user=request.user, code=code)
+        dossier = selectors.dossier_get_for_forms(user=request.user, code=code,
+                                                  with_events=form == "mau-06")
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
     content = dossier_form_pdf(dossier, form, base_url=request.build_absolute_uri("/"))

@@ -113,6 +113,31 @@ def test_supplement_refusal_apology_stop_and_control_sheet(client, catalogue, co
     assert "Tiếp nhận, cấp giấy hẹn" in sheet and "Trước hạn" in sheet
 
 
+def _queries_for(client, dossier, key) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert form(client, dossier, key).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_a_form_takes_the_same_queries_however_long_the_dossier(client, catalogue, counter):
+    """No query per document on the receipt, nor per hand-off on the control sheet."""
+    short = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    long = services.dossier_create(
+        procedure_code=catalogue.civil.code, channel="direct", actor=counter, receive=True,
+        applicant=services.Applicant(name="Trần Thị Bình", id_number="042190000002",
+                                     phone="0912000111", address="Thành Sen"),
+        documents=[services.SubmittedDocument(name=f"Giấy tờ {i}", copy_type="copy")
+                   for i in range(6)],
+    )
+    returned = dossier_in("returned", procedure=catalogue.civil, counter=counter)
+    client.force_login(counter)
+    assert _queries_for(client, short, "mau-01") == _queries_for(client, long, "mau-01")
+    assert _queries_for(client, short, "mau-06") == _queries_for(client, returned, "mau-06")
+
+
 def test_register_lists_the_range_in_order_of_receipt(client, catalogue, counter):
     a = dossier_in("received", procedure=catalogue.civil, counter=counter)
     b = dossier_in("returned", procedure=catalogue.civil, counter=counter)
