@@ -1,8 +1,14 @@
 from django.conf import settings
+from django.utils.translation import get_language
 
 from thanhsen.navigation import nav_items
 
 
 def layout(request):
     """What the base layout needs on every page."""
-    return {"nav_items": nav_items(request), "unit_name": settings.UNIT_NAME}
+    return {"nav_items": nav_items(request), "unit_name": unit_name()}
+
+
+def unit_name() -> str:
+    """The center's name in the page's language (its official Vietnamese name otherwise)."""
+    return settings.UNIT_NAME_EN if get_language() == "en" else settings.UNIT_NAME

@@ -204,6 +204,8 @@ CACHES = {
 #: Receiving unit's code, the prefix of every dossier code (``<unit>-YYMMDD-NNNN``).
 UNIT_CODE = env.str("UNIT_CODE", default="TSHT")
 UNIT_NAME = env.str("UNIT_NAME", default="Trung tâm Phục vụ hành chính công phường Thành Sen")
+#: The center's name on pages a user reads in English; the official forms keep ``UNIT_NAME``.
+UNIT_NAME_EN = env.str("UNIT_NAME_EN", default="Thành Sen Ward Public Administrative Service Center")
 #: Working-hour windows of a working day, ``HH:MM-HH:MM`` each.
 WORKING_HOURS = env.list("WORKING_HOURS", default=["07:30-11:30", "13:30-17:30"])
 #: Whether counters also work on Saturday mornings (the first window only).

@@ -84,12 +84,14 @@ def test_login_page_follows_the_language_cookie(client):
     assert "<h1>Log in</h1>" in english
     assert "Look up without logging in" in english
     assert "Đăng nhập" not in english
+    assert settings.UNIT_NAME_EN in english and settings.UNIT_NAME not in english
 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     vietnamese = client.get("/dang-nhap/").content.decode()
     assert '<html lang="vi">' in vietnamese
     assert "<h1>Đăng nhập</h1>" in vietnamese
     assert "Tra cứu không cần đăng nhập" in vietnamese
+    assert settings.UNIT_NAME in vietnamese and settings.UNIT_NAME_EN not in vietnamese
 
 
 @pytest.mark.django_db
