@@ -39,8 +39,8 @@ class LookupForm(forms.Form):
         """The code and factor of a valid search, else None (bind the form to say why).
 
         The same fields and rules as the bound form, without building it: copying the fields
-        and binding them cost a quarter of the lookup's time, and the public status lookup is
-        the busiest page. The class's fields are only read here.
+        and binding them cost a quarter of the lookup view's CPU, and the public status lookup
+        is the busiest page. The class's fields are only read here.
         """
         try:
             code = cls.base_fields["code"].clean(data.get("code"))
