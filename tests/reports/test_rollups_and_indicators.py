@@ -65,10 +65,14 @@ def test_rewriting_a_range_gives_the_rows_a_full_build_gives(catalogue):
     people = team(catalogue)
     first, last = date(2025, 10, 6), date(2025, 10, 10)
     midnight = at(first, 0)
+    hour = timedelta(hours=1)
+    # Three steps an hour apart, then the approval at the given time.
+    approved_at = [hour] * 3
     for start, route, gaps in [
         (at(date(2025, 9, 1)), "resolved", [timedelta(days=2)] * 4),  # long before
-        (midnight - timedelta(days=3), "resolved", [timedelta(hours=1)] * 3 + [timedelta(days=3) - timedelta(hours=3)]),  # noqa: E501  at the first midnight
-        (midnight - timedelta(hours=30), "resolved", [timedelta(hours=1)] * 3 + [timedelta(hours=26)]),  # noqa: E501  just before it
+        (midnight - 10 * hour, "resolved", [*approved_at, 7 * hour]),  # at the first midnight
+        (midnight - 30 * hour, "resolved", [*approved_at, 26 * hour]),  # just before it
+        (midnight - 30 * hour, "resolved", [*approved_at, 28 * hour]),  # just after it
         (at(date(2025, 9, 29)), "returned", [timedelta(days=2)] * 5),  # into the range
         (at(date(2025, 9, 25)), "stopped_in_progress", [timedelta(days=3)] * 3),  # stopped before
         (at(date(2025, 10, 3)), "stopped", [timedelta(days=4)] * 2),  # stopped inside
