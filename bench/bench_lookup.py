@@ -10,10 +10,12 @@ As in production the server's cache (the lookup's rate limits) is Redis: a priva
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import statistics
@@ -142,9 +144,21 @@ def start_redis() -> tuple[subprocess.Popen, str]:
     raise RuntimeError("redis-server did not start")
 
 
-def start_server(folder: Path, redis_url: str) -> tuple[subprocess.Popen, int]:
+@contextlib.contextmanager
+def site_modules():
+    """A folder holding the bench's settings and URL modules (the site plus ``/bare/``),
+    removed afterwards; put it on the import path of whatever serves the site."""
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_lookup_{os.getpid()}"
+    folder.mkdir(exist_ok=True)
     (folder / "_bench_lookup_settings.py").write_text(SITE)
     (folder / "_bench_lookup_urls.py").write_text(URLS)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def start_server(folder: Path, redis_url: str) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "_bench_lookup_settings",
            "PYTHONPATH": f"{folder}:{ROOT}", "DEBUG": "0", "SECRET_KEY": "bench-lookup-only",
@@ -255,15 +269,14 @@ def run(port: int, make_request, label: str) -> dict:
 
 def main() -> None:
     print(f"Seeding {DOSSIERS:,} dossiers with COPY …", flush=True)
-    with throwaway_database("thanhsen_bench_lookup"):
+    with throwaway_database("thanhsen_bench_lookup"), contextlib.ExitStack() as stack:
         began = time.perf_counter()
         start = seed(DOSSIERS)
         print(f"  seeded in {time.perf_counter() - began:.1f} s", flush=True)
         from django.db import connections
 
         connections.close_all()
-        folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_lookup_{os.getpid()}"
-        folder.mkdir(exist_ok=True)
+        folder = stack.enter_context(site_modules())
         redis, redis_url = start_redis()
         server, port = start_server(folder, redis_url)
         try:
@@ -295,13 +308,6 @@ def main() -> None:
             stop_server(server)
             redis.terminate()
             redis.wait(timeout=10)
-            for name in ("_bench_lookup_settings.py", "_bench_lookup_urls.py"):
-                (folder / name).unlink(missing_ok=True)
-            for cached in folder.glob("__pycache__/*"):
-                cached.unlink()
-            for path in (folder / "__pycache__", folder):
-                if path.exists():
-                    path.rmdir()
     print(f"{CLIENTS} clients × {REQUESTS_PER_CLIENT} requests per phase, gunicorn {WORKERS} workers, "
           f"{DOSSIERS:,} dossiers")
     print(f"{'':24} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6}   "

@@ -15,7 +15,6 @@ import os
 import random
 import sys
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 import bench_lookup
@@ -36,21 +35,13 @@ def environ(method: str, path: str, body: bytes = b"", **headers) -> dict:
 
 
 def main() -> None:
-    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench_lookup_cpu_{os.getpid()}"
-    folder.mkdir(exist_ok=True)
-    (folder / "_bench_lookup_settings.py").write_text(bench_lookup.SITE)
-    (folder / "_bench_lookup_urls.py").write_text(bench_lookup.URLS)
-    sys.path.insert(0, str(folder))
-    os.environ.update(DJANGO_SETTINGS_MODULE="_bench_lookup_settings", DEBUG="0",
-                      SECRET_KEY="bench-lookup-only")
-    try:
+    with bench_lookup.site_modules() as folder:
+        sys.path.insert(0, str(folder))
+        os.environ.update(DJANGO_SETTINGS_MODULE="_bench_lookup_settings", DEBUG="0",
+                          SECRET_KEY="bench-lookup-only")
         with throwaway_database("thanhsen_bench_lookup_cpu"):
             start = bench_lookup.seed(DOSSIERS)
             measure(start)
-    finally:
-        for path in sorted(folder.rglob("*"), reverse=True):
-            path.unlink() if path.is_file() else path.rmdir()
-        folder.rmdir()
 
 
 def measure(start) -> None:

@@ -71,16 +71,22 @@ def dossier_visible_to(user) -> QuerySet[Dossier]:
     return dossiers
 
 
+def _one_by_code(dossiers: QuerySet[Dossier], code: str) -> Dossier:
+    """The dossier with ``code`` among ``dossiers``; "not found" as the user's error otherwise
+    (also when the dossier exists but the user may not see it)."""
+    dossier = dossiers.filter(code=code).first()
+    if dossier is None:
+        raise ApplicationError(_("Không tìm thấy hồ sơ."), kind=ErrorKind.NOT_FOUND)
+    return dossier
+
+
 def dossier_get(*, user, code: str, with_events: bool = False) -> Dossier:
     dossiers = dossier_visible_to(user)
     if with_events:
         dossiers = dossiers.prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.select_related("actor", "authorisation"))
         )
-    dossier = dossiers.filter(code=code).first()
-    if dossier is None:
-        raise ApplicationError(_("Không tìm thấy hồ sơ."), kind=ErrorKind.NOT_FOUND)
-    return dossier
+    return _one_by_code(dossiers, code)
 
 
 def dossier_filter_overdue(dossiers: QuerySet[Dossier], *, overdue: bool, now: datetime | None = None):
@@ -285,7 +291,7 @@ def dossier_search(user, query: str) -> QuerySet[Dossier]:
 
 def dossier_get_for_page(*, user, code: str) -> Dossier:
     """A dossier with everything its staff page shows, in a fixed number of queries."""
-    dossier = (
+    dossiers = (
         dossier_visible_to(user)
         .select_related("received_by", "decided_by", "decided_under", "returned_by",
                         "decided_under__authoriser", "procedure__department")
@@ -295,12 +301,8 @@ def dossier_get_for_page(*, user, code: str) -> Dossier:
             "documents",
             "pauses",
         )
-        .filter(code=code)
-        .first()
     )
-    if dossier is None:
-        raise ApplicationError(_("Không tìm thấy hồ sơ."), kind=ErrorKind.NOT_FOUND)
-    return dossier
+    return _one_by_code(dossiers, code)
 
 
 def dossier_get_for_forms(*, user, code: str, with_events: bool = False) -> Dossier:
@@ -319,10 +321,7 @@ def dossier_get_for_forms(*, user, code: str, with_events: bool = False) -> Doss
     if with_events:
         dossiers = dossiers.prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.select_related("actor")))
-    dossier = dossiers.filter(code=code).first()
-    if dossier is None:
-        raise ApplicationError(_("Không tìm thấy hồ sơ."), kind=ErrorKind.NOT_FOUND)
-    return dossier
+    return _one_by_code(dossiers, code)
 
 
 def dossier_certification(dossier: Dossier):
