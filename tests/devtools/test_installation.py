@@ -1,9 +1,10 @@
-"""The development tools exist only where the settings say so.
+"""The development tools exist only where the settings say so, and nothing else needs them.
 
 Installing an app and mounting its URLs happen when the settings load, so each case runs
 ``manage.py`` in a process of its own with the environment a deployment would set.
 """
 
+import ast
 import json
 import os
 import subprocess
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+APPS = ("cases", "intake", "linkage", "reports")
 
 #: What a process sees: DEBUG, whether devtools is installed, what the simulator's address
 #: answers, and the payment provider in use. No database: a 404 page needs none.
@@ -81,3 +83,27 @@ def test_the_simulated_provider_without_devtools_stops_start_up():
     result = _manage("check", SECRET_KEY="deployment-key", PAYMENT_PROVIDER="simulated")
     assert result.returncode != 0
     assert "intake.E001" in result.stderr and "needs DEVTOOLS=1" in result.stderr
+
+
+def _imported_modules(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+
+
+def _imports_of(packages, imported) -> list[str]:
+    return [
+        f"{path.relative_to(ROOT)}: {name}"
+        for package in packages for path in sorted((ROOT / package).rglob("*.py"))
+        for name in _imported_modules(path) if name.split(".")[0] in imported
+    ]
+
+
+def test_no_production_app_imports_the_devtools():
+    assert _imports_of(("thanhsen", *APPS), {"devtools"}) == []
+
+
+def test_the_project_package_imports_no_app():
+    assert _imports_of(("thanhsen",), {"devtools", *APPS}) == []
