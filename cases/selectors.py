@@ -54,21 +54,30 @@ def procedure_get(*, code: str) -> Procedure:
     return procedure
 
 
+def dossier_visibility(user, *, prefix: str = "") -> Q | None:
+    """The dossiers ``user`` may see, as a condition on a query whose dossier is reached
+    through ``prefix`` (``"bundle__dossier__"``): ``Q()`` for all, ``None`` for none.
+
+    Center staff see every dossier; handlers their department's; residents their own.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.role == Role.RESIDENT:
+        return Q(**{f"{prefix}applicant_user": user})
+    if user.role in HANDLER_ROLES:
+        return Q(**{f"{prefix}department_id": user.department_id}) | Q(
+            **{f"{prefix}department__isnull": True,
+               f"{prefix}procedure__department_id": user.department_id}
+        )
+    return Q()
+
+
 def dossier_visible_to(user) -> QuerySet[Dossier]:
-    """Center staff see every dossier; handlers their department's; residents their own."""
     dossiers = Dossier.objects.select_related(
         "procedure", "procedure__field", "department", "handler"
     )
-    if not user.is_authenticated or not user.is_active:
-        return dossiers.none()
-    if user.role == Role.RESIDENT:
-        return dossiers.filter(applicant_user=user)
-    if user.role in HANDLER_ROLES:
-        return dossiers.filter(
-            Q(department_id=user.department_id)
-            | Q(department__isnull=True, procedure__department_id=user.department_id)
-        )
-    return dossiers
+    visible = dossier_visibility(user)
+    return dossiers.none() if visible is None else dossiers.filter(visible)
 
 
 def _one_by_code(dossiers: QuerySet[Dossier], code: str) -> Dossier:

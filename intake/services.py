@@ -30,7 +30,7 @@ from cases.models import (
     Procedure,
     Status,
 )
-from cases.permissions import denial_reason
+from cases.policy import denial_reason
 from intake.models import (
     Complaint,
     ComplaintStatus,
