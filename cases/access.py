@@ -18,7 +18,7 @@ DENIED = {
     "workspace": _("Trang này chỉ dành cho cán bộ Trung tâm."),
     "intake": _("Chỉ cán bộ tiếp nhận và Giám đốc Trung tâm được tiếp nhận hồ sơ."),
     "register": _("Sổ theo dõi hồ sơ chỉ dành cho cán bộ tiếp nhận, xử lý và Giám đốc Trung tâm."),
-    "payments": _("Trang thu phí chỉ dành cho cán bộ được xác nhận nộp phí."),
+    "payments": _("Chỉ cán bộ tiếp nhận và Giám đốc Trung tâm được thu phí tại quầy."),
     "delivery_log": _("Nhật ký thông báo chỉ dành cho cán bộ tiếp nhận và Giám đốc Trung tâm."),
     "reports": _("Báo cáo chỉ dành cho lãnh đạo UBND phường và Giám đốc Trung tâm."),
     "resident": _("Trang này dành cho công dân, tổ chức đã đăng ký tài khoản."),

@@ -187,8 +187,8 @@ PAGES: dict[str, frozenset[str]] = {
     "intake": INTAKE_ROLES,
     # the register (Mẫu 07): every line carries an applicant's address and phone
     "register": CASEWORK_ROLES,
-    # payments awaiting confirmation: who may confirm one
-    "payments": ACTION_ROLES["confirm_payment"] - {SYSTEM},
+    # payments awaiting the counter: who takes cash (``intake.services.payment_record_cash``)
+    "payments": INTAKE_ROLES,
     # the notifications sent to residents
     "delivery_log": INTAKE_ROLES,
     "reports": LEADERSHIP_ROLES,

@@ -51,7 +51,7 @@ from cases.models import (
     Status,
 )
 from cases.models.dossier import LOCKED_STATES, OPEN_STATES
-from cases.policy import denial_reason, may_view_personal_data, records_personal_data_view
+from cases.policy import ACTION_ROLES, denial_reason, may_view_personal_data, records_personal_data_view
 from cases.validators import normalise_phone, validate_id_number, validate_phone
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.roles import HANDLER_ROLES, Role
@@ -313,11 +313,7 @@ def dossier_create(
     receipt leaves no dossier behind.
     """
     at = at or timezone.now()
-    if actor is None or not actor.is_authenticated or actor.role not in {
-        Role.COUNTER_OFFICER,
-        Role.CENTER_DIRECTOR,
-        Role.RESIDENT,
-    }:
+    if actor is None or not actor.is_authenticated or actor.role not in ACTION_ROLES["create"]:
         raise ApplicationError(
             _("Vai trò của bạn không được nộp hoặc tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
         )
