@@ -135,3 +135,20 @@ def test_a_bundle_page_is_closed_to_another_departments_handler(client, monkeypa
 
     assert client.get(reverse("linkage:bundle", args=[bundle.dossier.code])).status_code == 404
     assert bundle.dossier.code not in client.get(reverse("linkage:bundles")).content.decode()
+
+
+def test_the_leaders_dossier_page_links_to_no_paper_they_may_not_open(client, scanned, counter,
+                                                                       leader):
+    dossier, document = scanned
+    scan = reverse("cases:file", args=[dossier.code, document.pk])
+    receipt = reverse("intake:document", args=[dossier.code, "mau-01"])
+    client.force_login(counter)
+    page = client.get(reverse("cases:dossier", args=[dossier.code])).content.decode()
+    assert scan in page and receipt in page
+
+    client.force_login(leader)
+    page = client.get(reverse("cases:dossier", args=[dossier.code])).content.decode()
+
+    assert scan not in page and receipt not in page
+    assert "Có bản quét" in page
+    assert reverse("intake:document", args=[dossier.code, "mau-06"]) in page
