@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors, services
-from cases.policy import PERSONAL_DATA_FIELDS, may_view_personal_data
 from cases.models import Channel, CopyType, Department, Dossier, DossierEvent, Procedure, Status
+from cases.policy import PERSONAL_DATA_FIELDS, may_view_personal_data
 from cases.validators import validate_id_number, validate_phone
 from thanhsen.errors import ApplicationError, ErrorKind
 

@@ -51,7 +51,12 @@ from cases.models import (
     Status,
 )
 from cases.models.dossier import LOCKED_STATES, OPEN_STATES
-from cases.policy import ACTION_ROLES, denial_reason, may_view_personal_data, records_personal_data_view
+from cases.policy import (
+    ACTION_ROLES,
+    denial_reason,
+    may_view_personal_data,
+    records_personal_data_view,
+)
 from cases.validators import normalise_phone, validate_id_number, validate_phone
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.roles import HANDLER_ROLES, Role

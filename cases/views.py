@@ -8,6 +8,7 @@ officer reads (a message beside the field, a 403 page, or a clear notice on the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.paginator import Paginator

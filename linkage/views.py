@@ -17,11 +17,10 @@ from cases.access import page_for
 from cases.labels import EVENT_LABELS
 from cases.models import DossierEvent, PauseKind
 from cases.periods import Period, period_from_query
+from cases.policy import bundle_denial_reason
 from linkage import selectors, services
 from linkage.models import BundleKind, BundleState, BundleStep
-from cases.policy import bundle_denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
-
 
 #: The list's classification filter (``?phan_loai=``): the dashboard's bundle columns.
 BUCKET_LABELS = {

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from cases.access import page_for
 from cases.periods import Period, period_from_query
 from reports import insights, rollups, services
-from cases.access import page_for
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.dashboard import SHORT_COLUMNS, figures, link_table, quick_periods
 from reports.indicators import SCOPES, SPECS, indicator_list

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases import selectors, services
-from cases.search import fold
 from cases.access import forbidden, page_for
+from cases.search import fold
 from intake.counter.forms import COMPLETE, RECEIVE, REFUSE, IntakeForm
 from intake.documents.certified import render_certified_copy
 from thanhsen.errors import ApplicationError, ErrorKind
