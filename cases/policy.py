@@ -145,6 +145,13 @@ def may_view_personal_data(user, dossier) -> bool:
     return True
 
 
+def may_search_by_personal_data(user) -> bool:
+    """Finding a dossier by ID number or phone ties the number to a name: only for staff who
+    may see the personal data of every dossier they can find (handlers find their own
+    department's)."""
+    return _logged_in(user) and user.role in CASEWORK_ROLES
+
+
 def records_personal_data_view(user) -> bool:
     """Staff reads are written in the history; the applicant reading their own is not."""
     return user.role != RESIDENT

@@ -30,6 +30,7 @@ from cases.models.dossier import (
     QUEUE_ORDER,
     TO_RECEIVE,
 )
+from cases.policy import may_search_by_personal_data
 from cases.search import fold
 from cases.validators import normalise_phone
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -278,7 +279,8 @@ def dossier_queue(user, key: str, *, filters: dict[str, Q] | None = None,
 
 
 def dossier_search(user, query: str) -> QuerySet[Dossier]:
-    """By code, applicant name without diacritics, ID number or phone; newest first."""
+    """By code, applicant name without diacritics, ID number or phone (the last two only for
+    those the policy lets search by personal data); newest first."""
     query = (query or "").strip()
     if not query:
         return dossier_visible_to(user).none()
@@ -287,7 +289,7 @@ def dossier_search(user, query: str) -> QuerySet[Dossier]:
     if folded:
         condition |= Q(applicant_name_search__contains=folded)
     digits = normalise_phone(query)
-    if digits.lstrip("+").isdigit():
+    if digits.lstrip("+").isdigit() and may_search_by_personal_data(user):
         condition |= Q(applicant_id_number=digits)
         phones = {digits}
         if digits.startswith("+84"):

@@ -152,3 +152,16 @@ def test_the_leaders_dossier_page_links_to_no_paper_they_may_not_open(client, sc
     assert scan not in page and receipt not in page
     assert "Có bản quét" in page
     assert reverse("intake:document", args=[dossier.code, "mau-06"]) in page
+
+
+def test_only_those_who_may_see_a_phone_find_a_dossier_by_it(client, catalogue, counter, leader):
+    dossier = dossier_in("awaiting_approval", procedure=catalogue.civil, counter=counter)
+    search = reverse("cases:search")
+    client.force_login(counter)
+    assert dossier.code in client.get(search, {"q": PHONE}).content.decode()
+
+    client.force_login(leader)
+
+    assert dossier.code not in client.get(search, {"q": PHONE}).content.decode()
+    assert dossier.code not in client.get(search, {"q": ID_NUMBER}).content.decode()
+    assert dossier.code in client.get(search, {"q": dossier.code}).content.decode()
