@@ -16,9 +16,9 @@ from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.models import Channel, CopyType, Department, Dossier, DossierEvent, Procedure, Status
+from cases.policy import PERSONAL_DATA_FIELDS, may_view_personal_data
 from cases.validators import validate_id_number, validate_phone
 from thanhsen.errors import ApplicationError, ErrorKind
-from thanhsen.roles import Role
 
 
 # --- procedures ------------------------------------------------------------------------------
@@ -115,10 +115,13 @@ class DocumentOutput(serializers.Serializer):
 
 
 class DossierDetailOutput(DossierOutput):
-    applicant_id_number = serializers.CharField()
-    applicant_phone = serializers.CharField()
-    applicant_email = serializers.CharField()
-    applicant_address = serializers.CharField()
+    """The whole dossier; the personal data are ``null`` to those the policy does not let see
+    them (``cases.policy.may_view_personal_data``)."""
+
+    applicant_id_number = serializers.CharField(allow_null=True)
+    applicant_phone = serializers.CharField(allow_null=True)
+    applicant_email = serializers.CharField(allow_null=True)
+    applicant_address = serializers.CharField(allow_null=True)
     documents = DocumentOutput(many=True)
     events = EventOutput(many=True)
     available_transitions = serializers.SerializerMethodField()
@@ -132,6 +135,12 @@ class DossierDetailOutput(DossierOutput):
 
     def get_available_transitions(self, dossier) -> list[str]:
         return selectors.dossier_available_actions(dossier, self.context["request"].user)
+
+    def to_representation(self, dossier):
+        data = super().to_representation(dossier)
+        if not may_view_personal_data(self.context["request"].user, dossier):
+            data.update(dict.fromkeys(PERSONAL_DATA_FIELDS))
+        return data
 
 
 class DossierFilter(django_filters.FilterSet):
@@ -204,9 +213,9 @@ class DossierListCreate(ListAPIView):
 class DossierDetail(APIView):
     @extend_schema(responses=DossierDetailOutput)
     def get(self, request, code: str):
-        dossier = selectors.dossier_get(user=request.user, code=code)
-        if request.user.role != Role.RESIDENT:
-            services.dossier_record_personal_data_view(dossier=dossier, actor=request.user)
+        services.dossier_read_personal_data(
+            dossier=selectors.dossier_get(user=request.user, code=code), actor=request.user
+        )
         return Response(_detail(request, code))
 
 

@@ -30,6 +30,7 @@ from cases.models.dossier import (
     QUEUE_ORDER,
     TO_RECEIVE,
 )
+from cases.policy import may_search_by_personal_data
 from cases.search import fold
 from cases.validators import normalise_phone
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -54,21 +55,30 @@ def procedure_get(*, code: str) -> Procedure:
     return procedure
 
 
+def dossier_visibility(user, *, prefix: str = "") -> Q | None:
+    """The dossiers ``user`` may see, as a condition on a query whose dossier is reached
+    through ``prefix`` (``"bundle__dossier__"``): ``Q()`` for all, ``None`` for none.
+
+    Center staff see every dossier; handlers their department's; residents their own.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.role == Role.RESIDENT:
+        return Q(**{f"{prefix}applicant_user": user})
+    if user.role in HANDLER_ROLES:
+        return Q(**{f"{prefix}department_id": user.department_id}) | Q(
+            **{f"{prefix}department__isnull": True,
+               f"{prefix}procedure__department_id": user.department_id}
+        )
+    return Q()
+
+
 def dossier_visible_to(user) -> QuerySet[Dossier]:
-    """Center staff see every dossier; handlers their department's; residents their own."""
     dossiers = Dossier.objects.select_related(
         "procedure", "procedure__field", "department", "handler"
     )
-    if not user.is_authenticated or not user.is_active:
-        return dossiers.none()
-    if user.role == Role.RESIDENT:
-        return dossiers.filter(applicant_user=user)
-    if user.role in HANDLER_ROLES:
-        return dossiers.filter(
-            Q(department_id=user.department_id)
-            | Q(department__isnull=True, procedure__department_id=user.department_id)
-        )
-    return dossiers
+    visible = dossier_visibility(user)
+    return dossiers.none() if visible is None else dossiers.filter(visible)
 
 
 def _one_by_code(dossiers: QuerySet[Dossier], code: str) -> Dossier:
@@ -269,7 +279,8 @@ def dossier_queue(user, key: str, *, filters: dict[str, Q] | None = None,
 
 
 def dossier_search(user, query: str) -> QuerySet[Dossier]:
-    """By code, applicant name without diacritics, ID number or phone; newest first."""
+    """By code, applicant name without diacritics, ID number or phone (the last two only for
+    those the policy lets search by personal data); newest first."""
     query = (query or "").strip()
     if not query:
         return dossier_visible_to(user).none()
@@ -278,7 +289,7 @@ def dossier_search(user, query: str) -> QuerySet[Dossier]:
     if folded:
         condition |= Q(applicant_name_search__contains=folded)
     digits = normalise_phone(query)
-    if digits.lstrip("+").isdigit():
+    if digits.lstrip("+").isdigit() and may_search_by_personal_data(user):
         condition |= Q(applicant_id_number=digits)
         phones = {digits}
         if digits.startswith("+84"):

@@ -51,7 +51,12 @@ from cases.models import (
     Status,
 )
 from cases.models.dossier import LOCKED_STATES, OPEN_STATES
-from cases.permissions import denial_reason
+from cases.policy import (
+    ACTION_ROLES,
+    denial_reason,
+    may_view_personal_data,
+    records_personal_data_view,
+)
 from cases.validators import normalise_phone, validate_id_number, validate_phone
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.roles import HANDLER_ROLES, Role
@@ -313,11 +318,7 @@ def dossier_create(
     receipt leaves no dossier behind.
     """
     at = at or timezone.now()
-    if actor is None or not actor.is_authenticated or actor.role not in {
-        Role.COUNTER_OFFICER,
-        Role.CENTER_DIRECTOR,
-        Role.RESIDENT,
-    }:
+    if actor is None or not actor.is_authenticated or actor.role not in ACTION_ROLES["create"]:
         raise ApplicationError(
             _("Vai trò của bạn không được nộp hoặc tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
         )
@@ -745,6 +746,37 @@ def dossier_extend(
 def dossier_record_personal_data_view(*, dossier: Dossier, actor, at: datetime | None = None) -> None:
     """Every view of an applicant's personal data is part of the history (who looked, when)."""
     _apply(dossier=dossier, actor=actor, action="view_personal_data", transition=None, at=at)
+
+
+def dossier_read_personal_data(*, dossier: Dossier, actor) -> bool:
+    """Whether ``actor`` may see the applicant's personal data on ``dossier``; a read by staff
+    is recorded before anything is shown (a page, the API, a printed form, a scan)."""
+    if not may_view_personal_data(actor, dossier):
+        return False
+    if records_personal_data_view(actor):
+        dossier_record_personal_data_view(dossier=dossier, actor=actor)
+    return True
+
+
+def dossier_record_personal_data_views(*, dossiers, actor, at: datetime | None = None) -> None:
+    """One history row per dossier for a read of many at once (the register, Mẫu 07).
+
+    The register lists only dossiers whose personal data ``actor`` may see; a row the policy
+    refuses is an error, not a silent gap in the record. Reading changes no dossier, so the
+    rows are written together, without locking the dossiers one by one.
+    """
+    at = at or timezone.now()
+    dossiers = list(dossiers)
+    if not all(may_view_personal_data(actor, d) for d in dossiers):
+        raise ApplicationError(
+            _("Vai trò của bạn không được xem thông tin cá nhân của người nộp hồ sơ."),
+            kind=ErrorKind.FORBIDDEN,
+        )
+    DossierEvent.objects.bulk_create(
+        DossierEvent(dossier=d, actor=actor, at=at, action="view_personal_data",
+                     from_status=d.status, to_status=d.status)
+        for d in dossiers
+    )
 
 
 # --- electronic copy certification (2.000815) ------------------------------------------------

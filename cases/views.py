@@ -8,11 +8,9 @@ officer reads (a message beside the field, a 403 page, or a clear notice on the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 
 from django import forms as django_forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -25,42 +23,18 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases import selectors, services
+from cases.access import PERSONAL_DATA_DENIED, forbidden, page_for
 from cases.deadlines import overdue_threshold
 from cases.delegation import signing_authorisation, signing_denial_reason
 from cases.forms import ACTION_FORMS, AssignForm
 from cases.labels import EVENT_LABELS
 from cases.models import Dossier, Status
 from cases.models.dossier import LOCKED_STATES, OPEN_STATES
-from cases.permissions import denial_reason
+from cases.policy import denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
-from thanhsen.roles import HANDLER_ROLES, STAFF_ROLES, Role
+from thanhsen.roles import HANDLER_ROLES, SIGNER_ROLES, Role
 
 PAGE_SIZE = 25
-#: States in which the assigned handler holds the dossier (the assignment lock).
-SIGNER_ROLES = frozenset({Role.WARD_LEADER, Role.CENTER_DIRECTOR, Role.LAND_OFFICER})
-
-#: Roles whose work needs the applicant's personal data; each view of it is recorded.
-PERSONAL_DATA_ROLES = frozenset(
-    {Role.COUNTER_OFFICER, Role.HANDLING_OFFICER, Role.LAND_OFFICER, Role.CENTER_DIRECTOR}
-)
-
-
-def forbidden(request, message: str):
-    return render(request, "cases/forbidden.html", {"message": message}, status=403)
-
-
-def staff_required(view):
-    """Logged-in center staff only: others get the 403 page, anonymous users the login."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_active or request.user.role not in STAFF_ROLES:
-            return forbidden(request, _("Trang này chỉ dành cho cán bộ Trung tâm."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _table_context(request, queryset, *, count: int | None = None, **query) -> dict:
@@ -81,7 +55,7 @@ def _table_context(request, queryset, *, count: int | None = None, **query) -> d
 
 
 # --- queues ----------------------------------------------------------------------------------
-@staff_required
+@page_for("workspace")
 @vary_on_headers("HX-Request")
 def queue(request):
     """The landing page of every staff role: its queues with counts, one of them listed."""
@@ -102,7 +76,7 @@ def queue(request):
     return render(request, template, context)
 
 
-@staff_required
+@page_for("workspace")
 @vary_on_headers("HX-Request")
 def search(request):
     query = request.GET.get("q", "").strip()
@@ -190,11 +164,9 @@ def available_actions(dossier: Dossier, user, *, bound: tuple[str, object] | Non
 
 def _render_dossier(request, code: str, *, bound=None, status: int = 200):
     user = request.user
-    shows_personal_data = user.role in PERSONAL_DATA_ROLES
-    if shows_personal_data:
-        services.dossier_record_personal_data_view(
-            dossier=selectors.dossier_get(user=user, code=code), actor=user
-        )
+    shows_personal_data = services.dossier_read_personal_data(
+        dossier=selectors.dossier_get(user=user, code=code), actor=user
+    )
     dossier = selectors.dossier_get_for_page(user=user, code=code)
     context = {
         "dossier": dossier,
@@ -224,9 +196,10 @@ def _signing(dossier: Dossier, user) -> dict | None:
     return {"reason": reason, "authorisation": authorisation}
 
 
-@staff_required
+@page_for("workspace")
 def dossier_file(request, code: str, kind: str):
-    """A scan, the result file or the certified copy, to those who may see the dossier."""
+    """A scan, the result file or the certified copy: each carries the applicant's personal
+    data, so only those the policy lets see it download one, and each download is recorded."""
     try:
         dossier = selectors.dossier_get(user=request.user, code=code)
     except ApplicationError as exc:
@@ -245,10 +218,12 @@ def dossier_file(request, code: str, kind: str):
         stored = None
     if not stored:
         raise Http404(_("Không có tệp này."))
+    if not services.dossier_read_personal_data(dossier=dossier, actor=request.user):
+        return forbidden(request, PERSONAL_DATA_DENIED)
     return FileResponse(stored.open("rb"), filename=stored.name.rsplit("/", 1)[-1])
 
 
-@staff_required
+@page_for("workspace")
 def dossier_detail(request, code: str):
     try:
         return _render_dossier(request, code)
@@ -272,7 +247,7 @@ def _service_call(name: str, form, dossier: Dossier, user):
 _FIELD_ALIASES = {"new_due_at": "new_due_date"}
 
 
-@staff_required
+@page_for("workspace")
 @require_POST
 def dossier_action(request, code: str, name: str):
     """Take one action from the dossier page: success and conflicts come back as messages."""

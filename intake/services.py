@@ -30,7 +30,7 @@ from cases.models import (
     Procedure,
     Status,
 )
-from cases.permissions import denial_reason
+from cases.policy import denial_reason
 from intake.models import (
     Complaint,
     ComplaintStatus,
@@ -52,7 +52,7 @@ from intake.notifications import adapters
 from intake.notifications.messages import NOTIFIED_ACTIONS, message_for
 from intake.payments.providers import provider_get
 from thanhsen.errors import ApplicationError, ErrorKind
-from thanhsen.roles import STAFF_ROLES, Role
+from thanhsen.roles import INTAKE_ROLES, WORKSPACE_ROLES, Role
 
 logger = logging.getLogger(__name__)
 
@@ -274,9 +274,7 @@ def payment_receive_notice(*, params, channel: str, remote_addr: str | None = No
 
 def payment_record_cash(*, payment: Payment, actor) -> Payment:
     """The counter took the amount in cash."""
-    if actor is None or not actor.is_authenticated or actor.role not in {
-        Role.COUNTER_OFFICER, Role.CENTER_DIRECTOR
-    }:
+    if actor is None or not actor.is_authenticated or actor.role not in INTAKE_ROLES:
         raise ApplicationError(_("Chỉ cán bộ tiếp nhận mới thu tiền mặt."), kind=ErrorKind.FORBIDDEN)
     verdict = _settle(payment, method=PaymentMethod.CASH, transaction_id="", provider="",
                       actor=actor, at=timezone.now())
@@ -449,7 +447,7 @@ def complaint_file(*, kind: str, name: str, phone: str, email: str, content: str
 
 
 def complaint_answer(*, complaint: Complaint, actor, answer: str) -> Complaint:
-    if actor is None or not actor.is_authenticated or actor.role not in STAFF_ROLES:
+    if actor is None or not actor.is_authenticated or actor.role not in WORKSPACE_ROLES:
         raise ApplicationError(_("Bạn không được trả lời phản ánh."), kind=ErrorKind.FORBIDDEN)
     answer = (answer or "").strip()
     if not answer:

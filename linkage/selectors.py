@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.deadlines import Classification, classify
+from cases.policy import bundle_denial_reason
+from cases.selectors import dossier_visibility
 from linkage.models import Bundle, BundleState, BundleStep, StepState
-from linkage.permissions import bundle_denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
 
 _STEPS = Prefetch(
@@ -45,6 +46,12 @@ def bundles_behind(*, period=None, kind: str = "", bucket: str = "all") -> Q:
     return condition
 
 
+def _visible(user, prefix: str) -> Q:
+    """Bundles whose parent dossier ``user`` may see (checked with the board's right first)."""
+    visible = dossier_visibility(user, prefix=prefix)
+    return Q(pk__in=[]) if visible is None else visible
+
+
 def bundle_list(
     *, user, state: str = "", kind: str = "", period=None, bucket: str = "all"
 ) -> QuerySet[Bundle]:
@@ -54,6 +61,7 @@ def bundle_list(
         Bundle.objects.select_related("dossier", "kind")
         .prefetch_related(_STEPS)
         .filter(bundles_behind(period=period, kind=kind, bucket=bucket))
+        .filter(_visible(user, "dossier__"))
     )
     if state:
         bundles = bundles.filter(state=state)
@@ -67,7 +75,7 @@ def bundle_get(*, user, code: str) -> Bundle:
     bundle = (
         Bundle.objects.select_related("dossier", "dossier__procedure", "kind")
         .prefetch_related(_STEPS)
-        .filter(dossier__code=code)
+        .filter(_visible(user, "dossier__"), dossier__code=code)
         .first()
     )
     if bundle is None:
@@ -84,6 +92,7 @@ def step_needs_attention(*, user) -> QuerySet[BundleStep]:
             Q(state=StepState.NEEDS_ATTENTION)
             | Q(state=StepState.RETURNED, bundle__state=BundleState.CORRECTION)
         )
+        .filter(_visible(user, "bundle__dossier__"))
         .select_related("bundle__dossier", "bundle__kind", "procedure", "agency")
         .order_by("bundle__created_at", "position")
     )

@@ -48,7 +48,7 @@ from linkage.models import (
     Outbox,
     StepState,
 )
-from linkage.permissions import bundle_denial_reason
+from cases.policy import bundle_denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,20 +13,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from cases.access import page_for
 from cases.labels import EVENT_LABELS
 from cases.models import DossierEvent, PauseKind
 from cases.periods import Period, period_from_query
+from cases.policy import bundle_denial_reason
 from linkage import selectors, services
 from linkage.models import BundleKind, BundleState, BundleStep
-from linkage.permissions import bundle_denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
-
-
-def _staff_only(request):
-    reason = bundle_denial_reason(request.user, None, "view")
-    if reason:
-        raise Http404(reason)
-
 
 #: The list's classification filter (``?phan_loai=``): the dashboard's bundle columns.
 BUCKET_LABELS = {
@@ -78,10 +71,9 @@ def _list_filters(params, kinds) -> ListFilters:
     return filters
 
 
-@login_required
+@page_for("workspace")
 @vary_on_headers("HX-Request")
 def bundles(request):
-    _staff_only(request)
     kinds = list(BundleKind.objects.all())
     filters = _list_filters(request.GET, kinds)
     page = Paginator(
@@ -115,9 +107,8 @@ def bundles(request):
     return render(request, template, context)
 
 
-@login_required
+@page_for("workspace")
 def bundle_detail(request, code: str):
-    _staff_only(request)
     try:
         bundle = selectors.bundle_get(user=request.user, code=code)
     except ApplicationError as exc:
@@ -155,11 +146,10 @@ def bundle_detail(request, code: str):
     )
 
 
-@login_required
+@page_for("workspace")
 @require_POST
 @vary_on_headers("HX-Request")
 def step_retry(request, pk: int):
-    _staff_only(request)
     step = get_object_or_404(
         BundleStep.objects.select_related("bundle__dossier", "procedure", "agency"), pk=pk
     )
@@ -190,7 +180,6 @@ def _safe_next(request) -> str:
 
 
 def _bundle_action(request, code: str, action):
-    _staff_only(request)
     try:
         bundle = selectors.bundle_get(user=request.user, code=code)
         action(bundle)
@@ -206,7 +195,7 @@ def _bundle_action(request, code: str, action):
     return None
 
 
-@login_required
+@page_for("workspace")
 @require_POST
 def bundle_correct(request, code: str):
     def act(bundle):
@@ -218,7 +207,7 @@ def bundle_correct(request, code: str):
     return _bundle_action(request, code, act) or redirect("linkage:bundle", code=code)
 
 
-@login_required
+@page_for("workspace")
 @require_POST
 def bundle_relatives(request, code: str):
     def act(bundle):

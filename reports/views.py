@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from cases.access import page_for
 from cases.periods import Period, period_from_query
 from reports import insights, rollups, services
-from reports.access import leadership_required
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.dashboard import SHORT_COLUMNS, figures, link_table, quick_periods
 from reports.indicators import SCOPES, SPECS, indicator_list
@@ -50,7 +50,7 @@ def _common(request, period: Period, refreshed_at=None) -> dict:
     }
 
 
-@leadership_required
+@page_for("reports")
 def dashboard(request):
     period, error = _period_or_error(request)
     if error:
@@ -71,7 +71,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", context)
 
 
-@leadership_required
+@page_for("reports")
 def bieu06(request):
     period, error = _period_or_error(request)
     if error:
@@ -88,7 +88,7 @@ def bieu06(request):
     })
 
 
-@leadership_required
+@page_for("reports")
 def indicators(request):
     period, error = _period_or_error(request)
     if error:
@@ -99,7 +99,7 @@ def indicators(request):
     })
 
 
-@leadership_required
+@page_for("reports")
 def insights_page(request):
     period, error = _period_or_error(request)
     if error:
@@ -109,7 +109,7 @@ def insights_page(request):
     })
 
 
-@leadership_required
+@page_for("reports")
 def dossiers(request):
     period, error = _period_or_error(request)
     if error:
@@ -135,7 +135,7 @@ def dossiers(request):
     })
 
 
-@leadership_required
+@page_for("reports")
 @require_POST
 def export_create(request):
     try:
@@ -148,7 +148,7 @@ def export_create(request):
     return redirect("reports:export", pk=job.pk)
 
 
-@leadership_required
+@page_for("reports")
 @vary_on_headers("HX-Request")
 def export_status(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk, owner=request.user)
@@ -157,7 +157,7 @@ def export_status(request, pk: int):
         ExportStatus.PENDING, ExportStatus.RUNNING)})
 
 
-@leadership_required
+@page_for("reports")
 def export_download(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk, owner=request.user, status=ExportStatus.DONE)
     return FileResponse(job.file.open("rb"), as_attachment=True,

@@ -1,12 +1,10 @@
 from django.conf import settings
 from django.utils.translation import get_language
 
-from thanhsen.navigation import nav_items
-
 
 def layout(request):
-    """What the base layout needs on every page."""
-    return {"nav_items": nav_items(request), "unit_name": unit_name()}
+    """What the base layout needs on every page (its menu: ``cases.context_processors``)."""
+    return {"unit_name": unit_name()}
 
 
 def unit_name() -> str:

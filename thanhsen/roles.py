@@ -33,3 +33,21 @@ STAFF_ROLES = frozenset(
 
 #: Officers who work on a dossier inside a department.
 HANDLER_ROLES = frozenset({Role.HANDLING_OFFICER, Role.LAND_OFFICER})
+
+#: Staff who work dossiers in the workspace (the administrator manages accounts and the
+#: catalogue in the admin site and has no place in the workspace).
+WORKSPACE_ROLES = STAFF_ROLES - {Role.ADMINISTRATOR}
+
+#: Staff whose work on a dossier needs the applicant's identity and contact details.
+CASEWORK_ROLES = frozenset(
+    {Role.COUNTER_OFFICER, Role.HANDLING_OFFICER, Role.LAND_OFFICER, Role.CENTER_DIRECTOR}
+)
+
+#: Who receives dossiers at the counter.
+INTAKE_ROLES = frozenset({Role.COUNTER_OFFICER, Role.CENTER_DIRECTOR})
+
+#: Who reads the reports.
+LEADERSHIP_ROLES = frozenset({Role.WARD_LEADER, Role.CENTER_DIRECTOR})
+
+#: Who may sign a decision (each under the procedure's competent authority or a delegation).
+SIGNER_ROLES = frozenset({Role.WARD_LEADER, Role.CENTER_DIRECTOR, Role.LAND_OFFICER})

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "thanhsen.context_processors.layout",
+                "cases.context_processors.navigation",
             ],
         },
     },

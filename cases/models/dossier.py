@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from cases.models.catalogue import CopyType, Department, Procedure
-from cases.permissions import transition_permission
+from cases.policy import transition_permission
 from cases.search import fold
 
 

@@ -19,30 +19,19 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases import selectors, services
+from cases.access import forbidden, page_for
 from cases.search import fold
-from cases.views import forbidden, staff_required
 from intake.counter.forms import COMPLETE, RECEIVE, REFUSE, IntakeForm
 from intake.documents.certified import render_certified_copy
 from thanhsen.errors import ApplicationError, ErrorKind
-from thanhsen.roles import Role
 
-INTAKE_ROLES = frozenset({Role.COUNTER_OFFICER, Role.CENTER_DIRECTOR})
 TOKEN_TTL = 24 * 3600
 
 
-def _counter_only(request):
-    if request.user.role not in INTAKE_ROLES:
-        return forbidden(request, _("Chỉ cán bộ tiếp nhận và Giám đốc Trung tâm được tiếp nhận hồ sơ."))
-    return None
-
-
-@staff_required
+@page_for("intake")
 @vary_on_headers("HX-Request")
 def pick_procedure(request):
     """Step 1: find the procedure by name (with or without diacritics) or code."""
-    denied = _counter_only(request)
-    if denied:
-        return denied
     query = request.GET.get("q", "").strip()
     procedures = list(selectors.procedure_list())
     if query:
@@ -84,12 +73,9 @@ def _create(form, user):
     return dossier
 
 
-@staff_required
+@page_for("intake")
 def intake(request, code: str):
     """Step 2: the checklist, the applicant, and receive / ask to complete / refuse."""
-    denied = _counter_only(request)
-    if denied:
-        return denied
     try:
         procedure = selectors.procedure_get(code=code)
     except ApplicationError as exc:
@@ -141,7 +127,7 @@ def _report(form, exc: ApplicationError) -> None:
             form.add_error(name if name in form.fields else None, error)
 
 
-@staff_required
+@page_for("intake")
 def done(request, code: str):
     """The confirmation: the code, the appointment, what happens next, the printable slip."""
     try:
@@ -151,7 +137,7 @@ def done(request, code: str):
     return render(request, "intake/counter/done.html", {"dossier": dossier})
 
 
-@staff_required
+@page_for("workspace")
 @require_POST
 def certify(request, code: str):
     """Sign an electronic copy certification (the dossier's approval), then back to the dossier."""

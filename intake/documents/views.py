@@ -9,9 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import selectors
+from cases import selectors, services
+from cases.access import PERSONAL_DATA_DENIED, forbidden, page_for
 from cases.models import Dossier
-from cases.views import staff_required
+from cases.policy import may_view_personal_data
 from intake.documents.render import dossier_form_pdf, register_pdf
 from thanhsen.errors import ApplicationError
 
@@ -22,16 +23,27 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@staff_required
+#: The forms that print no personal data: the control slip (Mẫu 06) lists only the steps.
+FORMS_WITHOUT_PERSONAL_DATA = frozenset({"mau-06"})
+
+
+@page_for("workspace")
 def dossier_document(request, code: str, form: str):
+    """One form of one dossier; a form with the applicant's personal data is printed only for
+    those the policy lets see them, and each print is recorded in the history."""
     try:
         dossier = selectors.dossier_get_for_forms(user=request.user, code=code,
                                                   with_events=form == "mau-06")
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
+    personal = form not in FORMS_WITHOUT_PERSONAL_DATA
+    if personal and not may_view_personal_data(request.user, dossier):
+        return forbidden(request, PERSONAL_DATA_DENIED)
     content = dossier_form_pdf(dossier, form, base_url=request.build_absolute_uri("/"))
     if content is None:
         raise Http404(_("Biểu mẫu này không áp dụng cho hồ sơ ở trạng thái hiện tại."))
+    if personal:
+        services.dossier_read_personal_data(dossier=dossier, actor=request.user)
     return pdf_response(content, f"{form}-{code}.pdf")
 
 
@@ -48,9 +60,10 @@ def _parse_day(value: str | None, default: date) -> date | None:
 MAX_REGISTER_DAYS = 92
 
 
-@staff_required
+@page_for("register")
 def register(request):
-    """Mẫu 07 for a date range: the page asks for the range, ``?pdf=1`` prints it."""
+    """Mẫu 07 for a date range: the page asks for the range, ``?pdf=1`` prints it. Every line
+    carries an applicant's address and phone: the print is recorded on each dossier in it."""
     today = timezone.localdate()
     start = _parse_day(request.GET.get("tu"), today.replace(day=1))
     end = _parse_day(request.GET.get("den"), today)
@@ -64,9 +77,9 @@ def register(request):
     if error or not request.GET.get("pdf"):
         context = {"start": start or today, "end": end or today, "error": error}
         return render(request, "documents/register_page.html", context, status=400 if error else 200)
-    dossiers = selectors.dossier_register(user=request.user, start=start, end=end).select_related(
-        "procedure", "department", "procedure__department"
-    )
+    dossiers = list(selectors.dossier_register(user=request.user, start=start, end=end)
+                    .select_related("procedure", "department", "procedure__department"))
+    services.dossier_record_personal_data_views(dossiers=dossiers, actor=request.user)
     first_entry = Dossier.objects.filter(
         received_at__year=start.year, received_at__date__lt=start
     ).count() + 1

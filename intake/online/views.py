@@ -12,8 +12,6 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases import services as case_services
+from cases.access import page_for
 from cases.models import Procedure, Status
 from cases.selectors import dossier_get
 from intake import selectors, services
@@ -46,18 +45,6 @@ def _show_error(form, exc: ApplicationError) -> None:
             placed = True
     if not placed:
         form.add_error(None, exc.message)
-
-
-def _resident_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if request.user.role != Role.RESIDENT:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 # --- public status lookup -------------------------------------------------------------------
@@ -184,7 +171,7 @@ def _applicant_initial(user) -> dict:
     return {"name": user.get_full_name(), "phone": user.phone, "email": user.email}
 
 
-@_resident_required
+@page_for("resident")
 @require_http_methods(["GET", "POST"])
 def submit(request, code):
     """The e-form, documents and declaration; "Lưu nháp" keeps it, "Nộp hồ sơ" sends it."""
@@ -257,7 +244,7 @@ def _send(request, procedure, applicant_form, eform, documents_form, submit_form
     return redirect("intake:submitted", code=dossier.code)
 
 
-@_resident_required
+@page_for("resident")
 def submitted(request, code):
     """The confirmation page: the code, what happens next, the fee to pay."""
     dossier = _own_dossier(request.user, code)
@@ -276,7 +263,7 @@ def _own_dossier(user, code: str):
 
 
 # --- my dossiers ----------------------------------------------------------------------------
-@_resident_required
+@page_for("resident")
 def my_dossiers(request):
     names = dict(selectors.online_procedures().values_list("code", "name"))
     drafts = [(d, names.get(d.procedure_code, d.procedure_code))
@@ -286,7 +273,7 @@ def my_dossiers(request):
     })
 
 
-@_resident_required
+@page_for("resident")
 @require_http_methods(["GET", "POST"])
 def my_dossier(request, code):
     """A resident's own dossier: status, what is asked of them, payments, stop request."""

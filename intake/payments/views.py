@@ -15,15 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from cases.access import page_for
 from cases.selectors import dossier_visible_to
 from intake import services
 from intake.models import NoticeVerdict, Payment, PaymentStatus
 from intake.online.lookup import client_ip
-from intake.online.views import _resident_required
 from intake.payments.providers import online_payment_offered, provider_get
 
 
-@_resident_required
+@page_for("resident")
 @require_POST
 def payment_start(request, reference):
     """Send the resident to the provider's checkout for their own pending payment."""

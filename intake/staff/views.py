@@ -4,38 +4,25 @@ a payment in cash at the counter."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Avg
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.access import page_for
 from intake import selectors, services
 from intake.models import Complaint, Payment, PaymentStatus, Rating
 from thanhsen.errors import ApplicationError
-from thanhsen.roles import STAFF_ROLES
 
 
-def _staff_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if request.user.role not in STAFF_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
-
-
-@_staff_required
+@page_for("delivery_log")
 def notification_log(request):
     page = Paginator(selectors.notification_log(), 50).get_page(request.GET.get("page"))
     return render(request, "intake/staff/notifications.html", {"page": page})
 
 
-@_staff_required
+@page_for("workspace")
 def ratings(request):
     items = selectors.ratings_anonymous()
     averages = items.aggregate(**{name: Avg(name) for name in Rating.CRITERIA})
@@ -45,13 +32,13 @@ def ratings(request):
                   {"page": page, "criteria": criteria, "names": Rating.CRITERIA})
 
 
-@_staff_required
+@page_for("workspace")
 def complaints(request):
     return render(request, "intake/staff/complaints.html",
                   {"complaints": selectors.complaints_open()[:200]})
 
 
-@_staff_required
+@page_for("workspace")
 @require_POST
 def complaint_answer(request, pk):
     complaint = get_object_or_404(Complaint, pk=pk)
@@ -65,7 +52,7 @@ def complaint_answer(request, pk):
     return redirect("intake:staff_complaints")
 
 
-@_staff_required
+@page_for("payments")
 def payments(request):
     pending = Payment.objects.filter(status=PaymentStatus.PENDING).select_related(
         "dossier", "dossier__procedure"
@@ -77,7 +64,7 @@ def payments(request):
                   {"payments": pending.order_by("created_at")[:100], "code": code})
 
 
-@_staff_required
+@page_for("payments")
 @require_POST
 def payment_cash(request, reference):
     payment = get_object_or_404(Payment, reference=reference)

@@ -28,3 +28,17 @@ def online_payment_offered() -> bool:
 @register.simple_tag
 def any_errors(*forms) -> bool:
     return any(form.errors for form in forms)
+
+
+@register.filter
+def masked(contact: str) -> str:
+    """A phone number or e-mail address with its middle hidden (``091****678``,
+    ``a***@example.vn``): enough to tell deliveries apart, not enough to reach the resident.
+    The delivery log shows contacts this way to every officer (``cases.policy``)."""
+    contact = contact or ""
+    if "@" in contact:
+        name, _at, domain = contact.partition("@")
+        return f"{name[:1]}***@{domain}"
+    if len(contact) <= 6:
+        return "*" * len(contact)
+    return f"{contact[:3]}{'*' * (len(contact) - 6)}{contact[-3:]}"

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases import services
+from cases import policy, services
 from cases.models import Dossier, DossierEvent, Status
 from tests.factories import UserFactory, dossier_in
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -169,6 +169,25 @@ def test_the_matrix_covers_every_action_the_api_offers():
     from cases.api import ACTIONS
 
     assert set(CIVIL_MATRIX) == set(ACTIONS)
+
+
+PERSONA_ROLES = row(Role.COUNTER_OFFICER, Role.HANDLING_OFFICER, Role.LAND_OFFICER,
+                    Role.CENTER_DIRECTOR, Role.WARD_LEADER, Role.RESIDENT, Role.HANDLING_OFFICER)
+
+
+@pytest.mark.parametrize("matrix", [CIVIL_MATRIX, LAND_MATRIX], ids=["civil", "land"])
+def test_the_matrix_agrees_with_the_policys_action_table(matrix):
+    """This table is written by hand from the rules; the policy is what the code enforces.
+    Outside signing (which follows the competent authority), a persona allowed an action holds
+    a role the policy lists for it, and one refused for their role holds none."""
+    for action, (_state, _target, expected) in matrix.items():
+        if action in policy.SIGNING_ACTIONS:
+            continue
+        for persona, status in expected.items():
+            if status == HIDDEN:
+                continue
+            listed = PERSONA_ROLES[persona] in policy.ACTION_ROLES[action]
+            assert listed == (status == OK), (action, persona)
 
 
 CREATE_EXPECTED = row(201, 403, 403, 201, 403, 201, 403)

@@ -70,12 +70,13 @@ def test_bundle_page_shows_every_step_with_agency_state_and_deadline(
         assert text in page
 
 
-def test_residents_and_unknown_codes_get_not_found(client):
+def test_residents_are_refused_and_unknown_codes_get_not_found(client):
+    """Residents meet the same styled 403 page as on every staff page."""
     people = support.load_catalogue()
     bundle = support.submit(people, "birth")
     client.force_login(people.resident)
-    assert client.get(reverse("linkage:bundles")).status_code == 404
-    assert client.get(reverse("linkage:bundle", args=[bundle.dossier.code])).status_code == 404
+    assert client.get(reverse("linkage:bundles")).status_code == 403
+    assert client.get(reverse("linkage:bundle", args=[bundle.dossier.code])).status_code == 403
     client.force_login(people.counter)
     assert client.get(reverse("linkage:bundle", args=["TSHT-000000-0000"])).status_code == 404
 
