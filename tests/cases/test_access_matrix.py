@@ -54,8 +54,9 @@ PERSONAS = [
 NOT_TOURED = {
     # Django's own admin site: its own login, open only to accounts marked ``is_staff``.
     "admin",
-    # The simulated payment gateway is a development tool with its own tests.
-    "intake:payment_simulator",
+    # Development tools (the simulated payment gateway, installed with DEVTOOLS) have their
+    # own tests (tests/intake/test_payments.py, tests/devtools/).
+    "devtools",
 }
 
 
