@@ -14,7 +14,7 @@ from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from cases.labels import EVENT_LABELS
 from cases.models import Dossier, Status
 from cases.models.dossier import LOCKED_STATES, OPEN_STATES
 from cases.permissions import denial_reason
+from cases.uploads import upload_response
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.roles import HANDLER_ROLES, STAFF_ROLES, Role
 
@@ -245,7 +246,7 @@ def dossier_file(request, code: str, kind: str):
         stored = None
     if not stored:
         raise Http404(_("Không có tệp này."))
-    return FileResponse(stored.open("rb"), filename=stored.name.rsplit("/", 1)[-1])
+    return upload_response(stored, download_name=f"{dossier.code}-{kind}")
 
 
 @staff_required

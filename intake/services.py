@@ -31,6 +31,7 @@ from cases.models import (
     Status,
 )
 from cases.permissions import denial_reason
+from cases.uploads import shown_name
 from intake.models import (
     Complaint,
     ComplaintStatus,
@@ -92,7 +93,7 @@ def draft_save(*, user, procedure: Procedure, data: dict, uploads: dict) -> Onli
             DraftFile.objects.filter(draft=draft, required_document=required_document).delete()
             DraftFile.objects.create(
                 draft=draft, required_document=required_document, file=upload,
-                original_name=upload.name[:255], size=upload.size,
+                original_name=shown_name(upload), size=upload.size,
             )
     return draft
 
@@ -158,7 +159,7 @@ def online_complete(*, dossier: Dossier, user, files: Iterable, note: str) -> Do
         raise ApplicationError(reason, kind=ErrorKind.FORBIDDEN)
     documents = [
         case_services.SubmittedDocument(
-            name=_("Bổ sung: %(name)s") % {"name": upload.name[:300]},
+            name=_("Bổ sung: %(name)s") % {"name": shown_name(upload)[:300]},
             copy_type=CopyType.ELECTRONIC, file=upload,
         )
         for upload in files

@@ -14,12 +14,13 @@ from cases.models import Dossier
 from cases.views import staff_required
 from intake.documents.render import dossier_form_pdf, register_pdf
 from thanhsen.errors import ApplicationError
+from thanhsen.files import protect_file_response
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return protect_file_response(response)
 
 
 @staff_required
