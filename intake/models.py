@@ -151,6 +151,7 @@ class NoticeVerdict(models.TextChoices):
     UNKNOWN = "unknown", _("Không có giao dịch")
     FAILED = "failed", _("Cổng báo thanh toán không thành công")
     CONFLICT = "conflict", _("Mâu thuẫn với giao dịch đã ghi nhận")
+    MALFORMED = "malformed", _("Dữ liệu có ký tự không hợp lệ")
 
 
 class PaymentNotice(models.Model):

@@ -16,6 +16,7 @@ from intake.models import NoticeVerdict, Payment, PaymentStatus
 from intake.online.lookup import client_ip
 from intake.online.views import _resident_required
 from intake.payments.providers import SimulatedProvider, provider_get
+from thanhsen.request_guard import accepts_malformed_text
 
 
 @_resident_required
@@ -56,6 +57,7 @@ def payment_simulator(request, reference):
     return redirect(f"{reverse('intake:payment_return')}?{query}")
 
 
+@accepts_malformed_text
 def payment_return(request):
     """Where the provider sends the browser back: verified like the callback, shown to the user."""
     outcome = services.payment_receive_notice(
@@ -65,9 +67,10 @@ def payment_return(request):
     return render(request, "intake/payments/result.html", {
         "ok": ok, "payment": outcome.payment if ok else None,
         "failed": outcome.verdict == NoticeVerdict.FAILED,
-    })
+    }, status=400 if outcome.verdict == NoticeVerdict.MALFORMED else 200)
 
 
+@accepts_malformed_text
 @csrf_exempt
 @require_POST
 def payment_callback(request):
