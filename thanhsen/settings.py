@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
+    # For its admin templates: the dossier's admin page (FSMAdminMixin) renders one of them.
+    "django_fsm",
     "thanhsen",
     "cases",
     "intake",
