@@ -34,6 +34,7 @@ from cases.deadlines import (
 )
 from cases.delegation import signing_authorisation
 from cases.fees import fee_amount
+from cases.history import keep_given_event_time
 from cases.models import (
     Channel,
     CopyCertification,
@@ -139,6 +140,7 @@ def _apply(
             update_fields = list(dict.fromkeys(outcome.fields + (["status"] if transition else [])))
             if update_fields:
                 locked.save(update_fields=update_fields)
+            keep_given_event_time(at)
             event = DossierEvent.objects.create(
                 dossier=locked,
                 actor=actor,
@@ -351,6 +353,7 @@ def dossier_create(
             created_at=at,
         )
         _add_documents(dossier, documents, at)
+        keep_given_event_time(at)
         event = DossierEvent.objects.create(
             dossier=dossier,
             actor=actor,
