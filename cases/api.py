@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import django_filters
+from django_filters.fields import IsoDateTimeField
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -16,8 +17,12 @@ from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.models import Channel, CopyType, Department, Dossier, DossierEvent, Procedure, Status
+<<<<<<< HEAD
 from cases.policy import PERSONAL_DATA_FIELDS, may_view_personal_data
 from cases.validators import validate_id_number, validate_phone
+=======
+from cases.validators import validate_id_number, validate_moment, validate_phone
+>>>>>>> secfiles
 from thanhsen.errors import ApplicationError, ErrorKind
 
 
@@ -143,6 +148,16 @@ class DossierDetailOutput(DossierOutput):
         return data
 
 
+class MomentField(IsoDateTimeField):
+    default_validators = [validate_moment]
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """An ISO date and time within ``validate_moment``'s years (else 400, not 500)."""
+
+    field_class = MomentField
+
+
 class DossierFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     field = django_filters.CharFilter(field_name="procedure__field__code")
@@ -150,7 +165,7 @@ class DossierFilter(django_filters.FilterSet):
     procedure = django_filters.CharFilter(field_name="procedure__code")
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue")
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    due_before = MomentFilter(field_name="due_at", lookup_expr="lt")
 
     class Meta:
         model = Dossier
@@ -256,7 +271,7 @@ class PaymentRequestInput(ReasonInput):
 
 
 class ExtendInput(ReasonInput):
-    new_due_at = serializers.DateTimeField()
+    new_due_at = serializers.DateTimeField(validators=[validate_moment])
 
 
 class StopInput(serializers.Serializer):

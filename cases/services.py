@@ -34,6 +34,7 @@ from cases.deadlines import (
 )
 from cases.delegation import signing_authorisation
 from cases.fees import fee_amount
+from cases.history import keep_given_event_time
 from cases.models import (
     Channel,
     CopyCertification,
@@ -144,6 +145,7 @@ def _apply(
             update_fields = list(dict.fromkeys(outcome.fields + (["status"] if transition else [])))
             if update_fields:
                 locked.save(update_fields=update_fields)
+            keep_given_event_time(at)
             event = DossierEvent.objects.create(
                 dossier=locked,
                 actor=actor,
@@ -352,6 +354,7 @@ def dossier_create(
             created_at=at,
         )
         _add_documents(dossier, documents, at)
+        keep_given_event_time(at)
         event = DossierEvent.objects.create(
             dossier=dossier,
             actor=actor,
@@ -460,7 +463,10 @@ def dossier_assign(
     """Route to a department and, optionally, a handler; reassign while in progress.
 
     A handling officer may only take a dossier for themself; the counter routes to the
-    procedure's department by default; the director may reassign anyone.
+    procedure's department by default; the director may reassign anyone. Assigning a dossier
+    in progress to the department and handler it already has is a conflict (409) that
+    writes nothing: repeated clicks or retried requests would otherwise fill the history with
+    assignments that changed nothing.
     """
 
     def change(d: Dossier, at: datetime) -> _Change:
@@ -482,6 +488,15 @@ def dossier_assign(
                     _("Cán bộ xử lý chỉ nhận hồ sơ cho chính mình."), kind=ErrorKind.FORBIDDEN
                 )
             chosen = actor
+        if (d.status == Status.IN_PROGRESS and d.department_id == target_department.pk
+                and d.handler_id == (chosen.pk if chosen else None)):
+            message = (
+                _("Hồ sơ đã được giao cho %(holder)s tại %(department)s; không có gì thay đổi.")
+                if chosen else
+                _("Hồ sơ đã ở hàng chờ của %(department)s; không có gì thay đổi.")
+            ) % {"holder": chosen.get_full_name() if chosen else "",
+                 "department": target_department.name}
+            raise ApplicationError(message, kind=ErrorKind.CONFLICT)
         d.department = target_department
         d.handler = chosen
         d.assigned_at = at
@@ -530,8 +545,17 @@ def dossier_supplement(
     *, dossier: Dossier, actor, note: str = "", documents: Iterable[SubmittedDocument] = (),
     at: datetime | None = None,
 ) -> Dossier:
-    """The complete dossier has arrived: the statutory clock restarts from now."""
+    """The complete dossier has arrived: the statutory clock restarts from now.
+
+    A resident supplements by sending the papers: declaring it with nothing attached would
+    restart the clock on a dossier still incomplete, so it is refused. The counter records
+    papers brought in person, which are in the officer's hands, and needs no upload.
+    """
     documents = list(documents)
+    if not documents and getattr(actor, "role", None) == Role.RESIDENT:
+        message = _("Cần gửi kèm giấy tờ bổ sung: hồ sơ chỉ được coi là đã bổ sung khi có "
+                    "giấy tờ gửi kèm.")
+        raise ApplicationError(message, kind=ErrorKind.INVALID, fields={"documents": [message]})
 
     def change(d: Dossier, at: datetime) -> _Change:
         d.supplemented_at = at

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from cases.labels import EVENT_LABELS
 from cases.models import Dossier, Status
 from cases.models.dossier import LOCKED_STATES, OPEN_STATES
 from cases.policy import denial_reason
+from cases.uploads import upload_response
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.roles import HANDLER_ROLES, SIGNER_ROLES, Role
 
@@ -220,7 +221,7 @@ def dossier_file(request, code: str, kind: str):
         raise Http404(_("Không có tệp này."))
     if not services.dossier_read_personal_data(dossier=dossier, actor=request.user):
         return forbidden(request, PERSONAL_DATA_DENIED)
-    return FileResponse(stored.open("rb"), filename=stored.name.rsplit("/", 1)[-1])
+    return upload_response(stored, download_name=f"{dossier.code}-{kind}")
 
 
 @page_for("workspace")

@@ -25,6 +25,7 @@ from django.utils import timezone
 from cases.calendar import working_calendar
 from cases.deadlines import VIETNAM_TZ, Classification, TimeUnit, classify, due_at
 from cases.fees import fee_amount
+from cases.history import keep_given_event_time
 from cases.models import (
     Channel,
     CopyCertification,
@@ -322,6 +323,7 @@ class Writer:
 
     def _flush(self, batch: list[Rows]) -> None:
         with transaction.atomic():
+            keep_given_event_time()  # the seeded history's own moments (owner role only)
             ids = self._insert_dossiers([rows.dossier for rows in batch])
             children: dict = {DossierDocument: [], DossierEvent: [], Payment: [],
                               CopyCertification: []}

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.uploads import ScanPath
+
 
 # --- online submission ----------------------------------------------------------------------
 class OnlineDraft(models.Model):
@@ -40,7 +42,7 @@ class DraftFile(models.Model):
     required_document = models.ForeignKey(
         "cases.RequiredDocument", on_delete=models.CASCADE, related_name="+"
     )
-    file = models.FileField(_("tệp"), upload_to="drafts/%Y/%m/")
+    file = models.FileField(_("tệp"), upload_to=ScanPath("drafts"))
     original_name = models.CharField(_("tên tệp"), max_length=255)
     size = models.PositiveIntegerField(_("dung lượng (byte)"))
 
@@ -149,6 +151,7 @@ class NoticeVerdict(models.TextChoices):
     UNKNOWN = "unknown", _("Không có giao dịch")
     FAILED = "failed", _("Cổng báo thanh toán không thành công")
     CONFLICT = "conflict", _("Mâu thuẫn với giao dịch đã ghi nhận")
+    MALFORMED = "malformed", _("Dữ liệu có ký tự không hợp lệ")
 
 
 class PaymentNotice(models.Model):

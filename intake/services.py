@@ -31,6 +31,7 @@ from cases.models import (
     Status,
 )
 from cases.policy import denial_reason
+from cases.uploads import shown_name
 from intake.models import (
     Complaint,
     ComplaintStatus,
@@ -52,6 +53,7 @@ from intake.notifications import adapters
 from intake.notifications.messages import NOTIFIED_ACTIONS, message_for
 from intake.payments.providers import provider_get
 from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.request_guard import is_malformed, printable
 from thanhsen.roles import INTAKE_ROLES, WORKSPACE_ROLES, Role
 
 logger = logging.getLogger(__name__)
@@ -92,7 +94,7 @@ def draft_save(*, user, procedure: Procedure, data: dict, uploads: dict) -> Onli
             DraftFile.objects.filter(draft=draft, required_document=required_document).delete()
             DraftFile.objects.create(
                 draft=draft, required_document=required_document, file=upload,
-                original_name=upload.name[:255], size=upload.size,
+                original_name=shown_name(upload), size=upload.size,
             )
     return draft
 
@@ -158,7 +160,7 @@ def online_complete(*, dossier: Dossier, user, files: Iterable, note: str) -> Do
         raise ApplicationError(reason, kind=ErrorKind.FORBIDDEN)
     documents = [
         case_services.SubmittedDocument(
-            name=_("Bổ sung: %(name)s") % {"name": upload.name[:300]},
+            name=_("Bổ sung: %(name)s") % {"name": shown_name(upload)[:300]},
             copy_type=CopyType.ELECTRONIC, file=upload,
         )
         for upload in files
@@ -244,9 +246,31 @@ def payment_receive_notice(*, params, channel: str, remote_addr: str | None = No
                            provider_name: str | None = None) -> NoticeOutcome:
     """Verify a provider's message and apply it at most once; log it whatever it is.
 
-    Forged (bad signature), wrong-amount, unknown and replayed messages change nothing.
+    Forged (bad signature), wrong-amount, unknown and replayed messages change nothing. A
+    message with text no column can hold (NUL, control characters: ``thanhsen.request_guard``)
+    is ``malformed``: it is not looked up, and is kept with those characters made visible.
     """
     provider = provider_get(provider_name)
+    fields = {str(key): str(value) for key, value in dict(params.items()).items()}
+    if any(is_malformed(key) or is_malformed(value) for key, value in fields.items()):
+        verdict, payment, reference = NoticeVerdict.MALFORMED, None, fields.get("reference", "")
+    else:
+        verdict, payment, reference = _notice_verdict(provider, params)
+    PaymentNotice.objects.create(
+        provider=provider.name, channel=channel, reference=printable(reference)[:64],
+        verdict=verdict,
+        payload={printable(key)[:64]: printable(value)[:200] for key, value in fields.items()},
+        remote_addr=remote_addr,
+    )
+    if verdict not in (NoticeVerdict.ACCEPTED, NoticeVerdict.REPLAYED):
+        logger.warning("Payment notice refused: %s (%r via %s)", verdict, reference, channel)
+    if payment is not None:
+        payment.refresh_from_db()
+    return NoticeOutcome(verdict=verdict, payment=payment)
+
+
+def _notice_verdict(provider, params) -> tuple[str, Payment | None, str]:
+    """What a well-formed notice means: the verdict, its payment if any, its reference."""
     notice = provider.parse(params)
     payment = Payment.objects.filter(reference=notice.reference).select_related("dossier").first()
     if not notice.signature_ok:
@@ -260,16 +284,7 @@ def payment_receive_notice(*, params, channel: str, remote_addr: str | None = No
     else:
         verdict = _settle(payment, method=PaymentMethod.ONLINE, transaction_id=notice.transaction,
                           provider=provider.name, actor=payment_gateway_actor(), at=timezone.now())
-    PaymentNotice.objects.create(
-        provider=provider.name, channel=channel, reference=notice.reference, verdict=verdict,
-        payload={key: str(value)[:200] for key, value in dict(params.items()).items()},
-        remote_addr=remote_addr,
-    )
-    if verdict not in (NoticeVerdict.ACCEPTED, NoticeVerdict.REPLAYED):
-        logger.warning("Payment notice refused: %s (%s via %s)", verdict, notice.reference, channel)
-    if payment is not None:
-        payment.refresh_from_db()
-    return NoticeOutcome(verdict=verdict, payment=payment)
+    return verdict, payment, notice.reference
 
 
 def payment_record_cash(*, payment: Payment, actor) -> Payment:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from cases import hooks
 from cases.calendar import working_calendar
 from cases.deadlines import Pause, TimeUnit, classify, statutory_due
+from cases.history import keep_given_event_time
 from cases.models import (
     Agency,
     Dossier,
@@ -91,6 +92,7 @@ def _append_event(
     payload=None,
     at: datetime,
 ) -> DossierEvent:
+    keep_given_event_time(at)
     event = DossierEvent.objects.create(
         dossier_id=dossier_id,
         actor=actor,

@@ -60,10 +60,35 @@ def _indicator_headers() -> list[str]:
             _("Ghi chú")]
 
 
+# --- cells a spreadsheet would run ----------------------------------------------------------
+#: A text cell starting with one of these is read by Excel and LibreOffice as a formula (tab
+#: and carriage return hide a formula behind them). Names come from staff accounts and the
+#: catalogue: ``=HYPERLINK(...)`` as a name would run in the leader's spreadsheet.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    """Text that could run is written with a leading apostrophe, the spreadsheets' own way of
+    saying "this is text"; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _inert_cells(wb) -> None:
+    """Every text cell of the workbook is stored as text, never as a formula (openpyxl turns a
+    string starting with ``=`` into one); the text itself is kept as written."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
+                    cell.data_type = "s"
+
+
 # --- CSV ------------------------------------------------------------------------------------
 def _csv(rows: list[list]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows([[_csv_cell(value) for value in row] for row in rows])
     # The BOM makes Excel open Vietnamese text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -218,6 +243,7 @@ def indicators_xlsx(period: Period, results: list[IndicatorResult]) -> bytes:
 
 
 def _save(wb) -> bytes:
+    _inert_cells(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

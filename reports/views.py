@@ -26,6 +26,7 @@ from reports.selectors import (
     transparency_months,
 )
 from thanhsen.errors import ApplicationError
+from thanhsen.files import protect_file_response
 
 
 def _period_or_error(request):
@@ -160,8 +161,8 @@ def export_status(request, pk: int):
 @page_for("reports")
 def export_download(request, pk: int):
     job = get_object_or_404(ExportJob, pk=pk, owner=request.user, status=ExportStatus.DONE)
-    return FileResponse(job.file.open("rb"), as_attachment=True,
-                        filename=job.file.name.rsplit("/", 1)[-1])
+    return protect_file_response(FileResponse(job.file.open("rb"), as_attachment=True,
+                                              filename=job.file.name.rsplit("/", 1)[-1]))
 
 
 def transparency(request):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.backends.signals import connection_created
 from rest_framework.test import APIClient
 
 from tests import factories
@@ -22,6 +23,17 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 # Playwright's sync API runs an event loop in the test thread; the live server's database
 # access from that thread is safe here because each browser test owns its data.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _allow_emptying_the_history(sender, connection, **kwargs):
+    """Tests that commit are emptied with TRUNCATE between tests, which the history refuses
+    unless the owner's session allows it (``cases.history``)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET thanhsen.allow_truncate = 'on'")
+
+
+connection_created.connect(_allow_emptying_the_history)
 
 
 def skip_or_fail(reason: str) -> None:

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "django_htmx",
+    # For its admin templates: the dossier's admin page (FSMAdminMixin) renders one of them.
+    "django_fsm",
     "thanhsen",
     "cases",
     "intake",
@@ -64,6 +66,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Both act before any body is read or any view runs: a request too large, or text that
+    # is not text (NUL, control characters), is refused here for the whole site.
+    "thanhsen.request_guard.RequestSizeLimitMiddleware",
+    "thanhsen.request_guard.CleanInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -147,6 +153,9 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+#: The largest request body accepted (uploads included), refused with 413 before it is read.
+#: Each scan is at most 10 MB (``cases.uploads``); put the same limit in the proxy in front.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
 
 # --- Redis and Celery -------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cases.uploads import ScanPath
+
 
 class CopyCertification(models.Model):
     dossier = models.OneToOneField(
@@ -19,7 +21,7 @@ class CopyCertification(models.Model):
     document_name = models.CharField(_("tên giấy tờ, văn bản"), max_length=400)
     pages = models.PositiveSmallIntegerField(_("số trang"))
     fee = models.PositiveIntegerField(_("lệ phí (đồng)"))
-    scan = models.FileField(_("bản quét bản chính"), upload_to="certifications/scans/%Y/%m/")
+    scan = models.FileField(_("bản quét bản chính"), upload_to=ScanPath("certifications/scans"))
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
     number = models.PositiveIntegerField(_("số chứng thực"), null=True, blank=True)
     signer = models.ForeignKey(

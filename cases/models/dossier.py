@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, trans
 from cases.models.catalogue import CopyType, Department, Procedure
 from cases.policy import transition_permission
 from cases.search import fold
+from cases.uploads import ScanPath
 
 
 class Status(models.TextChoices):
@@ -196,7 +197,7 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         _("hình thức nhận kết quả"), max_length=16, choices=ReturnMethod.choices, blank=True
     )
     collected_by = models.CharField(_("người nhận kết quả"), max_length=200, blank=True)
-    result_file = models.FileField(_("tệp kết quả"), upload_to="results/%Y/%m/", blank=True)
+    result_file = models.FileField(_("tệp kết quả"), upload_to=ScanPath("results"), blank=True)
 
     stop_requested_at = models.DateTimeField(_("đề nghị dừng lúc"), null=True, blank=True)
     stop_reason = models.TextField(_("lý do dừng"), blank=True)
@@ -350,7 +351,7 @@ class DossierDocument(models.Model):
     name = models.CharField(_("tên giấy tờ"), max_length=400)
     copy_type = models.CharField(_("loại bản"), max_length=16, choices=CopyType.choices)
     quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
-    file = models.FileField(_("tệp"), upload_to="dossiers/%Y/%m/", blank=True)
+    file = models.FileField(_("tệp"), upload_to=ScanPath("dossiers"), blank=True)
     reused = models.BooleanField(_("tái sử dụng từ kho dữ liệu"), default=False)
     uploaded_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
 

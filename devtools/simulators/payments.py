@@ -39,7 +39,8 @@ class SimulatedProvider:
     def parse(self, params) -> ProviderNotice:
         values = {name: str(params.get(name, "")) for name in SIGNED_FIELDS}
         signature = str(params.get("signature", ""))
-        ok = hmac.compare_digest(self.sign(values), signature)
+        # As bytes: compare_digest refuses str with non-ASCII characters (a 500 otherwise).
+        ok = hmac.compare_digest(self.sign(values).encode(), signature.encode(errors="replace"))
         try:
             amount = int(values["amount"])
         except ValueError:

@@ -15,12 +15,13 @@ from cases.models import Dossier
 from cases.policy import may_view_personal_data
 from intake.documents.render import dossier_form_pdf, register_pdf
 from thanhsen.errors import ApplicationError
+from thanhsen.files import protect_file_response
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return protect_file_response(response)
 
 
 #: The forms that print no personal data: the control slip (Mẫu 06) lists only the steps.

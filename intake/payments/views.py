@@ -21,6 +21,7 @@ from intake import services
 from intake.models import NoticeVerdict, Payment, PaymentStatus
 from intake.online.lookup import client_ip
 from intake.payments.providers import online_payment_offered, provider_get
+from thanhsen.request_guard import accepts_malformed_text
 
 
 @page_for("resident")
@@ -40,6 +41,7 @@ def payment_start(request, reference):
     )
 
 
+@accepts_malformed_text
 def payment_return(request):
     """Where the provider sends the browser back: verified like the callback, shown to the user."""
     if not online_payment_offered():
@@ -51,9 +53,10 @@ def payment_return(request):
     return render(request, "intake/payments/result.html", {
         "ok": ok, "payment": outcome.payment if ok else None,
         "failed": outcome.verdict == NoticeVerdict.FAILED,
-    })
+    }, status=400 if outcome.verdict == NoticeVerdict.MALFORMED else 200)
 
 
+@accepts_malformed_text
 @csrf_exempt
 @require_POST
 def payment_callback(request):

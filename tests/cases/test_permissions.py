@@ -24,6 +24,8 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ["counter", "handler", "land_officer", "director", "leader", "resident", "outsider"]
 
 OK, NO, HIDDEN = 200, 403, 404
+#: Allowed, but the API carries no files: a resident's supplement needs papers attached.
+NEEDS_PAPERS = 400
 
 ROLE_DENIED = "Vai trò của bạn không được thực hiện thao tác này."
 NOT_SIGNER = "Bạn không có thẩm quyền ký quyết định cho thủ tục này."
@@ -47,7 +49,8 @@ CIVIL_MATRIX = {
     "request_supplement": (
         "in_progress", "supplement_requested", row(NO, OK, HIDDEN, OK, NO, NO, HIDDEN)
     ),
-    "supplement": ("supplement_requested", "in_progress", row(OK, NO, HIDDEN, NO, NO, OK, HIDDEN)),
+    "supplement": ("supplement_requested", "in_progress",
+                   row(OK, NO, HIDDEN, NO, NO, NEEDS_PAPERS, HIDDEN)),
     "request_payment": ("in_progress", "awaiting_payment", row(NO, OK, HIDDEN, OK, NO, NO, HIDDEN)),
     "confirm_payment": ("awaiting_payment", "in_progress", row(OK, NO, HIDDEN, OK, NO, NO, HIDDEN)),
     "submit_for_approval": (
@@ -125,6 +128,8 @@ def _check(response, *, dossier, action, persona, state, target, expected, statu
     body = response.json()
     if expected == HIDDEN:
         assert body == {"code": "not_found", "detail": "Không tìm thấy hồ sơ."}
+    elif expected == NEEDS_PAPERS:
+        assert body["code"] == "invalid" and "documents" in body["fields"]
     else:
         assert body["code"] == "forbidden"
         if action in {"approve", "refuse", "send_back"}:

@@ -3,10 +3,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import UserFactory
+from tests.samples import PDF, PNG  # noqa: F401 - the intake tests' sample files
 from thanhsen.roles import Role
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def pdf(name="giay-to.pdf"):
