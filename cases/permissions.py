@@ -44,6 +44,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "extend": frozenset({HANDLING, LAND, DIRECTOR}),
     "release": frozenset({HANDLING, LAND, DIRECTOR}),
     "view_personal_data": frozenset({COUNTER, HANDLING, LAND, DIRECTOR, LEADER, RESIDENT}),
+    # A post-audit finding "sai": only the accountable leader opens the correction.
+    "open_correction": frozenset({LEADER}),
 }
 
 
@@ -58,9 +60,7 @@ def denial_reason(user, dossier, action: str, *, at: datetime | None = None) -> 
     if action in SIGNING_ACTIONS:
         from cases.delegation import signing_denial_reason
 
-        return signing_denial_reason(
-            user, dossier, at=timezone.localdate(at) if at else timezone.localdate()
-        )
+        return signing_denial_reason(user, dossier, at=at or timezone.now())
     roles = ACTION_ROLES.get(action)
     if roles is None or user.role not in roles:
         return _("Vai trò của bạn không được thực hiện thao tác này.")

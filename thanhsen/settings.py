@@ -254,6 +254,15 @@ if SMS_BACKEND == "http" and not SMS_GATEWAY_URL:
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="simulated")
 PAYMENT_SIMULATOR_SECRET = env.str("PAYMENT_SIMULATOR_SECRET", default=SECRET_KEY + ":payments")
 
+#: Post-audit (hậu kiểm): the secret keying the draw (HMAC-SHA256 of the decision), so that no
+#: delegate can predict which of their decisions will be drawn; the review's deadline in
+#: working days; warnings start this many working days before it.
+POST_AUDIT_SECRET = env.str("POST_AUDIT_SECRET", default=SECRET_KEY + ":post-audit")
+POST_AUDIT_REVIEW_WORKING_DAYS = env.int("POST_AUDIT_REVIEW_WORKING_DAYS", default=10)
+POST_AUDIT_WARNING_WORKING_DAYS = env.int("POST_AUDIT_WARNING_WORKING_DAYS", default=2)
+if POST_AUDIT_REVIEW_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("POST_AUDIT_REVIEW_WORKING_DAYS must be at least 1.")
+
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
