@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from cases import selectors
 from cases.models import Dossier
 from cases.views import staff_required
-from intake.documents.render import dossier_form_pdf, register_pdf
+from intake.documents.render import dossier_form_pdf, dossier_form_pdf_applies, register_pdf
+from intake.signing.documents import RESULT_KEY, signed_form, signed_result
 from thanhsen.errors import ApplicationError
 
 
@@ -29,7 +30,18 @@ def dossier_document(request, code: str, form: str):
                                                   with_events=form == "mau-06")
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
-    content = dossier_form_pdf(dossier, form, base_url=request.build_absolute_uri("/"))
+    base_url = request.build_absolute_uri("/")
+    try:
+        signed = (signed_result(dossier) if form == RESULT_KEY
+                  else signed_form(dossier, form, base_url=base_url)
+                  if dossier_form_pdf_applies(dossier, form) else None)
+    except ApplicationError as exc:
+        return render(request, "cases/forbidden.html", {"message": exc.message}, status=409)
+    if signed is not None:
+        with signed.file.open("rb") as stored:
+            return pdf_response(stored.read(), f"{form}-{code}.pdf")
+    content = (None if form == RESULT_KEY
+               else dossier_form_pdf(dossier, form, base_url=base_url))
     if content is None:
         raise Http404(_("Biểu mẫu này không áp dụng cho hồ sơ ở trạng thái hiện tại."))
     return pdf_response(content, f"{form}-{code}.pdf")
