@@ -3,7 +3,7 @@
 The registry entry comes first so the QR code on the page opens the entry's public
 verification page; the signature is PAdES (ETSI.CAdES.detached) with SHA-256, plus an
 RFC 3161 timestamp when ``PDF_SIGNING_TSA_URL`` is set. The signature field is named after the
-entry (``TSMC-<id>``): a copy whose bytes were changed can still be traced to its entry and
+entry (``TSMC<id>``): a copy whose bytes were changed can still be traced to its entry and
 reported as tampered rather than unknown.
 """
 
@@ -27,7 +27,9 @@ from intake.signing.adapters import signer_for, timestamper
 from intake.signing.models import SignedDocument, SignerCertificate
 from thanhsen.errors import ApplicationError, ErrorKind
 
-FIELD_PREFIX = "TSMC-"
+#: The signature field's name is this prefix and the entry's id in hex: letters and digits
+#: only, which PDF writers keep as they are (a hyphen is written escaped).
+FIELD_PREFIX = "TSMC"
 
 
 def verification_url(document_id) -> str:
@@ -102,7 +104,7 @@ def document_sign(
             reference=reference, basis=basis, certificate=certificate,
         )
         signed = sign_pdf(render(verification_url(document.id)), signer=signer,
-                          field_name=f"{FIELD_PREFIX}{document.id}", signer_name=str(signer_user))
+                          field_name=f"{FIELD_PREFIX}{document.id.hex}", signer_name=str(signer_user))
         document.signed_at = at
         document.timestamped = bool(settings.PDF_SIGNING_TSA_URL)
         document.sha256 = hashlib.sha256(signed).hexdigest()

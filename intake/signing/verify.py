@@ -30,8 +30,7 @@ VERDICT_LABELS = {
     UNKNOWN: _("Không xác định được văn bản"),
     REVOKED: _("Không hợp lệ: chứng thư số đã bị thu hồi trước thời điểm ký"),
 }
-_FIELD = re.compile(re.escape(FIELD_PREFIX).encode() + rb"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
-                    rb"[0-9a-f]{4}-[0-9a-f]{12})")
+_FIELD = re.compile(re.escape(FIELD_PREFIX).encode() + rb"([0-9a-f]{32})")
 
 
 @dataclass(frozen=True)
