@@ -30,6 +30,10 @@ from thanhsen.errors import ApplicationError, ErrorKind
 #: The signature field's name is this prefix and the entry's id in hex: letters and digits
 #: only, which PDF writers keep as they are (a hyphen is written escaped).
 FIELD_PREFIX = "TSMC"
+#: Room for the signature container (certificate chain, signature; with a timestamp token,
+#: its own chain too). Reserving it saves pyHanko a trial signature to measure the size.
+RESERVED = 8192
+RESERVED_WITH_TIMESTAMP = 24576
 
 
 def verification_url(document_id) -> str:
@@ -43,7 +47,9 @@ def sign_pdf(pdf: bytes, *, signer, field_name: str, signer_name: str) -> bytes:
         field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         name=signer_name, location=getattr(settings, "UNIT_PLACE", "Thành Sen"),
     )
-    out = signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper())
+    stamper = timestamper()
+    out = signers.sign_pdf(writer, meta, signer=signer, timestamper=stamper,
+                           bytes_reserved=RESERVED_WITH_TIMESTAMP if stamper else RESERVED)
     return out.getvalue()
 
 
