@@ -8,4 +8,5 @@ app_name = "signing"
 
 urlpatterns = [
     path("xac-thuc/<uuid:document_id>/", views.verify, name="verify"),
+    path("ho-so-cua-toi/<str:code>/ket-qua.pdf", views.my_result, name="my_result"),
 ]

@@ -14,8 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from intake.documents.views import pdf_response
+from intake.online.views import _own_dossier, _resident_required
+from intake.signing.documents import signed_result
 from intake.signing.models import SignedDocument
 from intake.signing.verify import registry_verdict, verify_copy
+from thanhsen.errors import ApplicationError
 
 #: Copies larger than this are refused before being read (a signed form is ~50 KB).
 MAX_COPY_BYTES = 20 * 1024 * 1024
@@ -51,3 +55,22 @@ def verify(request, document_id):
         "document": document, "verdict": registry_verdict(document), "form": form,
         "copy_verdict": copy_verdict,
     }, status=status)
+
+
+@_resident_required
+def my_result(request, code: str):
+    """The resident's signed result notice (the same document staff print), once decided.
+
+    A result under correction after a post-audit is withheld: the corrected one replaces it.
+    """
+    dossier = _own_dossier(request.user, code)
+    if dossier.correction_opened_at:
+        raise Http404(_("Kết quả đang được điều chỉnh."))
+    try:
+        document = signed_result(dossier)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    if document is None:
+        raise Http404(_("Hồ sơ chưa có kết quả."))
+    with document.file.open("rb") as stored:
+        return pdf_response(stored.read(), f"ket-qua-{dossier.code}.pdf")
