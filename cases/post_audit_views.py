@@ -76,6 +76,10 @@ def review(request, pk: int):
     }, status=status)
 
 
+def _counts(row: dict) -> list[int]:
+    return [row["decided"], row["n_drawn"], row["correct"], row["needs_correction"], row["wrong"]]
+
+
 @staff_required
 def export(request):
     """The figures as CSV (UTF-8 with BOM, so spreadsheets read the diacritics)."""
@@ -88,16 +92,14 @@ def export(request):
     writer = csv.writer(response)
     writer.writerow([_("Nhóm"), _("Tên"), _("Quyết định theo ủy quyền"), _("Rút hậu kiểm"),
                      _("Đúng"), _("Cần chấn chỉnh"), _("Sai")])
-    def counts(row):
-        return [row["decided"], row["n_drawn"], row["correct"], row["needs_correction"], row["wrong"]]
     for row in report.by_delegate:
         name = f"{row['authorisation__authorised__last_name']} {row['authorisation__authorised__first_name']}"
-        writer.writerow([_("Người được ủy quyền"), name, *counts(row)])
+        writer.writerow([_("Người được ủy quyền"), name, *_counts(row)])
     for row in report.by_procedure:
         writer.writerow([_("Thủ tục"), f"{row['dossier__procedure__name']} ({row['dossier__procedure__code']})",
-                         *counts(row)])
+                         *_counts(row)])
     for row in report.by_month:
-        writer.writerow([_("Tháng"), timezone.localtime(row["month"]).strftime("%m/%Y"), *counts(row)])
+        writer.writerow([_("Tháng"), timezone.localtime(row["month"]).strftime("%m/%Y"), *_counts(row)])
     writer.writerow([_("Tổng"), _("Tỷ lệ rút (rút ÷ quyết định)"), report.decided, report.drawn,
                      "", "", ""])
     writer.writerow([_("Tổng"), _("Số điều chỉnh kết quả"), report.corrections, "", "", "", ""])

@@ -14,7 +14,6 @@ from cases.models import Dossier, DossierEvent, Finding, PostAuditDraw, PostAudi
 from cases.post_audit import (
     FEE,
     NEW_DELEGATE,
-    RANDOM,
     REFUSAL,
     Rule,
     matched_reasons,
