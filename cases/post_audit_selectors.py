@@ -73,9 +73,12 @@ FINDING_COUNTS = {
 }
 
 
-def post_audit_report(*, now: datetime | None = None) -> Report:
+def post_audit_report(*, now: datetime | None = None, period=None) -> Report:
+    """The figures over every decision under delegation, or those signed in ``period``."""
     now = now or timezone.now()
     rows = PostAuditDraw.objects.all()
+    if period is not None:
+        rows = rows.filter(decided_at__date__range=(period.first, period.last))
     totals = rows.aggregate(
         n_decided=Count("id"), n_drawn=Count("id", filter=Q(drawn=True)),
         n_reviewed=Count("id", filter=Q(reviewed_at__isnull=False)),

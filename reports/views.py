@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases.periods import Period, period_from_query
+from cases.post_audit_selectors import post_audit_report
 from reports import insights, rollups, services
 from reports.access import leadership_required
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
@@ -67,6 +68,7 @@ def dashboard(request):
         "grain": grain,
         "at_risk": insights.dossiers_at_risk()[:6],
         "bundles": bundle_summary(period=period),
+        "post_audit": post_audit_report(period=period),
     }
     return render(request, "reports/dashboard.html", context)
 

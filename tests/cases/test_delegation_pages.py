@@ -143,3 +143,17 @@ def test_another_leader_cannot_open_someone_else_s_review(catalogue, client, cha
                                   args=[PostAuditDraw.objects.get(dossier=dossier).pk]))
 
     assert response.status_code == 404
+
+
+def test_the_leader_s_dashboard_shows_post_audit_coverage(catalogue, client, chairman, director):
+    grant(chairman, director)
+    dossier = dossier_in("awaiting_approval", procedure=catalogue.civil, signer=chairman)
+    services.dossier_refuse(dossier=dossier, actor=director, reason="Thiếu giấy tờ")
+    client.force_login(chairman)
+
+    page = client.get(reverse("reports:dashboard")).content.decode()
+
+    section = page.split("data-post-audit")[1].split("</section>")[0]
+    assert "Hậu kiểm quyết định theo ủy quyền" in section
+    assert "100%" in section  # one decision under delegation, drawn (a refusal)
+    assert reverse("cases:post_audit") in section
