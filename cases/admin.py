@@ -18,6 +18,8 @@ from cases.models import (
     DossierDocument,
     DossierEvent,
     Field,
+    PostAuditDraw,
+    PostAuditRule,
     Procedure,
     RequiredDocument,
 )
@@ -80,6 +82,30 @@ class AuthorisationAdmin(admin.ModelAdmin):
                     "revoked_at"]
     list_filter = ["valid_until"]
     autocomplete_fields = ["authoriser", "authorised"]
+
+
+@admin.register(PostAuditRule)
+class PostAuditRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "random_percent", "every_refusal", "fee_above", "every_decision",
+                    "new_delegate_days"]
+    search_fields = ["procedure_code"]
+
+
+@admin.register(PostAuditDraw)
+class PostAuditDrawAdmin(admin.ModelAdmin):
+    """The draws are evidence: read-only here; findings are recorded on the review page."""
+
+    list_display = ["dossier", "authorisation", "decided_at", "drawn", "reasons", "finding"]
+    list_filter = ["drawn", "finding"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class DossierDocumentInline(admin.TabularInline):

@@ -17,12 +17,8 @@ from rest_framework.views import APIView
 
 from cases import selectors, services
 from cases.models import Channel, CopyType, Department, Dossier, DossierEvent, Procedure, Status
-<<<<<<< HEAD
 from cases.policy import PERSONAL_DATA_FIELDS, may_view_personal_data
-from cases.validators import validate_id_number, validate_phone
-=======
 from cases.validators import validate_id_number, validate_moment, validate_phone
->>>>>>> secfiles
 from thanhsen.errors import ApplicationError, ErrorKind
 
 

@@ -7,6 +7,7 @@ Apps whose services write their own events (bundles, payments) add their labels 
 from django.utils.translation import gettext_lazy
 
 EVENT_LABELS = {
+    "open_correction": gettext_lazy("Mở điều chỉnh kết quả sau hậu kiểm"),
     "create": gettext_lazy("Nộp hồ sơ"),
     "receive": gettext_lazy("Tiếp nhận, cấp giấy hẹn"),
     "refuse_intake": gettext_lazy("Từ chối tiếp nhận"),

@@ -33,6 +33,8 @@ NAV = [
     NavEntry(_("Phản ánh, đánh giá"), "intake:staff_complaints", PAGES["workspace"]),
     NavEntry(_("Thông báo đã gửi"), "intake:staff_notifications", PAGES["delivery_log"]),
     NavEntry(_("Báo cáo"), "reports:dashboard", PAGES["reports"]),
+    NavEntry(_("Ủy quyền"), "cases:delegation", PAGES["delegation"]),
+    NavEntry(_("Hậu kiểm"), "cases:post_audit", PAGES["post_audit"]),
     NavEntry(_("Hồ sơ của tôi"), "intake:my_dossiers", PAGES["resident"]),
     NavEntry(_("Nộp hồ sơ"), "intake:procedures", ONLINE_SERVICE),
     NavEntry(_("Tra cứu hồ sơ"), "intake:lookup", ONLINE_SERVICE),

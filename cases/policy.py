@@ -61,6 +61,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "stop": frozenset({COUNTER, DIRECTOR}),
     "extend": frozenset({HANDLING, LAND, DIRECTOR}),
     "release": frozenset({HANDLING, LAND, DIRECTOR}),
+    # A post-audit finding "sai": only the accountable leader opens the correction.
+    "open_correction": frozenset({LEADER}),
 }
 
 
@@ -87,9 +89,7 @@ def denial_reason(user, dossier, action: str, *, at: datetime | None = None) -> 
     if action in SIGNING_ACTIONS:
         from cases.delegation import signing_denial_reason
 
-        return signing_denial_reason(
-            user, dossier, at=timezone.localdate(at) if at else timezone.localdate()
-        )
+        return signing_denial_reason(user, dossier, at=at or timezone.now())
     roles = ACTION_ROLES.get(action)
     if roles is None or user.role not in roles:
         return _("Vai trò của bạn không được thực hiện thao tác này.")
@@ -200,6 +200,10 @@ PAGES: dict[str, frozenset[str]] = {
     "delivery_log": INTAKE_ROLES,
     "reports": LEADERSHIP_ROLES,
     "resident": frozenset({RESIDENT}),
+    # the delegation register: leaders grant and revoke; center staff see what they may sign
+    "delegation": frozenset({LEADER, DIRECTOR, COUNTER}),
+    # the post-audit queue: the authorisers review what was decided in their name
+    "post_audit": frozenset({LEADER}),
 }
 
 

@@ -32,7 +32,7 @@ from cases.deadlines import (
     quality_due,
     statutory_due,
 )
-from cases.delegation import signing_authorisation
+from cases.delegation import signing_authorisation, signing_lines
 from cases.fees import fee_amount
 from cases.history import keep_given_event_time
 from cases.models import (
@@ -58,6 +58,7 @@ from cases.policy import (
     may_view_personal_data,
     records_personal_data_view,
 )
+from cases.post_audit import post_audit_draw
 from cases.validators import normalise_phone, validate_id_number, validate_phone
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.roles import HANDLER_ROLES, Role
@@ -95,6 +96,9 @@ class _Change:
     #: The event's note when the action settles it from the dossier (e.g. a stop that takes
     #: the reason the resident gave); ``None`` keeps the note the caller passed.
     note: str | None = None
+    #: Called with the event once it is written, in the same transaction (the post-audit draw
+    #: of a decision taken under delegation needs the decision's own event).
+    after: Callable[[DossierEvent], None] | None = None
 
 
 def _invalid(name: str, message: str) -> ApplicationError:
@@ -157,6 +161,8 @@ def _apply(
                 authorisation=outcome.authorisation,
                 payload=outcome.payload,
             )
+            if outcome.after:
+                outcome.after(event)
             transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
     except ConcurrentTransition as exc:
         raise ApplicationError(
@@ -614,7 +620,7 @@ def _with_authority(actor, extra: Callable[[Dossier, datetime], list[str]] | Non
     """Record the authorisation a director signs under (None when signing in their own right)."""
 
     def change(d: Dossier, at: datetime) -> _Change:
-        authorisation = signing_authorisation(actor, d.procedure, at=timezone.localdate(at))
+        authorisation = signing_authorisation(actor, d.procedure, at=at)
         fields = extra(d, at, authorisation) if extra else []
         payload = {"authorisation": authorisation.document_number} if authorisation else {}
         return _Change(fields=fields, payload=payload, authorisation=authorisation)
@@ -623,17 +629,32 @@ def _with_authority(actor, extra: Callable[[Dossier, datetime], list[str]] | Non
 
 
 def _decide(outcome: str, actor, reason: str):
+    """Record the decision and the authority it is signed under, as the signature will state it.
+
+    A decision under delegation is drawn for post-audit in the same transaction, so no
+    decision escapes the draw and the delegate cannot re-sign to change its result.
+    """
+
     def record(d: Dossier, at: datetime, authorisation) -> list[str]:
         d.outcome = outcome
         d.outcome_reason = reason
         d.decided_by = actor
         d.decided_under = authorisation
+        d.signed_as = signing_lines(actor, d.procedure, authorisation)
         d.resolved_at = at
         d.result_classification = classify(due_at=d.due_at, finished_at=at, now=at).value
-        return ["outcome", "outcome_reason", "decided_by", "decided_under", "resolved_at",
-                "result_classification"]
+        return ["outcome", "outcome_reason", "decided_by", "decided_under", "signed_as",
+                "resolved_at", "result_classification"]
 
-    return _with_authority(actor, record)
+    with_authority = _with_authority(actor, record)
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        result = with_authority(d, at)
+        if result.authorisation is not None:
+            result.after = post_audit_draw
+        return result
+
+    return change
 
 
 def dossier_approve(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:
@@ -764,6 +785,31 @@ def dossier_extend(
         )
 
     return _apply(dossier=dossier, actor=actor, action="extend", transition=None,
+                  at=at, note=reason, change=change)
+
+
+def dossier_open_correction(
+    *, dossier: Dossier, actor, reason: str, at: datetime | None = None
+) -> Dossier:
+    """A post-audit found the decision wrong: its result is withdrawn to be corrected.
+
+    The dossier keeps its state (a correction is not a stage of the law's process); the
+    result is re-issued through the ordinary signing, and the resident is told now, through
+    the event's notification and on their dossier page.
+    """
+    reason = _require_text("reason", reason, _("Cần ghi rõ sai sót và cách điều chỉnh."))
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        if d.status not in (Status.RESOLVED, Status.RETURNED):
+            raise _not_now(d)
+        if d.correction_opened_at:
+            raise ApplicationError(_("Hồ sơ đã được mở điều chỉnh kết quả."),
+                                   kind=ErrorKind.CONFLICT)
+        d.correction_opened_at = at
+        d.correction_reason = reason
+        return _Change(fields=["correction_opened_at", "correction_reason"])
+
+    return _apply(dossier=dossier, actor=actor, action="open_correction", transition=None,
                   at=at, note=reason, change=change)
 
 

@@ -25,7 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 from cases import selectors, services
 from cases.access import PERSONAL_DATA_DENIED, forbidden, page_for
 from cases.deadlines import overdue_threshold
-from cases.delegation import signing_authorisation, signing_denial_reason
+from cases.delegation import may_be_delegated, signing_authorisation, signing_denial_reason
 from cases.forms import ACTION_FORMS, AssignForm
 from cases.labels import EVENT_LABELS
 from cases.models import Dossier, Status
@@ -189,7 +189,9 @@ def _render_dossier(request, code: str, *, bound=None, status: int = 200):
 
 def _signing(dossier: Dossier, user) -> dict | None:
     """For a signer looking at a dossier awaiting approval: under which authority, or why not."""
-    if dossier.status != Status.AWAITING_APPROVAL or user.role not in SIGNER_ROLES:
+    if dossier.status != Status.AWAITING_APPROVAL or (
+        user.role not in SIGNER_ROLES and not may_be_delegated(user)
+    ):
         return None
     today = timezone.localdate()
     reason = signing_denial_reason(user, dossier, at=today)

@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from intake.models import Complaint, Notification, Payment, PaymentNotice, Rating
+from intake.models import (
+    Complaint,
+    Notification,
+    Payment,
+    PaymentNotice,
+    Rating,
+    SignedDocument,
+    SignerCertificate,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -55,3 +63,26 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["code", "name", "phone", "dossier_code"]
     readonly_fields = ["code", "received_at", "due_at", "answered_at", "answered_by", "user"]
+
+
+@admin.register(SignedDocument)
+class SignedDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["title", "dossier", "signer", "signed_at", "reference", "sha256"]
+    search_fields = ["dossier__code", "reference"]
+
+
+@admin.register(SignerCertificate)
+class SignerCertificateAdmin(admin.ModelAdmin):
+    """Only a revocation is recorded by hand (from the CA's list or a lost key report)."""
+
+    list_display = ["subject", "serial", "not_after", "revoked_at"]
+    fields = ["user", "subject", "issuer", "serial", "fingerprint", "not_before", "not_after",
+              "revoked_at", "revocation_reason"]
+    readonly_fields = ["user", "subject", "issuer", "serial", "fingerprint", "not_before",
+                       "not_after"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -330,3 +330,7 @@ class LookupThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures}"
+
+
+# The signing registry lives in its own package; imported here so Django registers its models.
+from intake.signing.models import DocumentKind, SignedDocument, SignerCertificate  # noqa: E402,F401

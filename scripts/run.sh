@@ -49,6 +49,7 @@ if [ -d locale ] && command -v msgfmt >/dev/null 2>&1; then
     manage compilemessages -v0 --ignore=.venv
 fi
 manage seed_demo
+manage signing_dev_keys
 
 background "agency simulator" "$PY" manage.py run_agency_simulator
 

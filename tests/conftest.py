@@ -83,6 +83,21 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _signing_key_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("signing-keys")
+
+
+@pytest.fixture(autouse=True)
+def _development_signing_keys(settings, _signing_key_dir):
+    """Signatures from a development CA of the test session, never the developer's own keys."""
+    settings.PDF_SIGNING_BACKEND = "development"
+    settings.PDF_SIGNING_KEY_DIR = _signing_key_dir
+    settings.PDF_SIGNING_PKCS12_PASSPHRASE = "test-signing-passphrase"
+    settings.PDF_SIGNING_TRUST_ROOTS = []
+    settings.PDF_SIGNING_TSA_URL = ""
+
+
 @pytest.fixture
 def catalogue(db):
     return factories.Catalogue.build()

@@ -18,6 +18,12 @@ class User(AbstractUser):
         related_name="members",
     )
     phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
+    position = models.CharField(
+        _("chức vụ"),
+        max_length=120,
+        blank=True,
+        help_text=_("Như ghi ở dòng ký, ví dụ “Chủ tịch”, “Phó Chủ tịch”, “Giám đốc”."),
+    )
 
     class Meta:
         verbose_name = _("người dùng")

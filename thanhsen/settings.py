@@ -276,6 +276,35 @@ if SMS_BACKEND == "http" and not SMS_GATEWAY_URL:
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="simulated" if DEVTOOLS else "")
 PAYMENT_SIMULATOR_SECRET = env.str("PAYMENT_SIMULATOR_SECRET", default=SECRET_KEY + ":payments")
 
+#: Post-audit (hậu kiểm): the secret keying the draw (HMAC-SHA256 of the decision), so that no
+#: delegate can predict which of their decisions will be drawn; the review's deadline in
+#: working days; warnings start this many working days before it.
+POST_AUDIT_SECRET = env.str("POST_AUDIT_SECRET", default=SECRET_KEY + ":post-audit")
+POST_AUDIT_REVIEW_WORKING_DAYS = env.int("POST_AUDIT_REVIEW_WORKING_DAYS", default=10)
+POST_AUDIT_WARNING_WORKING_DAYS = env.int("POST_AUDIT_WARNING_WORKING_DAYS", default=2)
+if POST_AUDIT_REVIEW_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("POST_AUDIT_REVIEW_WORKING_DAYS must be at least 1.")
+
+#: Digital signatures (PAdES). ``development``: a CA of our own issues a key per signing user
+#: under PDF_SIGNING_KEY_DIR (``manage.py signing_dev_keys``); ``pkcs12``: each signer's
+#: ``<username>.p12`` from a licensed CA in PDF_SIGNING_KEY_DIR, opened with
+#: PDF_SIGNING_PKCS12_PASSPHRASE; ``remote``: the remote signing service at
+#: PDF_SIGNING_REMOTE_URL (bearer token PDF_SIGNING_REMOTE_TOKEN).
+#: PDF_SIGNING_TRUST_ROOTS lists the CA certificates (PEM files) signatures must chain to;
+#: PDF_SIGNING_TSA_URL, when set, adds an RFC 3161 timestamp to every signature.
+PDF_SIGNING_BACKEND = env.str("PDF_SIGNING_BACKEND", default="development" if DEBUG else "pkcs12")
+if PDF_SIGNING_BACKEND not in {"development", "pkcs12", "remote"}:
+    raise ImproperlyConfigured("PDF_SIGNING_BACKEND must be development, pkcs12 or remote.")
+PDF_SIGNING_KEY_DIR = env.path("PDF_SIGNING_KEY_DIR", default=BASE_DIR / "var" / "signing")
+PDF_SIGNING_PKCS12_PASSPHRASE = env.str("PDF_SIGNING_PKCS12_PASSPHRASE", default="" if not DEBUG
+                                    else "dev-only-signing-passphrase")
+PDF_SIGNING_TRUST_ROOTS = env.list("PDF_SIGNING_TRUST_ROOTS", default=[])
+PDF_SIGNING_TSA_URL = env.str("PDF_SIGNING_TSA_URL", default="")
+PDF_SIGNING_REMOTE_URL = env.str("PDF_SIGNING_REMOTE_URL", default="")
+PDF_SIGNING_REMOTE_TOKEN = env.str("PDF_SIGNING_REMOTE_TOKEN", default="")
+if PDF_SIGNING_BACKEND == "remote" and not PDF_SIGNING_REMOTE_URL:
+    raise ImproperlyConfigured("PDF_SIGNING_BACKEND=remote needs PDF_SIGNING_REMOTE_URL.")
+
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

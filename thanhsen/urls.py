@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
     path("api/v1/", include("cases.urls_api")),
     path("", include("intake.urls")),
+    path("", include("intake.signing.urls")),
     path("", include("reports.urls")),
     path("", include("linkage.urls")),
     path("", include("cases.urls")),

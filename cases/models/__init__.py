@@ -1,3 +1,4 @@
+from cases.models.audit import Finding, PostAuditDraw, PostAuditRule
 from cases.models.calendar import CalendarDay
 from cases.models.catalogue import (
     Agency,
@@ -41,9 +42,12 @@ __all__ = [
     "DossierEvent",
     "DossierPause",
     "Field",
+    "Finding",
     "OnlineLevel",
     "Outcome",
     "PauseKind",
+    "PostAuditDraw",
+    "PostAuditRule",
     "Procedure",
     "RequiredDocument",
     "ReturnMethod",

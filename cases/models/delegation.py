@@ -3,6 +3,11 @@
 Law 63/2025/QH15 art. 9: written, for a set period, with content and scope; the authoriser
 remains accountable and the authorised party may not delegate further. So an authoriser is
 always the holder of the power (a ward leader), never someone acting under another record.
+
+The register keeps the decision as written (number, date, scanned file, the titles of both
+parties on that day: a signature under it names them) and its end: revoked with a reason,
+or suspended after a post-audit finding. A record is in force at a moment when the moment
+lies in its period and before its revocation or suspension.
 """
 
 from django.conf import settings
@@ -35,7 +40,26 @@ class Authorisation(models.Model):
     valid_from = models.DateField(_("hiệu lực từ ngày"))
     valid_until = models.DateField(_("hiệu lực đến ngày"))
     document_number = models.CharField(_("số văn bản ủy quyền"), max_length=60)
+    decision_date = models.DateField(_("ngày ký văn bản ủy quyền"), null=True, blank=True)
+    scan = models.FileField(
+        _("bản quét văn bản ủy quyền"), upload_to="authorisations/%Y/", blank=True
+    )
+    authoriser_title = models.CharField(_("chức vụ người ủy quyền"), max_length=120, blank=True)
+    authorised_title = models.CharField(
+        _("chức vụ người được ủy quyền"), max_length=120, blank=True
+    )
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thu hồi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revocation_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    suspended_at = models.DateTimeField(_("tạm đình chỉ lúc"), null=True, blank=True)
+    suspension_reason = models.TextField(_("lý do tạm đình chỉ"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -59,6 +83,10 @@ class Authorisation(models.Model):
             raise ValidationError(
                 {"authoriser": _("Chỉ lãnh đạo UBND phường mới được ủy quyền; không ủy quyền lại.")}
             )
+
+    def ended_before(self, at) -> bool:
+        """Revoked or suspended at or before the moment ``at`` (a datetime)."""
+        return any(end is not None and end <= at for end in (self.revoked_at, self.suspended_at))
 
     def covers(self, procedure_code: str) -> bool:
         return any(

@@ -179,7 +179,18 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    signed_as = models.JSONField(
+        _("dòng thẩm quyền ký"),
+        default=list,
+        blank=True,
+        help_text=_("Các dòng trên chữ ký (TM., KT., TUQ. và chức vụ) lúc ký quyết định."),
+    )
     resolved_at = models.DateTimeField(_("giải quyết xong lúc"), null=True, blank=True)
+    correction_opened_at = models.DateTimeField(
+        _("mở điều chỉnh kết quả lúc"), null=True, blank=True,
+        help_text=_("Hậu kiểm kết luận quyết định sai: kết quả được điều chỉnh, công dân được báo."),
+    )
+    correction_reason = models.TextField(_("lý do điều chỉnh kết quả"), blank=True)
     result_classification = models.CharField(
         _("xếp loại"), max_length=10, blank=True,
         help_text=_("Trước hạn, đúng hạn hoặc quá hạn, tính một lần khi có kết quả."),

@@ -13,10 +13,17 @@ from django.template.loader import render_to_string
 
 from cases.models import CopyCertification
 from cases.uploads import sniff_content_type
-from intake.documents.render import html_to_pdf, unit_context
+from intake.documents.render import html_to_pdf, qr_data_uri, unit_context
 
 
 def render_certified_copy(certification: CopyCertification) -> bytes:
+    """The signed certified copy: laid out with its QR code, then signed by the certifier."""
+    from intake.signing.documents import sign_certified_copy
+
+    return sign_certified_copy(certification, layout_certified_copy)
+
+
+def layout_certified_copy(certification: CopyCertification, verification: str) -> bytes:
     from weasyprint import Attachment
 
     with certification.scan.open("rb") as scan:
@@ -35,6 +42,7 @@ def render_certified_copy(certification: CopyCertification) -> bytes:
         "dossier": certification.dossier,
         "image": image,
         "attached": bool(attachments),
+        "qr": qr_data_uri(verification),
     }
     return html_to_pdf(render_to_string("documents/certified_copy.html", context),
                        attachments=attachments)

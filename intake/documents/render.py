@@ -186,6 +186,10 @@ def _available(dossier: Dossier, key: str) -> bool:
     }[key]
 
 
+def dossier_form_pdf_applies(dossier: Dossier, key: str) -> bool:
+    return key in FORMS and _available(dossier, key)
+
+
 def control_rows(dossier: Dossier) -> list[dict]:
     """One row per hand-off, judged against the dossier's due date at the moment it happened.
 
@@ -205,8 +209,14 @@ def control_rows(dossier: Dossier) -> list[dict]:
     return rows
 
 
-def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str) -> bytes | None:
-    """The PDF of form ``key`` for ``dossier``, or None when the form does not apply to it."""
+def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str, verification: str = "",
+                     signature: dict | None = None) -> bytes | None:
+    """The PDF of form ``key`` for ``dossier``, or None when the form does not apply to it.
+
+    A form about to be signed passes ``verification`` (its QR code then opens the signed
+    document's verification page instead of the status lookup) and, for the forms whose
+    signing block states an authority, the ``signature`` block to print.
+    """
     spec = FORMS.get(key)
     if spec is None or not _available(dossier, key):
         return None
@@ -214,7 +224,9 @@ def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str) -> bytes | No
         **unit_context(),
         "dossier": dossier,
         "form": spec,
-        "qr": qr_data_uri(lookup_url(dossier.code, base_url=base_url)),
+        "qr": qr_data_uri(verification or lookup_url(dossier.code, base_url=base_url)),
+        "verification": verification,
+        "signature": signature,
     }
     if key == "mau-01":
         context["entry"] = register_entry(dossier)
@@ -223,6 +235,15 @@ def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str) -> bytes | No
         context["rows"] = control_rows(dossier)
         context["event_labels"] = EVENT_LABELS
     return form_to_pdf(render_to_string(spec.template, context))
+
+
+def result_pdf(dossier: Dossier, *, verification: str, signature: dict) -> bytes:
+    """The one-page notice of the decision (kết quả giải quyết), with its signing block."""
+    context = {**unit_context(dossier.resolved_at), "dossier": dossier,
+               "form": FormSpec("", "Thông báo kết quả giải quyết hồ sơ", "documents/result.html"),
+               "qr": qr_data_uri(verification), "verification": verification,
+               "signature": signature}
+    return form_to_pdf(render_to_string("documents/result.html", context))
 
 
 def register_pdf(dossiers, *, start: date, end: date, first_entry: int) -> bytes:

@@ -13,7 +13,8 @@ from cases import selectors, services
 from cases.access import PERSONAL_DATA_DENIED, forbidden, page_for
 from cases.models import Dossier
 from cases.policy import may_view_personal_data
-from intake.documents.render import dossier_form_pdf, register_pdf
+from intake.documents.render import dossier_form_pdf, dossier_form_pdf_applies, register_pdf
+from intake.signing.documents import RESULT_KEY, signed_form, signed_result
 from thanhsen.errors import ApplicationError
 from thanhsen.files import protect_file_response
 
@@ -40,7 +41,20 @@ def dossier_document(request, code: str, form: str):
     personal = form not in FORMS_WITHOUT_PERSONAL_DATA
     if personal and not may_view_personal_data(request.user, dossier):
         return forbidden(request, PERSONAL_DATA_DENIED)
-    content = dossier_form_pdf(dossier, form, base_url=request.build_absolute_uri("/"))
+    base_url = request.build_absolute_uri("/")
+    try:
+        signed = (signed_result(dossier) if form == RESULT_KEY
+                  else signed_form(dossier, form, base_url=base_url)
+                  if dossier_form_pdf_applies(dossier, form) else None)
+    except ApplicationError as exc:
+        return render(request, "403.html", {"exception": exc.message}, status=409)
+    if signed is not None:
+        if personal:
+            services.dossier_read_personal_data(dossier=dossier, actor=request.user)
+        with signed.file.open("rb") as stored:
+            return pdf_response(stored.read(), f"{form}-{code}.pdf")
+    content = (None if form == RESULT_KEY
+               else dossier_form_pdf(dossier, form, base_url=base_url))
     if content is None:
         raise Http404(_("Biểu mẫu này không áp dụng cho hồ sơ ở trạng thái hiện tại."))
     if personal:

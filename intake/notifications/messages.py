@@ -25,6 +25,7 @@ NOTIFIED_ACTIONS = {
     "extend": "apology",
     "stop": "stopped",
     "return_result": "returned",
+    "open_correction": "correction",
     "bundle_step_done": "bundle_step",
     "bundle_complete": "bundle_complete",
 }
@@ -75,6 +76,9 @@ def _sentence(event: DossierEvent, dossier: Dossier) -> str:
                 "document": result.get("document", ""), "number": result["number"]
             }
         return sentence
+    if kind == "correction":
+        return _("có kết quả cần điều chỉnh sau hậu kiểm: %(reason)s. Trung tâm sẽ liên hệ để "
+                 "cấp lại kết quả.") % {"reason": event.note}
     if kind == "bundle_complete":
         return _("đã hoàn thành toàn bộ các thủ tục liên thông. Mời bạn nhận kết quả.")
     if kind == "stopped":

@@ -26,6 +26,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from cases import policy, services
+from cases.delegation import may_be_delegated, may_delegate
 from cases.models import Dossier, Procedure
 from cases.selectors import dossier_visible_to
 from linkage import outbox
@@ -131,6 +132,15 @@ class Entry:
     shows_personal_data: bool = False
 
 
+def delegation_page(world, user) -> int:
+    """Leaders manage the register; whoever may be delegated sees their powers; others 403."""
+    return 200 if may_delegate(user) or may_be_delegated(user) else 403
+
+
+#: A verification id no document has: the page answers "unknown".
+UNKNOWN_DOCUMENT = "00000000-0000-4000-8000-000000000000"
+
+
 def own_export(world, user) -> int:
     """An export is its owner's (the director's here); another leader's is not found."""
     return 200 if user == world.users["director"] else 404
@@ -218,6 +228,15 @@ MATRIX = [
     Entry("reports:export", page("reports", ok=own_export), args=lambda w: [w.export_pk]),
     Entry("reports:export_download", page("reports", ok=404), args=lambda w: [w.export_pk]),
     Entry("reports:transparency", public()),
+    # delegation, post-audit and signed documents
+    Entry("cases:delegation", page("delegation", ok=delegation_page)),
+    Entry("cases:delegation_revoke", page("delegation", ok=405), args=lambda w: [999999]),
+    Entry("cases:delegation_scan", page("delegation", ok=404), args=lambda w: [999999]),
+    Entry("cases:post_audit", page("post_audit")),
+    Entry("cases:post_audit_review", page("post_audit", ok=404), args=lambda w: [999999]),
+    Entry("cases:post_audit_export", page("post_audit")),
+    Entry("signing:verify", public(), args=lambda w: [UNKNOWN_DOCUMENT]),
+    Entry("signing:my_result", page("resident", dossier=the_dossier, ok=404), args=code),
 ]
 
 

@@ -133,8 +133,9 @@ def _check(response, *, dossier, action, persona, state, target, expected, statu
     else:
         assert body["code"] == "forbidden"
         if action in {"approve", "refuse", "send_back"}:
-            # Only the civil procedure is a ward leader's power the director could hold.
-            director_lacks_paper = delegable and persona == "director"
+            # Only the civil procedure is a ward leader's power the center's director or its
+            # staff (the counter persona works at the center) could hold.
+            director_lacks_paper = delegable and persona in ("director", "counter")
             assert body["detail"] == (NO_AUTHORISATION if director_lacks_paper else NOT_SIGNER)
         else:
             assert body["detail"] == ROLE_DENIED

@@ -1,0 +1,1 @@
+"""Digitally signed documents (PAdES, with pyHanko): keys, signing, the registry, verification."""
