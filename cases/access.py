@@ -22,6 +22,8 @@ DENIED = {
     "delivery_log": _("Nhật ký thông báo chỉ dành cho cán bộ tiếp nhận và Giám đốc Trung tâm."),
     "reports": _("Báo cáo chỉ dành cho lãnh đạo UBND phường và Giám đốc Trung tâm."),
     "resident": _("Trang này dành cho công dân, tổ chức đã đăng ký tài khoản."),
+    "delegation": _("Trang này dành cho lãnh đạo phường và người được ủy quyền."),
+    "post_audit": _("Trang hậu kiểm dành cho lãnh đạo UBND phường."),
 }
 
 #: What a user reads who may see a dossier but not a paper with the applicant's personal data.

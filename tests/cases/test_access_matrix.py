@@ -137,7 +137,7 @@ def delegation_page(world, user) -> int:
     return 200 if may_delegate(user) or may_be_delegated(user) else 403
 
 
-#: A verification id no document has: the page answers "unknown".
+#: A verification id no document has: not found, like any unknown address.
 UNKNOWN_DOCUMENT = "00000000-0000-4000-8000-000000000000"
 
 
@@ -235,7 +235,7 @@ MATRIX = [
     Entry("cases:post_audit", page("post_audit")),
     Entry("cases:post_audit_review", page("post_audit", ok=404), args=lambda w: [999999]),
     Entry("cases:post_audit_export", page("post_audit")),
-    Entry("signing:verify", public(), args=lambda w: [UNKNOWN_DOCUMENT]),
+    Entry("signing:verify", public(404), args=lambda w: [UNKNOWN_DOCUMENT]),
     Entry("signing:my_result", page("resident", dossier=the_dossier, ok=404), args=code),
 ]
 
