@@ -184,6 +184,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intake.tasks.lookup_throttle_purge",
         "schedule": 3600.0,
     },
+    # Forgets the counter forms' one-time tokens older than a day.
+    "intake-counter-token-purge": {
+        "task": "intake.tasks.counter_tokens_purge",
+        "schedule": 3600.0,
+    },
     # Brings the reports' daily rollup up to date (incremental: only changed days), then
     # computes the dashboard's quick periods (reports.dashboard.warm).
     "reports-rollup-refresh": {
