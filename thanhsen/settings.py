@@ -110,13 +110,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-#: Residents log in with their phone number or e-mail (``intake.auth``); staff with a username.
-#: An OpenID Connect provider (the national e-ID) is switched on by adding its backend here and
-#: pointing ``LOGIN_URL`` at its start view: pages only ever send people to ``LOGIN_URL``.
-AUTHENTICATION_BACKENDS = [
-    "intake.auth.PhoneOrEmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+#: Residents log in with their phone number or e-mail, staff with a username, all through one
+#: backend (``intake.auth``: one password hash per attempt). An OpenID Connect provider (the
+#: national e-ID) is switched on by adding its backend here and pointing ``LOGIN_URL`` at its
+#: start view: pages only ever send people to ``LOGIN_URL``.
+AUTHENTICATION_BACKENDS = ["intake.auth.PhoneOrEmailBackend"]
+#: Failed logins allowed per account and per client address in the window (s), at the login
+#: page, the admin's login and the API token endpoint (``thanhsen.login_throttle``); the
+#: attempts are kept LOGIN_ATTEMPTS_KEEP_DAYS days for the administrator.
+LOGIN_LIMIT_PER_ACCOUNT = env.int("LOGIN_LIMIT_PER_ACCOUNT", default=10)
+LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=30)
+LOGIN_LIMIT_WINDOW = env.int("LOGIN_LIMIT_WINDOW", default=900)
+LOGIN_ATTEMPTS_KEEP_DAYS = env.int("LOGIN_ATTEMPTS_KEEP_DAYS", default=30)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -183,6 +188,11 @@ CELERY_BEAT_SCHEDULE = {
     "intake-lookup-throttle-purge": {
         "task": "intake.tasks.lookup_throttle_purge",
         "schedule": 3600.0,
+    },
+    # Forgets the login attempts older than LOGIN_ATTEMPTS_KEEP_DAYS.
+    "thanhsen-login-attempts-purge": {
+        "task": "thanhsen.tasks.login_attempts_purge",
+        "schedule": 86400.0,
     },
     # Forgets the counter forms' one-time tokens older than a day.
     "intake-counter-token-purge": {

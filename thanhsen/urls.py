@@ -2,20 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
-from thanhsen.forms import LoginForm
 from thanhsen.health import healthz
-from thanhsen.views import home
+from thanhsen.views import LoginView, ObtainTokenView, home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
-    path("dang-nhap/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("dang-nhap/", LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/auth/token/", obtain_auth_token, name="api-token"),
+    path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include("cases.urls_api")),
     path("", include("intake.urls")),
     path("", include("reports.urls")),
