@@ -135,5 +135,6 @@ def lookup_by_token(token: str) -> LookupResult:
 
 
 def client_ip(request) -> str:
-    """The client's address as the server saw it (set the proxy to pass the real one on)."""
+    """The client's address: the peer, or behind a trusted proxy the address it forwarded
+    (``thanhsen.middleware.TrustedProxyMiddleware``)."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"
