@@ -287,7 +287,7 @@ def main() -> None:
             def lookup(rng):
                 n = rng.randrange(DOSSIERS)
                 body = urlencode({"code": _code(n, start), "factor": _phone(n)[-4:]})
-                return "POST", "/tra-cuu/", body, lookup_headers, "status-card".encode()
+                return "POST", "/tra-cuu/", body, lookup_headers, b"status-card"
 
             def bare(rng):
                 return "GET", "/bare/", None, {}, b"ok"
