@@ -161,3 +161,14 @@ def test_not_found_and_forbidden_pages_are_vietnamese(client, settings):
     csrf_client = type(client)(enforce_csrf_checks=True)
     refused = csrf_client.post("/dang-nhap/", {"username": "x", "password": "y"})
     assert refused.status_code == 403 and "Phiên làm việc đã hết hạn" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_swagger_ui_alone_may_load_its_cdn_and_has_no_inline_script(client, counter):
+    client.force_login(counter)
+    page = client.get("/api/docs/")
+    assert "https://cdn.jsdelivr.net" in page["Content-Security-Policy"]
+    assert "<script>" not in page.content.decode()
+    script = client.get("/api/docs/", {"script": ""})
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+    assert "cdn.jsdelivr.net" not in client.get("/tra-cuu/")["Content-Security-Policy"]
