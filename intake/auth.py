@@ -22,18 +22,18 @@ def canonical_phone(value: str) -> str:
 
 
 def _account(username: str):
-    """The one account these words name: a username first, else a resident's phone or e-mail."""
+    """The one account these words name: a resident's phone or e-mail first (as when this
+    backend came before ``ModelBackend``), else a username."""
     users = get_user_model().objects
-    by_username = users.filter(username=username).first()
-    if by_username is not None:
-        return by_username
     residents = users.filter(role=Role.RESIDENT)
     if "@" in username:
         residents = residents.filter(email__iexact=username.strip())
     else:
         residents = residents.filter(phone=canonical_phone(username))
     candidates = list(residents[:2])
-    return candidates[0] if len(candidates) == 1 else None
+    if len(candidates) == 1:
+        return candidates[0]
+    return users.filter(username=username).first()
 
 
 class PhoneOrEmailBackend(ModelBackend):
