@@ -105,6 +105,8 @@ from thanhsen.settings import *  # noqa: F401,F403
 ROOT_URLCONF = "_bench_lookup_urls"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1"]
+# The bench speaks plain http to gunicorn, as the TLS proxy in front does in production.
+SECURE_SSL_REDIRECT = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 '''
 URLS = '''
