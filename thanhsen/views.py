@@ -30,6 +30,9 @@ class LoginView(auth_views.LoginView):
 
 
 class ThrottledAuthTokenSerializer(AuthTokenSerializer):
+    """DRF's token credentials, checked through the login throttle (``LoginThrottled`` goes up
+    to the view, which answers 429)."""
+
     def validate(self, attrs):
         user = authenticate_throttled(
             self.context["request"], username=attrs["username"], password=attrs["password"],
