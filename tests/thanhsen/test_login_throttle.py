@@ -153,3 +153,12 @@ def test_old_attempts_are_purged(client, officer, limits):
         at=timezone.now() - timedelta(days=31))
     assert login_attempts_purge() == 1
     assert LoginAttempt.objects.count() == 1
+
+
+def test_the_message_reads_in_english_for_who_chose_english(client, officer, limits, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for _ in range(3):
+        login(client, "tiepnhan09")
+    page = login(client, "tiepnhan09", PASSWORD).content.decode()
+    assert re.search(r"Too many failed logins\. To protect the account, please try again after "
+                     r"\d\d:\d\d\.", page)
