@@ -50,3 +50,23 @@ def test_tokens_older_than_a_day_are_purged(client, catalogue, counter):
         created_at=timezone.now() - timedelta(days=1, seconds=1))
     assert counter_tokens_purge() == 1
     assert list(CounterIntakeToken.objects.values_list("token", flat=True)) == ["new"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_sent_five_times_at_once_records_one_dossier(catalogue, counter):
+    """The token's row lock holds the resends until the first commits; each then finds it."""
+    from django.test import Client
+
+    from tests.cases.test_concurrency import _race
+
+    def send(_):
+        client = Client()
+        client.force_login(counter)
+        return post(client, catalogue.civil, form_data(catalogue.civil, token="raced"))
+
+    responses, errors = _race(5, send)
+    assert not errors and Dossier.objects.count() == 1
+    code = Dossier.objects.get().code
+    assert {r.status_code for r in responses} == {302}
+    assert {r["Location"] for r in responses} == {f"/tiep-nhan/xac-nhan/{code}/"}
