@@ -36,6 +36,8 @@ def throwaway_database(name: str):
         conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = _with_database(_server_url(), name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thanhsen.settings")
+    # DEBUG is off unless set, as in production, which then needs a key.
+    os.environ.setdefault("SECRET_KEY", "bench-only")
     import django
 
     django.setup()

@@ -82,6 +82,8 @@ def main() -> None:
         # As in production: with DEBUG on, Django keeps every query of a worker in memory.
         "DEBUG": "0",
         "SECRET_KEY": "bench-linkage-only",
+        # The agency simulator is a development tool (the devtools app).
+        "DEVTOOLS": "1",
     }
     os.environ.update(env)
     try:

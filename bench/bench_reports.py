@@ -134,6 +134,9 @@ def main() -> None:
     os.environ["DATABASE_URL"] = urlunparse(parsed._replace(path=f"/{DB_NAME}"))
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thanhsen.settings")
+    # DEBUG off as in production; seed_history is a development tool (the devtools app).
+    os.environ.setdefault("SECRET_KEY", "bench-reports-only")
+    os.environ.setdefault("DEVTOOLS", "1")
     admin(f'CREATE DATABASE "{DB_NAME}"')
     try:
         run()

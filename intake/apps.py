@@ -23,7 +23,11 @@ class IntakeConfig(AppConfig):
     verbose_name = "Tiếp nhận, dịch vụ công trực tuyến"
 
     def ready(self):
+        from django.core import checks
+
         from cases import hooks
         from intake.notifications.messages import NOTIFIED_ACTIONS
+        from intake.payments.checks import payment_provider_check
 
         hooks.subscribe(on_dossier_event, actions={*NOTIFIED_ACTIONS, "request_payment"})
+        checks.register(payment_provider_check)

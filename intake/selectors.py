@@ -25,6 +25,7 @@ from intake.models import (
     PaymentStatus,
     Rating,
 )
+from intake.payments.providers import online_payment_offered
 from intake.templatetags.intake_tags import vnd
 from thanhsen.roles import Role
 
@@ -164,6 +165,13 @@ _PHRASES = {
                      "Thời hạn giải quyết tạm dừng cho tới khi thanh toán xong."),
         "",
     ),
+    # No payment provider configured: the fee is paid at the counter only.
+    "payment_at_counter": (
+        gettext_lazy("Chờ thực hiện nghĩa vụ tài chính"),
+        gettext_lazy("Nộp tiền tại quầy tiếp nhận của Trung tâm trong giờ làm việc. Thời hạn giải "
+                     "quyết tạm dừng cho tới khi thanh toán xong."),
+        "",
+    ),
     Status.RESOLVED: (
         gettext_lazy("Đã có kết quả"),
         gettext_lazy("Mời bạn đến Trung tâm nhận kết quả trong giờ làm việc."),
@@ -194,6 +202,8 @@ def _situation(dossier: Dossier) -> str:
         return "completion"
     if dossier.status == Status.RESOLVED and dossier.outcome == Outcome.REFUSED:
         return "refused"
+    if dossier.status == Status.AWAITING_PAYMENT and not online_payment_offered():
+        return "payment_at_counter"
     return dossier.status
 
 

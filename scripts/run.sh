@@ -3,7 +3,8 @@
 #   Without REDIS_URL: runserver; Celery tasks run in-process (eager), the beat schedule by
 #                      `manage.py run_periodic`; SQLite unless DATABASE_URL.
 #   With REDIS_URL:    gunicorn, plus a Celery worker and beat in the background.
-# The agency simulator runs in the background when its management command exists.
+# DEBUG=1, which installs the development tools (devtools): demo data and accounts, the
+# simulated payment gateway, and the agency simulator running in the background.
 # Background processes are stopped when this script exits (Ctrl-C included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 BIN=$(dirname "$PY")
 BIND=${BIND:-127.0.0.1:8000}
+export DEBUG=1 DEVTOOLS=1
 manage() { "$PY" manage.py "$@"; }
 
 pids=()
@@ -48,9 +50,7 @@ if [ -d locale ] && command -v msgfmt >/dev/null 2>&1; then
 fi
 manage seed_demo
 
-if manage help run_agency_simulator >/dev/null 2>&1; then
-    background "agency simulator" "$PY" manage.py run_agency_simulator
-fi
+background "agency simulator" "$PY" manage.py run_agency_simulator
 
 echo
 if [ -n "${REDIS_URL:-}" ]; then

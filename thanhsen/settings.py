@@ -1,9 +1,10 @@
 """Settings for Thành Sen Một Cửa, read from the environment.
 
 Every setting has an embedded default so that ``make run`` works on a bare machine
-(SQLite, Celery tasks run in-process). Production sets ``DATABASE_URL``, ``REDIS_URL``,
-``SECRET_KEY`` and ``DEBUG=0``. Values are parsed strictly: a malformed variable stops
-start-up with a message instead of silently falling back.
+(SQLite, Celery tasks run in-process). ``DEBUG`` is off unless set: ``make run`` sets
+``DEBUG=1``, which also installs the development tools (``DEVTOOLS``); production sets
+``DATABASE_URL``, ``REDIS_URL`` and ``SECRET_KEY``. Values are parsed strictly: a malformed
+variable stops start-up with a message instead of silently falling back.
 """
 
 from pathlib import Path
@@ -17,11 +18,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
+#: The development tools (demo data, history seeding, the agency and payment simulators, the
+#: simulator's pages): the ``devtools`` app, installed only when this is on.
+DEVTOOLS = env.bool("DEVTOOLS", default=DEBUG)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (set a long random SECRET_KEY; "
+            "`make run` sets DEBUG=1 for development)."
+        )
     SECRET_KEY = "dev-only-insecure-key-thanhsen-mot-cua"
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -46,6 +53,8 @@ INSTALLED_APPS = [
     "linkage",
     "reports",
 ]
+if DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "thanhsen.middleware.TrustedProxyMiddleware",
@@ -215,7 +224,8 @@ CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Linkage (bundles): agency adapters, retries, the sweep ---------------------------------
-#: The agencies' systems; the default is the simulator `make run` starts (run_agency_simulator).
+#: The agencies' systems; the default is the simulator `make run` starts (devtools'
+#: run_agency_simulator).
 AGENCY_BASE_URL = env.str("AGENCY_BASE_URL", default="http://127.0.0.1:8765")
 #: A slow or absent agency must not hold a worker (or, eager, a request) for long.
 AGENCY_TIMEOUT_SECONDS = env.float("AGENCY_TIMEOUT_SECONDS", default=5.0)
@@ -317,8 +327,10 @@ if SMS_BACKEND not in {"console", "file", "http"}:
     raise ImproperlyConfigured("SMS_BACKEND must be console, file or http.")
 if SMS_BACKEND == "http" and not SMS_GATEWAY_URL:
     raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_GATEWAY_URL.")
-#: Online payments: the simulated gateway until a real provider is configured.
-PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="simulated")
+#: Online payments: the name of a registered provider (``intake.payments.providers``). Empty
+#: (the default without the development tools): online payment is not offered and fees are
+#: paid at the counter. With the development tools: the simulated gateway.
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="simulated" if DEVTOOLS else "")
 PAYMENT_SIMULATOR_SECRET = env.str("PAYMENT_SIMULATOR_SECRET", default=SECRET_KEY + ":payments")
 
 # --- REST API ---------------------------------------------------------------------------

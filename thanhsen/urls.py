@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -38,3 +39,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", _swagger_ui, name="api-docs"),
 ]
+if apps.is_installed("devtools"):
+    # Development only (``DEVTOOLS``): the simulated payment gateway's checkout page.
+    urlpatterns.append(path("", include("devtools.urls")))

@@ -19,8 +19,6 @@ urlpatterns = [
     path("thanh-toan/<str:reference>/", payment_views.payment_start, name="payment_start"),
     path("thanh-toan-ket-qua/", payment_views.payment_return, name="payment_return"),
     path("thanh-toan-callback/", payment_views.payment_callback, name="payment_callback"),
-    path("cong-thanh-toan-mo-phong/<str:reference>/", payment_views.payment_simulator,
-         name="payment_simulator"),
     path("can-bo/thong-bao/", staff_views.notification_log, name="staff_notifications"),
     path("can-bo/danh-gia/", staff_views.ratings, name="staff_ratings"),
     path("can-bo/phan-anh/", staff_views.complaints, name="staff_complaints"),

@@ -1,22 +1,23 @@
-"""The payment-provider interface and the simulated gateway behind it.
+"""The payment-provider interface and the registry the configured provider is taken from.
 
 A provider sends the resident to its checkout page, then tells us the outcome twice: by the
-browser's return (signed query string) and by a server-to-server callback (signed body).
-Both carry the same fields and are verified the same way; neither is trusted unsigned.
+browser's return and by a server-to-server callback. Both carry the same fields and are
+verified the same way; neither is trusted unsigned.
+
+Providers are not imported here: the app that brings one registers it under its name
+(``provider_register`` in its ``AppConfig.ready``), and ``PAYMENT_PROVIDER`` names the one in
+use. With no provider named (the production default until a real gateway is contracted)
+online payment is not offered and fees are paid at the counter. The development tools
+register the simulated gateway (``devtools``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
-from django.urls import reverse
-
-#: Fields covered by the signature, in signing order.
-SIGNED_FIELDS = ("reference", "amount", "status", "transaction")
 
 
 @dataclass(frozen=True)
@@ -36,45 +37,29 @@ class PaymentProvider(Protocol):
     def parse(self, params) -> ProviderNotice: ...
 
 
-class SimulatedProvider:
-    """A gateway that lives in this project (``/cong-thanh-toan-mo-phong/``), signing with
-    ``PAYMENT_SIMULATOR_SECRET`` exactly as a real one signs with the merchant's key."""
+_PROVIDERS: dict[str, Callable[[], PaymentProvider]] = {}
 
-    name = "simulated"
 
-    def __init__(self, secret: str | None = None):
-        self._secret = (secret or settings.PAYMENT_SIMULATOR_SECRET).encode()
+def provider_register(name: str, factory: Callable[[], PaymentProvider]) -> None:
+    """Make a provider available under ``name`` (called from its app's ``ready``)."""
+    _PROVIDERS[name] = factory
 
-    def checkout_url(self, *, reference: str, amount: int) -> str:
-        return reverse("intake:payment_simulator", args=[reference])
 
-    def sign(self, fields: dict) -> str:
-        message = "|".join(str(fields.get(name, "")) for name in SIGNED_FIELDS)
-        return hmac.new(self._secret, message.encode(), hashlib.sha256).hexdigest()
+def provider_registered(name: str) -> bool:
+    return name in _PROVIDERS
 
-    def signed(self, **fields) -> dict:
-        values = {name: str(fields[name]) for name in SIGNED_FIELDS}
-        return {**values, "signature": self.sign(values)}
 
-    def parse(self, params) -> ProviderNotice:
-        values = {name: str(params.get(name, "")) for name in SIGNED_FIELDS}
-        signature = str(params.get("signature", ""))
-        ok = hmac.compare_digest(self.sign(values), signature)
-        try:
-            amount = int(values["amount"])
-        except ValueError:
-            amount = None
-        return ProviderNotice(
-            reference=values["reference"][:64],
-            amount=amount,
-            status=values["status"],
-            transaction=values["transaction"][:64],
-            signature_ok=ok,
-        )
+def online_payment_offered() -> bool:
+    """Whether residents may pay online: a provider is named and its app is installed.
+
+    A name without its app is refused at start-up by the ``intake.E001`` check; here it only
+    keeps the pages from offering a checkout nobody could serve.
+    """
+    return provider_registered(settings.PAYMENT_PROVIDER)
 
 
 def provider_get(name: str | None = None) -> PaymentProvider:
     name = name or settings.PAYMENT_PROVIDER
-    if name == SimulatedProvider.name:
-        return SimulatedProvider()
-    raise LookupError(f"Unknown payment provider: {name!r}")
+    if name not in _PROVIDERS:
+        raise LookupError(f"Unknown payment provider: {name!r}")
+    return _PROVIDERS[name]()

@@ -1,21 +1,26 @@
-"""Payment pages: start (resident), the simulated gateway, the signed return, the callback."""
+"""Payment pages: start (resident), the provider's signed return, its callback.
+
+Without a provider (``online_payment_offered``) fees are paid at the counter: starting an
+online payment says so, and the provider's return and callback do not exist.
+"""
 
 from __future__ import annotations
 
 import json
 
+from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from cases.selectors import dossier_visible_to
 from intake import services
 from intake.models import NoticeVerdict, Payment, PaymentStatus
 from intake.online.lookup import client_ip
 from intake.online.views import _resident_required
-from intake.payments.providers import SimulatedProvider, provider_get
+from intake.payments.providers import online_payment_offered, provider_get
 
 
 @_resident_required
@@ -26,38 +31,19 @@ def payment_start(request, reference):
         Payment, reference=reference, status=PaymentStatus.PENDING,
         dossier__in=dossier_visible_to(request.user),
     )
+    if not online_payment_offered():
+        messages.info(request, _("Chưa có thanh toán trực tuyến: mời nộp phí, lệ phí tại quầy "
+                                 "tiếp nhận của Trung tâm trong giờ làm việc."))
+        return redirect("intake:my_dossier", code=payment.dossier.code)
     return HttpResponseRedirect(
         provider_get().checkout_url(reference=payment.reference, amount=payment.amount)
     )
 
 
-@require_http_methods(["GET", "POST"])
-def payment_simulator(request, reference):
-    """The simulated gateway's checkout page (stands in for the bank's site).
-
-    Paying sends the signed server-to-server callback first, then the browser back with a
-    signed return, as real gateways do; the amount it signs is the one it was asked for.
-    """
-    payment = Payment.objects.filter(reference=reference).select_related("dossier").first()
-    if payment is None:
-        raise Http404
-    if request.method == "GET":
-        return render(request, "intake/payments/simulator.html", {"payment": payment})
-    provider = SimulatedProvider()
-    paid = request.POST.get("action") == "pay"
-    fields = provider.signed(
-        reference=payment.reference, amount=payment.amount,
-        status="paid" if paid else "failed",
-        transaction=f"SIM{payment.pk:08d}" if paid else "",
-    )
-    services.payment_receive_notice(params=fields, channel="callback",
-                                    remote_addr=client_ip(request), provider_name=provider.name)
-    query = "&".join(f"{k}={v}" for k, v in fields.items())
-    return redirect(f"{reverse('intake:payment_return')}?{query}")
-
-
 def payment_return(request):
     """Where the provider sends the browser back: verified like the callback, shown to the user."""
+    if not online_payment_offered():
+        raise Http404
     outcome = services.payment_receive_notice(
         params=request.GET, channel="return", remote_addr=client_ip(request)
     )
@@ -72,6 +58,8 @@ def payment_return(request):
 @require_POST
 def payment_callback(request):
     """Server-to-server notification (JSON or form body). Answers what it made of it."""
+    if not online_payment_offered():
+        return JsonResponse({"result": "no_provider"}, status=404)
     if request.content_type == "application/json":
         try:
             params = json.loads(request.body or b"{}")

@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from intake.payments import providers
+
 register = template.Library()
 
 
@@ -14,6 +16,13 @@ def vnd(amount) -> str:
     except (TypeError, ValueError):
         return ""
     return _("%(amount)s đồng") % {"amount": f"{value:,}".replace(",", ".")}
+
+
+@register.simple_tag
+def online_payment_offered() -> bool:
+    """``{% online_payment_offered as online_payment %}``: offer the online checkout, or
+    say that fees are paid at the counter (no provider configured)."""
+    return providers.online_payment_offered()
 
 
 @register.simple_tag

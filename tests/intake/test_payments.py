@@ -2,11 +2,12 @@
 the (simulated) gateway or in cash. Valid, tampered, replayed and wrong-amount messages."""
 
 import pytest
+from django.utils import translation
 
 from cases import services as case_services
 from cases.models import DossierEvent, Status
+from devtools.simulators.payments import SimulatedProvider
 from intake.models import NoticeVerdict, Payment, PaymentNotice, PaymentPurpose, PaymentStatus
-from intake.payments.providers import SimulatedProvider
 from tests.factories import UserFactory, dossier_in
 from tests.intake.helpers import resident
 from thanhsen.roles import Role
@@ -151,3 +152,79 @@ def test_a_resident_cannot_record_cash(paid_request):
 
     with pytest.raises(ApplicationError):
         payment_record_cash(payment=paid_request, actor=paid_request.dossier.applicant_user)
+
+
+def test_an_anonymous_visitor_cannot_settle_a_fee_through_the_simulator(client, paid_request):
+    """The simulated gateway's "pay" button once settled any fee for anyone who knew its
+    reference: the page now sends a visitor to the login page and changes nothing."""
+    page = f"/cong-thanh-toan-mo-phong/{paid_request.reference}/"
+    paid = client.post(page, {"action": "pay"})
+    paid_request.refresh_from_db()
+    assert paid_request.status == PaymentStatus.PENDING
+    assert paid_request.dossier.status == Status.AWAITING_PAYMENT
+    assert not PaymentNotice.objects.exists()
+    for response in (paid, client.get(page)):
+        assert response.status_code == 302 and response.url.startswith("/dang-nhap/?next=")
+
+
+def test_another_resident_cannot_open_or_pay_my_fee_in_the_simulator(client, paid_request):
+    client.force_login(resident(phone="0987654321", email="b@example.vn"))
+    page = f"/cong-thanh-toan-mo-phong/{paid_request.reference}/"
+    assert client.get(page).status_code == 404
+    assert client.post(page, {"action": "pay"}).status_code == 404
+    paid_request.refresh_from_db()
+    assert paid_request.status == PaymentStatus.PENDING
+    assert not PaymentNotice.objects.exists()
+
+
+def test_the_simulator_is_closed_while_another_provider_is_configured(client, paid_request,
+                                                                       settings):
+    settings.PAYMENT_PROVIDER = ""
+    client.force_login(paid_request.dossier.applicant_user)
+    page = f"/cong-thanh-toan-mo-phong/{paid_request.reference}/"
+    assert client.post(page, {"action": "pay"}).status_code == 404
+    paid_request.refresh_from_db()
+    assert paid_request.status == PaymentStatus.PENDING
+
+
+# --- no payment provider (production's default): fees are paid at the counter --------------
+@pytest.fixture
+def counter_only(settings):
+    settings.PAYMENT_PROVIDER = ""
+
+
+def test_without_a_provider_the_resident_is_told_to_pay_at_the_counter(client, paid_request,
+                                                                       counter_only):
+    client.force_login(paid_request.dossier.applicant_user)
+    page = client.get(f"/ho-so-cua-toi/{paid_request.dossier.code}/").content.decode()
+    assert "1.250.000 đồng" in page
+    assert "Nộp khoản này tại quầy tiếp nhận của Trung tâm trong giờ làm việc" in page
+    assert "Nộp tiền tại quầy tiếp nhận của Trung tâm" in page  # the status card's next step
+    assert "Thanh toán trực tuyến" not in page
+    assert f"/thanh-toan/{paid_request.reference}/" not in page
+
+
+def test_without_a_provider_the_counter_is_said_in_english_too(client, paid_request, counter_only,
+                                                               settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(paid_request.dossier.applicant_user)
+    with translation.override(settings.LANGUAGE_CODE):  # the page leaves English active
+        page = client.get(f"/ho-so-cua-toi/{paid_request.dossier.code}/").content.decode()
+    assert "Pay this amount at the intake counter of the Center during working hours" in page
+    assert "Pay online" not in page
+
+
+def test_without_a_provider_online_payment_cannot_start_and_the_gateway_pages_are_gone(
+        client, paid_request, counter_only):
+    client.force_login(paid_request.dossier.applicant_user)
+    started = client.post(f"/thanh-toan/{paid_request.reference}/", follow=True)
+    assert started.redirect_chain == [(f"/ho-so-cua-toi/{paid_request.dossier.code}/", 302)]
+    assert "Chưa có thanh toán trực tuyến: mời nộp phí, lệ phí tại quầy" in started.content.decode()
+    fields = _signed(paid_request)
+    callback = client.post(CALLBACK, fields, content_type="application/json")
+    assert callback.status_code == 404 and callback.json() == {"result": "no_provider"}
+    query = "&".join(f"{k}={v}" for k, v in fields.items())
+    assert client.get(f"/thanh-toan-ket-qua/?{query}").status_code == 404
+    paid_request.refresh_from_db()
+    assert paid_request.status == PaymentStatus.PENDING
+    assert not PaymentNotice.objects.exists()

@@ -104,6 +104,18 @@ def test_submission_creates_a_submitted_online_dossier_with_its_eform_and_fee(cl
     assert dossier.events.get().actor == owner
 
 
+def test_without_a_payment_provider_the_fee_is_paid_at_the_counter(client, birth, settings):
+    settings.PAYMENT_PROVIDER = ""
+    client.force_login(resident())
+    form = client.get(f"/thu-tuc/{birth.code}/nop/").content.decode()
+    assert "Nộp phí tại quầy tiếp nhận của Trung tâm." in form
+    assert "Thanh toán trực tuyến" not in form
+    response = client.post(f"/thu-tuc/{birth.code}/nop/", _form(birth))
+    page = client.get(response.url).content.decode()
+    assert "Nộp phí, lệ phí tại quầy tiếp nhận của Trung tâm trong giờ làm việc:" in page
+    assert "8.000 đồng" in page and "Thanh toán trực tuyến" not in page
+
+
 def test_server_validates_the_eform_and_the_declaration(client, birth):
     client.force_login(resident())
     page = client.post(f"/thu-tuc/{birth.code}/nop/", _form(

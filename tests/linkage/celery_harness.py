@@ -20,7 +20,7 @@ from pathlib import Path
 from django.db import connection
 from kombu import pools as kombu_pools
 
-from linkage.simulator import AgencySimulator, SimulatorConfig, make_server
+from devtools.simulators.agencies import AgencySimulator, SimulatorConfig, make_server
 from thanhsen.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]

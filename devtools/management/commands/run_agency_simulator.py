@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from linkage.simulator import AgencySimulator, SimulatorConfig, make_server
+from devtools.simulators.agencies import AgencySimulator, SimulatorConfig, make_server
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ services would: codes from the per-day sequence, timestamps in working hours, du
 ``cases.deadlines`` and classifications from ``classify``, the folded name the search reads,
 the essential events of each step, the fee payment of fee-bearing dossiers (as intake settles
 it: paid online through the provider, or in cash at the counter) and the register row of copy
-certifications (numbered from the year's register when signed). ``tests/reports/
+certifications (numbered from the year's register when signed). ``tests/devtools/
 test_seed_history.py`` holds the result to the same invariants.
 """
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from cases.calendar import working_calendar
 from cases.periods import Period
-from reports import rollups, seeding
+from devtools import seeding
+from reports import rollups
 from reports.providers import online_payment
 from reports.selectors import report_table
 

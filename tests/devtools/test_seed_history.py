@@ -16,8 +16,8 @@ from cases.models import CopyCertification, Dossier, DossierCodeSequence, Dossie
 from cases.models.dossier import FINISHED_STATES
 from cases.periods import Period
 from cases.search import fold
+from devtools import seeding
 from intake.models import Payment, PaymentMethod, PaymentStatus
-from reports import seeding
 from reports.indicators import indicator_list
 from reports.selectors import report_table
 from tests.factories import UserFactory

@@ -18,6 +18,7 @@ from cases import services as case_services
 from cases.calendar import working_calendar
 from cases.models import Procedure
 from cases.services import Applicant
+from devtools.simulators.agencies import RESULT_DOCUMENTS
 from linkage.adapters import AgencyReply, ReplyStatus
 from linkage.kinds import bundle_kinds_import
 from linkage.models import Bundle, BundleKind, BundleStep
@@ -29,7 +30,6 @@ from linkage.services import (
     step_record_failure,
     step_record_reply,
 )
-from linkage.simulator import RESULT_DOCUMENTS
 from thanhsen.models import User
 from thanhsen.roles import Role
 

@@ -10,9 +10,9 @@ from django.db import transaction
 
 from cases import services as case_services
 from cases.models import Procedure
+from devtools.simulators.payments import SimulatedProvider
 from intake import services
 from intake.models import OnlineSubmission, Payment, PaymentStatus
-from intake.payments.providers import SimulatedProvider
 from thanhsen.models import User
 from thanhsen.roles import HANDLER_ROLES
 

@@ -1,13 +1,11 @@
-"""``make run``'s demo data. It lives in the project package because it spans every app:
-each app contributes its own demo data here, after the dossier core's.
-"""
+"""``make run``'s demo data, spanning every app: the dossier core's first, then each app's."""
 
 from django.core.management.base import BaseCommand
 
-from cases.demo import DEMO_ACCOUNTS, seed_demo
-from intake.counter.demo import seed_certifications
-from intake.demo import seed_resident_demo
-from linkage.demo import seed_bundle_demo
+from devtools.demo.cases import DEMO_ACCOUNTS, seed_demo
+from devtools.demo.counter import seed_certifications
+from devtools.demo.intake import seed_resident_demo
+from devtools.demo.linkage import seed_bundle_demo
 from thanhsen.roles import Role
 
 
