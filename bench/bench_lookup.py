@@ -105,6 +105,8 @@ from thanhsen.settings import *  # noqa: F401,F403
 ROOT_URLCONF = "_bench_lookup_urls"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1"]
+# The bench speaks plain http to gunicorn, as the TLS proxy in front does in production.
+SECURE_SSL_REDIRECT = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 '''
 URLS = '''
@@ -287,7 +289,7 @@ def main() -> None:
             def lookup(rng):
                 n = rng.randrange(DOSSIERS)
                 body = urlencode({"code": _code(n, start), "factor": _phone(n)[-4:]})
-                return "POST", "/tra-cuu/", body, lookup_headers, "status-card".encode()
+                return "POST", "/tra-cuu/", body, lookup_headers, b"status-card"
 
             def bare(rng):
                 return "GET", "/bare/", None, {}, b"ok"

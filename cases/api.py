@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import django_filters
-from django_filters.fields import IsoDateTimeField
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
+from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView

@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.access import forbidden, page_for
 from cases.delegation import may_be_delegated, may_delegate
 from cases.delegation_forms import EndForm, GrantForm
 from cases.delegation_selectors import authorisation_register, delegate_powers
 from cases.delegation_services import authorisation_grant, authorisation_revoke
 from cases.models import Authorisation
 from cases.uploads import upload_response
-from cases.access import forbidden, page_for
 from thanhsen.errors import ApplicationError
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases.access import forbidden, page_for
 from cases.delegation import may_delegate
 from cases.delegation_forms import FindingForm
 from cases.delegation_views import _apply_error
@@ -24,7 +25,6 @@ from cases.post_audit_selectors import (
     post_audit_reviewed,
     review_warning_from,
 )
-from cases.access import forbidden, page_for
 from thanhsen.errors import ApplicationError
 
 

@@ -332,5 +332,22 @@ class LookupThrottle(models.Model):
         return f"{self.key}: {self.failures}"
 
 
+class CounterIntakeToken(models.Model):
+    """The one-time token of a counter intake form, claimed in the transaction that records it.
+
+    A second post of the same form (a double click, a resend after a timeout) finds the token
+    taken and is sent to the dossier the first created. Kept in the database, not the cache:
+    the counter must keep receiving while Redis is down. Tokens older than a day are purged.
+    """
+
+    token = models.CharField(max_length=64, primary_key=True)
+    dossier = models.ForeignKey("cases.Dossier", null=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return self.token
+
+
 # The signing registry lives in its own package; imported here so Django registers its models.
 from intake.signing.models import DocumentKind, SignedDocument, SignerCertificate  # noqa: E402,F401

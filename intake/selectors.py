@@ -27,6 +27,7 @@ from intake.models import (
 )
 from intake.payments.providers import online_payment_offered
 from intake.templatetags.intake_tags import vnd
+from thanhsen.roles import Role
 
 #: The fixed steps of the resident's progress tracker.
 TRACKER_STEPS = (
@@ -381,6 +382,13 @@ def dossier_for_lookup(code: str, *, client_key: str = "", code_key: str = "") -
     dossier = PublicDossier(**values, procedure_name=procedure_name)
     return LookupAttempt(row=LookupRow(dossier=dossier, amount_due=amount_due or 0, rated=bool(rated)),
                          **counts)
+
+
+def dossier_owned_by(*, code: str, user) -> bool:
+    """Whether ``user`` is the resident who filed the dossier with this code."""
+    if user is None or not user.is_authenticated or user.role != Role.RESIDENT:
+        return False
+    return Dossier.objects.filter(code=code, applicant_user=user).exists()
 
 
 # --- residents ------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from cases.uploads import shown_name
 from intake.models import (
     Complaint,
     ComplaintStatus,
+    CounterIntakeToken,
     DeliveryStatus,
     DraftFile,
     NoticeVerdict,
@@ -477,3 +478,14 @@ def complaint_answer(*, complaint: Complaint, actor, answer: str) -> Complaint:
         locked.answered_by = actor
         locked.save(update_fields=["status", "answer", "answered_at", "answered_by"])
     return locked
+
+
+#: How long a counter form's one-time token keeps a resend from recording the dossier again.
+COUNTER_TOKEN_TTL = timedelta(days=1)
+
+
+def counter_token_purge() -> int:
+    """Forget the counter forms' tokens older than ``COUNTER_TOKEN_TTL``; beat runs it."""
+    deleted, _count = CounterIntakeToken.objects.filter(
+        created_at__lt=timezone.now() - COUNTER_TOKEN_TTL).delete()
+    return deleted

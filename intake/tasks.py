@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from intake.online.lookup import throttle_purge
-from intake.services import notification_deliver, notifications_sweep
+from intake.services import counter_token_purge, notification_deliver, notifications_sweep
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)
@@ -20,3 +20,8 @@ def lookup_throttle_purge() -> int:
 @shared_task
 def notification_sweep() -> dict:
     return notifications_sweep().__dict__
+
+
+@shared_task
+def counter_tokens_purge() -> int:
+    return counter_token_purge()

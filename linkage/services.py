@@ -36,6 +36,7 @@ from cases.models import (
     Procedure,
     Status,
 )
+from cases.policy import bundle_denial_reason
 from cases.services import Applicant, SubmittedDocument, dossier_create
 from linkage import outbox
 from linkage.adapters import AgencyReply, ReplyStatus
@@ -49,7 +50,6 @@ from linkage.models import (
     Outbox,
     StepState,
 )
-from cases.policy import bundle_denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
 
 log = logging.getLogger(__name__)

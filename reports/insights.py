@@ -150,7 +150,9 @@ def demand_matrix(*, period: Period) -> dict:
     for row in rows:
         row["cells"] = [row["by_month"].get(m, 0) for m in months]
         peak = max(row["cells"]) or 1
-        row["pairs"] = [(v, round(v / peak, 2)) for v in row["cells"]]
+        # The shade of a cell is one of eleven classes (``heat-0`` … ``heat-10``), not an inline
+        # style: the Content-Security-Policy allows no inline styles.
+        row["pairs"] = [(v, round(10 * v / peak)) for v in row["cells"]]
     return {"months": months, "rows": rows}
 
 

@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from thanhsen.models import User
+from thanhsen.forms import AdminLoginForm
+from thanhsen.models import LoginAttempt, User
+
+#: The admin's login counts against the same limits as the public login page.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)
@@ -16,3 +20,22 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("Một cửa"), {"fields": ("role", "department", "phone")}),
     )
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    """Failed and refused logins, read-only: evidence of who tried what from where."""
+
+    list_display = ["at", "username", "account", "client_ip", "channel", "blocked"]
+    list_filter = ["blocked", "channel", "at"]
+    search_fields = ["username", "account", "client_ip"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

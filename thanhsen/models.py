@@ -43,3 +43,36 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class LoginAttempt(models.Model):
+    """A login that failed or was refused by the throttle (``thanhsen.login_throttle``).
+
+    One row per attempt, so an administrator reads who tried what from where (Django admin);
+    the throttle counts the failures of the window per account and per client address.
+    Successful logins are not recorded. Rows older than ``LOGIN_ATTEMPTS_KEEP_DAYS`` are purged.
+    """
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("trang đăng nhập")
+        ADMIN = "admin", _("trang quản trị")
+        API = "api", _("API (mã truy cập)")
+
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    username = models.CharField(_("tên đăng nhập đã nhập"), max_length=150)
+    account = models.CharField(_("tài khoản"), max_length=150)
+    client_ip = models.CharField(_("địa chỉ"), max_length=64)
+    channel = models.CharField(_("kênh"), max_length=8, choices=Channel.choices)
+    blocked = models.BooleanField(_("bị chặn"), default=False)
+
+    class Meta:
+        verbose_name = _("lần đăng nhập không thành công")
+        verbose_name_plural = _("lần đăng nhập không thành công")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["account", "at"], name="login_attempt_account"),
+            models.Index(fields=["client_ip", "at"], name="login_attempt_address"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} ({self.client_ip})"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,7 +59,10 @@ if DEVTOOLS:
     INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
+    "thanhsen.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "thanhsen.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thanhsen.middleware.ChosenLanguageMiddleware",
@@ -75,6 +79,54 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "thanhsen.urls"
+
+# --- HTTPS, the proxy in front, and what browsers may do -----------------------------------
+#: Production runs behind a TLS-terminating reverse proxy (docker-compose.yml says how). With
+#: DEBUG off every HTTPS protection is on by default; each can be set from the environment
+#: (``make run`` and the tests run with DEBUG on, over plain http).
+_HTTPS = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
+#: The container's own health check asks over plain http from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_HTTPS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_HTTPS)
+#: The header through which the TLS proxy says the browser used https (the proxy must set it
+#: and drop any value the client sent). ``X-Forwarded-Proto`` by default with DEBUG off; set
+#: it empty when nothing in front sets it.
+_PROXY_SSL_HEADER = env.str("PROXY_SSL_HEADER", default="" if DEBUG else "X-Forwarded-Proto")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
+#: Who may set the client's address (``thanhsen.middleware.TrustedProxyMiddleware``): either
+#: the number of proxies in front (the client is the address the outermost one saw), or their
+#: addresses / networks. Neither set: ``REMOTE_ADDR`` is the peer, as the server saw it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+#: No inline script, style or event handler anywhere: scripts and styles come from our static
+#: files only (htmx is told not to inject its indicator style: ``base.html``). A real payment
+#: gateway that pages post or redirect to must be added to ``form-action``.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+#: Browser features no page uses, switched off for every page (``Permissions-Policy``).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "serial",
+                    "bluetooth", "display-capture", "accelerometer", "gyroscope",
+                    "magnetometer")
+}
 
 TEMPLATES = [
     {
@@ -126,13 +178,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-#: Residents log in with their phone number or e-mail (``intake.auth``); staff with a username.
-#: An OpenID Connect provider (the national e-ID) is switched on by adding its backend here and
-#: pointing ``LOGIN_URL`` at its start view: pages only ever send people to ``LOGIN_URL``.
-AUTHENTICATION_BACKENDS = [
-    "intake.auth.PhoneOrEmailBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+#: Residents log in with their phone number or e-mail, staff with a username, all through one
+#: backend (``intake.auth``: one password hash per attempt). An OpenID Connect provider (the
+#: national e-ID) is switched on by adding its backend here and pointing ``LOGIN_URL`` at its
+#: start view: pages only ever send people to ``LOGIN_URL``.
+AUTHENTICATION_BACKENDS = ["intake.auth.PhoneOrEmailBackend"]
+#: Failed logins allowed per account and per client address in the window (s), at the login
+#: page, the admin's login and the API token endpoint (``thanhsen.login_throttle``); the
+#: attempts are kept LOGIN_ATTEMPTS_KEEP_DAYS days for the administrator.
+LOGIN_LIMIT_PER_ACCOUNT = env.int("LOGIN_LIMIT_PER_ACCOUNT", default=10)
+LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=30)
+LOGIN_LIMIT_WINDOW = env.int("LOGIN_LIMIT_WINDOW", default=900)
+LOGIN_ATTEMPTS_KEEP_DAYS = env.int("LOGIN_ATTEMPTS_KEEP_DAYS", default=30)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -202,6 +259,16 @@ CELERY_BEAT_SCHEDULE = {
     # Forgets the status lookup's failure windows that have ended.
     "intake-lookup-throttle-purge": {
         "task": "intake.tasks.lookup_throttle_purge",
+        "schedule": 3600.0,
+    },
+    # Forgets the login attempts older than LOGIN_ATTEMPTS_KEEP_DAYS.
+    "thanhsen-login-attempts-purge": {
+        "task": "thanhsen.tasks.login_attempts_purge",
+        "schedule": 86400.0,
+    },
+    # Forgets the counter forms' one-time tokens older than a day.
+    "intake-counter-token-purge": {
+        "task": "intake.tasks.counter_tokens_purge",
         "schedule": 3600.0,
     },
     # Brings the reports' daily rollup up to date (incremental: only changed days), then

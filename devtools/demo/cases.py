@@ -123,7 +123,7 @@ def seed_demo(*, dossiers: int = 300, seed: int = 2026) -> int:
         .exclude(competent_authority=CompetentAuthority.AGENCY)
         .select_related("department")
     )
-    states, weights = zip(*STATE_WEIGHTS.items())
+    states, weights = zip(*STATE_WEIGHTS.items(), strict=True)
     now = timezone.now()
     for index in range(dossiers):
         # The first dossiers cover every state once; the rest follow the weights.

@@ -82,7 +82,7 @@ class IntakeForm(forms.Form):
     def clean(self):
         data = super().clean()
         decision = data.get("decision")
-        for doc, prefix in self.checklist:
+        for _doc, prefix in self.checklist:
             upload = data.get(f"{prefix}_file")
             if upload:
                 try:

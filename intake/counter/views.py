@@ -1,8 +1,9 @@
 """The counter intake pages (keyboard-first) and the signing of a copy certification.
 
 A double-submitted form does not create two dossiers: the form carries a one-time token,
-claimed in the cache before anything is written; a second post with the same token is sent
-to the dossier the first one created.
+claimed in the transaction that records the dossier (``CounterIntakeToken``); a second post
+with the same token waits for the first to commit and is sent to the dossier it created.
+Nothing here touches the cache, so the counter keeps receiving while Redis is down.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,9 +23,8 @@ from cases.access import forbidden, page_for
 from cases.search import fold
 from intake.counter.forms import COMPLETE, RECEIVE, REFUSE, IntakeForm
 from intake.documents.certified import render_certified_copy
+from intake.models import CounterIntakeToken
 from thanhsen.errors import ApplicationError, ErrorKind
-
-TOKEN_TTL = 24 * 3600
 
 
 @page_for("intake")
@@ -73,6 +72,25 @@ def _create(form, user):
     return dossier
 
 
+def _claim_and_create(form, user):
+    """``(dossier, None)`` when this post recorded it; ``(None, code)`` when an earlier post of
+    the same form did (``code`` empty if that dossier is gone). A failure rolls the claim back
+    with the dossier, so the corrected form can be sent again with the same token."""
+    token = form.cleaned_data["token"]
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claim = CounterIntakeToken.objects.create(token=token)
+        except IntegrityError:
+            earlier = (CounterIntakeToken.objects.filter(token=token)
+                       .values_list("dossier__code", flat=True).first())
+            return None, earlier or ""
+        dossier = _create(form, user)
+        claim.dossier = dossier
+        claim.save(update_fields=["dossier"])
+    return dossier, None
+
+
 @page_for("intake")
 def intake(request, code: str):
     """Step 2: the checklist, the applicant, and receive / ask to complete / refuse."""
@@ -89,25 +107,20 @@ def intake(request, code: str):
     form = IntakeForm(request.POST, request.FILES, procedure=procedure, certification=certification)
     status = 400
     if form.is_valid():
-        key = f"intake:counter-token:{form.cleaned_data['token']}"
-        if not cache.add(key, "", TOKEN_TTL):
-            earlier = cache.get(key)
+        try:
+            dossier, earlier = _claim_and_create(form, request.user)
+        except ApplicationError as exc:
+            if exc.kind == ErrorKind.FORBIDDEN:
+                return forbidden(request, exc.message)
+            _report(form, exc)
+        else:
+            if dossier is not None:
+                return redirect("intake:counter_done", code=dossier.code)
             if earlier:
                 messages.info(request, _("Hồ sơ này đã được ghi nhận trước đó (bấm gửi hai lần)."))
                 return redirect("intake:counter_done", code=earlier)
             form.add_error(None, _("Hồ sơ đang được ghi nhận, vui lòng chờ trong giây lát."))
             status = 409
-        else:
-            try:
-                dossier = _create(form, request.user)
-            except ApplicationError as exc:
-                cache.delete(key)
-                if exc.kind == ErrorKind.FORBIDDEN:
-                    return forbidden(request, exc.message)
-                _report(form, exc)
-            else:
-                cache.set(key, dossier.code, TOKEN_TTL)
-                return redirect("intake:counter_done", code=dossier.code)
     return render(request, "intake/counter/intake.html",
                   {"form": form, "procedure": procedure, "certification": certification},
                   status=status)

@@ -5,6 +5,12 @@ comparison) and get the same answer, and both count against the same limits, so 
 tells nobody whether a code exists. The limits are failures per client address and per code
 within a window; the statement that reads the dossier reads them too (``LookupThrottle``),
 and only a failure writes.
+
+The limit per code would let anyone lock a resident out of their own dossier for a window by
+typing wrong digits; so it does not hold the receipt's QR token (``lookup_by_token``, which
+proves possession of the receipt) nor the dossier's owner logged in, who is still held by the
+limit of their address and whose wrong digits still count. Whether the user owns the code is
+asked only when the code is locked, so the usual lookup keeps its one statement.
 """
 
 from __future__ import annotations
@@ -19,7 +25,12 @@ from django.db import connection
 from django.utils import timezone
 
 from intake.models import LookupThrottle
-from intake.selectors import PublicStatus, dossier_for_lookup, dossier_public_status
+from intake.selectors import (
+    PublicStatus,
+    dossier_for_lookup,
+    dossier_owned_by,
+    dossier_public_status,
+)
 from intake.tokens import code_from_status_token, status_token
 
 #: Stand-in digits compared against when the code is unknown, so both paths do the same work.
@@ -57,11 +68,12 @@ def _keys(code: str, client_ip: str) -> tuple[str, str]:
     return f"ip:{client_ip}"[:64], f"code:{code_key}"
 
 
-def _over_limit(attempt) -> bool:
-    return (
-        attempt.client_failures >= settings.LOOKUP_LIMIT_PER_IP
-        or attempt.code_failures >= settings.LOOKUP_LIMIT_PER_CODE
-    )
+def _over_limit(attempt, *, code: str, user) -> bool:
+    if attempt.client_failures >= settings.LOOKUP_LIMIT_PER_IP:
+        return True
+    if attempt.code_failures >= settings.LOOKUP_LIMIT_PER_CODE:
+        return not dossier_owned_by(code=code, user=user)
+    return False
 
 
 #: A failure starts a window on a key without one (or whose window has ended) and counts
@@ -86,12 +98,13 @@ def _count_failure(keys: tuple[str, str]) -> None:
         cursor.execute(_COUNT_FAILURE_SQL, params)
 
 
-def lookup_by_factor(*, code: str, factor: str, client_ip: str) -> LookupResult:
-    """The status for a code and the last four digits, or nothing, or "too many attempts"."""
+def lookup_by_factor(*, code: str, factor: str, client_ip: str, user=None) -> LookupResult:
+    """The status for a code and the last four digits, or nothing, or "too many attempts";
+    ``user`` is who is logged in (the owner passes a locked code)."""
     code = normalise_code(code)
     keys = _keys(code, client_ip)
     attempt = dossier_for_lookup(code, client_key=keys[0], code_key=keys[1])
-    if _over_limit(attempt):
+    if _over_limit(attempt, code=code, user=user):
         return LookupResult(limited=True)
     row = attempt.row
     if not _factor_matches(row, factor):
@@ -122,5 +135,6 @@ def lookup_by_token(token: str) -> LookupResult:
 
 
 def client_ip(request) -> str:
-    """The client's address as the server saw it (set the proxy to pass the real one on)."""
+    """The client's address: the peer, or behind a trusted proxy the address it forwarded
+    (``thanhsen.middleware.TrustedProxyMiddleware``)."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"

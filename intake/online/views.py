@@ -57,7 +57,8 @@ def lookup(request):
         values = forms.LookupForm.valid_values(request.POST)
         if values:
             code, factor = values
-            result = lookup_by_factor(code=code, factor=factor, client_ip=client_ip(request))
+            result = lookup_by_factor(code=code, factor=factor, client_ip=client_ip(request),
+                                      user=request.user)
     elif request.GET.get("t"):
         searched = True
         result = lookup_by_token(request.GET["t"])

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from intake.documents.views import pdf_response
 from cases.access import page_for
+from intake.documents.views import pdf_response
 from intake.online.views import _own_dossier
 from intake.signing.documents import signed_result
 from intake.signing.models import SignedDocument

@@ -117,6 +117,52 @@ def test_rate_limit_per_code_across_clients_counts_unknown_codes_alike(client, c
     assert _post(client, "TSHT-990101-9999", "5678", ip="10.1.0.3").status_code == 429
 
 
+def _lock_code(client, dossier, settings):
+    settings.LOOKUP_LIMIT_PER_CODE = 2
+    for ip in ("10.3.0.1", "10.3.0.2"):
+        _post(client, dossier.code, "0000", ip=ip)
+    assert _post(client, dossier.code, "5678", ip="10.3.0.3").status_code == 429
+
+
+def test_a_locked_code_still_opens_with_the_receipts_token(client, catalogue, settings):
+    dossier = dossier_in("received", procedure=catalogue.civil)
+    _lock_code(client, dossier, settings)
+    page = client.get(URL, {"t": status_token(dossier.code)}, REMOTE_ADDR="10.3.0.3")
+    assert page.status_code == 200 and "Đã tiếp nhận" in page.content.decode()
+
+
+def test_a_locked_code_still_opens_for_its_owner_logged_in(client, catalogue, settings):
+    from tests.factories import UserFactory
+    from thanhsen.roles import Role
+
+    owner = UserFactory(role=Role.RESIDENT)
+    dossier = dossier_in("received", procedure=catalogue.civil, resident=owner)
+    _lock_code(client, dossier, settings)
+    client.force_login(owner)
+    mine = _post(client, dossier.code, "5678", ip="10.3.0.3")
+    assert mine.status_code == 200 and "Đã tiếp nhận" in mine.content.decode()
+    # The owner's wrong digits still count, and still get no answer.
+    assert "Không tìm thấy hồ sơ" in _post(client, dossier.code, "0000", ip="10.3.0.3").content.decode()
+    # Another resident, logged in or not, is held by the limit.
+    client.force_login(UserFactory(role=Role.RESIDENT))
+    assert _post(client, dossier.code, "5678", ip="10.3.0.4").status_code == 429
+    client.logout()
+    assert _post(client, dossier.code, "5678", ip="10.3.0.4").status_code == 429
+
+
+def test_the_owner_is_still_held_by_the_limit_of_their_address(client, catalogue, settings):
+    from tests.factories import UserFactory
+    from thanhsen.roles import Role
+
+    settings.LOOKUP_LIMIT_PER_IP = 2
+    owner = UserFactory(role=Role.RESIDENT)
+    dossier = dossier_in("received", procedure=catalogue.civil, resident=owner)
+    client.force_login(owner)
+    for _ in range(2):
+        _post(client, dossier.code, "0000", ip="10.4.0.1")
+    assert _post(client, dossier.code, "5678", ip="10.4.0.1").status_code == 429
+
+
 def test_signed_token_opens_the_page_and_a_forged_one_does_not(client, catalogue):
     dossier = dossier_in("resolved", procedure=catalogue.civil)
     page = client.get(URL, {"t": status_token(dossier.code)}).content.decode()

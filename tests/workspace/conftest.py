@@ -4,7 +4,7 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Intake tokens live in the cache: each test starts without another test's tokens."""
+    """Each test starts without another test's cached values."""
     cache.clear()
     yield
     cache.clear()
