@@ -150,6 +150,7 @@ def _apply(
                 authorisation=outcome.authorisation,
                 payload=outcome.payload,
             )
+            hooks.record(event)
             transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
     except ConcurrentTransition as exc:
         raise ApplicationError(
@@ -360,6 +361,7 @@ def dossier_create(
             note=note,
             payload={"channel": channel, "documents": len(documents)},
         )
+        hooks.record(event)
         transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
         if receive:
             dossier = _receive(dossier=dossier, actor=actor, at=at, note="",

@@ -29,3 +29,20 @@ def bundle_denial_reason(user, bundle, action: str) -> str | None:
         if user.department_id != department_id:
             return _("Hồ sơ không thuộc đơn vị của bạn.")
     return None
+
+
+#: Sync with the national portal: everyone in the center sees it; the counter and the
+#: director (who answer for what reaches the portal) and the administrator act on it.
+SYNC_ROLES = {
+    "view": STAFF_ROLES,
+    "retry": frozenset({Role.COUNTER_OFFICER, Role.CENTER_DIRECTOR, Role.ADMINISTRATOR}),
+    "correct": frozenset({Role.COUNTER_OFFICER, Role.CENTER_DIRECTOR, Role.ADMINISTRATOR}),
+}
+
+
+def sync_denial_reason(user, action: str) -> str | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return _("Bạn cần đăng nhập để thực hiện thao tác này.")
+    if user.role not in SYNC_ROLES.get(action, frozenset()):
+        return _("Vai trò của bạn không được thực hiện thao tác này.")
+    return None

@@ -5,9 +5,12 @@ and the beat-driven ``sweep`` queues it.
 """
 
 from celery import shared_task
+from django.utils import timezone
 
 from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
+from linkage.framework.outbound import stream_deliver, streams_sweep
 from linkage.models import StepState
+from linkage.portal.services import portal_sweep
 from linkage.services import (
     bundle_sweep,
     step_claim,
@@ -43,6 +46,13 @@ def run_step(step_id: int) -> str:
     return step_run(step_id)
 
 
+@shared_task(name="linkage.tasks.deliver_stream", ignore_result=True)
+def deliver_stream(stream_id: int) -> str:
+    """Send one dossier's pending messages to its system, in order."""
+    return stream_deliver(stream_id)
+
+
 @shared_task(name="linkage.tasks.sweep", ignore_result=True)
 def sweep() -> dict:
-    return bundle_sweep()
+    now = timezone.now()
+    return {**bundle_sweep(now=now), **streams_sweep(now=now), **portal_sweep(now=now)}
