@@ -10,7 +10,7 @@ from django.utils import timezone
 from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
 from linkage.framework.outbound import stream_deliver, streams_sweep
 from linkage.models import StepState
-from linkage.portal.services import portal_sweep
+from linkage.portal.sweep import portal_sweep
 from linkage.services import (
     bundle_sweep,
     step_claim,

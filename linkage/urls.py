@@ -39,4 +39,5 @@ urlpatterns = [
     path("api/v1/bundles/", api.BundleCreate.as_view(), name="api_bundles"),
     path("api/v1/bundles/<str:code>/", api.BundleDetail.as_view(), name="api_bundle"),
     path("api/v1/dossiers/<str:code>/sync/", portal_api.DossierSync.as_view(), name="api_sync"),
+    path("api/v1/portal/dossiers/", portal_api.DossierPush.as_view(), name="api_portal_push"),
 ]

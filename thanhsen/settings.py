@@ -179,6 +179,8 @@ PORTAL_TOKEN_URL = env.str("PORTAL_TOKEN_URL", default="")
 PORTAL_CLIENT_ID = env.str("PORTAL_CLIENT_ID", default="")
 PORTAL_CLIENT_SECRET = env.str("PORTAL_CLIENT_SECRET", default="")
 PORTAL_TIMEOUT_SECONDS = env.float("PORTAL_TIMEOUT_SECONDS", default=10.0)
+#: The bearer token the portal presents when it pushes a dossier; empty: push is off.
+PORTAL_PUSH_TOKEN = env.str("PORTAL_PUSH_TOKEN", default="")
 CELERY_BEAT_SCHEDULE = {
     "linkage-sweep": {
         "task": "linkage.tasks.sweep",

@@ -9,11 +9,17 @@ outages are injected by rate or switch. ``GET /_stats`` says what arrived: messa
 code, ``duplicates`` (a change applied twice) and ``out_of_order`` (a dossier's message that
 came after a later one of the same dossier).
 
+Inbound: it offers residents' online dossiers at ``offer_rate`` per second (or on
+``POST /_offer`` with ``{"count": n}``) at ``GET /dossiers?after=<cursor>``, each with a small PDF
+at ``/files/<n>`` and its SHA-256; ``offer_twice`` lists each twice, ``bad_file_rate`` serves a
+file that is not what it claims (an HTML page named ``.pdf``, with a matching hash).
+
 Control: ``POST /_config`` with any of ``PortalConfig``'s fields, ``POST /_reset``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import secrets
@@ -41,6 +47,10 @@ class PortalConfig:
     client_id: str = ""  # set: OAuth2 client credentials required
     client_secret: str = ""
     page_size: int = 200
+    offer_rate: float = 0.0  # online dossiers offered per second
+    offer_twice: bool = False
+    bad_file_rate: float = 0.0
+    offer_procedures: list[str] = field(default_factory=lambda: ["1.000894.000.00.00.H27"])
     seed: int | None = None
 
 
@@ -61,6 +71,11 @@ class PortalSimulator:
             self.received = self.replays = self.rejected = self.failures = self.timeouts = 0
             self.out_of_order = 0
             self.last_rejection = ""
+            self.offers: list[dict] = []  # the dossier list as served (duplicates included)
+            self.offered = 0
+            self.files: dict[str, bytes] = {}
+            self.offer_clock = time.monotonic()
+            self.linked: dict[str, str] = {}  # portal code → our code, from TaoHoSo
 
     def configure(self, **changes) -> None:
         with self.lock:
@@ -83,6 +98,8 @@ class PortalSimulator:
                 "duplicates": sum(n - 1 for n in self.applied.values() if n > 1),
                 "out_of_order": self.out_of_order,
                 "acknowledgements": len(self.acks),
+                "offered": self.offered,
+                "linked": len(self.linked),
                 "last_rejection": self.last_rejection,
                 "messages": {code: len(items) for code, items in self.dossiers.items()},
                 "config": asdict(self.config),
@@ -106,6 +123,12 @@ class PortalSimulator:
             except (ValueError, TypeError) as exc:
                 return Reply(400, {"error": str(exc)})
             return Reply(200, self.stats())
+        if path == "/_offer" and method == "POST":
+            try:
+                count = int(json.loads(raw or b"{}").get("count", 1))
+            except (ValueError, TypeError, AttributeError):
+                return Reply(400, {"error": "count must be a number"})
+            return Reply(200, {"offered": [self.offer()["MaHoSoDVCQG"] for _ in range(count)]})
         if path == "/token" and method == "POST":
             return self._token(raw)
         delay = self.config.latency
@@ -120,6 +143,12 @@ class PortalSimulator:
                 return Reply(400, {"error": "invalid JSON"}, delay)
             status, body, extra = self.receive(message)
             return Reply(status, body, delay + extra)
+        if path == "/dossiers" and method == "GET":
+            return Reply(200, self.dossier_page(query.get("after", "")), delay)
+        if path.startswith("/files/") and method == "GET":
+            content = self.files.get(path[len("/files/"):])
+            return Reply(200, content, delay) if content is not None else Reply(
+                404, {"error": "no such file"}, delay)
         if path == "/acknowledgements" and method == "GET":
             return Reply(200, self.acknowledgements(query.get("after", "")), delay)
         if path == "/reconciliation" and method == "GET":
@@ -204,6 +233,8 @@ class PortalSimulator:
             "NgayTiepNhan": message.get("NgayTiepNhan"),
         }
         items.append(applied)
+        if message.get("MaHoSoDVCQG"):
+            self.linked[message["MaHoSoDVCQG"]] = code
         self.accepted[message["MaThongDiep"]] = applied
         ack = {
             "MaThongDiep": message["MaThongDiep"],
@@ -249,3 +280,59 @@ class PortalSimulator:
                 held.append(entry)
         return {"TuNgay": start or "20000101000000", "DenNgay": end or "29991231235959",
                 "HoSo": held}
+
+    # --- inbound: residents' online dossiers ----------------------------------------------
+    def offer(self) -> dict:
+        """One new online dossier with one component file, listed (twice if configured)."""
+        with self.lock:
+            self.offered += 1
+            number = self.offered
+            bad = self.rng.random() < self.config.bad_file_rate
+            content = (
+                b"<html><body>not a scan</body></html>" if bad
+                else b"%PDF-1.4\n% to khai " + str(number).encode() + b"\n%%EOF\n"
+            )
+            file_id = f"{number:06d}"
+            self.files[file_id] = content
+            item = {
+                "MaHoSoDVCQG": f"G22.99-{time.strftime('%y%m%d')}-{number:06d}",
+                "MaTTHC": self.config.offer_procedures[number % len(self.config.offer_procedures)],
+                "KenhThucHien": 2,
+                "NgayNopHoSo": time.strftime("%Y%m%d%H%M%S"),
+                "ChuHoSo": {
+                    "HoTen": "Lê Thị Hoa",
+                    "SoDinhDanh": f"0421{number:08d}",
+                    "SoDienThoai": "0987654321",
+                    "DiaChi": "Tổ dân phố 3, phường Thành Sen, Hà Tĩnh",
+                },
+                "ThanhPhanHoSo": [{
+                    "TenGiayTo": "Tờ khai",
+                    "TepTin": {
+                        "TenTep": f"to-khai-{file_id}.pdf",
+                        "DuongDan": f"/files/{file_id}",
+                        "MaBam": hashlib.sha256(content).hexdigest(),
+                        "KichThuoc": len(content),
+                    },
+                }],
+            }
+            self.offers.append(item)
+            if self.config.offer_twice:
+                self.offers.append(dict(item))
+            return item
+
+    def _offer_by_rate(self) -> None:
+        if self.config.offer_rate <= 0:
+            return
+        due = int((time.monotonic() - self.offer_clock) * self.config.offer_rate)
+        for _ in range(due):
+            self.offer()
+        if due:
+            self.offer_clock += due / self.config.offer_rate
+
+    def dossier_page(self, after: str) -> dict:
+        """Offered dossiers past the cursor (an index), with file paths relative to /portal."""
+        self._offer_by_rate()
+        start = int(after) if after.isdigit() else 0
+        with self.lock:
+            page = self.offers[start:start + self.config.page_size]
+        return {"HoSo": page, "ConTro": str(start + len(page))}

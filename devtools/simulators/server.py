@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 @dataclass
 class Reply:
     status: int
-    body: object
+    body: object  # JSON, or bytes sent as they are (a file)
     delay: float = 0.0  # seconds to wait before answering (a slow or timing-out system)
 
 
@@ -47,10 +47,14 @@ def _handler(systems: dict[str, System]):
                 reply = Reply(404, {"error": "not found"})
             if reply.delay:
                 time.sleep(reply.delay)
-            data = json.dumps(reply.body, ensure_ascii=False).encode()
+            if isinstance(reply.body, bytes):
+                data, content_type = reply.body, "application/octet-stream"
+            else:
+                data = json.dumps(reply.body, ensure_ascii=False).encode()
+                content_type = "application/json; charset=utf-8"
             try:
                 self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)

@@ -8,12 +8,15 @@ behind our contract; what the rest of the code sees is ``Delivery`` and the cont
   (parked for staff); anything else, a timeout or no connection is "try again later".
 - ``GET {base}/acknowledgements?after=<cursor>``: a page of acknowledgements (``BienNhan``).
 - ``GET {base}/reconciliation?from=…&to=…``: what the portal holds for our dossiers.
+- ``GET {base}/dossiers?after=<cursor>``: residents' online dossiers for our counter; their
+  component files at the path each names (``DuongDan``, relative to the base).
 - The token comes from ``PORTAL_TOKEN_URL`` (``grant_type=client_credentials``) and is reused
   until shortly before it expires; a 401 fetches a new one once.
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import threading
 import time
@@ -26,7 +29,16 @@ from django.conf import settings
 from linkage.framework.contract import ContractError
 from linkage.framework.http import HttpFailure, JsonClient
 from linkage.framework.outbound import Delivery, TransportError
-from linkage.portal.contract import ACCEPTANCE, ACKNOWLEDGEMENT_PAGE, CONTRACT, RECONCILIATION
+from linkage.portal.contract import (
+    ACCEPTANCE,
+    ACKNOWLEDGEMENT_PAGE,
+    CONTRACT,
+    ONLINE_DOSSIER_PAGE,
+    RECONCILIATION,
+)
+
+#: The largest component file fetched from the portal (our own upload limit applies after).
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,36 @@ class HttpPortalAdapter:
         except ContractError as exc:
             raise TransportError(f"reconciliation not per contract ({exc.reason})") from exc
         return answer
+
+
+    def online_dossiers(self, cursor: str) -> tuple[list[dict], str]:
+        """A page of offered dossiers; each is checked on its own by the inbound service."""
+        query = urllib.parse.urlencode({"after": cursor})
+        status, answer = self._call("GET", f"/dossiers?{query}")
+        if status != 200:
+            raise TransportError(f"HTTP {status}")
+        if not isinstance(answer, dict) or not isinstance(answer.get("HoSo"), list):
+            raise TransportError("dossier page not per contract")
+        errors = CONTRACT.errors(ONLINE_DOSSIER_PAGE, {"HoSo": [], "ConTro": answer.get("ConTro")})
+        if errors:
+            raise TransportError(f"dossier page not per contract ({errors[0]})")
+        return answer["HoSo"], answer["ConTro"]
+
+    def file(self, path: str) -> bytes:
+        """A component file's bytes (the caller checks its hash and content)."""
+        if not path.startswith("/") or path.startswith("//"):
+            raise TransportError(f"file path outside the portal: {path!r}")
+        try:
+            status, _reason, raw = self._client.exchange(
+                "GET", path, None, {**self._token.header()}
+            )
+        except (OSError, http.client.HTTPException) as exc:
+            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+        if status != 200:
+            raise TransportError(f"HTTP {status} for {path}")
+        if len(raw) > MAX_FILE_BYTES:
+            raise TransportError(f"file larger than {MAX_FILE_BYTES} bytes: {path}")
+        return raw
 
 
 _default: HttpPortalAdapter | None = None

@@ -23,6 +23,7 @@ ACCEPTANCE = "tiep_nhan_thong_diep"
 ACKNOWLEDGEMENT = "bien_nhan"
 ACKNOWLEDGEMENT_PAGE = "danh_sach_bien_nhan"
 ONLINE_DOSSIER = "ho_so_truc_tuyen"
+ONLINE_DOSSIER_PAGE = "danh_sach_ho_so"
 RECONCILIATION = "doi_soat"
 
 

@@ -59,7 +59,7 @@ def envelope(message: OutboundMessage, code: str) -> dict:
     }
 
 
-def _adapter():
+def portal_adapter():
     from linkage.portal.adapter import default_adapter
 
     return default_adapter()
@@ -69,7 +69,7 @@ CONNECTOR = outbound.Connector(
     system=SYSTEM,
     contract=CONTRACT,
     schema_for=schema_for,
-    adapter=_adapter,
+    adapter=portal_adapter,
     enabled=enabled,
     envelope=envelope,
 )
@@ -97,7 +97,7 @@ def acknowledgements_pull(*, adapter=None, pages: int = 20) -> dict:
     counts = {"acknowledged": 0, "rejected": 0, "duplicate": 0, "unknown": 0, "invalid": 0}
     if not enabled():
         return counts
-    adapter = adapter or _adapter()
+    adapter = adapter or portal_adapter()
     cursor, _created = SyncCursor.objects.get_or_create(system=SYSTEM, name="acknowledgements")
     for _page in range(pages):
         items, next_cursor = adapter.acknowledgements(cursor.value)
@@ -152,18 +152,6 @@ def warnings_raise(*, now: datetime) -> int:
     if changed:
         log.warning("portal sync: %d message(s) changed warning; see the cần xử lý queue", changed)
     return changed
-
-
-def portal_sweep(*, now: datetime | None = None) -> dict:
-    """Beat's pass: acknowledgements, then the service-level warnings."""
-    now = now or timezone.now()
-    counts = {}
-    try:
-        counts.update(acknowledgements_pull())
-    except outbound.TransportError as exc:
-        log.warning("portal: could not fetch acknowledgements (%s)", exc)
-    counts["warned"] = warnings_raise(now=now)
-    return counts
 
 
 # --- staff actions -------------------------------------------------------------------------

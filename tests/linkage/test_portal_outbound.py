@@ -12,7 +12,6 @@ from linkage.framework import outbound
 from linkage.framework.models import MessageState, OutboundMessage, SyncStream, SyncWarning
 from linkage.portal import services as portal_services
 from tests.factories import UserFactory, applicant, dossier_in
-from tests.linkage.portal_support import portal, portal_rig  # noqa: F401 — fixtures
 from thanhsen.errors import ApplicationError
 from thanhsen.roles import Role
 

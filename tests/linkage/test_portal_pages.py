@@ -7,7 +7,6 @@ from django.urls import reverse
 from linkage.framework import outbound
 from linkage.framework.models import MessageState, OutboundMessage, SyncStream
 from tests.factories import dossier_in
-from tests.linkage.portal_support import portal, portal_rig  # noqa: F401 — fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from cases import services
 from linkage.framework.models import MessageState, OutboundMessage, SyncStream
 from linkage.framework.outbound import streams_sweep
-from linkage.portal.services import portal_sweep
+from linkage.portal.sweep import portal_sweep
 from linkage.tasks import deliver_stream
 from tests.conftest import skip_or_fail
 from tests.factories import dossier_in
