@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linkage.framework.models import (  # noqa: F401 — the framework's tables belong to this app
     InboundItem,
+    ReconciliationRun,
     MessageState,
     OutboundMessage,
     SyncCursor,

@@ -4,12 +4,17 @@ No long ETA/countdown tasks and no chords: what is due is in the database (``nex
 and the beat-driven ``sweep`` queues it.
 """
 
+import logging
+from datetime import timedelta
+
 from celery import shared_task
 from django.utils import timezone
 
 from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
-from linkage.framework.outbound import stream_deliver, streams_sweep
+from linkage.framework.outbound import TransportError, stream_deliver, streams_sweep
 from linkage.models import StepState
+from linkage.portal.reconciliation import reconciliation_run
+from linkage.portal.services import enabled as portal_enabled
 from linkage.portal.sweep import portal_sweep
 from linkage.services import (
     bundle_sweep,
@@ -17,6 +22,8 @@ from linkage.services import (
     step_record_failure,
     step_record_reply,
 )
+
+log = logging.getLogger(__name__)
 
 
 def step_run(step_id: int, *, adapter: AgencyAdapter | None = None) -> str:
@@ -56,3 +63,19 @@ def deliver_stream(stream_id: int) -> str:
 def sweep() -> dict:
     now = timezone.now()
     return {**bundle_sweep(now=now), **streams_sweep(now=now), **portal_sweep(now=now)}
+
+
+@shared_task(name="linkage.tasks.portal_reconcile", ignore_result=True)
+def portal_reconcile() -> int:
+    """Daily: reconcile yesterday with the portal; returns the number of mismatches."""
+    if not portal_enabled():
+        return 0
+    yesterday = timezone.localdate() - timedelta(days=1)
+    try:
+        run = reconciliation_run(start=yesterday, end=yesterday)
+    except TransportError as exc:
+        log.warning("portal reconciliation %s: portal unreachable (%s)", yesterday, exc)
+        return 0
+    if run.mismatches:
+        log.warning("portal reconciliation %s: %d mismatch(es)", yesterday, len(run.mismatches))
+    return len(run.mismatches)

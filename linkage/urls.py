@@ -12,6 +12,11 @@ urlpatterns = [
     path("lien-thong/cong-dvcqg/", portal_views.health, name="portal_health"),
     path("lien-thong/cong-dvcqg/can-xu-ly/", portal_views.queue, name="portal_queue"),
     path(
+        "lien-thong/cong-dvcqg/doi-soat/",
+        portal_views.reconciliation,
+        name="portal_reconciliation",
+    ),
+    path(
         "lien-thong/cong-dvcqg/thong-diep/<int:pk>/",
         portal_views.message_detail,
         name="portal_message",

@@ -186,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "linkage.tasks.sweep",
         "schedule": env.float("LINKAGE_SWEEP_SECONDS", default=60.0),
     },
+    # Compares yesterday's dossiers with what the national portal holds.
+    "linkage-portal-reconcile": {
+        "task": "linkage.tasks.portal_reconcile",
+        "schedule": 86400.0,
+    },
     # Writes and queues residents' messages the on-commit path could not (intake.services).
     "intake-notification-sweep": {
         "task": "intake.tasks.notification_sweep",

@@ -154,3 +154,23 @@ class InboundItem(models.Model):
         ]
         verbose_name = _("hồ sơ, dữ liệu nhận về")
         verbose_name_plural = _("hồ sơ, dữ liệu nhận về")
+
+
+class ReconciliationRun(models.Model):
+    """One comparison of what we hold with what an outside system holds, over a period."""
+
+    system = models.CharField(_("hệ thống"), max_length=32)
+    period_start = models.DateField(_("từ ngày"))
+    period_end = models.DateField(_("đến ngày"))
+    ran_at = models.DateTimeField(_("đối soát lúc"))
+    ran_by = models.ForeignKey(
+        "thanhsen.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked = models.PositiveIntegerField(_("số hồ sơ đã so"), default=0)
+    held_by_them = models.PositiveIntegerField(_("số hồ sơ bên kia giữ"), default=0)
+    mismatches = models.JSONField(_("chênh lệch"), default=list)
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
+        verbose_name = _("lần đối soát")
+        verbose_name_plural = _("lần đối soát")

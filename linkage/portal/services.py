@@ -155,7 +155,7 @@ def warnings_raise(*, now: datetime) -> int:
 
 
 # --- staff actions -------------------------------------------------------------------------
-def _check(actor, action: str) -> None:
+def sync_check(actor, action: str) -> None:
     reason = sync_denial_reason(actor, action)
     if reason:
         raise ApplicationError(reason, kind=ErrorKind.FORBIDDEN)
@@ -165,7 +165,7 @@ def stream_retry_now(*, stream: SyncStream, actor, at: datetime | None = None) -
     """Send again at once: a rejected message goes once more (the portal may have been fixed),
     a stream waiting out its back-off stops waiting."""
     at = at or timezone.now()
-    _check(actor, "retry")
+    sync_check(actor, "retry")
     with transaction.atomic():
         stream = SyncStream.objects.select_for_update().get(pk=stream.pk)
         rejected = stream.messages.filter(
@@ -192,7 +192,7 @@ def message_mark_corrected(
     """Staff fixed what the portal refused (on the portal or in our data): the message is set
     aside, the dossier's later messages go on, and a resync with its current state follows."""
     at = at or timezone.now()
-    _check(actor, "correct")
+    sync_check(actor, "correct")
     note = (note or "").strip()
     if not note:
         raise ApplicationError(
@@ -227,7 +227,7 @@ def dossier_resync(*, dossier: Dossier, actor, note: str = "", at: datetime | No
     """Queue the dossier's current state as one message (reconciliation's one-click fix)."""
     at = at or timezone.now()
     if not checked:
-        _check(actor, "retry")
+        sync_check(actor, "retry")
     kind, body = mapping.snapshot(dossier, actor=actor, at=at, note=note or RESYNC_NOTE)
     with transaction.atomic():
         return outbound.message_append(

@@ -13,7 +13,11 @@ from django.views.decorators.http import require_POST
 from cases.models import Dossier
 from linkage.framework.models import OutboundMessage, SyncStream
 from linkage.permissions import sync_denial_reason
+from cases.periods import period_from_query
+from linkage.framework.models import ReconciliationRun
+from linkage.framework.outbound import TransportError
 from linkage.portal import SYSTEM, selectors, services
+from linkage.portal.reconciliation import reconciliation_run, synced_indicator
 from thanhsen.errors import ApplicationError
 
 
@@ -119,3 +123,33 @@ def dossier_resync(request, code: str):
     else:
         messages.success(request, _("Đã đưa trạng thái hiện tại của hồ sơ vào hàng gửi lên Cổng."))
     return redirect(_back(request, "linkage:portal_health"))
+
+
+@login_required
+def reconciliation(request):
+    """The last reconciliation with its mismatches (each with a resync), and a run on demand."""
+    _staff_only(request)
+    error = ""
+    if request.method == "POST":
+        if not _may(request, "retry"):
+            error = sync_denial_reason(request.user, "retry")
+        else:
+            try:
+                period = period_from_query(request.POST)
+                reconciliation_run(start=period.first, end=period.last, actor=request.user)
+            except ApplicationError as exc:
+                error = exc.message
+            except TransportError as exc:
+                error = _("Không hỏi được Cổng (%(error)s); hãy thử lại sau.") % {"error": exc}
+            else:
+                messages.success(request, _("Đã đối soát xong."))
+                return redirect("linkage:portal_reconciliation")
+    run = ReconciliationRun.objects.filter(system=SYSTEM).select_related("ran_by").first()
+    return render(request, "linkage/portal/reconciliation.html", {
+        "run": run,
+        "indicator": synced_indicator(start=run.period_start, end=run.period_end) if run else None,
+        "error": error,
+        "may_act": _may(request, "retry"),
+        "kinds": {"missing": _("Cổng chưa có hồ sơ"), "status": _("Khác trạng thái"),
+                  "unknown": _("Cổng có, ở đây không có")},
+    }, status=400 if error else 200)
