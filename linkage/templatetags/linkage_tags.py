@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from linkage.labels import PORTAL_MESSAGE_LABELS
 from linkage.permissions import sync_denial_reason
 from linkage.portal.selectors import dossier_sync_timeline
 from linkage.selectors import bundle_tracks_for
@@ -37,6 +38,12 @@ def sync_timeline(context, dossier):
         "csrf_token": context.get("csrf_token"),
         "may_resync": sync_denial_reason(user, "retry") is None,
     }
+
+
+@register.filter
+def portal_message_label(kind: str) -> str:
+    """``{{ message.kind|portal_message_label }}``: the kind as staff read it."""
+    return PORTAL_MESSAGE_LABELS.get(kind, kind)
 
 
 @register.simple_tag

@@ -70,5 +70,5 @@ def test_a_portal_dossier_received_in_the_browser_reaches_the_portal_in_order(
     screenshot("health")
     page.goto(f"{live_server.url}/lam-viec/ho-so/{dossier.code}/")
     timeline = page.inner_text("section[aria-labelledby=h-sync]")
-    assert "#6 KetQua" in timeline and "Đã có biên nhận" in timeline
+    assert "#6 Kết quả" in timeline and "Đã có biên nhận" in timeline
     screenshot("dossier-timeline")

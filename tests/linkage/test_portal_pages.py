@@ -84,7 +84,7 @@ def test_dossier_page_has_the_sync_timeline_with_acks_and_refusals(client, count
     client.force_login(counter)
     page = client.get(reverse("cases:dossier", args=[refused.code])).content.decode()
     assert "Đồng bộ Cổng DVCQG" in page
-    assert "#1 TaoHoSo" in page and "Đã gửi, chờ biên nhận" in page
+    assert "#1 Tạo hồ sơ" in page and "Đã gửi, chờ biên nhận" in page
     assert "Cổng từ chối:" in page and "Đồng bộ lại trạng thái" in page
 
 
