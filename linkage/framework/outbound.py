@@ -95,12 +95,28 @@ def _db(value: datetime | None):
 
 
 def message_append(
-    *, system: str, dossier_id: int, kind: str, body: dict, at: datetime, event_id: int | None
+    *, system: str, dossier_id: int, kind: str, body: dict, at: datetime, event_id: int | None,
+    opening: Callable[[], tuple[str, dict]] | None = None,
 ) -> OutboundMessage:
-    """One outbox row, in the caller's transaction; published to a worker on commit."""
+    """One outbox row, in the caller's transaction; published to a worker on commit.
+
+    ``opening`` gives the message a stream must start with (the portal's dossier creation):
+    a dossier that existed before its system was connected gets it first, then this one.
+    """
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT_SQL, [system, dossier_id, _db(at)])
         stream_id, sequence = cursor.fetchone()
+        if sequence == 1 and opening is not None:
+            opening_kind, opening_body = opening()
+            if opening_kind != kind:
+                OutboundMessage.objects.create(
+                    stream_id=stream_id, sequence=1, kind=opening_kind, body=opening_body,
+                    created_at=at,
+                )
+                cursor.execute(
+                    f"UPDATE {_STREAM} SET last_sequence = 2 WHERE id = %s", [stream_id]
+                )
+                sequence = 2
     message = OutboundMessage.objects.create(
         stream_id=stream_id, sequence=sequence, kind=kind, body=body, created_at=at,
         event_id=event_id,

@@ -116,7 +116,7 @@ def _result_files(dossier: Dossier) -> list[dict]:
     }]
 
 
-def creation(event: DossierEvent, dossier: Dossier) -> dict:
+def creation(dossier: Dossier) -> dict:
     documents = [
         {
             "TenGiayTo": d.name[:400],
@@ -147,7 +147,7 @@ def message_for(event: DossierEvent) -> tuple[str, dict] | None:
     """``(kind, body)`` for an event the portal must hear of, or ``None``."""
     dossier = event.dossier
     if event.action == "create":
-        return "TaoHoSo", creation(event, dossier)
+        return "TaoHoSo", creation(dossier)
     if event.action not in ACTIONS:
         return None
     kind, name = ACTIONS[event.action]

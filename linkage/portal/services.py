@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -83,8 +84,13 @@ def record_event(event: DossierEvent) -> None:
     kind, body = mapped
     outbound.message_append(
         system=SYSTEM, dossier_id=event.dossier_id, kind=kind, body=body, at=event.at,
-        event_id=event.pk,
+        event_id=event.pk, opening=partial(_opening, event.dossier),
     )
+
+
+def _opening(dossier: Dossier) -> tuple[str, dict]:
+    """The creation a dossier from before the sync began owes the portal, from its record."""
+    return "TaoHoSo", mapping.creation(dossier)
 
 
 # --- acknowledgements ----------------------------------------------------------------------
@@ -231,5 +237,6 @@ def dossier_resync(*, dossier: Dossier, actor, note: str = "", at: datetime | No
     kind, body = mapping.snapshot(dossier, actor=actor, at=at, note=note or RESYNC_NOTE)
     with transaction.atomic():
         return outbound.message_append(
-            system=SYSTEM, dossier_id=dossier.pk, kind=kind, body=body, at=at, event_id=None
+            system=SYSTEM, dossier_id=dossier.pk, kind=kind, body=body, at=at, event_id=None,
+            opening=partial(_opening, dossier),
         )

@@ -182,3 +182,17 @@ def test_service_level_warnings_and_what_clears_them(catalogue, counter, portal,
     portal_services.acknowledgements_pull()
     portal_services.warnings_raise(now=sent_at + timedelta(days=3))
     assert set(OutboundMessage.objects.values_list("warning", flat=True)) == {""}
+
+
+def test_a_dossier_from_before_the_sync_began_opens_with_its_creation(
+    catalogue, counter, portal
+):
+    dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    SyncStream.objects.filter(dossier=dossier).delete()  # as if written before this release
+    services.dossier_assign(dossier=dossier, actor=counter, department=catalogue.civil_office,
+                            handler=None)
+    assert _messages(dossier) == [
+        (1, "TaoHoSo", MessageState.PENDING), (2, "TienDoXuLy", MessageState.PENDING)
+    ]
+    assert _deliver(dossier) == "sent 2"
+    assert portal.portal.stats()["rejected"] == 0
