@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from linkage.models import Bundle, BundleKind, BundleKindStep, BundleStep
+from linkage.models import (
+    Bundle,
+    BundleKind,
+    BundleKindStep,
+    BundleStep,
+    InboundItem,
+    OutboundMessage,
+    ReconciliationRun,
+)
 
 
 class BundleKindStepInline(admin.TabularInline):
@@ -54,3 +62,35 @@ class BundleAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """The sync log is evidence: read here, changed only through the services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(_ReadOnly):
+    list_display = ["stream", "sequence", "kind", "state", "created_at", "sent_at",
+                    "acknowledged_at", "warning"]
+    list_filter = ["state", "warning", "kind"]
+    search_fields = ["stream__dossier__code", "message_id"]
+
+
+@admin.register(InboundItem)
+class InboundItemAdmin(_ReadOnly):
+    list_display = ["external_id", "system", "dossier", "offers", "received_at", "error"]
+    search_fields = ["external_id", "dossier__code"]
+
+
+@admin.register(ReconciliationRun)
+class ReconciliationRunAdmin(_ReadOnly):
+    list_display = ["system", "period_start", "period_end", "ran_at", "checked"]
