@@ -1,6 +1,7 @@
 """Admin: bundle kinds are configuration (editable); bundles and steps are read for support."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from linkage.models import (
     Bundle,
@@ -79,10 +80,15 @@ class _ReadOnly(admin.ModelAdmin):
 
 @admin.register(OutboundMessage)
 class OutboundMessageAdmin(_ReadOnly):
-    list_display = ["stream", "sequence", "kind", "state", "created_at", "sent_at",
+    list_display = ["dossier_code", "sequence", "kind", "state", "created_at", "sent_at",
                     "acknowledged_at", "warning"]
     list_filter = ["state", "warning", "kind"]
+    list_select_related = ["stream__dossier"]
     search_fields = ["stream__dossier__code", "message_id"]
+
+    @admin.display(description=_("hồ sơ"))
+    def dossier_code(self, message):
+        return message.stream.dossier.code
 
 
 @admin.register(InboundItem)

@@ -97,3 +97,11 @@ def test_api_reports_the_sync_state(as_user, counter, resident, refused, catalog
     assert portal_state["rejected"] == 1 and portal_state["in_sync"] is False
     assert [m["state"] for m in data["messages"]] == ["sent", "rejected"]
     assert as_user(resident).get(f"/api/v1/dossiers/{refused.code}/sync/").status_code == 404
+
+
+@pytest.mark.parametrize("model", ["outboundmessage", "inbounditem", "reconciliationrun"])
+def test_the_sync_log_is_readable_in_the_admin(admin_client, refused, model):
+    response = admin_client.get(reverse(f"admin:linkage_{model}_changelist"))
+    assert response.status_code == 200
+    if model == "outboundmessage":
+        assert refused.code in response.content.decode()
