@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
-from linkage.framework.models import MessageState, OutboundMessage, SyncStream
+from linkage.framework.models import InboundItem, MessageState, OutboundMessage, SyncStream
 from linkage.portal import SYSTEM
 from linkage.portal.services import enabled
 
@@ -154,3 +154,11 @@ def dossier_sync_state(dossier_id: int) -> list[dict]:
         }
         for s in streams
     ]
+
+
+def inbound_refused() -> QuerySet[InboundItem]:
+    """Offers from the portal that made no dossier (not per contract, or a file not what it
+    claims), newest first, with the reason."""
+    return InboundItem.objects.filter(system=SYSTEM, dossier__isnull=True).exclude(
+        error=""
+    ).order_by("-received_at", "-pk")

@@ -41,6 +41,7 @@ def health(request):
         "oldest_minutes": int((now - health.oldest_pending_at).total_seconds() // 60)
         if health.oldest_pending_at else None,
         "queue": selectors.attention_queue()[:10],
+        "inbound_refused": selectors.inbound_refused()[:20],
         "may_act": _may(request, "retry"),
     })
 

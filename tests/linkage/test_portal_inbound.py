@@ -40,7 +40,7 @@ def test_an_offered_dossier_arrives_once_however_often_it_is_offered(offering, c
 
 
 def test_a_file_that_is_not_what_it_claims_makes_no_dossier_and_is_kept_with_the_reason(
-    offering,
+    offering, client, counter
 ):
     offering.portal.configure(bad_file_rate=1.0)
     offering.portal.offer()
@@ -48,6 +48,9 @@ def test_a_file_that_is_not_what_it_claims_makes_no_dossier_and_is_kept_with_the
     item = InboundItem.objects.get()
     assert item.dossier is None
     assert "không phải PDF, JPEG hoặc PNG" in item.error
+    client.force_login(counter)
+    page = client.get("/lien-thong/cong-dvcqg/").content.decode()
+    assert "Hồ sơ từ Cổng không nhận được" in page and item.external_id in page
 
 
 def test_a_push_is_authenticated_checked_and_idempotent(offering, client, settings):
