@@ -4,6 +4,11 @@ Apps register a callback in their ``AppConfig.ready``, naming the actions they c
 every service publishes the event it wrote once the transaction commits
 (``transaction.on_commit(robust=True)``), so a reaction never sees a rolled-back step, a
 failing reaction cannot undo a committed one, and an app is not woken for actions it ignores.
+
+A few reactions must instead be part of the change itself: an integration's outbox row has to
+commit with the change or not at all, or a crash between the two loses a message. Those
+register with ``subscribe_in_transaction``; every writer calls ``record(event)`` right after
+inserting the event, inside its transaction, so a recorder that fails rolls the change back.
 """
 
 from collections.abc import Callable, Iterable
@@ -17,6 +22,7 @@ class _Subscription:
 
 
 _subscriptions: list[_Subscription] = []
+_recorders: list[_Subscription] = []
 
 
 def subscribe(callback: Callable[[int], None], *, actions: Iterable[str] | None = None) -> None:
@@ -30,3 +36,19 @@ def publish(event_id: int, action: str) -> None:
     for subscription in list(_subscriptions):
         if subscription.actions is None or action in subscription.actions:
             subscription.callback(event_id)
+
+
+def subscribe_in_transaction(
+    callback: Callable[[object], None], *, actions: Iterable[str] | None = None
+) -> None:
+    """Call ``callback(event)`` inside the writing transaction (of ``actions`` only, if given)."""
+    subscription = _Subscription(callback, frozenset(actions) if actions is not None else None)
+    if subscription not in _recorders:
+        _recorders.append(subscription)
+
+
+def record(event) -> None:
+    """Run the in-transaction recorders for a just-written ``DossierEvent``."""
+    for subscription in _recorders:
+        if subscription.actions is None or event.action in subscription.actions:
+            subscription.callback(event)

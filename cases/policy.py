@@ -45,7 +45,8 @@ ANONYMOUS = "anonymous"
 SIGNING_ACTIONS = frozenset({"approve", "refuse", "send_back"})
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
-    "create": frozenset({COUNTER, DIRECTOR, RESIDENT}),
+    # Role.SYSTEM: dossiers the national portal forwards (online only, never received by it).
+    "create": frozenset({COUNTER, DIRECTOR, RESIDENT, Role.SYSTEM}),
     "receive": frozenset({COUNTER, DIRECTOR}),
     "refuse_intake": frozenset({COUNTER, DIRECTOR}),
     "request_completion": frozenset({COUNTER, DIRECTOR}),
@@ -213,3 +214,20 @@ def audience_of(user) -> str:
 
 def may_open_page(user, page: str) -> bool:
     return audience_of(user) in PAGES[page]
+
+
+#: Sync with the national portal: everyone in the center sees it; the counter and the
+#: director (who answer for what reaches the portal) and the administrator act on it.
+SYNC_ROLES = {
+    "view": WORKSPACE_ROLES | {Role.ADMINISTRATOR},
+    "retry": frozenset({COUNTER, DIRECTOR, Role.ADMINISTRATOR}),
+    "correct": frozenset({COUNTER, DIRECTOR, Role.ADMINISTRATOR}),
+}
+
+
+def sync_denial_reason(user, action: str) -> str | None:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return _("Bạn cần đăng nhập để thực hiện thao tác này.")
+    if user.role not in SYNC_ROLES.get(action, frozenset()):
+        return _("Vai trò của bạn không được thực hiện thao tác này.")
+    return None

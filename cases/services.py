@@ -163,6 +163,7 @@ def _apply(
             )
             if outcome.after:
                 outcome.after(event)
+            hooks.record(event)
             transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
     except ConcurrentTransition as exc:
         raise ApplicationError(
@@ -322,8 +323,10 @@ def dossier_create(
     """Register a new dossier (``submitted``), and receive it at once when the counter says so.
 
     A resident's dossier is always online and theirs; an officer's is direct or postal unless
-    typed in from another channel. Creation and receipt share one transaction, so a failed
-    receipt leaves no dossier behind.
+    typed in from another channel. An integration account (``Role.SYSTEM``: the national
+    portal forwarding what a resident filed there) registers online dossiers only, for the
+    counter to check like any online submission. Creation and receipt share one transaction,
+    so a failed receipt leaves no dossier behind.
     """
     at = at or timezone.now()
     if actor is None or not actor.is_authenticated or actor.role not in ACTION_ROLES["create"]:
@@ -333,9 +336,9 @@ def dossier_create(
     if channel not in Channel.values:
         raise _invalid("channel", _("Kênh nộp không hợp lệ."))
     is_resident = actor.role == Role.RESIDENT
-    if is_resident and channel != Channel.ONLINE:
+    if actor.role in (Role.RESIDENT, Role.SYSTEM) and channel != Channel.ONLINE:
         raise _invalid("channel", _("Công dân chỉ nộp hồ sơ trực tuyến."))
-    if is_resident and receive:
+    if actor.role in (Role.RESIDENT, Role.SYSTEM) and receive:
         raise ApplicationError(
             _("Chỉ cán bộ tiếp nhận mới tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
         )
@@ -370,6 +373,7 @@ def dossier_create(
             note=note,
             payload={"channel": channel, "documents": len(documents)},
         )
+        hooks.record(event)
         transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
         if receive:
             dossier = _receive(dossier=dossier, actor=actor, at=at, note="",

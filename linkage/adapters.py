@@ -7,14 +7,12 @@ a lost reply (timeout, killed worker) safe.
 
 from __future__ import annotations
 
-import http.client
-import json
 import threading
 from dataclasses import dataclass, field
 from typing import Protocol
-from urllib.parse import urlsplit
 
 from linkage.conf import linkage_settings
+from linkage.framework.http import HttpFailure, JsonClient
 
 
 class ReplyStatus:
@@ -45,24 +43,19 @@ class HttpAgencyAdapter:
     """JSON over HTTP with a hard timeout: ``POST {base}/{agency}/submissions``,
     ``GET {base}/{agency}/submissions/{reference}``; the key travels as ``Idempotency-Key``.
 
-    Each thread keeps one persistent (keep-alive) connection: a new TCP connection per call
-    cost the worker more CPU than the rest of a step's work. A call that fails on a reused
-    connection before any answer came (the agency closed it while idle) is sent once more on a
-    fresh one; that is safe because a submission carries its idempotency key and a status
-    query changes nothing.
+    The framework's ``JsonClient`` keeps one connection per thread; a resend on a fresh
+    connection is safe because a submission carries its idempotency key and a status query
+    changes nothing.
     """
 
     def __init__(self, base_url: str | None = None, timeout: float | None = None):
         conf = linkage_settings()
-        self.base_url = (base_url or conf.agency_base_url).rstrip("/")
-        self.timeout = timeout if timeout is not None else conf.agency_timeout
-        parts = urlsplit(self.base_url)
-        self._connection_class = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        self._client = JsonClient(
+            base_url or conf.agency_base_url,
+            timeout if timeout is not None else conf.agency_timeout,
         )
-        self._netloc = parts.netloc
-        self._prefix = parts.path.rstrip("/")
-        self._local = threading.local()
+        self.base_url = self._client.base_url
+        self.timeout = self._client.timeout
 
     def submit(self, *, agency: str, idempotency_key: str, payload: dict) -> AgencyReply:
         return self._call(
@@ -76,57 +69,24 @@ class HttpAgencyAdapter:
         return self._call("GET", f"/{agency}/submissions/{reference}")
 
     def close(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        self._local.connection = None
-        if connection is not None:
-            connection.close()
-
-    def _connection(self) -> tuple[http.client.HTTPConnection, bool]:
-        """This thread's connection, and whether it was used before."""
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            return connection, True
-        connection = self._connection_class(self._netloc, timeout=self.timeout)
-        self._local.connection = connection
-        return connection, False
-
-    def _exchange(self, method: str, path: str, data: bytes | None, headers: dict):
-        while True:
-            connection, reused = self._connection()
-            try:
-                connection.request(method, self._prefix + path, body=data, headers=headers)
-                response = connection.getresponse()
-                return response.status, response.reason, response.read()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.close()
-                if not reused:
-                    raise
-            except BaseException:
-                # Timeout or anything else: the connection's state is unknown, never reuse it.
-                self.close()
-                raise
+        self._client.close()
 
     def _call(
         self, method: str, path: str, *, body: dict | None = None, headers=None
     ) -> AgencyReply:
-        data = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": "application/json", **(headers or {})}
         try:
-            status, reason, raw = self._exchange(method, path, data, headers)
-        except (OSError, http.client.HTTPException) as exc:
-            raise AgencyError(f"{type(exc).__name__}: {exc}") from exc
+            status, answer = self._client.call(method, path, body=body, headers=headers)
+        except HttpFailure as exc:
+            raise AgencyError(str(exc)) from exc
         if status >= 400:
-            raise AgencyError(f"HTTP {status} {reason}")
-        try:
-            answer = json.loads(raw or b"{}")
-        except ValueError as exc:
-            raise AgencyError("invalid JSON reply") from exc
-        if answer.get("status") not in (
+            raise AgencyError(f"HTTP {status}")
+        if not isinstance(answer, dict) or answer.get("status") not in (
             ReplyStatus.RECEIVED,
             ReplyStatus.DONE,
             ReplyStatus.RETURNED,
         ):
-            raise AgencyError(f"unknown reply status {answer.get('status')!r}")
+            status_value = answer.get("status") if isinstance(answer, dict) else None
+            raise AgencyError(f"unknown reply status {status_value!r}")
         return AgencyReply(
             status=answer["status"],
             reference=str(answer.get("reference", "")),

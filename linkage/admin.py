@@ -1,8 +1,17 @@
 """Admin: bundle kinds are configuration (editable); bundles and steps are read for support."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from linkage.models import Bundle, BundleKind, BundleKindStep, BundleStep
+from linkage.models import (
+    Bundle,
+    BundleKind,
+    BundleKindStep,
+    BundleStep,
+    InboundItem,
+    OutboundMessage,
+    ReconciliationRun,
+)
 
 
 class BundleKindStepInline(admin.TabularInline):
@@ -54,3 +63,40 @@ class BundleAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """The sync log is evidence: read here, changed only through the services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(_ReadOnly):
+    list_display = ["dossier_code", "sequence", "kind", "state", "created_at", "sent_at",
+                    "acknowledged_at", "warning"]
+    list_filter = ["state", "warning", "kind"]
+    list_select_related = ["stream__dossier"]
+    search_fields = ["stream__dossier__code", "message_id"]
+
+    @admin.display(description=_("hồ sơ"))
+    def dossier_code(self, message):
+        return message.stream.dossier.code
+
+
+@admin.register(InboundItem)
+class InboundItemAdmin(_ReadOnly):
+    list_display = ["external_id", "system", "dossier", "offers", "received_at", "error"]
+    search_fields = ["external_id", "dossier__code"]
+
+
+@admin.register(ReconciliationRun)
+class ReconciliationRunAdmin(_ReadOnly):
+    list_display = ["system", "period_start", "period_end", "ran_at", "checked"]

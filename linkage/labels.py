@@ -14,3 +14,16 @@ EVENT_LABELS = {
     "bundle_relatives_confirmed": gettext_lazy("Thân nhân đã xác nhận"),
     "bundle_cancel": gettext_lazy("Dừng liên thông"),
 }
+
+#: What staff read for each kind of message to the national portal (``LoaiThongDiep``).
+PORTAL_MESSAGE_LABELS = {
+    "TaoHoSo": gettext_lazy("Tạo hồ sơ"),
+    "CapNhatTrangThai": gettext_lazy("Cập nhật trạng thái"),
+    "TienDoXuLy": gettext_lazy("Tiến độ xử lý"),
+    "DieuChinhHenTra": gettext_lazy("Điều chỉnh ngày hẹn trả"),
+    "KetQua": gettext_lazy("Kết quả"),
+    "ThanhToan": gettext_lazy("Phí, lệ phí, nghĩa vụ tài chính"),
+    "DanhGia": gettext_lazy("Đánh giá"),
+    "DungXuLy": gettext_lazy("Dừng xử lý"),
+    "ChuyenHoSo": gettext_lazy("Chuyển hồ sơ"),
+}

@@ -12,6 +12,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from linkage.framework.models import (  # noqa: F401 — the framework's tables belong to this app
+    InboundItem,
+    MessageState,
+    OutboundMessage,
+    ReconciliationRun,
+    SyncCursor,
+    SyncStream,
+    SyncWarning,
+    WorkItem,
+)
+
 
 class BundleKind(models.Model):
     """A group of procedures filed together (birth or death), loaded from the catalogue."""
@@ -133,7 +144,7 @@ CLAIMS = {
 CLAIMED_STATES = (StepState.SENDING, StepState.POLLING)
 
 
-class BundleStep(models.Model):
+class BundleStep(WorkItem):
     bundle = models.ForeignKey(Bundle, related_name="steps", on_delete=models.CASCADE)
     position = models.PositiveSmallIntegerField()
     procedure = models.ForeignKey(
@@ -152,13 +163,8 @@ class BundleStep(models.Model):
     state = models.CharField(
         _("trạng thái"), max_length=16, choices=StepState.choices, default=StepState.WAITING
     )
-    attempts = models.PositiveIntegerField(_("số lần gửi"), default=0)
-    next_attempt_at = models.DateTimeField(_("gửi lần tới lúc"), null=True, blank=True)
-    queued_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.UUIDField(_("khóa chống trùng"), default=uuid.uuid4, unique=True)
     external_reference = models.CharField(_("số tham chiếu của cơ quan"), max_length=80, blank=True)
-    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
     ready_at = models.DateTimeField(_("sẵn sàng lúc"), null=True, blank=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("cơ quan tiếp nhận lúc"), null=True, blank=True)

@@ -6,19 +6,14 @@ the sweep publishes it later. Publishing twice is harmless: the task's claim dec
 
 from __future__ import annotations
 
-import logging
-from functools import partial
-
-from django.db import transaction
 from django.utils import timezone
 
+from linkage.framework import publish as framework_publish
 from linkage.models import BundleStep, Outbox
-
-log = logging.getLogger(__name__)
 
 
 def publish_on_commit(outbox_ids: list[int]) -> None:
-    transaction.on_commit(partial(publish, outbox_ids), robust=True)
+    framework_publish.on_commit(outbox_ids, publish)
 
 
 def publish(outbox_ids: list[int]) -> int:
@@ -44,14 +39,7 @@ def send_steps(step_ids: list[int]) -> int:
 
 def _send_all(step_ids: list[int]) -> int:
     """Publish in order until the broker fails; one UPDATE marks what went (a batch is cheap)."""
-    sent = 0
-    for step_id in step_ids:
-        try:
-            _enqueue(step_id)
-        except Exception as exc:  # noqa: BLE001 — any broker failure means "publish later"
-            log.warning("linkage: could not publish step %s (%s); the sweep will", step_id, exc)
-            break
-        sent += 1
+    sent = framework_publish.send_in_order(step_ids, lambda step_id: _enqueue(step_id), what="step")
     if sent:
         BundleStep.objects.filter(pk__in=step_ids[:sent]).update(queued_at=timezone.now())
     return sent

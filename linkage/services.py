@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -41,6 +41,7 @@ from cases.services import Applicant, SubmittedDocument, dossier_create
 from linkage import outbox
 from linkage.adapters import AgencyReply, ReplyStatus
 from linkage.conf import linkage_settings
+from linkage.framework import publish, retry
 from linkage.models import (
     CLAIMED_STATES,
     Bundle,
@@ -645,10 +646,9 @@ def step_record_reply(*, step: ClaimedStep, reply: AgencyReply, at: datetime | N
 
 
 def backoff(attempts: int, *, rng: random.Random | None = None) -> timedelta:
-    """Exponential, capped, with "equal jitter": retries of many steps do not arrive together."""
+    """The framework's capped, jittered back-off with the linkage settings."""
     conf = linkage_settings()
-    ceiling = min(conf.retry_cap, conf.retry_base * 2 ** max(attempts - 1, 0))
-    return timedelta(seconds=(rng or random).uniform(ceiling / 2, ceiling))
+    return retry.backoff(attempts, base=conf.retry_base, cap=conf.retry_cap, rng=rng)
 
 
 def step_record_failure(*, step: ClaimedStep, error: str, at: datetime | None = None) -> None:
@@ -869,11 +869,7 @@ def bundle_sweep(*, now: datetime | None = None, batch: int = 500) -> dict:
             next_attempt_at__lte=now,
             bundle__state=BundleState.IN_PROGRESS,
         )
-        .filter(
-            Q(queued_at__isnull=True)
-            | Q(queued_at__lt=F("next_attempt_at"))
-            | Q(queued_at__lt=now - conf.requeue_after)
-        )
+        .filter(publish.needs_publishing(now, conf.requeue_after))
         .values_list("pk", flat=True)
     )
     counts["requeued"] = outbox.send_steps(list(due[:batch]))

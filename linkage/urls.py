@@ -1,12 +1,41 @@
 from django.urls import path
 
 from linkage import api, views
+from linkage.portal import api as portal_api
+from linkage.portal import views as portal_views
 
 app_name = "linkage"
 
 urlpatterns = [
     path("lien-thong/", views.bundles, name="bundles"),
     path("lien-thong/buoc/<int:pk>/gui-lai/", views.step_retry, name="step_retry"),
+    path("lien-thong/cong-dvcqg/", portal_views.health, name="portal_health"),
+    path("lien-thong/cong-dvcqg/can-xu-ly/", portal_views.queue, name="portal_queue"),
+    path(
+        "lien-thong/cong-dvcqg/doi-soat/",
+        portal_views.reconciliation,
+        name="portal_reconciliation",
+    ),
+    path(
+        "lien-thong/cong-dvcqg/thong-diep/<int:pk>/",
+        portal_views.message_detail,
+        name="portal_message",
+    ),
+    path(
+        "lien-thong/cong-dvcqg/thong-diep/<int:pk>/da-xu-ly/",
+        portal_views.message_correct,
+        name="portal_message_correct",
+    ),
+    path(
+        "lien-thong/cong-dvcqg/luong/<int:pk>/gui-lai/",
+        portal_views.stream_retry,
+        name="portal_stream_retry",
+    ),
+    path(
+        "lien-thong/cong-dvcqg/ho-so/<str:code>/dong-bo-lai/",
+        portal_views.dossier_resync,
+        name="portal_resync",
+    ),
     path("lien-thong/<str:code>/", views.bundle_detail, name="bundle"),
     path("lien-thong/<str:code>/da-sua-ho-tich/", views.bundle_correct, name="bundle_correct"),
     path(
@@ -14,4 +43,6 @@ urlpatterns = [
     ),
     path("api/v1/bundles/", api.BundleCreate.as_view(), name="api_bundles"),
     path("api/v1/bundles/<str:code>/", api.BundleDetail.as_view(), name="api_bundle"),
+    path("api/v1/dossiers/<str:code>/sync/", portal_api.DossierSync.as_view(), name="api_sync"),
+    path("api/v1/portal/dossiers/", portal_api.DossierPush.as_view(), name="api_portal_push"),
 ]

@@ -52,6 +52,12 @@ manage seed_demo
 manage signing_dev_keys
 
 background "agency simulator" "$PY" manage.py run_agency_simulator
+# The simulated national portal (under /portal/); the agency simulator above still holds 8765
+# until it folds into run_simulators. An operator's PORTAL_BASE_URL (even empty) wins.
+if manage help run_simulators >/dev/null 2>&1; then
+    background "simulators" "$PY" manage.py run_simulators --port 8766
+    export PORTAL_BASE_URL=${PORTAL_BASE_URL-http://127.0.0.1:8766/portal}
+fi
 
 echo
 if [ -n "${REDIS_URL:-}" ]; then

@@ -246,10 +246,26 @@ LINKAGE_CLAIM_TIMEOUT_SECONDS = env.float("LINKAGE_CLAIM_TIMEOUT_SECONDS", defau
 LINKAGE_REQUEUE_AFTER_SECONDS = env.float("LINKAGE_REQUEUE_AFTER_SECONDS", default=300.0)
 LINKAGE_POLL_SECONDS = env.float("LINKAGE_POLL_SECONDS", default=60.0)
 LINKAGE_OUTBOX_GRACE_SECONDS = env.float("LINKAGE_OUTBOX_GRACE_SECONDS", default=10.0)
+# --- Liên thông with the national public service portal (Cổng DVCQG) ------------------------
+#: Empty: sync is off; every change is still written to the outbox and waits, so nothing is
+#: lost when the portal is configured later. `make run` points it at the simulator.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
+#: OAuth2 client credentials of the provincial integration platform; no token URL, no token.
+PORTAL_TOKEN_URL = env.str("PORTAL_TOKEN_URL", default="")
+PORTAL_CLIENT_ID = env.str("PORTAL_CLIENT_ID", default="")
+PORTAL_CLIENT_SECRET = env.str("PORTAL_CLIENT_SECRET", default="")
+PORTAL_TIMEOUT_SECONDS = env.float("PORTAL_TIMEOUT_SECONDS", default=10.0)
+#: The bearer token the portal presents when it pushes a dossier; empty: push is off.
+PORTAL_PUSH_TOKEN = env.str("PORTAL_PUSH_TOKEN", default="")
 CELERY_BEAT_SCHEDULE = {
     "linkage-sweep": {
         "task": "linkage.tasks.sweep",
         "schedule": env.float("LINKAGE_SWEEP_SECONDS", default=60.0),
+    },
+    # Compares yesterday's dossiers with what the national portal holds.
+    "linkage-portal-reconcile": {
+        "task": "linkage.tasks.portal_reconcile",
+        "schedule": 86400.0,
     },
     # Writes and queues residents' messages the on-commit path could not (intake.services).
     "intake-notification-sweep": {

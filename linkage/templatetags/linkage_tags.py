@@ -1,5 +1,6 @@
 """``{% bundle_tracks dossier %}``: a bundle's per-step tracker on any dossier page;
-``{% bundles_drill period kind bucket %}``: the bundle list behind a number of the dashboard.
+``{% bundles_drill period kind bucket %}``: the bundle list behind a number of the dashboard;
+``{% sync_timeline dossier %}``: the dossier's messages to the national portal (staff page).
 
 Pages of other apps (the resident's dossier page, the leadership dashboard) use them without
 importing linkage: the tracker renders nothing for a dossier that is not a bundle.
@@ -10,6 +11,9 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from cases.policy import sync_denial_reason
+from linkage.labels import PORTAL_MESSAGE_LABELS
+from linkage.portal.selectors import dossier_sync_timeline
 from linkage.selectors import bundle_tracks_for
 
 register = template.Library()
@@ -18,6 +22,28 @@ register = template.Library()
 @register.inclusion_tag("linkage/partials/tracks.html")
 def bundle_tracks(dossier):
     return {"tracks": bundle_tracks_for(dossier)}
+
+
+@register.inclusion_tag("linkage/portal/partials/sync_timeline.html", takes_context=True)
+def sync_timeline(context, dossier):
+    """Each message, its acknowledgement or the portal's refusal; nothing for other users."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if sync_denial_reason(user, "view"):
+        return {"messages": []}
+    return {
+        "messages": dossier_sync_timeline(dossier.pk),
+        "dossier": dossier,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "may_resync": sync_denial_reason(user, "retry") is None,
+    }
+
+
+@register.filter
+def portal_message_label(kind: str) -> str:
+    """``{{ message.kind|portal_message_label }}``: the kind as staff read it."""
+    return PORTAL_MESSAGE_LABELS.get(kind, kind)
 
 
 @register.simple_tag

@@ -1,0 +1,177 @@
+"""Portal sync through a real Redis, real Celery worker processes and the portal simulator.
+
+The test process plays Celery beat: it runs the sweep's portal parts (re-publish what is due,
+fetch acknowledgements) a few times a second instead of every minute, with back-off and claim
+timeouts shortened to match.
+"""
+
+import time
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from django.utils import timezone
+
+from cases import services
+from linkage.framework.models import MessageState, OutboundMessage, SyncStream
+from linkage.framework.outbound import streams_sweep
+from linkage.portal.sweep import portal_sweep
+from linkage.tasks import deliver_stream
+from tests.conftest import skip_or_fail
+from tests.factories import dossier_in
+from tests.linkage.celery_harness import FAST, PrivateRedis, Worker, point_celery_at
+from tests.linkage.portal_support import PortalRig
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+PORTAL_FAST = {**FAST, "PORTAL_TIMEOUT_SECONDS": 1.0}
+
+
+@pytest.fixture(scope="module")
+def harness(django_db_setup, tmp_path_factory):
+    if connection.vendor != "postgresql" or not django_settings.REDIS_URL:
+        skip_or_fail(
+            "needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…"
+        )
+    if not PrivateRedis.available():
+        skip_or_fail("needs redis-server on PATH for a private Redis")
+    redis = PrivateRedis()
+    redis.start()
+    point_celery_at(redis.url)
+    portal = PortalRig()
+    patch = pytest.MonkeyPatch()
+    # The worker takes its settings from its environment (the harness passes os.environ on).
+    patch.setenv("PORTAL_BASE_URL", portal.url)
+    patch.setenv("PORTAL_TIMEOUT_SECONDS", str(PORTAL_FAST["PORTAL_TIMEOUT_SECONDS"]))
+    worker = Worker(broker_url=redis.url, agency_url="http://127.0.0.1:9",
+                    log_dir=tmp_path_factory.mktemp("portal-workers"))
+    worker.start()
+    yield redis, portal, worker
+    worker.stop()
+    patch.undo()
+    portal.close()
+    redis.stop()
+    point_celery_at(django_settings.CELERY_BROKER_URL)
+
+
+@pytest.fixture
+def rig(harness, settings):
+    redis, portal, worker = harness
+    for name, value in PORTAL_FAST.items():
+        setattr(settings, name, value)
+    settings.PORTAL_BASE_URL = portal.url
+    settings.PORTAL_TOKEN_URL = ""
+    portal.reset()
+    if not worker.running():
+        worker.start()
+    yield redis, portal, worker
+    worker.stop()
+
+
+def drive(done, *, timeout: float = 90.0) -> None:
+    """Sweep (as beat would) until ``done()`` or fail with what is left."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = timezone.now()
+        streams_sweep(now=now)
+        portal_sweep(now=now)
+        if done():
+            return
+        time.sleep(0.25)
+    left = list(
+        OutboundMessage.objects.exclude(state=MessageState.ACKNOWLEDGED)
+        .values_list("stream__dossier__code", "sequence", "state", "last_error")[:10]
+    )
+    raise AssertionError(f"not finished in {timeout} s; messages left: {left}")
+
+
+def all_acknowledged() -> bool:
+    return not OutboundMessage.objects.exclude(state=MessageState.ACKNOWLEDGED).exists()
+
+
+def assert_in_order_without_duplicates(portal, dossiers) -> None:
+    stats = portal.portal.stats()
+    assert stats["duplicates"] == 0 and stats["out_of_order"] == 0
+    for dossier in dossiers:
+        expected = OutboundMessage.objects.filter(stream__dossier=dossier).count()
+        sequences = [m["SoThuTu"] for m in portal.portal.history(dossier.code)]
+        assert sequences == list(range(1, expected + 1)), dossier.code
+
+
+def test_portal_down_while_dossiers_change_all_arrive_after_in_order(rig, catalogue, counter):
+    _redis, portal, _worker = rig
+    portal.portal.configure(outage=True)
+    dossiers = [
+        dossier_in(state, procedure=catalogue.civil, counter=counter)
+        for state in ("returned", "resolved", "in_progress", "stopped", "not_accepted") * 8
+    ]
+    # The worker has tried and backed off; nothing reached the portal.
+    drive(lambda: SyncStream.objects.filter(attempts__gt=0).count() >= 10, timeout=30)
+    assert portal.portal.stats()["accepted"] == 0
+    portal.portal.configure(outage=False)
+    drive(all_acknowledged)
+    assert_in_order_without_duplicates(portal, dossiers)
+    assert sum(portal.portal.stats()["messages"].values()) == OutboundMessage.objects.count()
+
+
+def test_lost_replies_duplicate_and_reversed_acks_and_a_killed_worker(rig, catalogue, counter):
+    _redis, portal, worker = rig
+    portal.portal.configure(latency=0.02, timeout_rate=0.1, timeout_sleep=1.5,
+                            duplicate_ack_rate=0.5, reverse_acks=True)
+    dossiers, killed = [], False
+    for number in range(40):
+        dossiers.append(dossier_in("returned", procedure=catalogue.civil, counter=counter))
+        if not killed and number == 15:
+            worker.kill()
+            killed = True
+            worker.start()
+    drive(all_acknowledged, timeout=120)
+    stats = portal.portal.stats()
+    assert stats["timeouts"] > 0 and stats["replays"] > 0  # lost replies were sent again
+    assert_in_order_without_duplicates(portal, dossiers)
+    assert OutboundMessage.objects.filter(acknowledgements__gt=1).exists()
+
+
+def test_a_refused_message_waits_with_its_reason_and_blocks_only_its_dossier(
+    rig, catalogue, counter
+):
+    _redis, portal, _worker = rig
+    refused = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    drive(all_acknowledged)
+    portal.portal.configure(reject_codes=[refused.code])
+    services.dossier_assign(dossier=refused, actor=counter, department=catalogue.civil_office,
+                            handler=None)
+    others = [dossier_in("returned", procedure=catalogue.civil, counter=counter)
+              for _ in range(5)]
+    drive(lambda: OutboundMessage.objects.filter(state=MessageState.ACKNOWLEDGED).count()
+          == OutboundMessage.objects.count() - 1)
+    parked = OutboundMessage.objects.get(state=MessageState.REJECTED)
+    assert parked.stream.dossier_id == refused.pk and refused.code in parked.reason
+    assert_in_order_without_duplicates(portal, others)
+    assert [m["SoThuTu"] for m in portal.portal.history(refused.code)] == [1, 2]
+
+
+def test_redis_down_while_statuses_change_nothing_is_lost(rig, catalogue, counter):
+    redis, portal, _worker = rig
+    redis.stop()
+    try:
+        dossiers = [dossier_in("returned", procedure=catalogue.civil, counter=counter)
+                    for _ in range(5)]
+        assert OutboundMessage.objects.count() == 30
+    finally:
+        redis.start()
+    drive(all_acknowledged)
+    assert_in_order_without_duplicates(portal, dossiers)
+
+
+def test_the_same_task_delivered_twice_sends_each_message_once(rig, catalogue, counter):
+    _redis, portal, _worker = rig
+    portal.portal.configure(latency=0.1)
+    dossier = dossier_in("returned", procedure=catalogue.civil, counter=counter)
+    stream = SyncStream.objects.get(dossier=dossier)
+    for _ in range(3):
+        deliver_stream.delay(stream.pk)
+    drive(all_acknowledged)
+    stats = portal.portal.stats()
+    assert stats["received"] == 6 and stats["replays"] == 0
+    assert_in_order_without_duplicates(portal, [dossier])
