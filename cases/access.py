@@ -24,6 +24,7 @@ DENIED = {
     "resident": _("Trang này dành cho công dân, tổ chức đã đăng ký tài khoản."),
     "delegation": _("Trang này dành cho lãnh đạo phường và người được ủy quyền."),
     "post_audit": _("Trang hậu kiểm dành cho lãnh đạo UBND phường."),
+    "sync": _("Trang này chỉ dành cho cán bộ Trung tâm."),
 }
 
 #: What a user reads who may see a dossier but not a paper with the applicant's personal data.

@@ -205,6 +205,8 @@ PAGES: dict[str, frozenset[str]] = {
     "delegation": frozenset({LEADER, DIRECTOR, COUNTER}),
     # the post-audit queue: the authorisers review what was decided in their name
     "post_audit": frozenset({LEADER}),
+    # the national portal sync: health, the "cần xử lý" queue, messages, reconciliation
+    "sync": WORKSPACE_ROLES | {Role.ADMINISTRATOR},
 }
 
 
@@ -219,7 +221,7 @@ def may_open_page(user, page: str) -> bool:
 #: Sync with the national portal: everyone in the center sees it; the counter and the
 #: director (who answer for what reaches the portal) and the administrator act on it.
 SYNC_ROLES = {
-    "view": WORKSPACE_ROLES | {Role.ADMINISTRATOR},
+    "view": PAGES["sync"],
     "retry": frozenset({COUNTER, DIRECTOR, Role.ADMINISTRATOR}),
     "correct": frozenset({COUNTER, DIRECTOR, Role.ADMINISTRATOR}),
 }

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.access import page_for
 from cases.models import Dossier
 from cases.periods import period_from_query
 from cases.policy import sync_denial_reason
@@ -24,15 +23,8 @@ def _may(request, action: str) -> bool:
     return sync_denial_reason(request.user, action) is None
 
 
-def _staff_only(request) -> None:
-    reason = sync_denial_reason(request.user, "view")
-    if reason:
-        raise Http404(reason)
-
-
-@login_required
+@page_for("sync")
 def health(request):
-    _staff_only(request)
     now = timezone.now()
     health = selectors.sync_health(now=now)
     return render(request, "linkage/portal/health.html", {
@@ -45,18 +37,16 @@ def health(request):
     })
 
 
-@login_required
+@page_for("sync")
 def queue(request):
-    _staff_only(request)
     return render(request, "linkage/portal/queue.html", {
         "queue": selectors.attention_queue()[:200],
         "may_act": _may(request, "retry"),
     })
 
 
-@login_required
+@page_for("sync")
 def message_detail(request, pk: int):
-    _staff_only(request)
     message = get_object_or_404(
         OutboundMessage.objects.select_related("stream__dossier", "resolved_by"), pk=pk
     )
@@ -73,10 +63,9 @@ def _back(request, fallback: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else fallback
 
 
-@login_required
+@page_for("sync")
 @require_POST
 def stream_retry(request, pk: int):
-    _staff_only(request)
     stream = get_object_or_404(SyncStream, pk=pk, system=SYSTEM)
     try:
         services.stream_retry_now(stream=stream, actor=request.user)
@@ -87,10 +76,9 @@ def stream_retry(request, pk: int):
     return redirect(_back(request, "linkage:portal_queue"))
 
 
-@login_required
+@page_for("sync")
 @require_POST
 def message_correct(request, pk: int):
-    _staff_only(request)
     message = get_object_or_404(OutboundMessage, pk=pk, stream__system=SYSTEM)
     try:
         services.message_mark_corrected(
@@ -111,10 +99,9 @@ def message_correct(request, pk: int):
     return redirect("linkage:portal_queue")
 
 
-@login_required
+@page_for("sync")
 @require_POST
 def dossier_resync(request, code: str):
-    _staff_only(request)
     dossier = get_object_or_404(Dossier, code=code)
     try:
         services.dossier_resync(dossier=dossier, actor=request.user)
@@ -125,10 +112,9 @@ def dossier_resync(request, code: str):
     return redirect(_back(request, "linkage:portal_health"))
 
 
-@login_required
+@page_for("sync")
 def reconciliation(request):
     """The last reconciliation with its mismatches (each with a resync), and a run on demand."""
-    _staff_only(request)
     error = ""
     if request.method == "POST":
         if not _may(request, "retry"):

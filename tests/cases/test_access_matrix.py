@@ -236,6 +236,16 @@ MATRIX = [
     Entry("cases:post_audit_review", page("post_audit", ok=404), args=lambda w: [999999]),
     Entry("cases:post_audit_export", page("post_audit")),
     Entry("signing:verify", public(404), args=lambda w: [UNKNOWN_DOCUMENT]),
+    # the national portal sync
+    Entry("linkage:portal_health", page("sync")),
+    Entry("linkage:portal_queue", page("sync")),
+    Entry("linkage:portal_reconciliation", page("sync")),
+    Entry("linkage:portal_message", page("sync", ok=404), args=lambda w: [999999]),
+    Entry("linkage:portal_message_correct", page("sync", ok=405), args=lambda w: [999999]),
+    Entry("linkage:portal_stream_retry", page("sync", ok=405), args=lambda w: [999999]),
+    Entry("linkage:portal_resync", page("sync", ok=405), args=code),
+    Entry("linkage:api_sync", api(dossier=the_dossier), args=code),
+    Entry("linkage:api_portal_push", public(405)),
     Entry("signing:my_result", page("resident", dossier=the_dossier, ok=404), args=code),
 ]
 

@@ -72,7 +72,7 @@ def test_retry_now_sends_the_refused_message_again(client, counter, refused, por
 def test_residents_handlers_and_outsiders_may_not_act(client, handler, resident, refused):
     stream = SyncStream.objects.get(dossier=refused)
     client.force_login(resident)
-    assert client.get(reverse("linkage:portal_health")).status_code == 404
+    assert client.get(reverse("linkage:portal_health")).status_code == 403
     client.force_login(handler)
     assert client.get(reverse("linkage:portal_health")).status_code == 200
     page = client.post(reverse("linkage:portal_stream_retry", args=[stream.pk]), follow=True)
