@@ -13,6 +13,7 @@ from cases import services
 from cases.delegation_services import authorisation_grant
 from cases.models import Authorisation, Finding, PostAuditDraw
 from tests.factories import UserFactory, dossier_in
+from tests.samples import pdf_bytes
 from thanhsen.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_the_leader_records_an_authorisation_with_its_scan(catalogue, client, ch
         "authorised": director.pk, "procedure_codes": [catalogue.civil.code],
         "valid_from": today.isoformat(), "valid_until": (today + timedelta(days=30)).isoformat(),
         "document_number": "20/QĐ-UBND", "decision_date": today.isoformat(),
-        "scan": SimpleUploadedFile("qd.pdf", b"%PDF-1.4\n1 0 obj\n", content_type="application/pdf"),
+        "scan": SimpleUploadedFile("qd.pdf", pdf_bytes(), content_type="application/pdf"),
     })
 
     assert response.status_code == 302

@@ -13,6 +13,7 @@ from django.utils import timezone
 from cases.models import Authorisation, Finding, PostAuditDraw, Status
 from intake.signing.models import SignedDocument
 from tests.factories import UserFactory, dossier_in
+from tests.samples import pdf_bytes
 from tests.workspace.helpers import pdf_text
 from thanhsen.roles import Role
 
@@ -40,7 +41,7 @@ def test_delegate_sign_post_audit_and_verify(page, live_server, catalogue, count
     dossier = dossier_in("awaiting_approval", procedure=catalogue.civil, counter=counter,
                          handler=handler, resident=resident)
     scan = tmp_path / "qd-30.pdf"
-    scan.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    scan.write_bytes(pdf_bytes())
     today = timezone.localdate()
 
     login(page, live_server, chairman)
