@@ -8,6 +8,8 @@ from thanhsen.roles import HANDLER_ROLES, STAFF_ROLES, Role
 
 ACTION_ROLES = {
     "view": STAFF_ROLES,
+    # Filing a bundle at the counter: whoever receives dossiers there.
+    "file": frozenset({Role.COUNTER_OFFICER, Role.CENTER_DIRECTOR}),
     # Resending a step is the center's work; the civil-status handler may do it for theirs.
     "retry": frozenset({Role.COUNTER_OFFICER, Role.CENTER_DIRECTOR, Role.HANDLING_OFFICER}),
     "complete_correction": frozenset({Role.HANDLING_OFFICER, Role.CENTER_DIRECTOR}),
