@@ -120,12 +120,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 #: Residents log in with their phone number or e-mail (``intake.auth``); staff with a username.
-#: An OpenID Connect provider (the national e-ID) is switched on by adding its backend here and
-#: pointing ``LOGIN_URL`` at its start view: pages only ever send people to ``LOGIN_URL``.
 AUTHENTICATION_BACKENDS = [
     "intake.auth.PhoneOrEmailBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+#: Sign in with VNeID (OpenID Connect, ``intake.vneid``): on when the issuer is set. The
+#: endpoints come from the issuer's discovery document; the ID token must be RS256-signed.
+VNEID_ISSUER = env.str("VNEID_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("VNEID_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("VNEID_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = env.str("VNEID_SCOPES", default="openid profile phone")
+OIDC_AUTHENTICATION_CALLBACK_URL = "intake:vneid_callback"
+OIDC_TIMEOUT = env.int("VNEID_TIMEOUT_SECONDS", default=10)
+#: The claim carrying the 12-digit personal identification number.
+VNEID_ID_NUMBER_CLAIM = env.str("VNEID_ID_NUMBER_CLAIM", default="id_number")
+if VNEID_ISSUER:
+    AUTHENTICATION_BACKENDS.append("intake.vneid.VNeIDBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from intake.payments import providers
+from intake.vneid import vneid_enabled
 
 register = template.Library()
 
@@ -28,3 +29,9 @@ def online_payment_offered() -> bool:
 @register.simple_tag
 def any_errors(*forms) -> bool:
     return any(form.errors for form in forms)
+
+
+@register.simple_tag
+def vneid_offered() -> bool:
+    """Whether the login page offers "Đăng nhập bằng VNeID" (an issuer is configured)."""
+    return vneid_enabled()
