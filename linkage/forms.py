@@ -77,6 +77,14 @@ class BundleIntakeForm(forms.Form):
             self.add_error(None, _("Còn thiếu giấy tờ bắt buộc: %(names)s.") % {"names": "; ".join(missing)})
         return data
 
+    def report(self, exc) -> None:
+        """The service's refusal beside the field it names (``applicant.phone`` → ``phone``)."""
+        for name, errors in (exc.fields or {None: [exc.message]}).items():
+            target = name.removeprefix("applicant.") if name else None
+            target = {"name": "applicant_name"}.get(target, target)
+            for error in errors:
+                self.add_error(target if target in self.fields else None, error)
+
     def submitted_documents(self):
         return [
             SubmittedDocument(name=doc.name, copy_type=doc.copy_type, quantity=doc.quantity,

@@ -298,11 +298,7 @@ def counter_bundle(request, kind: str):
                 cache.delete(key)
                 if exc.kind == ErrorKind.FORBIDDEN:
                     return forbidden(request, exc.message)
-                for name, errors in (exc.fields or {None: [exc.message]}).items():
-                    target = name.removeprefix("applicant.") if name else None
-                    target = {"name": "applicant_name"}.get(target, target)
-                    for error in errors:
-                        form.add_error(target if target in form.fields else None, error)
+                form.report(exc)
             else:
                 cache.set(key, bundle.dossier.code, COUNTER_TOKEN_TTL)
                 return redirect("intake:counter_done", code=bundle.dossier.code)
