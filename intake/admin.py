@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from intake.models import Complaint, Notification, Payment, PaymentNotice, Rating
+from intake.models import Complaint, Notification, Payment, PaymentNotice, Rating, VNeIDIdentity
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -55,3 +55,15 @@ class ComplaintAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["code", "name", "phone", "dossier_code"]
     readonly_fields = ["code", "received_at", "due_at", "answered_at", "answered_by", "user"]
+
+
+@admin.register(VNeIDIdentity)
+class VNeIDIdentityAdmin(ReadOnlyAdmin):
+    """Which account each VNeID identity signs in to (written only by the sign-in)."""
+
+    list_display = ["id_number", "user", "linked_at"]
+    search_fields = ["id_number", "user__username", "user__phone"]
+    list_select_related = ["user"]
+
+    def has_delete_permission(self, request, obj=None):
+        return True  # unlinking lets the next VNeID sign-in match or create the account afresh

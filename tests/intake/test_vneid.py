@@ -92,3 +92,12 @@ def test_without_an_issuer_there_is_no_vneid_button_and_no_vneid_pages(client, s
     settings.VNEID_ISSUER = ""
     assert "Đăng nhập bằng VNeID" not in client.get("/dang-nhap/").content.decode()
     assert client.get("/dang-nhap/vneid/").status_code == 404
+
+
+def test_the_administrator_sees_which_account_a_vneid_identity_signs_in_to(client, db):
+    owner = resident()
+    VNeIDIdentity.objects.create(user=owner, id_number="042095006789", subject="vneid-7f3a")
+    admin_user = User.objects.create_superuser("quantri-thu", password="x", role=Role.ADMINISTRATOR)
+    client.force_login(admin_user)
+    page = client.get("/admin/intake/vneididentity/").content.decode()
+    assert "042095006789" in page and str(owner) in page
