@@ -161,6 +161,8 @@ def records_personal_data_view(user) -> bool:
 # --- bundles (liên thông) --------------------------------------------------------------------
 BUNDLE_ACTION_ROLES: dict[str, frozenset[str]] = {
     "view": WORKSPACE_ROLES,
+    # Filing a bundle at the counter: whoever receives dossiers there.
+    "file": frozenset({COUNTER, DIRECTOR}),
     # Resending a step is the center's work; the civil-status handler may do it for theirs.
     "retry": frozenset({COUNTER, DIRECTOR, HANDLING}),
     "complete_correction": frozenset({HANDLING, DIRECTOR}),

@@ -10,6 +10,7 @@ from intake.models import (
     Rating,
     SignedDocument,
     SignerCertificate,
+    VNeIDIdentity,
 )
 
 
@@ -86,3 +87,15 @@ class SignerCertificateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(VNeIDIdentity)
+class VNeIDIdentityAdmin(ReadOnlyAdmin):
+    """Which account each VNeID identity signs in to (written only by the sign-in)."""
+
+    list_display = ["id_number", "user", "linked_at"]
+    search_fields = ["id_number", "user__username", "user__phone"]
+    list_select_related = ["user"]
+
+    def has_delete_permission(self, request, obj=None):
+        return True  # unlinking lets the next VNeID sign-in match or create the account afresh

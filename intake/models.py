@@ -52,6 +52,24 @@ class DraftFile(models.Model):
         ]
 
 
+class VNeIDIdentity(models.Model):
+    """The VNeID identity a resident's account signed in with (one per account, one per person)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vneid_identity"
+    )
+    id_number = models.CharField(_("số định danh cá nhân"), max_length=12, unique=True)
+    subject = models.CharField(_("mã định danh tại VNeID (sub)"), max_length=255, unique=True)
+    linked_at = models.DateTimeField(_("liên kết lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("danh tính VNeID")
+        verbose_name_plural = _("danh tính VNeID")
+
+    def __str__(self) -> str:
+        return self.id_number
+
+
 class OnlineSubmission(models.Model):
     """What the resident declared online: the e-form answers, kept beside the dossier."""
 
@@ -61,6 +79,9 @@ class OnlineSubmission(models.Model):
     form_data = models.JSONField(_("tờ khai điện tử"), default=dict)
     pages = models.PositiveIntegerField(_("số trang"), default=0)
     declared_at = models.DateTimeField(_("cam kết lúc"), default=timezone.now)
+    #: Filed by a resident signed in with VNeID: the applicant's identity came from the national
+    #: population database (Decision 766's "dossiers using population data").
+    signed_in_with_vneid = models.BooleanField(_("đăng nhập bằng VNeID"), default=False)
 
     class Meta:
         verbose_name = _("tờ khai trực tuyến")

@@ -112,9 +112,13 @@ def online_submit(
     form_data: dict,
     files: dict,
     pages: int = 0,
+    signed_in_with_vneid: bool = False,
 ) -> Dossier:
     """Create the resident's dossier (``submitted``, in the counter's queue) in one transaction
     with its e-form answers and the fee to pay; the draft goes once the dossier exists.
+
+    ``signed_in_with_vneid`` (the session's login came through VNeID) is kept on the
+    submission: the applicant's identity then came from the population database.
 
     ``files`` maps each required document to a checked upload or to a draft file's stored
     name. The fee is computed by the catalogue's rule inside ``dossier_create``.
@@ -131,7 +135,8 @@ def online_submit(
             procedure_code=procedure.code, applicant=applicant, channel=Channel.ONLINE,
             actor=user, documents=documents, pages=pages,
         )
-        OnlineSubmission.objects.create(dossier=dossier, form_data=form_data, pages=pages)
+        OnlineSubmission.objects.create(dossier=dossier, form_data=form_data, pages=pages,
+                                        signed_in_with_vneid=signed_in_with_vneid)
         if dossier.fee_amount:
             Payment.objects.create(
                 dossier=dossier, purpose=PaymentPurpose.FEE, amount=dossier.fee_amount,

@@ -24,6 +24,15 @@ from linkage.framework.models import (  # noqa: F401 — the framework's tables 
 )
 
 
+class BeneficiaryGroup(models.TextChoices):
+    """Whose allowance a deceased person drew (Decree 63/2024): it decides which agency pays
+    the funeral support and survivor benefits of a death bundle."""
+
+    MERITORIOUS = "meritorious", _("Người có công với cách mạng")
+    SOCIAL_ASSISTANCE = "social_assistance", _("Đối tượng bảo trợ xã hội")
+    SOCIAL_INSURANCE = "social_insurance", _("Người hưởng bảo hiểm xã hội")
+
+
 class BundleKind(models.Model):
     """A group of procedures filed together (birth or death), loaded from the catalogue."""
 

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.deadlines import Classification, classify
+from cases.models import Procedure, RequiredDocument
 from cases.policy import bundle_denial_reason
 from cases.selectors import dossier_visibility
-from linkage.models import Bundle, BundleState, BundleStep, StepState
+from linkage.models import Bundle, BundleKind, BundleState, BundleStep, StepState
 from thanhsen.errors import ApplicationError, ErrorKind
 
 _STEPS = Prefetch(
@@ -196,3 +197,50 @@ def step_staff_label(step: BundleStep, bundle: Bundle, *, relatives_pending: boo
         if bundle.state == BundleState.CORRECTION:
             return _("Chờ sửa hộ tịch")
     return step.get_state_display()
+
+
+@dataclass(frozen=True)
+class KindStepChoice:
+    """One procedure of a bundle kind as the counter offers it."""
+
+    code: str
+    name: str
+    optional: bool
+    time_limit: int
+    awaits_relatives: bool
+
+
+def bundle_kinds_for_counter() -> list[BundleKind]:
+    """The bundle kinds the counter may file, for the procedure picker."""
+    return list(BundleKind.objects.order_by("code"))
+
+
+def bundle_kind_for_counter(*, code: str) -> tuple[BundleKind, list[KindStepChoice], list] | None:
+    """A kind with its procedures' current names (the counter form's checklist of steps) and
+    the papers of its civil-status procedure (the checklist of documents)."""
+    kind = BundleKind.objects.filter(code=code).first()
+    if kind is None:
+        return None
+    steps = list(kind.steps.order_by("position"))
+    names = dict(
+        Procedure.objects.filter(code__in=[s.procedure_code for s in steps], is_current=True)
+        .values_list("code", "name")
+    )
+    documents = RequiredDocument.objects.filter(
+        procedure__code=kind.root_procedure_code, procedure__is_current=True
+    ).order_by("position", "pk")
+    return kind, [
+        KindStepChoice(s.procedure_code, names.get(s.procedure_code, s.procedure_code),
+                       s.optional, s.time_limit, s.awaits_relatives)
+        for s in steps
+    ], list(documents)
+
+
+def bundle_receipt(dossier) -> Bundle | None:
+    """The bundle a parent dossier heads, with its steps in order, for the receipt (Mẫu 01)."""
+    return (
+        Bundle.objects.filter(dossier_id=dossier.pk)
+        .select_related("kind")
+        .prefetch_related(_STEPS)
+        .first()
+    )

@@ -44,6 +44,7 @@ from linkage.conf import linkage_settings
 from linkage.framework import publish, retry
 from linkage.models import (
     CLAIMED_STATES,
+    BeneficiaryGroup,
     Bundle,
     BundleKind,
     BundleState,
@@ -176,17 +177,22 @@ def bundle_submit(
     documents: Iterable[SubmittedDocument] = (),
     receive: bool = False,
     note: str = "",
+    beneficiary_group: str = "",
     at: datetime | None = None,
 ) -> Bundle:
     """File a bundle: the parent dossier (root civil-status procedure) and its steps, atomically.
 
     The applicant picks the optional procedures; a death bundle must hold 2, 3 or 4 of them in
-    all (its time limit depends on the count).
+    all (its time limit depends on the count). ``beneficiary_group`` (death bundles: whose
+    allowance the deceased drew, Decree 63/2024) is recorded in the creation event's payload,
+    where the counter's choice is kept until the bundle has a field of its own.
     """
     at = at or timezone.now()
     kind = BundleKind.objects.filter(code=kind_code).prefetch_related("steps").first()
     if kind is None:
         raise _invalid("kind", _("Không có loại liên thông “%(kind)s”.") % {"kind": kind_code})
+    if beneficiary_group and beneficiary_group not in BeneficiaryGroup.values:
+        raise _invalid("beneficiary_group", _("Nhóm đối tượng hưởng không hợp lệ."))
     chosen = set(chosen_procedures)
     kind_steps = list(kind.steps.all())
     optional = {s.procedure_code for s in kind_steps if s.optional}
@@ -258,6 +264,7 @@ def bundle_submit(
                 "kind": kind.code,
                 "procedures": [s.procedure.code for s in steps],
                 "time_limit": time_limit,
+                **({"beneficiary_group": beneficiary_group} if beneficiary_group else {}),
             },
         )
     return bundle

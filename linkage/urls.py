@@ -8,6 +8,7 @@ app_name = "linkage"
 
 urlpatterns = [
     path("lien-thong/", views.bundles, name="bundles"),
+    path("tiep-nhan/lien-thong/<str:kind>/", views.counter_bundle, name="counter_bundle"),
     path("lien-thong/buoc/<int:pk>/gui-lai/", views.step_retry, name="step_retry"),
     path("lien-thong/cong-dvcqg/", portal_views.health, name="portal_health"),
     path("lien-thong/cong-dvcqg/can-xu-ly/", portal_views.queue, name="portal_queue"),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,12 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from cases.access import page_for
+from cases.access import forbidden, page_for
 from cases.labels import EVENT_LABELS
 from cases.models import DossierEvent, PauseKind
 from cases.periods import Period, period_from_query
 from cases.policy import bundle_denial_reason
+from cases.services import Applicant
 from linkage import selectors, services
+from linkage.forms import BundleIntakeForm
 from linkage.models import BundleKind, BundleState, BundleStep
 from thanhsen.errors import ApplicationError, ErrorKind
 
@@ -226,3 +231,65 @@ def bundle_relatives(request, code: str):
             )
 
     return _bundle_action(request, code, act) or redirect("linkage:bundle", code=code)
+
+
+# --- filing at the counter -------------------------------------------------------------------
+#: A posted form's one-time token is kept this long (a repeat post finds the first bundle).
+COUNTER_TOKEN_TTL = 24 * 3600
+
+
+def _counter_applicant(data) -> Applicant:
+    return Applicant(name=data["applicant_name"], id_number=data["id_number"],
+                     phone=data["phone"], address=data["address"], email=data.get("email", ""))
+
+
+@login_required
+def counter_bundle(request, kind: str):
+    """File a birth or death bundle at the counter, then the confirmation with its receipt.
+
+    Thin over ``services.bundle_submit`` (which creates the parent dossier, receives it and
+    creates the steps in one transaction). The form's one-time token, claimed in the cache
+    before anything is written, turns a double submit into the first bundle's confirmation.
+    """
+    denial = bundle_denial_reason(request.user, None, "file")
+    if denial:
+        return forbidden(request, denial)
+    found = selectors.bundle_kind_for_counter(code=kind)
+    if found is None:
+        raise Http404(_("Không có loại liên thông này."))
+    bundle_kind, steps, documents = found
+    if request.method != "POST":
+        form = BundleIntakeForm(kind=bundle_kind, steps=steps, documents=documents,
+                                initial={"token": uuid.uuid4().hex})
+        return render(request, "linkage/counter_bundle.html", {"form": form, "kind": bundle_kind})
+    form = BundleIntakeForm(request.POST, kind=bundle_kind, steps=steps, documents=documents)
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        key = f"linkage:counter-token:{data['token']}"
+        if not cache.add(key, "", COUNTER_TOKEN_TTL):
+            earlier = cache.get(key)
+            if earlier:
+                return redirect("intake:counter_done", code=earlier)
+            form.add_error(None, _("Hồ sơ đang được ghi nhận, vui lòng chờ trong giây lát."))
+            status = 409
+        else:
+            try:
+                bundle = services.bundle_submit(
+                    kind_code=bundle_kind.code, applicant=_counter_applicant(data),
+                    actor=request.user, channel=data["channel"],
+                    chosen_procedures=data["chosen_procedures"],
+                    needs_verification=data.get("needs_verification", False),
+                    beneficiary_group=data.get("beneficiary_group", ""),
+                    documents=form.submitted_documents(), receive=True,
+                )
+            except ApplicationError as exc:
+                cache.delete(key)
+                if exc.kind == ErrorKind.FORBIDDEN:
+                    return forbidden(request, exc.message)
+                form.report(exc)
+            else:
+                cache.set(key, bundle.dossier.code, COUNTER_TOKEN_TTL)
+                return redirect("intake:counter_done", code=bundle.dossier.code)
+    return render(request, "linkage/counter_bundle.html", {"form": form, "kind": bundle_kind},
+                  status=status)

@@ -7,6 +7,9 @@ Django's LocaleMiddleware would follow the browser's Accept-Language, and many p
 office computers in the ward send English there; residents would then get an English page
 they never asked for. The language switch in the header sets the cookie this reads. API
 clients are programs that ask deliberately, so ``/api/`` honours Accept-Language too.
+
+The language is active only while the request is handled: whatever ran before it (a test, a
+task run eagerly in the same thread) gets its own language back afterwards.
 """
 
 import ipaddress
@@ -28,9 +31,9 @@ class ChosenLanguageMiddleware:
         else:
             chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        with translation.override(language):
+            response = self.get_response(request)
         patch_vary_headers(response, ["Cookie", "Accept-Language"])
         response.headers.setdefault("Content-Language", language)
         return response

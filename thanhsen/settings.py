@@ -179,9 +179,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 #: Residents log in with their phone number or e-mail, staff with a username, all through one
-#: backend (``intake.auth``: one password hash per attempt). An OpenID Connect provider (the
-#: national e-ID) is switched on by adding its backend here and pointing ``LOGIN_URL`` at its
-#: start view: pages only ever send people to ``LOGIN_URL``.
+#: backend (``intake.auth``: one password hash per attempt); residents may also sign in with
+#: VNeID when its issuer is configured (below).
 AUTHENTICATION_BACKENDS = ["intake.auth.PhoneOrEmailBackend"]
 #: Failed logins allowed per account and per client address in the window (s), at the login
 #: page, the admin's login and the API token endpoint (``thanhsen.login_throttle``); the
@@ -190,6 +189,19 @@ LOGIN_LIMIT_PER_ACCOUNT = env.int("LOGIN_LIMIT_PER_ACCOUNT", default=10)
 LOGIN_LIMIT_PER_IP = env.int("LOGIN_LIMIT_PER_IP", default=30)
 LOGIN_LIMIT_WINDOW = env.int("LOGIN_LIMIT_WINDOW", default=900)
 LOGIN_ATTEMPTS_KEEP_DAYS = env.int("LOGIN_ATTEMPTS_KEEP_DAYS", default=30)
+#: Sign in with VNeID (OpenID Connect, ``intake.vneid``): on when the issuer is set. The
+#: endpoints come from the issuer's discovery document; the ID token must be RS256-signed.
+VNEID_ISSUER = env.str("VNEID_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("VNEID_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("VNEID_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = env.str("VNEID_SCOPES", default="openid profile phone")
+OIDC_AUTHENTICATION_CALLBACK_URL = "intake:vneid_callback"
+OIDC_TIMEOUT = env.int("VNEID_TIMEOUT_SECONDS", default=10)
+#: The claim carrying the 12-digit personal identification number.
+VNEID_ID_NUMBER_CLAIM = env.str("VNEID_ID_NUMBER_CLAIM", default="id_number")
+if VNEID_ISSUER:
+    AUTHENTICATION_BACKENDS.append("intake.vneid.VNeIDBackend")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

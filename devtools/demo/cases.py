@@ -36,7 +36,7 @@ class DemoAccount:
     username: str
     role: str
     full_name: str
-    department_kind: str | None = None
+    department_code: str | None = None  # the catalogue's code: the README names the department
 
     @property
     def password(self) -> str:
@@ -44,10 +44,10 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("tiepnhan", Role.COUNTER_OFFICER, "Trần Thị Thu Hà", DepartmentKind.CENTER),
-    DemoAccount("xuly", Role.HANDLING_OFFICER, "Lê Văn Minh", DepartmentKind.WARD_OFFICE),
-    DemoAccount("datdai", Role.LAND_OFFICER, "Phạm Quốc Huy", DepartmentKind.LAND_OFFICE),
-    DemoAccount("giamdoc", Role.CENTER_DIRECTOR, "Nguyễn Thị Lan", DepartmentKind.CENTER),
+    DemoAccount("tiepnhan", Role.COUNTER_OFFICER, "Trần Thị Thu Hà", "TTPVHCC"),
+    DemoAccount("xuly", Role.HANDLING_OFFICER, "Lê Văn Minh", "VHXH"),
+    DemoAccount("datdai", Role.LAND_OFFICER, "Phạm Quốc Huy", "CNVPDKDD"),
+    DemoAccount("giamdoc", Role.CENTER_DIRECTOR, "Nguyễn Thị Lan", "TTPVHCC"),
     DemoAccount("chutich", Role.WARD_LEADER, "Hoàng Văn Sơn"),
     DemoAccount("congdan", Role.RESIDENT, "Nguyễn Văn An"),
     DemoAccount("quantri", Role.ADMINISTRATOR, "Quản trị hệ thống"),
@@ -73,8 +73,8 @@ def demo_accounts_ensure() -> dict[str, User]:
     users = {}
     for account in DEMO_ACCOUNTS:
         department = None
-        if account.department_kind:
-            department = Department.objects.filter(kind=account.department_kind).order_by("code").first()
+        if account.department_code:
+            department = Department.objects.get(code=account.department_code)
         family, *rest = account.full_name.split(" ")
         user, _created = User.objects.update_or_create(
             username=account.username,

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from intake import vneid
 from intake.online import views
 from intake.payments import views as payment_views
 from intake.staff import views as staff_views
@@ -9,6 +10,8 @@ from intake.staff import views as staff_views
 urlpatterns = [
     path("tra-cuu/", views.lookup, name="lookup"),
     path("dang-ky/", views.register, name="register"),
+    path("dang-nhap/vneid/", vneid.VNeIDLoginView.as_view(), name="vneid_login"),
+    path("dang-nhap/vneid/callback/", vneid.VNeIDCallbackView.as_view(), name="vneid_callback"),
     path("thu-tuc/", views.procedures, name="procedures"),
     path("thu-tuc/<str:code>/nop/", views.submit, name="submit"),
     path("ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),

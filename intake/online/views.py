@@ -30,6 +30,7 @@ from intake.models import OnlineDraft, Rating
 from intake.online import forms
 from intake.online.lookup import client_ip, lookup_by_factor, lookup_by_token
 from intake.tokens import code_from_status_token, status_token
+from intake.vneid import signed_in_with_vneid
 from thanhsen.errors import ApplicationError
 from thanhsen.roles import Role
 
@@ -234,6 +235,7 @@ def _send(request, procedure, applicant_form, eform, documents_form, submit_form
             user=request.user, procedure=procedure, applicant=applicant,
             form_data=eform.answers(), files=files,
             pages=submit_form.cleaned_data.get("pages") or 0,
+            signed_in_with_vneid=signed_in_with_vneid(request),
         )
     except ApplicationError as exc:
         _show_error(applicant_form, exc)

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from intake.payments import providers
+from intake.vneid import vneid_enabled
 
 register = template.Library()
 
@@ -42,3 +43,9 @@ def masked(contact: str) -> str:
     if len(contact) <= 6:
         return "*" * len(contact)
     return f"{contact[:3]}{'*' * (len(contact) - 6)}{contact[-3:]}"
+
+
+@register.simple_tag
+def vneid_offered() -> bool:
+    """Whether the login page offers "Đăng nhập bằng VNeID" (an issuer is configured)."""
+    return vneid_enabled()

@@ -4,6 +4,8 @@
 
 Pages of other apps (the resident's dossier page, the leadership dashboard) use them without
 importing linkage: the tracker renders nothing for a dossier that is not a bundle.
+``{% bundle_counter_kinds %}`` offers the bundles on the counter's procedure picker and
+``{% bundle_of dossier as bundle %}`` gives the receipt (Mẫu 01) a bundle's procedures.
 """
 
 from urllib.parse import urlencode
@@ -14,7 +16,7 @@ from django.urls import reverse
 from cases.policy import sync_denial_reason
 from linkage.labels import PORTAL_MESSAGE_LABELS
 from linkage.portal.selectors import dossier_sync_timeline
-from linkage.selectors import bundle_tracks_for
+from linkage.selectors import bundle_kinds_for_counter, bundle_receipt, bundle_tracks_for
 
 register = template.Library()
 
@@ -54,3 +56,15 @@ def bundles_drill(period, kind: str, bucket: str = "all") -> str:
     if bucket != "all":
         params["phan_loai"] = bucket
     return reverse("linkage:bundles") + "?" + urlencode(params)
+
+
+@register.inclusion_tag("linkage/partials/counter_kinds.html")
+def bundle_counter_kinds():
+    """The bundle kinds at the top of the counter's procedure picker (intake's page)."""
+    return {"kinds": bundle_kinds_for_counter()}
+
+
+@register.simple_tag
+def bundle_of(dossier):
+    """The bundle a dossier heads (``None`` otherwise), for the receipt's list of procedures."""
+    return bundle_receipt(dossier)

@@ -134,3 +134,15 @@ def test_api_speaks_english_when_asked(as_user, counter):
     body = response.json()
     assert body["detail"] == "Invalid data."
     assert body["fields"]["procedure"] == ["This field is required."]
+
+
+def test_an_english_request_leaves_the_previous_language_active_after_it(client):
+    """A request's language must not outlive it: the next code in the thread (a Celery task
+    run eagerly, the next test) would otherwise speak English where Vietnamese is due."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Log in" in client.get("/dang-nhap/").content.decode()
+    assert translation.get_language() == "vi"
+    assert str(translation.gettext_lazy("Đăng nhập")) == "Đăng nhập"
