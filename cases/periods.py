@@ -55,6 +55,10 @@ class Period:
         today = today or timezone.localdate()
         return min(self.last, today)
 
+    def snapshot_end(self, today: date | None = None) -> datetime:
+        """The end of the snapshot day: the moment whose open waits the report counts."""
+        return local_midnight(self.snapshot_day(today) + timedelta(days=1))
+
     def overdue_threshold(self, today: date | None = None) -> datetime:
         """An open dossier is overdue at the period's end when ``due_at`` is before this."""
         return overdue_threshold(local_midnight(self.snapshot_day(today)), VIETNAM_TZ)

@@ -9,7 +9,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.deadlines import Classification, classify
+from cases.deadlines import Classification, classify_open
+from cases.selectors import dossier_waits
 from linkage.models import Bundle, BundleState, BundleStep, StepState
 from linkage.permissions import bundle_denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -104,7 +105,9 @@ def bundle_classification(bundle: Bundle, *, now: datetime | None = None) -> str
     if bundle.classification:
         return bundle.classification
     if bundle.due_at and bundle.state not in (BundleState.CANCELLED, BundleState.COMPLETED):
-        return classify(due_at=bundle.due_at, finished_at=None, now=now or timezone.now()).value
+        # Waiting on the relatives' confirmations (or any pause of the parent) is never overdue.
+        return classify_open(due_at=bundle.due_at, waits=dossier_waits(bundle.dossier),
+                             now=now or timezone.now()).value
     return ""
 
 

@@ -35,6 +35,7 @@ from cases.models import (
     Procedure,
     Status,
 )
+from cases.selectors import waiting_at
 from cases.services import Applicant, SubmittedDocument, dossier_create
 from linkage import outbox
 from linkage.adapters import AgencyReply, ReplyStatus
@@ -886,10 +887,15 @@ def _raise_warnings(now: datetime) -> int:
         .exclude(state__in=(StepState.DONE, StepState.CANCELLED, StepState.WAITING))
         .filter(Q(ready_at__lt=now - PASS_ON_LIMIT) | Q(due_at__lt=now) | ~Q(warnings=[]))
     )
+    steps = list(open_steps.only(
+        "pk", "ready_at", "sent_at", "acknowledged_at", "due_at", "warnings", "bundle__dossier"
+    ).select_related("bundle"))
+    # A step whose bundle waits on someone else (the relatives' confirmations) is not overdue.
+    waiting = set(Dossier.objects.filter(
+        pk__in={step.bundle.dossier_id for step in steps}).filter(waiting_at(now))
+        .values_list("pk", flat=True))
     changed = 0
-    for step in open_steps.only(
-        "pk", "ready_at", "sent_at", "acknowledged_at", "due_at", "warnings"
-    ):
+    for step in steps:
         warnings = []
         if step.sent_at is None and step.ready_at < now - PASS_ON_LIMIT:
             warnings.append(WARN_NOT_PASSED_ON)
@@ -899,7 +905,7 @@ def _raise_warnings(now: datetime) -> int:
             and cal.working_seconds_between(step.sent_at, now) > ACK_LIMIT_SECONDS
         ):
             warnings.append(WARN_NOT_ACKNOWLEDGED)
-        if step.due_at and step.due_at < now:
+        if step.due_at and step.due_at < now and step.bundle.dossier_id not in waiting:
             warnings.append(WARN_OVERDUE)
         if warnings != step.warnings:
             if warnings:

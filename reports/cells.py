@@ -30,6 +30,7 @@ from cases.models import (
     Status,
 )
 from cases.periods import Period
+from cases.selectors import overdue_at
 from intake.models import (
     Complaint,
     Payment,
@@ -62,12 +63,13 @@ def _resolved_in(p: Period, classification: str | None = None) -> Q:
 
 
 def _in_progress(p: Period, overdue: bool | None = None) -> Q:
+    """Open at the period's end; overdue by ``cases.selectors.overdue_at``: a dossier waiting
+    on someone else then is within its deadline, whatever its stored due date says."""
     q = _open_at(p.end_at)
-    if overdue is True:
-        q &= Q(due_at__lt=p.overdue_threshold())
-    elif overdue is False:
-        q &= ~Q(due_at__lt=p.overdue_threshold())
-    return q
+    if overdue is None:
+        return q
+    late = overdue_at(p.snapshot_end(), threshold=p.overdue_threshold())
+    return q & (late if overdue else ~late)
 
 
 def _digitised_exists():
