@@ -224,7 +224,8 @@ def _texts(dossier: Dossier) -> tuple[str, str, str]:
 
 
 def dossier_public_status(
-    dossier: Dossier, *, amount_due: int | None = None, rated: bool | None = None
+    dossier: Dossier, *, amount_due: int | None = None, rated: bool | None = None,
+    now: datetime | None = None,
 ) -> PublicStatus:
     """The public view of a dossier (``Dossier`` or the lookup's ``PublicDossier``).
 
@@ -240,9 +241,9 @@ def dossier_public_status(
         rated = rating_exists(dossier)
     if isinstance(dossier, PublicDossier):
         open_pause = [Pause(dossier.open_pause_since, None)] if dossier.open_pause_since else []
-        deadline = dossier_deadline_state(dossier, pauses=open_pause)
+        deadline = dossier_deadline_state(dossier, now=now, pauses=open_pause)
     else:
-        deadline = dossier_deadline_state(dossier)
+        deadline = dossier_deadline_state(dossier, now=now)
     return PublicStatus(
         code=dossier.code,
         procedure_name=(

@@ -68,7 +68,7 @@ def _in_progress(p: Period, overdue: bool | None = None) -> Q:
     q = _open_at(p.end_at)
     if overdue is None:
         return q
-    late = overdue_at(p.snapshot_end(), threshold=p.overdue_threshold())
+    late = overdue_at(p.snapshot_moment(), threshold=p.overdue_threshold())
     return q & (late if overdue else ~late)
 
 

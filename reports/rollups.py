@@ -53,13 +53,14 @@ def _dossier_days_sql() -> str:
         "AND (x.stopped_at IS NULL OR x.stopped_at >= d.end_at)"
     )
     received_today = "x.received_at >= d.start_at"
-    # ``cases.selectors.waiting_at(d.end_at)``: a dossier waiting on someone else at the end
-    # of the day is within its deadline (NULLs spelt out: NOT over a NULL would drop the row).
+    # ``cases.selectors.waiting_at`` at the day's last instant (``Period.snapshot_moment``):
+    # started before the day's end and not ended before it. A dossier waiting on someone else
+    # then is within its deadline (NULLs spelt out: NOT over a NULL would drop the row).
     waiting_at_end = (
-        "((x.supplement_requested_at IS NOT NULL AND x.supplement_requested_at <= d.end_at "
-        "AND (x.supplemented_at IS NULL OR x.supplemented_at > d.end_at)) "
+        "((x.supplement_requested_at IS NOT NULL AND x.supplement_requested_at < d.end_at "
+        "AND (x.supplemented_at IS NULL OR x.supplemented_at >= d.end_at)) "
         f"OR EXISTS (SELECT 1 FROM {t['pause']} w WHERE w.dossier_id = x.id "
-        "AND w.started_at <= d.end_at AND (w.ended_at IS NULL OR w.ended_at > d.end_at)))"
+        "AND w.started_at < d.end_at AND (w.ended_at IS NULL OR w.ended_at >= d.end_at)))"
     )
     return f"""
     INSERT INTO {t['rollup']} ({_COLUMNS})
