@@ -400,9 +400,10 @@ def dossier_get_for_page(*, user, code: str) -> Dossier:
 def dossier_get_for_forms(*, user, code: str, with_events: bool = False) -> Dossier:
     """A dossier with what its printed forms (Mẫu 01–06) read, in a fixed number of queries.
 
-    The events are fetched only for the control sheet (Mẫu 06), which lists the hand-offs; the
-    receipt, printed for every dossier, has no use for them nor for the pauses the staff page
-    shows.
+    The events are fetched for the forms printed from an act (Mẫu 02–05: its actor, their
+    department, the authorisation signed under) and the control sheet (Mẫu 06), which lists the
+    hand-offs; the receipt, printed for every dossier, has no use for them nor for the pauses
+    the staff page shows.
     """
     dossiers = (
         dossier_visible_to(user)
@@ -412,7 +413,8 @@ def dossier_get_for_forms(*, user, code: str, with_events: bool = False) -> Doss
     )
     if with_events:
         dossiers = dossiers.prefetch_related(
-            Prefetch("events", queryset=DossierEvent.objects.select_related("actor")))
+            Prefetch("events", queryset=DossierEvent.objects.select_related(
+                "actor__department", "authorisation__authoriser")))
     return _one_by_code(dossiers, code)
 
 

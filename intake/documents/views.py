@@ -25,8 +25,9 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 @staff_required
 def dossier_document(request, code: str, form: str):
     try:
+        # Every form but the receipt is printed from its act, or lists the hand-offs.
         dossier = selectors.dossier_get_for_forms(user=request.user, code=code,
-                                                  with_events=form == "mau-06")
+                                                  with_events=form != "mau-01")
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
     content = dossier_form_pdf(dossier, form, base_url=request.build_absolute_uri("/"))
