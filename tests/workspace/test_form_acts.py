@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.deadlines import VIETNAM_TZ
+from cases.models import Authorisation
 from tests.factories import UserFactory, applicant
 from tests.workspace.helpers import pdf_pages, pdf_text
 from thanhsen.roles import Role
@@ -130,3 +131,21 @@ def test_mau_03_at_intake_names_the_counter_officer_and_the_day(client, catalogu
     text = pdf_text(_form(client, people["director"], dossier, "mau-03"))
     assert "Lê Thu Tiếp" in text and "Võ Đức Xem" not in text
     assert dated(2) in text
+
+
+def test_mau_03_signed_under_an_authorisation_says_tuq_and_names_the_document(
+    client, catalogue, people
+):
+    Authorisation.objects.create(
+        authoriser=people["leader"], authorised=people["director"],
+        procedure_codes=[catalogue.civil.root_code], valid_from=date(2026, 3, 1),
+        valid_until=date(2026, 12, 31), document_number="15/QĐ-UBND",
+    )
+    dossier = _received(catalogue.civil, people, people["handler"])
+    dossier = services.dossier_submit_for_approval(dossier=dossier, actor=people["handler"],
+                                                   at=at(3))
+    dossier = services.dossier_refuse(dossier=dossier, actor=people["director"],
+                                      reason="Không đủ điều kiện", at=at(4, 10))
+    text = pdf_text(_form(client, people["counter"], dossier, "mau-03"))
+    assert "TUQ. CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG THÀNH SEN" in text
+    assert "Võ Đức Xem" in text and "15/QĐ-UBND" in text
