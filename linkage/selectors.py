@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.deadlines import Classification, classify_open
 from cases.selectors import dossier_waits
-from linkage.models import Bundle, BundleState, BundleStep, StepState
+from linkage.models import Bundle, BundleKind, BundleState, BundleStep, StepState
 from linkage.permissions import bundle_denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
 
@@ -32,6 +32,14 @@ BUNDLE_BUCKETS: dict[str, Q] = {
     "on_time": Q(classification=Classification.ON_TIME),
     "overdue": Q(classification=Classification.OVERDUE),
 }
+
+
+def bundle_kind_groups() -> list[BundleKind]:
+    """One kind per group (``birth``, ``death``): its latest version, for filters and labels."""
+    latest: dict[str, BundleKind] = {}
+    for kind in BundleKind.objects.order_by(F("effective_from").asc(nulls_first=True)):
+        latest[kind.code] = kind
+    return sorted(latest.values(), key=lambda k: k.code)
 
 
 def bundles_behind(*, period=None, kind: str = "", bucket: str = "all") -> Q:

@@ -13,7 +13,7 @@ import random
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 from django.db import connection, transaction
@@ -171,6 +171,7 @@ def bundle_submit(
     channel: str,
     chosen_procedures: Iterable[str] = (),
     needs_verification: bool = False,
+    deceased_elderly_with_allowance: bool = False,
     documents: Iterable[SubmittedDocument] = (),
     receive: bool = False,
     note: str = "",
@@ -178,11 +179,13 @@ def bundle_submit(
 ) -> Bundle:
     """File a bundle: the parent dossier (root civil-status procedure) and its steps, atomically.
 
-    The applicant picks the optional procedures; a death bundle must hold 2, 3 or 4 of them in
-    all (its time limit depends on the count).
+    The bundle follows the kind's version in force on the day it is filed. The applicant
+    picks the optional procedures; the total limit follows the beneficiary group they belong
+    to (``deceased_elderly_with_allowance``: the deceased was 80 or older and received a
+    monthly survivor allowance, which lengthens the social-assistance group's limit).
     """
     at = at or timezone.now()
-    kind = BundleKind.objects.filter(code=kind_code).prefetch_related("steps").first()
+    kind = bundle_kind_in_force(kind_code, on=timezone.localdate(at))
     if kind is None:
         raise _invalid("kind", _("Không có loại liên thông “%(kind)s”.") % {"kind": kind_code})
     chosen = set(chosen_procedures)
@@ -195,7 +198,8 @@ def bundle_submit(
             _("Thủ tục %(code)s không thuộc nhóm liên thông này.") % {"code": sorted(unknown)[0]},
         )
     selected = [s for s in kind_steps if not s.optional or s.procedure_code in chosen]
-    time_limit = _bundle_limit(kind, len(selected), needs_verification)
+    time_limit = _bundle_limit(kind, selected, needs_verification=needs_verification,
+                               elderly=deceased_elderly_with_allowance)
     procedures = {
         p.code: p
         for p in Procedure.objects.filter(
@@ -256,24 +260,41 @@ def bundle_submit(
                 "kind": kind.code,
                 "procedures": [s.procedure.code for s in steps],
                 "time_limit": time_limit,
+                "catalogue_code": kind.catalogue_code,
+                "deceased_elderly_with_allowance": deceased_elderly_with_allowance,
             },
         )
     return bundle
 
 
-def _bundle_limit(kind: BundleKind, count: int, needs_verification: bool) -> int:
-    if kind.time_limit_by_choice:
-        limit = kind.time_limit_by_choice.get(str(count))
-        if limit is None:
-            raise _invalid(
-                "chosen_procedures",
-                _("Nhóm thủ tục này phải gồm %(choices)s thủ tục; bạn đã chọn %(count)d.")
-                % {"choices": ", ".join(sorted(kind.time_limit_by_choice)), "count": count},
-            )
-        return limit
+def bundle_kind_in_force(code: str, *, on: date) -> BundleKind | None:
+    """The version of bundle kind ``code`` in force on day ``on`` (its steps prefetched)."""
+    return (
+        BundleKind.objects.filter(code=code)
+        .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
+        .order_by(F("effective_from").desc(nulls_last=True))
+        .prefetch_related("steps")
+        .first()
+    )
+
+
+def _bundle_limit(kind: BundleKind, selected, *, needs_verification: bool, elderly: bool) -> int:
+    """The bundle's total: the longest limit of the beneficiary groups its chosen procedures
+    belong to (Decree 63/2024), never shorter than the kind's own limit (with verification
+    when it is needed). The number of procedures chosen does not matter."""
+    base = kind.time_limit or 0
     if needs_verification and kind.verification_time_limit is not None:
-        return kind.verification_time_limit
-    return kind.time_limit or 0
+        base = kind.verification_time_limit
+    groups = kind.time_limit_by_group or {}
+    limits = [base]
+    for step in selected:
+        root = ".".join(step.procedure_code.split(".")[:2])
+        limit = groups.get(f"{root}:elderly") if elderly else None
+        if limit is None:
+            limit = groups.get(root)
+        if limit is not None:
+            limits.append(limit)
+    return max(limits)
 
 
 # --- reactions to the parent dossier -------------------------------------------------------

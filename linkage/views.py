@@ -18,7 +18,7 @@ from cases.labels import EVENT_LABELS
 from cases.models import DossierEvent, PauseKind
 from cases.periods import Period, period_from_query
 from linkage import selectors, services
-from linkage.models import BundleKind, BundleState, BundleStep
+from linkage.models import BundleState, BundleStep
 from linkage.permissions import bundle_denial_reason
 from thanhsen.errors import ApplicationError, ErrorKind
 
@@ -82,7 +82,7 @@ def _list_filters(params, kinds) -> ListFilters:
 @vary_on_headers("HX-Request")
 def bundles(request):
     _staff_only(request)
-    kinds = list(BundleKind.objects.all())
+    kinds = selectors.bundle_kind_groups()
     filters = _list_filters(request.GET, kinds)
     page = Paginator(
         selectors.bundle_list(
