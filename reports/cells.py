@@ -130,6 +130,13 @@ def _electronic_result() -> Q:
         CopyCertification.objects.filter(dossier=OuterRef("pk")).exclude(certified_pdf="")))
 
 
+def _e_result_missing() -> Q:
+    """Resolved, its procedure issues a result document, and no electronic result: such a
+    dossier is not "digitised" in the 766 sense (components **and** an e-result where due)."""
+    return (Q(resolved_at__isnull=False) & Q(procedure__has_result_document=True)
+            & ~_electronic_result())
+
+
 def _certified_in(p: Period) -> Q:
     return Q(Exists(CopyCertification.objects.filter(
         dossier=OuterRef("pk"), certified_at__gte=p.start_at, certified_at__lt=p.end_at)))
@@ -222,8 +229,9 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
          | _in_progress(p, overdue=False),
          lambda p: _days("resolved_early")(p) + _days("resolved_on_time")(p)
          + _snapshot("open_end")(p) - _snapshot("open_overdue_end")(p)),
-    Cell("digitised", _("Có thành phần được số hóa"),
-         lambda p: _received_in(p) & Q(_digitised_exists()), _days("digitised")),
+    Cell("digitised", _("Có thành phần được số hóa và kết quả điện tử khi phải có"),
+         lambda p: _received_in(p) & Q(_digitised_exists()) & ~_e_result_missing(),
+         _days("digitised")),
     Cell("reused", _("Tái sử dụng dữ liệu đã số hóa"),
          lambda p: _received_in(p) & Q(_reused_exists()), _days("reused")),
     Cell("resolved_working_days", _("Tổng số ngày làm việc đã giải quyết"),

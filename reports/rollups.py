@@ -28,6 +28,7 @@ _T = {
     "procedure": "cases_procedure",
     "document": "cases_dossierdocument",
     "pause": "cases_dossierpause",
+    "certification": "cases_copycertification",
     "day": ReportDay._meta.db_table,
     "rollup": DailyRollup._meta.db_table,
 }
@@ -56,6 +57,12 @@ def _dossier_days_sql() -> str:
     # ``cases.selectors.waiting_at`` at the day's last instant (``Period.snapshot_moment``):
     # started before the day's end and not ended before it. A dossier waiting on someone else
     # then is within its deadline (NULLs spelt out: NOT over a NULL would drop the row).
+    # ``reports.cells._e_result_missing``: resolved, a result document is due, none electronic.
+    e_result_missing = (
+        "(x.resolved_at IS NOT NULL AND p.has_result_document AND x.result_file = '' "
+        f"AND NOT EXISTS (SELECT 1 FROM {t['certification']} c WHERE c.dossier_id = x.id "
+        "AND c.certified_pdf <> ''))"
+    )
     waiting_at_end = (
         "((x.supplement_requested_at IS NOT NULL AND x.supplement_requested_at < d.end_at "
         "AND (x.supplemented_at IS NULL OR x.supplemented_at >= d.end_at)) "
@@ -81,7 +88,8 @@ def _dossier_days_sql() -> str:
           THEN 1 ELSE 0 END),
       SUM(CASE WHEN {received_today} AND EXISTS (
             SELECT 1 FROM {t['document']} doc WHERE doc.dossier_id = x.id
-            AND (doc.file <> '' OR doc.copy_type = 'electronic')) THEN 1 ELSE 0 END),
+            AND (doc.file <> '' OR doc.copy_type = 'electronic'))
+          AND NOT {e_result_missing} THEN 1 ELSE 0 END),
       SUM(CASE WHEN {received_today} AND EXISTS (
             SELECT 1 FROM {t['document']} doc WHERE doc.dossier_id = x.id AND doc.reused)
           THEN 1 ELSE 0 END)
