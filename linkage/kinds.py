@@ -67,6 +67,7 @@ def bundle_kinds_import(*, data: dict | None = None) -> int:
                     root_procedure_code=entry["root_procedure"],
                     time_limit=entry.get("time_limit"),
                     verification_time_limit=entry.get("verification_time_limit"),
+                    max_procedures=entry.get("max_procedures"),
                     time_limit_by_group=entry.get("time_limit_by_group", {}),
                 ),
             )

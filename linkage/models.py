@@ -35,6 +35,10 @@ class BundleKind(models.Model):
     verification_time_limit = models.PositiveIntegerField(
         _("thời hạn khi cần xác minh"), null=True, blank=True
     )
+    max_procedures = models.PositiveSmallIntegerField(
+        _("số thủ tục tối đa"), null=True, blank=True,
+        help_text=_("Số thủ tục tối đa trong một hồ sơ liên thông, kể cả thủ tục bắt buộc."),
+    )
     time_limit_by_group = models.JSONField(
         _("thời hạn theo nhóm đối tượng"),
         default=dict,

@@ -198,6 +198,14 @@ def bundle_submit(
             _("Thủ tục %(code)s không thuộc nhóm liên thông này.") % {"code": sorted(unknown)[0]},
         )
     selected = [s for s in kind_steps if not s.optional or s.procedure_code in chosen]
+    if kind.max_procedures and len(selected) > kind.max_procedures:
+        least = len([s for s in kind_steps if not s.optional])
+        raise _invalid(
+            "chosen_procedures",
+            _("Nhóm thủ tục này phải gồm %(choices)s thủ tục; bạn đã chọn %(count)d.")
+            % {"choices": ", ".join(str(n) for n in range(least, kind.max_procedures + 1)),
+               "count": len(selected)},
+        )
     time_limit = _bundle_limit(kind, selected, needs_verification=needs_verification,
                                elderly=deceased_elderly_with_allowance)
     procedures = {

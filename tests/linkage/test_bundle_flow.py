@@ -94,12 +94,12 @@ def test_a_duplicate_delivery_does_nothing(django_capture_on_commit_callbacks):
 @pytest.mark.parametrize(
     "chosen, limit",
     [
-        ((), 6),
+        ((), 1),  # death registration and deletion of residence, no benefit
         ((support.SURVIVOR,), 9),
         ((support.SURVIVOR, support.MERITORIOUS), 18),
     ],
 )
-def test_death_bundle_limit_follows_the_choice(chosen, limit):
+def test_death_bundle_limit_follows_the_beneficiary_group(chosen, limit):
     people = support.load_catalogue()
     bundle = support.submit(people, "death", chosen=chosen)
     assert bundle.time_limit == limit
