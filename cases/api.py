@@ -203,7 +203,9 @@ class DossierListCreate(ListAPIView):
     filterset_class = DossierFilter
 
     def get_queryset(self):
-        return selectors.dossier_visible_to(self.request.user).order_by("-created_at", "-id")
+        # The pauses tell a waiting dossier's classification (within deadline, never overdue).
+        return (selectors.dossier_visible_to(self.request.user).prefetch_related("pauses")
+                .order_by("-created_at", "-id"))
 
     @extend_schema(request=DossierCreateInput, responses={201: DossierDetailOutput})
     def post(self, request):

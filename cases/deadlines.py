@@ -234,13 +234,11 @@ class Pause:
                 raise ValueError("a pause cannot end before it starts")
 
 
-def paused_seconds(
-    cal: WorkingCalendar, pauses: Iterable[Pause], *, after: datetime, now: datetime
-) -> int:
-    """Working time the clock stood still.
+def _merged(pauses: Iterable[Pause], *, after: datetime, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The pauses clipped to [after, now] and merged where they overlap.
 
     Overlapping pauses (say, awaiting payment while a relative's VNeID confirmation is also
-    pending) are merged: the clock stops once, so the time must not be counted twice.
+    pending) stop the clock once, so their time must not be counted twice.
     """
     _require_aware(after, "after")
     _require_aware(now, "now")
@@ -248,20 +246,76 @@ def paused_seconds(
         (max(p.started_at, after), p.ended_at if p.ended_at is not None else now)
         for p in pauses
     )
-    total = 0
-    current: tuple[datetime, datetime] | None = None
+    merged: list[tuple[datetime, datetime]] = []
     for lo, hi in intervals:
         if hi <= lo:
             continue
-        if current is not None and lo <= current[1]:
-            current = (current[0], max(current[1], hi))
-            continue
-        if current is not None:
-            total += cal.working_seconds_between(*current)
-        current = (lo, hi)
-    if current is not None:
-        total += cal.working_seconds_between(*current)
-    return total
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def paused_seconds(
+    cal: WorkingCalendar, pauses: Iterable[Pause], *, after: datetime, now: datetime
+) -> int:
+    """Working time the clock stood still (overlapping pauses counted once)."""
+    return sum(cal.working_seconds_between(lo, hi) for lo, hi in _merged(pauses, after=after, now=now))
+
+
+def paused_working_days(
+    cal: WorkingCalendar, pauses: Iterable[Pause], *, after: datetime, now: datetime
+) -> int:
+    """Working days a pause covered, for limits counted in days.
+
+    A day counts when the pauses covered at least half of that day's working hours: a
+    10-minute wait for a payment moves nothing, Monday 10:00 to Wednesday 10:00 moves two
+    days (Monday's 5.5 of 8 hours count, Wednesday's 2.5 do not). Moving a day-counted due
+    date by working seconds instead would push a dossier due Thursday 17:30 to Friday 07:40
+    for that 10-minute wait.
+    """
+    covered: dict[date, int] = {}
+    for lo, hi in _merged(pauses, after=after, now=now):
+        day = lo.astimezone(cal.tz).date()
+        last = hi.astimezone(cal.tz).date()
+        while day <= last:
+            seconds = cal.working_seconds_between(
+                max(lo, cal.start_of_day(day)), min(hi, cal.end_of_day(day))
+            )
+            if seconds:
+                covered[day] = covered.get(day, 0) + seconds
+            day += _ONE_DAY
+    moved = 0
+    for day, seconds in covered.items():
+        full = sum(int(_span(opens, closes).total_seconds()) for opens, closes in cal.windows_on(day))
+        if 2 * seconds >= full:
+            moved += 1
+    return moved
+
+
+def shift_for_pauses(
+    cal: WorkingCalendar,
+    due: datetime,
+    *,
+    unit: TimeUnit,
+    pauses: Iterable[Pause],
+    after: datetime,
+    now: datetime,
+) -> datetime:
+    """Move a due date by the pauses after ``after`` (up to ``now`` for a pause still open).
+
+    Limits in working hours move by the working time the pauses covered; limits in working
+    days (and calendar days, which end on a working day too) by the working days they
+    covered, by the half-day rule of ``paused_working_days``.
+    """
+    pauses = list(pauses)
+    if TimeUnit(unit) is TimeUnit.WORKING_HOURS:
+        return cal.add_working_seconds(due, paused_seconds(cal, pauses, after=after, now=now))
+    days = paused_working_days(cal, pauses, after=after, now=now)
+    if not days:
+        return due
+    return cal.end_of_day(cal.add_working_days(due.astimezone(cal.tz).date(), days))
 
 
 def statutory_due(
@@ -277,7 +331,7 @@ def statutory_due(
     """The due date shown to the resident: the law restarts the clock on a complete dossier."""
     start = supplemented_at if supplemented_at is not None else received_at
     base = due_at(cal, start=start, limit=limit, unit=unit)
-    return cal.add_working_seconds(base, paused_seconds(cal, pauses, after=start, now=now))
+    return shift_for_pauses(cal, base, unit=unit, pauses=pauses, after=start, now=now)
 
 
 def quality_due(
@@ -303,7 +357,32 @@ def quality_due(
     elif supplemented_at is not None:
         raise ValueError("supplemented_at given without supplement_requested_at")
     base = due_at(cal, start=received_at, limit=limit, unit=unit)
-    return cal.add_working_seconds(base, paused_seconds(cal, waits, after=received_at, now=now))
+    return shift_for_pauses(cal, base, unit=unit, pauses=waits, after=received_at, now=now)
+
+
+def wait_open_at(waits: Iterable[Pause], at: datetime) -> datetime | None:
+    """When the wait open at ``at`` began (the earliest of overlapping ones), or None.
+
+    A wait is open from its start (included) to its end (excluded); one without an end is
+    still open. ``cases.selectors.waiting_at`` is the same rule in SQL.
+    """
+    _require_aware(at, "at")
+    starts = [
+        w.started_at for w in waits
+        if w.started_at <= at and (w.ended_at is None or w.ended_at > at)
+    ]
+    return min(starts) if starts else None
+
+
+def classify_open(
+    *, due_at: datetime, waits: Iterable[Pause], now: datetime, tz: ZoneInfo = VIETNAM_TZ
+) -> Classification:
+    """Within deadline or overdue for an unfinished dossier: a dossier waiting on someone else
+    (the resident's papers or payment, a tax notice, relatives' confirmations) is never overdue.
+    """
+    if wait_open_at(waits, now) is not None:
+        return Classification.WITHIN
+    return classify(due_at=due_at, finished_at=None, now=now, tz=tz)
 
 
 def classify(

@@ -55,6 +55,13 @@ class Period:
         today = today or timezone.localdate()
         return min(self.last, today)
 
+    def snapshot_moment(self, today: date | None = None) -> datetime:
+        """The last instant of the snapshot day (PostgreSQL keeps microseconds): the waits
+        open then make an unfinished dossier "within deadline, waiting" in the report."""
+        return local_midnight(self.snapshot_day(today) + timedelta(days=1)) - timedelta(
+            microseconds=1
+        )
+
     def overdue_threshold(self, today: date | None = None) -> datetime:
         """An open dossier is overdue at the period's end when ``due_at`` is before this."""
         return overdue_threshold(local_midnight(self.snapshot_day(today)), VIETNAM_TZ)

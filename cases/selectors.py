@@ -6,19 +6,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.calendar import working_calendar
-from cases.deadlines import Classification, classify, overdue_threshold
+from cases.deadlines import Classification, Pause, classify_open, overdue_threshold, wait_open_at
 from cases.models import (
     Authorisation,
     CompetentAuthority,
     CopyCertification,
     Dossier,
     DossierEvent,
+    DossierPause,
     Procedure,
     RequiredDocument,
     Status,
@@ -99,25 +100,113 @@ def dossier_get(*, user, code: str, with_events: bool = False) -> Dossier:
     return _one_by_code(dossiers, code)
 
 
+# --- deadlines: one definition of "overdue now" for every list, count and page ---------------
+def waiting_at(moment: datetime) -> Q:
+    """Dossiers waiting on someone else at ``moment``: the resident's papers (a supplement
+    requested and not yet in) or any recorded pause (payment or tax notice, relatives' VNeID
+    confirmations), open from its start (included) to its end (excluded).
+
+    The SQL twin of ``cases.deadlines.wait_open_at`` over ``dossier_waits``; the daily rollup
+    (``reports.rollups``) writes the same condition in its own SQL.
+    """
+    supplement = Q(supplement_requested_at__lte=moment) & (
+        Q(supplemented_at__isnull=True) | Q(supplemented_at__gt=moment)
+    )
+    paused = Exists(
+        DossierPause.objects.filter(dossier=OuterRef("pk"), started_at__lte=moment).filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=moment)
+        )
+    )
+    return supplement | Q(paused)
+
+
+def overdue_at(moment: datetime, *, threshold: datetime) -> Q:
+    """Of dossiers open at ``moment``: past the due date (before ``threshold``, see
+    ``overdue_threshold``) and not waiting. Within deadline is the open dossiers without it."""
+    return Q(due_at__lt=threshold) & ~waiting_at(moment)
+
+
+def open_overdue(now: datetime) -> Q:
+    """Open dossiers overdue now: the "Quá hạn" queue, the API's filter, the tags on pages."""
+    return Q(status__in=OPEN_STATES, due_at__isnull=False) & overdue_at(
+        now, threshold=overdue_threshold(now)
+    )
+
+
+def open_within(now: datetime) -> Q:
+    """Open dossiers within their deadline now, waiting ones included."""
+    return Q(status__in=OPEN_STATES, due_at__isnull=False) & ~overdue_at(
+        now, threshold=overdue_threshold(now)
+    )
+
+
 def dossier_filter_overdue(dossiers: QuerySet[Dossier], *, overdue: bool, now: datetime | None = None):
-    """Open dossiers past (or within) their due date, the SQL twin of ``classify``.
+    """Open dossiers overdue (or within their deadline) now, by ``open_overdue``.
 
     Classification uses the original due date even after an apology and new date.
     """
-    threshold = overdue_threshold(now or timezone.now())
-    open_dossiers = dossiers.filter(status__in=OPEN_STATES, due_at__isnull=False)
-    if overdue:
-        return open_dossiers.filter(due_at__lt=threshold)
-    return open_dossiers.filter(due_at__gte=threshold)
+    now = now or timezone.now()
+    return dossiers.filter(open_overdue(now) if overdue else open_within(now))
+
+
+def dossier_waits(dossier, pauses=None) -> list[Pause]:
+    """A dossier's waits on someone else: the supplement wait and its recorded pauses.
+
+    ``pauses`` may be given (rows with ``started_at``/``ended_at``) when the caller read them;
+    otherwise ``dossier.pauses.all()`` (prefetched where lists show many dossiers).
+    """
+    waits = []
+    if dossier.supplement_requested_at:
+        waits.append(Pause(dossier.supplement_requested_at, dossier.supplemented_at))
+    rows = dossier.pauses.all() if pauses is None else pauses
+    waits.extend(Pause(p.started_at, p.ended_at) for p in rows)
+    return waits
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """Where an open dossier stands against its deadline, as pages show it."""
+
+    classification: Classification
+    waiting_since: datetime | None = None
+
+    @property
+    def state(self) -> str:
+        """``waiting``, ``within`` or ``overdue``: a waiting dossier is within its deadline."""
+        return "waiting" if self.waiting_since else self.classification.value
+
+
+def dossier_deadline_state(dossier, *, now: datetime | None = None, pauses=None) -> DeadlineState | None:
+    """The Python twin of ``open_overdue``/``open_within`` for one dossier; None when the
+    dossier is not open or has no due date."""
+    if dossier.status not in OPEN_STATES or not dossier.due_at:
+        return None
+    now = now or timezone.now()
+    waits = dossier_waits(dossier, pauses)
+    return DeadlineState(
+        classification=classify_open(due_at=dossier.due_at, waits=waits, now=now),
+        waiting_since=wait_open_at(waits, now),
+    )
+
+
+def dossier_deadline_states(dossiers, *, now: datetime | None = None) -> None:
+    """Attach ``deadline`` (a ``DeadlineState`` or None) to each dossier of a page, reading
+    the pauses of all of them in one query."""
+    dossiers = list(dossiers)
+    now = now or timezone.now()
+    pauses: dict[int, list] = {}
+    for pause in DossierPause.objects.filter(dossier_id__in=[d.pk for d in dossiers]):
+        pauses.setdefault(pause.dossier_id, []).append(pause)
+    for d in dossiers:
+        d.deadline = dossier_deadline_state(d, now=now, pauses=pauses.get(d.pk, []))
 
 
 def dossier_classification(dossier: Dossier, *, now: datetime | None = None) -> Classification | None:
     """Early / on time / overdue once finished, within / overdue while open; None otherwise."""
     if dossier.status in FINISHED_STATES and dossier.result_classification:
         return Classification(dossier.result_classification)
-    if dossier.status in OPEN_STATES and dossier.due_at:
-        return classify(due_at=dossier.due_at, finished_at=None, now=now or timezone.now())
-    return None
+    state = dossier_deadline_state(dossier, now=now)
+    return state.classification if state else None
 
 
 def dossier_available_actions(dossier: Dossier, user) -> list[str]:
@@ -132,6 +221,7 @@ QUEUE_COLUMNS = (
     "code", "channel", "status", "applicant_name", "created_at", "due_at", "extended_due_at",
     "procedure__name", "procedure__field__name", "department__name",
     "handler__username", "handler__first_name", "handler__last_name",
+    "supplement_requested_at", "supplemented_at",
 )
 
 
@@ -210,12 +300,14 @@ def dossier_queue_filters(user, *, now: datetime | None = None) -> dict[str, Q]:
     today = timezone.localdate(now)
     due_soon_end = cal.end_of_day(cal.next_working_day(today))
     is_open = Q(status__in=OPEN_STATES, due_at__isnull=False)
+    # A dossier waiting on someone else is neither overdue nor about to be: its date moves.
+    not_waiting = ~waiting_at(now)
     filters = {
         "to_receive": TO_RECEIVE,
         "to_take": Q(status__in=[Status.RECEIVED, Status.IN_PROGRESS], handler__isnull=True),
         "mine": Q(status__in=OPEN_STATES, handler_id=user.pk),
-        "due_soon": is_open & Q(due_at__gte=threshold, due_at__lte=due_soon_end),
-        "overdue": is_open & Q(due_at__lt=threshold),
+        "due_soon": is_open & Q(due_at__gte=threshold, due_at__lte=due_soon_end) & not_waiting,
+        "overdue": open_overdue(now),
         "awaiting_supplement": AWAITING_SUPPLEMENT,
         "awaiting_payment": Q(status=Status.AWAITING_PAYMENT),
         "awaiting_approval": None,
@@ -319,9 +411,10 @@ def dossier_get_for_page(*, user, code: str) -> Dossier:
 def dossier_get_for_forms(*, user, code: str, with_events: bool = False) -> Dossier:
     """A dossier with what its printed forms (Mẫu 01–06) read, in a fixed number of queries.
 
-    The events are fetched only for the control sheet (Mẫu 06), which lists the hand-offs; the
-    receipt, printed for every dossier, has no use for them nor for the pauses the staff page
-    shows.
+    The events are fetched for the forms printed from an act (Mẫu 02–05: its actor, their
+    department, the authorisation signed under) and the control sheet (Mẫu 06), which lists the
+    hand-offs; the receipt, printed for every dossier, has no use for them nor for the pauses
+    the staff page shows.
     """
     dossiers = (
         dossier_visible_to(user)
@@ -331,7 +424,8 @@ def dossier_get_for_forms(*, user, code: str, with_events: bool = False) -> Doss
     )
     if with_events:
         dossiers = dossiers.prefetch_related(
-            Prefetch("events", queryset=DossierEvent.objects.select_related("actor")))
+            Prefetch("events", queryset=DossierEvent.objects.select_related(
+                "actor__department", "authorisation__authoriser")))
     return _one_by_code(dossiers, code)
 
 

@@ -24,12 +24,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from cases import selectors, services
 from cases.access import PERSONAL_DATA_DENIED, forbidden, page_for
-from cases.deadlines import overdue_threshold
 from cases.delegation import may_be_delegated, signing_authorisation, signing_denial_reason
 from cases.forms import ACTION_FORMS, AssignForm
 from cases.labels import EVENT_LABELS
 from cases.models import Dossier, Status
-from cases.models.dossier import LOCKED_STATES, OPEN_STATES
+from cases.models.dossier import LOCKED_STATES
 from cases.policy import denial_reason
 from cases.uploads import upload_response
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -47,11 +46,11 @@ def _table_context(request, queryset, *, count: int | None = None, **query) -> d
     paginator = Paginator(queryset, PAGE_SIZE)
     if count is not None:
         paginator.count = count
+    page = paginator.get_page(request.GET.get("trang"))
+    selectors.dossier_deadline_states(page.object_list)
     return {
-        "page": paginator.get_page(request.GET.get("trang")),
+        "page": page,
         "page_query": urlencode(query) + "&",
-        "open_states": OPEN_STATES,
-        "overdue_threshold": overdue_threshold(timezone.now()),
     }
 
 
@@ -172,6 +171,7 @@ def _render_dossier(request, code: str, *, bound=None, status: int = 200):
     context = {
         "dossier": dossier,
         "classification": selectors.dossier_classification(dossier),
+        "deadline": selectors.dossier_deadline_state(dossier),
         "actions": available_actions(dossier, user, bound=bound),
         "shows_personal_data": shows_personal_data,
         "certification": selectors.dossier_certification(dossier),

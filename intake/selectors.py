@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from cases.deadlines import Pause
 from cases.models import Dossier, Outcome, Procedure, Status
 from cases.models.dossier import STOPPABLE_STATES
-from cases.selectors import dossier_visible_to
+from cases.selectors import dossier_deadline_state, dossier_visible_to
 from intake.models import (
     Complaint,
     Notification,
@@ -77,6 +78,11 @@ class PublicStatus:
     amount_due: int
     stop_pending: bool
     can_rate: bool
+    #: ``within``, ``waiting`` (within its deadline, waiting on the resident or another
+    #: authority since ``waiting_since``) or ``overdue`` while open (``cases.selectors``);
+    #: empty once finished or before receipt.
+    deadline_state: str = ""
+    waiting_since: datetime | None = None
 
     # Formatted here rather than by template filters, so that the status card's layout can be
     # rendered once per shape and filled with these values (``intake.online.views``).
@@ -95,6 +101,10 @@ class PublicStatus:
     @property
     def returned_display(self) -> str:
         return _local(self.returned_at, "%H:%M %d/%m/%Y")
+
+    @property
+    def waiting_display(self) -> str:
+        return _local(self.waiting_since, "%H:%M %d/%m/%Y")
 
     @property
     def amount_display(self) -> str:
@@ -225,7 +235,8 @@ def _texts(dossier: Dossier) -> tuple[str, str, str]:
 
 
 def dossier_public_status(
-    dossier: Dossier, *, amount_due: int | None = None, rated: bool | None = None
+    dossier: Dossier, *, amount_due: int | None = None, rated: bool | None = None,
+    now: datetime | None = None,
 ) -> PublicStatus:
     """The public view of a dossier (``Dossier`` or the lookup's ``PublicDossier``).
 
@@ -239,6 +250,11 @@ def dossier_public_status(
         amount_due = payment_amount_due(dossier)
     if rated is None:
         rated = rating_exists(dossier)
+    if isinstance(dossier, PublicDossier):
+        open_pause = [Pause(dossier.open_pause_since, None)] if dossier.open_pause_since else []
+        deadline = dossier_deadline_state(dossier, now=now, pauses=open_pause)
+    else:
+        deadline = dossier_deadline_state(dossier, now=now)
     return PublicStatus(
         code=dossier.code,
         procedure_name=(
@@ -257,6 +273,8 @@ def dossier_public_status(
         amount_due=amount_due,
         stop_pending=stop_pending,
         can_rate=dossier.status == Status.RETURNED and not rated,
+        deadline_state=deadline.state if deadline else "",
+        waiting_since=deadline.waiting_since if deadline else None,
     )
 
 
@@ -265,10 +283,11 @@ _LOOKUP_FIELDS = (
     "id", "code", "status", "procedure_id", "applicant_name", "applicant_phone",
     "applicant_id_number", "created_at", "received_at", "due_at", "extended_due_at",
     "returned_at", "completion_request", "supplement_request", "not_accepted_reason", "outcome",
-    "stop_requested_at",
+    "stop_requested_at", "supplement_requested_at", "supplemented_at",
 )
 _DATETIME_FIELDS = frozenset(
-    {"created_at", "received_at", "due_at", "extended_due_at", "returned_at", "stop_requested_at"}
+    {"created_at", "received_at", "due_at", "extended_due_at", "returned_at", "stop_requested_at",
+     "supplement_requested_at", "supplemented_at", "open_pause_since"}
 )
 #: The public lookup is the most used page: one round trip and no ORM query compilation; only
 #: the columns the status page reads, the amount still due, whether it was rated, and the
@@ -276,7 +295,11 @@ _DATETIME_FIELDS = frozenset(
 #: first and the dossier is joined to them, so an unknown code costs the same statement.
 _LOOKUP_SQL = f"""
 SELECT t.client_failures, t.code_failures,
-       {", ".join(f"d.{name}" for name in _LOOKUP_FIELDS)}, p.name,
+       {", ".join(f"d.{name}" for name in _LOOKUP_FIELDS)},
+       (SELECT MIN(w.started_at) FROM cases_dossierpause w
+         WHERE w.dossier_id = d.id AND w.started_at <= %(now)s
+           AND (w.ended_at IS NULL OR w.ended_at > %(now)s)),
+       p.name,
        (SELECT pay.amount FROM intake_payment pay
          WHERE pay.dossier_id = d.id AND pay.status = 'pending'
          ORDER BY pay.created_at LIMIT 1),
@@ -312,6 +335,10 @@ class PublicDossier:
     not_accepted_reason: str
     outcome: str
     stop_requested_at: datetime | None
+    supplement_requested_at: datetime | None
+    supplemented_at: datetime | None
+    #: When the earliest pause open now began (payment, tax notice, confirmations), or None.
+    open_pause_since: datetime | None
     procedure_name: str
 
     @property
@@ -376,9 +403,10 @@ def dossier_for_lookup(code: str, *, client_key: str = "", code_key: str = "") -
     if row[0] is None:
         return LookupAttempt(row=None, **counts)
     values = dict(zip(_LOOKUP_FIELDS, row, strict=False))
+    open_pause_since, procedure_name, amount_due, rated = row[len(_LOOKUP_FIELDS):]
+    values["open_pause_since"] = open_pause_since
     for name in _DATETIME_FIELDS:
         values[name] = _aware(values[name])
-    procedure_name, amount_due, rated = row[len(_LOOKUP_FIELDS):]
     dossier = PublicDossier(**values, procedure_name=procedure_name)
     return LookupAttempt(row=LookupRow(dossier=dossier, amount_due=amount_due or 0, rated=bool(rated)),
                          **counts)

@@ -12,19 +12,21 @@ from cases.api import ApplicantInput, DocumentInput
 from cases.models import Channel
 from cases.services import Applicant, SubmittedDocument
 from linkage import services
-from linkage.models import Bundle, BundleKind
+from linkage.models import Bundle
 from linkage.selectors import bundle_classification
 from thanhsen.errors import ApplicationError, ErrorKind
 
 
 class BundleCreateInput(serializers.Serializer):
-    kind = serializers.SlugRelatedField(slug_field="code", queryset=BundleKind.objects.all())
+    #: The group (``birth``, ``death``); the version in force on the filing day is used.
+    kind = serializers.CharField(max_length=16)
     channel = serializers.ChoiceField(choices=Channel.choices)
     applicant = ApplicantInput()
     chosen_procedures = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, default=list, max_length=10
     )
     needs_verification = serializers.BooleanField(default=False)
+    deceased_elderly_with_allowance = serializers.BooleanField(default=False)
     documents = DocumentInput(many=True, required=False, default=list)
     receive = serializers.BooleanField(default=False)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
@@ -48,6 +50,7 @@ class BundleStepOutput(serializers.Serializer):
 class BundleOutput(serializers.Serializer):
     code = serializers.CharField(source="dossier.code")
     kind = serializers.CharField(source="kind.code")
+    catalogue_code = serializers.CharField(source="kind.catalogue_code")
     state = serializers.CharField()
     state_display = serializers.CharField(source="get_state_display")
     time_limit = serializers.IntegerField()
@@ -75,12 +78,13 @@ class BundleCreate(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         bundle = services.bundle_submit(
-            kind_code=data["kind"].code,
+            kind_code=data["kind"],
             applicant=Applicant(**data["applicant"]),
             actor=request.user,
             channel=data["channel"],
             chosen_procedures=data["chosen_procedures"],
             needs_verification=data["needs_verification"],
+            deceased_elderly_with_allowance=data["deceased_elderly_with_allowance"],
             documents=[SubmittedDocument(**doc) for doc in data["documents"]],
             receive=data["receive"],
             note=data["note"],

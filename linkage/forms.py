@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Channel
 from cases.services import SubmittedDocument
 from cases.validators import validate_id_number, validate_phone
-from linkage.models import BeneficiaryGroup
 
 
 class BundleIntakeForm(forms.Form):
@@ -42,10 +41,10 @@ class BundleIntakeForm(forms.Form):
         label=_("Cần xác minh nơi cư trú"), required=False,
         help_text=_("Thời hạn đăng ký thường trú dài hơn khi phải xác minh."),
     )
-    beneficiary_group = forms.ChoiceField(
-        label=_("Người mất thuộc nhóm đối tượng"), required=False,
-        choices=[("", _("— Không thuộc nhóm nào —")), *BeneficiaryGroup.choices],
-        help_text=_("Quyết định cơ quan chi trả trợ cấp mai táng, tuất (Nghị định 63/2024)."),
+    deceased_elderly_with_allowance = forms.BooleanField(
+        label=_("Người mất từ 80 tuổi trở lên, đang hưởng trợ cấp tuất hằng tháng"), required=False,
+        help_text=_("Thời hạn hỗ trợ mai táng cho đối tượng bảo trợ xã hội dài hơn "
+                    "(Nghị định 63/2024)."),
     )
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
@@ -61,8 +60,8 @@ class BundleIntakeForm(forms.Form):
         ]
         if kind.verification_time_limit is None:
             del self.fields["needs_verification"]
-        if not any(s.awaits_relatives for s in steps):  # no benefit to pay: no group to name
-            del self.fields["beneficiary_group"]
+        if not any(s.awaits_relatives for s in steps):  # no benefit to pay: nothing to ask
+            del self.fields["deceased_elderly_with_allowance"]
 
     def mandatory_steps(self):
         return [s for s in self.steps if not s.optional]

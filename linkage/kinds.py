@@ -4,11 +4,19 @@ The catalogue lists which procedures a bundle holds and the bundle's own limits;
 step has *inside* the bundle (Decree 63/2024) is shorter than the procedure's standalone limit,
 so it is held here, keyed by the procedure's national root code. A step without an entry keeps
 the procedure's catalogue limit (the child's ID card of Decree 301/2026, for now).
+
+Each catalogue entry is one version of a group, in force from its ``effective_from`` (none: from
+before any other); a bundle takes the version in force on the day it is filed. The death
+bundle's total depends on the beneficiary group (``time_limit_by_group``, Decree 63/2024):
+people with meritorious service 18 working days, social assistance 6 (11 when the deceased
+was 80 or older with a monthly survivor allowance), social insurance 9; the relatives' VNeID
+confirmations are a pause, not counted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import transaction
 
@@ -49,14 +57,18 @@ def bundle_kinds_import(*, data: dict | None = None) -> int:
     entries = data.get("bundles", [])
     with transaction.atomic():
         for entry in entries:
+            effective_from = entry.get("effective_from")
             kind, _created = BundleKind.objects.update_or_create(
                 code=entry["kind"],
+                effective_from=date.fromisoformat(effective_from) if effective_from else None,
                 defaults=dict(
                     name=entry["name"],
+                    catalogue_code=entry.get("catalogue_code", ""),
                     root_procedure_code=entry["root_procedure"],
                     time_limit=entry.get("time_limit"),
                     verification_time_limit=entry.get("verification_time_limit"),
-                    time_limit_by_choice=entry.get("time_limit_by_choice", {}),
+                    max_procedures=entry.get("max_procedures"),
+                    time_limit_by_group=entry.get("time_limit_by_group", {}),
                 ),
             )
             codes = []

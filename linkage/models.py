@@ -24,34 +24,47 @@ from linkage.framework.models import (  # noqa: F401 — the framework's tables 
 )
 
 
-class BeneficiaryGroup(models.TextChoices):
-    """Whose allowance a deceased person drew (Decree 63/2024): it decides which agency pays
-    the funeral support and survivor benefits of a death bundle."""
-
-    MERITORIOUS = "meritorious", _("Người có công với cách mạng")
-    SOCIAL_ASSISTANCE = "social_assistance", _("Đối tượng bảo trợ xã hội")
-    SOCIAL_INSURANCE = "social_insurance", _("Người hưởng bảo hiểm xã hội")
-
-
 class BundleKind(models.Model):
-    """A group of procedures filed together (birth or death), loaded from the catalogue."""
+    """A group of procedures filed together (birth or death), loaded from the catalogue.
 
-    code = models.CharField(_("mã"), max_length=16, unique=True)
+    Versioned by the date it takes effect: a bundle is governed by the version in force on
+    the day it is filed (Decree 301/2026 adds the child's ID card to the birth bundle from
+    1 September 2026, under catalogue code 3.000722). ``code`` names the group (``birth``,
+    ``death``) across its versions.
+    """
+
+    code = models.CharField(_("mã"), max_length=16)
+    effective_from = models.DateField(
+        _("áp dụng từ ngày"), null=True, blank=True,
+        help_text=_("Để trống cho phiên bản áp dụng từ trước."),
+    )
+    catalogue_code = models.CharField(_("mã thủ tục liên thông trong danh mục"), max_length=40,
+                                      blank=True)
     name = models.CharField(_("tên nhóm thủ tục liên thông"), max_length=300)
     root_procedure_code = models.CharField(_("thủ tục hộ tịch (bước đầu)"), max_length=40)
     time_limit = models.PositiveIntegerField(_("thời hạn (ngày làm việc)"), null=True, blank=True)
     verification_time_limit = models.PositiveIntegerField(
         _("thời hạn khi cần xác minh"), null=True, blank=True
     )
-    time_limit_by_choice = models.JSONField(
-        _("thời hạn theo số thủ tục chọn"),
+    max_procedures = models.PositiveSmallIntegerField(
+        _("số thủ tục tối đa"), null=True, blank=True,
+        help_text=_("Số thủ tục tối đa trong một hồ sơ liên thông, kể cả thủ tục bắt buộc."),
+    )
+    time_limit_by_group = models.JSONField(
+        _("thời hạn theo nhóm đối tượng"),
         default=dict,
         blank=True,
-        help_text=_('Số thủ tục người nộp chọn → số ngày làm việc, ví dụ {"2": 6}.'),
+        help_text=_('Mã gốc của thủ tục người nộp chọn → số ngày làm việc của cả nhóm, ví dụ '
+                    '{"1.010824": 18}; khóa "<mã>:elderly" khi người mất từ 80 tuổi đang hưởng '
+                    "trợ cấp hằng tháng."),
     )
 
     class Meta:
-        ordering = ["code"]
+        ordering = ["code", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"],
+                                    name="bundle_kind_version_once"),
+        ]
         verbose_name = _("loại liên thông")
         verbose_name_plural = _("loại liên thông")
 

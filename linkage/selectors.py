@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.deadlines import Classification, classify
+from cases.deadlines import Classification, classify_open
 from cases.models import Procedure, RequiredDocument
 from cases.policy import bundle_denial_reason
-from cases.selectors import dossier_visibility
+from cases.selectors import dossier_visibility, dossier_waits
 from linkage.models import Bundle, BundleKind, BundleState, BundleStep, StepState
 from thanhsen.errors import ApplicationError, ErrorKind
 
@@ -33,6 +33,14 @@ BUNDLE_BUCKETS: dict[str, Q] = {
     "on_time": Q(classification=Classification.ON_TIME),
     "overdue": Q(classification=Classification.OVERDUE),
 }
+
+
+def bundle_kind_groups() -> list[BundleKind]:
+    """One kind per group (``birth``, ``death``): its latest version, for filters and labels."""
+    latest: dict[str, BundleKind] = {}
+    for kind in BundleKind.objects.order_by(F("effective_from").asc(nulls_first=True)):
+        latest[kind.code] = kind
+    return sorted(latest.values(), key=lambda k: k.code)
 
 
 def bundles_behind(*, period=None, kind: str = "", bucket: str = "all") -> Q:
@@ -114,7 +122,9 @@ def bundle_classification(bundle: Bundle, *, now: datetime | None = None) -> str
     if bundle.classification:
         return bundle.classification
     if bundle.due_at and bundle.state not in (BundleState.CANCELLED, BundleState.COMPLETED):
-        return classify(due_at=bundle.due_at, finished_at=None, now=now or timezone.now()).value
+        # Waiting on the relatives' confirmations (or any pause of the parent) is never overdue.
+        return classify_open(due_at=bundle.due_at, waits=dossier_waits(bundle.dossier),
+                             now=now or timezone.now()).value
     return ""
 
 

@@ -13,11 +13,11 @@ import random
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 from django.db import connection, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from cases.models import (
     Status,
 )
 from cases.policy import bundle_denial_reason
+from cases.selectors import waiting_at
 from cases.services import Applicant, SubmittedDocument, dossier_create
 from linkage import outbox
 from linkage.adapters import AgencyReply, ReplyStatus
@@ -44,7 +45,6 @@ from linkage.conf import linkage_settings
 from linkage.framework import publish, retry
 from linkage.models import (
     CLAIMED_STATES,
-    BeneficiaryGroup,
     Bundle,
     BundleKind,
     BundleState,
@@ -174,25 +174,23 @@ def bundle_submit(
     channel: str,
     chosen_procedures: Iterable[str] = (),
     needs_verification: bool = False,
+    deceased_elderly_with_allowance: bool = False,
     documents: Iterable[SubmittedDocument] = (),
     receive: bool = False,
     note: str = "",
-    beneficiary_group: str = "",
     at: datetime | None = None,
 ) -> Bundle:
     """File a bundle: the parent dossier (root civil-status procedure) and its steps, atomically.
 
-    The applicant picks the optional procedures; a death bundle must hold 2, 3 or 4 of them in
-    all (its time limit depends on the count). ``beneficiary_group`` (death bundles: whose
-    allowance the deceased drew, Decree 63/2024) is recorded in the creation event's payload,
-    where the counter's choice is kept until the bundle has a field of its own.
+    The bundle follows the kind's version in force on the day it is filed. The applicant
+    picks the optional procedures; the total limit follows the beneficiary group they belong
+    to (``deceased_elderly_with_allowance``: the deceased was 80 or older and received a
+    monthly survivor allowance, which lengthens the social-assistance group's limit).
     """
     at = at or timezone.now()
-    kind = BundleKind.objects.filter(code=kind_code).prefetch_related("steps").first()
+    kind = bundle_kind_in_force(kind_code, on=timezone.localdate(at))
     if kind is None:
         raise _invalid("kind", _("Không có loại liên thông “%(kind)s”.") % {"kind": kind_code})
-    if beneficiary_group and beneficiary_group not in BeneficiaryGroup.values:
-        raise _invalid("beneficiary_group", _("Nhóm đối tượng hưởng không hợp lệ."))
     chosen = set(chosen_procedures)
     kind_steps = list(kind.steps.all())
     optional = {s.procedure_code for s in kind_steps if s.optional}
@@ -203,7 +201,16 @@ def bundle_submit(
             _("Thủ tục %(code)s không thuộc nhóm liên thông này.") % {"code": sorted(unknown)[0]},
         )
     selected = [s for s in kind_steps if not s.optional or s.procedure_code in chosen]
-    time_limit = _bundle_limit(kind, len(selected), needs_verification)
+    if kind.max_procedures and len(selected) > kind.max_procedures:
+        least = len([s for s in kind_steps if not s.optional])
+        raise _invalid(
+            "chosen_procedures",
+            _("Nhóm thủ tục này phải gồm %(choices)s thủ tục; bạn đã chọn %(count)d.")
+            % {"choices": ", ".join(str(n) for n in range(least, kind.max_procedures + 1)),
+               "count": len(selected)},
+        )
+    time_limit = _bundle_limit(kind, selected, needs_verification=needs_verification,
+                               elderly=deceased_elderly_with_allowance)
     procedures = {
         p.code: p
         for p in Procedure.objects.filter(
@@ -264,25 +271,41 @@ def bundle_submit(
                 "kind": kind.code,
                 "procedures": [s.procedure.code for s in steps],
                 "time_limit": time_limit,
-                **({"beneficiary_group": beneficiary_group} if beneficiary_group else {}),
+                "catalogue_code": kind.catalogue_code,
+                "deceased_elderly_with_allowance": deceased_elderly_with_allowance,
             },
         )
     return bundle
 
 
-def _bundle_limit(kind: BundleKind, count: int, needs_verification: bool) -> int:
-    if kind.time_limit_by_choice:
-        limit = kind.time_limit_by_choice.get(str(count))
-        if limit is None:
-            raise _invalid(
-                "chosen_procedures",
-                _("Nhóm thủ tục này phải gồm %(choices)s thủ tục; bạn đã chọn %(count)d.")
-                % {"choices": ", ".join(sorted(kind.time_limit_by_choice)), "count": count},
-            )
-        return limit
+def bundle_kind_in_force(code: str, *, on: date) -> BundleKind | None:
+    """The version of bundle kind ``code`` in force on day ``on`` (its steps prefetched)."""
+    return (
+        BundleKind.objects.filter(code=code)
+        .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
+        .order_by(F("effective_from").desc(nulls_last=True))
+        .prefetch_related("steps")
+        .first()
+    )
+
+
+def _bundle_limit(kind: BundleKind, selected, *, needs_verification: bool, elderly: bool) -> int:
+    """The bundle's total: the longest limit of the beneficiary groups its chosen procedures
+    belong to (Decree 63/2024), never shorter than the kind's own limit (with verification
+    when it is needed). The number of procedures chosen does not matter."""
+    base = kind.time_limit or 0
     if needs_verification and kind.verification_time_limit is not None:
-        return kind.verification_time_limit
-    return kind.time_limit or 0
+        base = kind.verification_time_limit
+    groups = kind.time_limit_by_group or {}
+    limits = [base]
+    for step in selected:
+        root = ".".join(step.procedure_code.split(".")[:2])
+        limit = groups.get(f"{root}:elderly") if elderly else None
+        if limit is None:
+            limit = groups.get(root)
+        if limit is not None:
+            limits.append(limit)
+    return max(limits)
 
 
 # --- reactions to the parent dossier -------------------------------------------------------
@@ -891,10 +914,15 @@ def _raise_warnings(now: datetime) -> int:
         .exclude(state__in=(StepState.DONE, StepState.CANCELLED, StepState.WAITING))
         .filter(Q(ready_at__lt=now - PASS_ON_LIMIT) | Q(due_at__lt=now) | ~Q(warnings=[]))
     )
+    steps = list(open_steps.only(
+        "pk", "ready_at", "sent_at", "acknowledged_at", "due_at", "warnings", "bundle__dossier"
+    ).select_related("bundle"))
+    # A step whose bundle waits on someone else (the relatives' confirmations) is not overdue.
+    waiting = set(Dossier.objects.filter(
+        pk__in={step.bundle.dossier_id for step in steps}).filter(waiting_at(now))
+        .values_list("pk", flat=True))
     changed = 0
-    for step in open_steps.only(
-        "pk", "ready_at", "sent_at", "acknowledged_at", "due_at", "warnings"
-    ):
+    for step in steps:
         warnings = []
         if step.sent_at is None and step.ready_at < now - PASS_ON_LIMIT:
             warnings.append(WARN_NOT_PASSED_ON)
@@ -904,7 +932,7 @@ def _raise_warnings(now: datetime) -> int:
             and cal.working_seconds_between(step.sent_at, now) > ACK_LIMIT_SECONDS
         ):
             warnings.append(WARN_NOT_ACKNOWLEDGED)
-        if step.due_at and step.due_at < now:
+        if step.due_at and step.due_at < now and step.bundle.dossier_id not in waiting:
             warnings.append(WARN_OVERDUE)
         if warnings != step.warnings:
             if warnings:

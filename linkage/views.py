@@ -24,7 +24,7 @@ from cases.policy import bundle_denial_reason
 from cases.services import Applicant
 from linkage import selectors, services
 from linkage.forms import BundleIntakeForm
-from linkage.models import BundleKind, BundleState, BundleStep
+from linkage.models import BundleState, BundleStep
 from thanhsen.errors import ApplicationError, ErrorKind
 
 #: The list's classification filter (``?phan_loai=``): the dashboard's bundle columns.
@@ -79,7 +79,7 @@ def _list_filters(params, kinds) -> ListFilters:
 @page_for("workspace")
 @vary_on_headers("HX-Request")
 def bundles(request):
-    kinds = list(BundleKind.objects.all())
+    kinds = selectors.bundle_kind_groups()
     filters = _list_filters(request.GET, kinds)
     page = Paginator(
         selectors.bundle_list(
@@ -280,7 +280,8 @@ def counter_bundle(request, kind: str):
                     actor=request.user, channel=data["channel"],
                     chosen_procedures=data["chosen_procedures"],
                     needs_verification=data.get("needs_verification", False),
-                    beneficiary_group=data.get("beneficiary_group", ""),
+                    deceased_elderly_with_allowance=data.get(
+                        "deceased_elderly_with_allowance", False),
                     documents=form.submitted_documents(), receive=True,
                 )
             except ApplicationError as exc:

@@ -30,6 +30,7 @@ from cases.models import (
     Status,
 )
 from cases.periods import Period
+from cases.selectors import overdue_at
 from intake.models import (
     Complaint,
     Payment,
@@ -62,12 +63,13 @@ def _resolved_in(p: Period, classification: str | None = None) -> Q:
 
 
 def _in_progress(p: Period, overdue: bool | None = None) -> Q:
+    """Open at the period's end; overdue by ``cases.selectors.overdue_at``: a dossier waiting
+    on someone else then is within its deadline, whatever its stored due date says."""
     q = _open_at(p.end_at)
-    if overdue is True:
-        q &= Q(due_at__lt=p.overdue_threshold())
-    elif overdue is False:
-        q &= ~Q(due_at__lt=p.overdue_threshold())
-    return q
+    if overdue is None:
+        return q
+    late = overdue_at(p.snapshot_moment(), threshold=p.overdue_threshold())
+    return q & (late if overdue else ~late)
 
 
 def _digitised_exists():
@@ -126,6 +128,13 @@ def _electronic_result() -> Q:
     """A result file handed over online, or the signed PDF of an electronic copy certification."""
     return ~Q(result_file="") | Q(Exists(
         CopyCertification.objects.filter(dossier=OuterRef("pk")).exclude(certified_pdf="")))
+
+
+def _e_result_missing() -> Q:
+    """Resolved, its procedure issues a result document, and no electronic result: such a
+    dossier is not "digitised" in the 766 sense (components **and** an e-result where due)."""
+    return (Q(resolved_at__isnull=False) & Q(procedure__has_result_document=True)
+            & ~_electronic_result())
 
 
 def _certified_in(p: Period) -> Q:
@@ -220,8 +229,9 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
          | _in_progress(p, overdue=False),
          lambda p: _days("resolved_early")(p) + _days("resolved_on_time")(p)
          + _snapshot("open_end")(p) - _snapshot("open_overdue_end")(p)),
-    Cell("digitised", _("Có thành phần được số hóa"),
-         lambda p: _received_in(p) & Q(_digitised_exists()), _days("digitised")),
+    Cell("digitised", _("Có thành phần được số hóa và kết quả điện tử khi phải có"),
+         lambda p: _received_in(p) & Q(_digitised_exists()) & ~_e_result_missing(),
+         _days("digitised")),
     Cell("reused", _("Tái sử dụng dữ liệu đã số hóa"),
          lambda p: _received_in(p) & Q(_reused_exists()), _days("reused")),
     Cell("resolved_working_days", _("Tổng số ngày làm việc đã giải quyết"),

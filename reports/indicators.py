@@ -118,13 +118,43 @@ G_SATISFACTION = gettext_lazy("Mức độ hài lòng (18 điểm)")
 
 _SRC_DOSSIERS = gettext_lazy("Hồ sơ và lịch sử xử lý trên hệ thống một cửa (bảng tổng hợp ngày)")
 
+#: Every metric of Decision 766 as the national portal scores it: 100 points in six groups.
+#: A metric with a target scores full points at or above it, else rate × points ÷ target; one
+#: without a target scores rate × points. ``scored=False`` metrics are shown, not scored.
 SPECS: dict[str, IndicatorSpec] = {s.code: s for s in [
+    # --- transparency (18) ---
+    IndicatorSpec(
+        "published_on_time", G_TRANSPARENCY, gettext_lazy("Công bố TTHC đúng hạn"),
+        gettext_lazy("TTHC công bố đúng hạn ÷ TTHC công bố trong kỳ"),
+        gettext_lazy("Quyết định công bố của cấp tỉnh"), points=6,
+        missing_reason=gettext_lazy("Chỉ tiêu của cấp tỉnh: phường không ban hành quyết định "
+                                    "công bố thủ tục hành chính."),
+    ),
+    IndicatorSpec(
+        "publicised_on_time", G_TRANSPARENCY,
+        gettext_lazy("Công khai TTHC trên Cơ sở dữ liệu quốc gia đúng hạn"),
+        gettext_lazy("TTHC công khai trong 5 ngày làm việc kể từ quyết định ÷ TTHC phải công khai"),
+        gettext_lazy("Cơ sở dữ liệu quốc gia về thủ tục hành chính"), points=4,
+        missing_reason=gettext_lazy("Hệ thống chưa lưu ngày quyết định công bố và ngày công khai "
+                                    "của thủ tục."),
+    ),
+    IndicatorSpec(
+        "published_complete", G_TRANSPARENCY,
+        gettext_lazy("TTHC công bố đầy đủ các bộ phận"),
+        gettext_lazy("TTHC có tên, trình tự, cách thức, thành phần, thời hạn, đối tượng, cơ quan "
+                     "÷ TTHC công bố"),
+        gettext_lazy("Danh mục thủ tục hành chính"), points=2,
+        missing_reason=gettext_lazy("Danh mục trên hệ thống chưa có trình tự, cách thức thực "
+                                    "hiện và đối tượng của thủ tục."),
+    ),
     IndicatorSpec(
         "portal_sync", G_TRANSPARENCY, gettext_lazy("Hồ sơ đồng bộ lên Cổng DVCQG"),
-        gettext_lazy("Số hồ sơ đã đồng bộ ÷ số hồ sơ tiếp nhận"),
-        gettext_lazy("Nhật ký đồng bộ Cổng DVCQG"),
+        gettext_lazy("Hồ sơ đã đồng bộ có ngày tiếp nhận trong kỳ ÷ max(hồ sơ tiếp nhận tại đây, "
+                     "hồ sơ tiếp nhận theo Cổng)"),
+        gettext_lazy("Nhật ký đồng bộ Cổng DVCQG"), points=6,
         missing_reason=gettext_lazy("Hệ thống chưa ghi nhận việc đồng bộ hồ sơ lên Cổng DVCQG."),
     ),
+    # --- progress (20) ---
     IndicatorSpec(
         "early_on_time", G_PROGRESS, gettext_lazy("Tỷ lệ giải quyết trước hạn, đúng hạn"),
         gettext_lazy("(Đã giải quyết trước hạn, đúng hạn + đang giải quyết trong hạn) "
@@ -138,31 +168,40 @@ SPECS: dict[str, IndicatorSpec] = {s.code: s for s in [
                      "đã giải quyết"),
         _SRC_DOSSIERS, scored=False,
     ),
+    # --- online public service (12) ---
     IndicatorSpec(
         "end_to_end_online", G_ONLINE, gettext_lazy("Tỷ lệ hồ sơ trực tuyến toàn trình"),
         gettext_lazy("Hồ sơ nộp trực tuyến của thủ tục toàn trình ÷ hồ sơ của thủ tục toàn trình"),
-        gettext_lazy("Hồ sơ tiếp nhận trong kỳ; mức độ trực tuyến của thủ tục"),
+        gettext_lazy("Hồ sơ tiếp nhận trong kỳ; mức độ trực tuyến của thủ tục"), points=12,
+    ),
+    IndicatorSpec(
+        "online_offered", G_ONLINE, gettext_lazy("TTHC cung cấp dịch vụ công trực tuyến"),
+        gettext_lazy("TTHC trực tuyến toàn trình hoặc một phần ÷ TTHC đang áp dụng"),
+        gettext_lazy("Danh mục thủ tục hành chính"), target=80, scored=False,
+    ),
+    IndicatorSpec(
+        "online_used", G_ONLINE, gettext_lazy("Dịch vụ công trực tuyến có phát sinh hồ sơ"),
+        gettext_lazy("TTHC trực tuyến có ít nhất 1 hồ sơ trực tuyến trong kỳ ÷ TTHC trực tuyến"),
+        gettext_lazy("Danh mục thủ tục; hồ sơ tiếp nhận trong kỳ"), scored=False,
     ),
     IndicatorSpec(
         "online_submission", G_ONLINE, gettext_lazy("Tỷ lệ hồ sơ nộp trực tuyến"),
         gettext_lazy("Hồ sơ tiếp nhận trực tuyến ÷ hồ sơ tiếp nhận mới trong kỳ"),
-        _SRC_DOSSIERS, target=50,
+        _SRC_DOSSIERS, target=50, scored=False,
     ),
+    # --- digitisation (22) ---
     IndicatorSpec(
         "e_results", G_DIGITAL, gettext_lazy("Tỷ lệ cấp kết quả điện tử"),
         gettext_lazy("Hồ sơ có kết quả điện tử ÷ hồ sơ của thủ tục có văn bản kết quả"),
-        gettext_lazy("Kết quả điện tử của hồ sơ"),
+        gettext_lazy("Kết quả điện tử của hồ sơ"), points=6,
         missing_reason=gettext_lazy("Hệ thống chưa lưu kết quả điện tử của hồ sơ."),
     ),
     IndicatorSpec(
         "digitised", G_DIGITAL, gettext_lazy("Tỷ lệ số hóa hồ sơ"),
-        gettext_lazy("Hồ sơ có thành phần được số hóa ÷ hồ sơ tiếp nhận mới trong kỳ"),
-        gettext_lazy("Thành phần hồ sơ: tệp quét hoặc bản điện tử"), target=80,
-    ),
-    IndicatorSpec(
-        "reuse", G_DIGITAL, gettext_lazy("Tỷ lệ tái sử dụng dữ liệu"),
-        gettext_lazy("Hồ sơ tái sử dụng ít nhất một thành phần đã số hóa ÷ hồ sơ tiếp nhận mới"),
-        gettext_lazy("Thành phần hồ sơ lấy từ kho dữ liệu"), target=80,
+        gettext_lazy("Hồ sơ có thành phần được số hóa và có kết quả điện tử khi thủ tục có văn "
+                     "bản kết quả ÷ hồ sơ tiếp nhận mới trong kỳ"),
+        gettext_lazy("Thành phần hồ sơ: tệp quét hoặc bản điện tử; kết quả điện tử"),
+        points=4, target=80,
     ),
     IndicatorSpec(
         "e_certification", G_DIGITAL,
@@ -171,25 +210,97 @@ SPECS: dict[str, IndicatorSpec] = {s.code: s for s in [
         gettext_lazy("Danh mục thủ tục (mã gốc 2.000815) và hồ sơ chứng thực"), points=2,
     ),
     IndicatorSpec(
+        "reuse", G_DIGITAL, gettext_lazy("Tỷ lệ tái sử dụng dữ liệu"),
+        gettext_lazy("Hồ sơ tái sử dụng ít nhất một thành phần đã số hóa ÷ hồ sơ tiếp nhận mới"),
+        gettext_lazy("Thành phần hồ sơ lấy từ kho dữ liệu"), points=2, target=80,
+    ),
+    IndicatorSpec(
+        "personal_store", G_DIGITAL, gettext_lazy("Đồng bộ với kho quản lý dữ liệu cá nhân"),
+        gettext_lazy("Hồ sơ có thành phần lấy từ kho hoặc kết quả đẩy vào kho ÷ hồ sơ tiếp nhận"),
+        gettext_lazy("Kho quản lý dữ liệu điện tử của tổ chức, cá nhân"), points=4,
+        missing_reason=gettext_lazy("Hệ thống chưa kết nối kho quản lý dữ liệu điện tử của tổ "
+                                    "chức, cá nhân."),
+    ),
+    IndicatorSpec(
+        "population_data", G_DIGITAL, gettext_lazy("Hồ sơ sử dụng dữ liệu dân cư"),
+        gettext_lazy("Hồ sơ nộp bằng tài khoản VNeID hoặc có thành phần từ Cơ sở dữ liệu quốc "
+                     "gia về dân cư ÷ hồ sơ"),
+        gettext_lazy("Xác thực VNeID; Cơ sở dữ liệu quốc gia về dân cư"), points=2,
+        missing_reason=gettext_lazy("Hệ thống chưa ghi nhận tài khoản VNeID và dữ liệu lấy từ "
+                                    "Cơ sở dữ liệu quốc gia về dân cư."),
+    ),
+    IndicatorSpec(
+        "population_connected", G_DIGITAL,
+        gettext_lazy("TTHC kết nối Cơ sở dữ liệu quốc gia về dân cư"),
+        gettext_lazy("TTHC đã kết nối ÷ TTHC trong phạm vi"),
+        gettext_lazy("Danh mục thủ tục; kết nối Cơ sở dữ liệu quốc gia về dân cư"), points=2,
+        missing_reason=gettext_lazy("Danh mục trên hệ thống chưa ghi thủ tục nào đã kết nối Cơ "
+                                    "sở dữ liệu quốc gia về dân cư."),
+    ),
+    # --- online payment (10) ---
+    IndicatorSpec(
+        "payment_offered", G_PAYMENT,
+        gettext_lazy("TTHC có phí, lệ phí cung cấp thanh toán trực tuyến"),
+        gettext_lazy("TTHC có phí, lệ phí nộp được trực tuyến (kèm thanh toán) ÷ TTHC có phí, "
+                     "lệ phí"),
+        gettext_lazy("Danh mục thủ tục; cổng thanh toán"), points=2, target=80,
+    ),
+    IndicatorSpec(
+        "payment_used", G_PAYMENT,
+        gettext_lazy("TTHC có phí, lệ phí có phát sinh thanh toán trực tuyến"),
+        gettext_lazy("TTHC có phí, lệ phí có ít nhất 1 khoản thanh toán trực tuyến trong kỳ ÷ "
+                     "TTHC có phí, lệ phí"),
+        gettext_lazy("Giao dịch thanh toán phí, lệ phí"), points=2, target=80,
+        missing_reason=gettext_lazy("Hệ thống chưa ghi nhận giao dịch thanh toán phí, lệ phí."),
+    ),
+    IndicatorSpec(
         "online_payment", G_PAYMENT, gettext_lazy("Tỷ lệ hồ sơ thanh toán trực tuyến"),
         gettext_lazy("Hồ sơ thanh toán trực tuyến ÷ hồ sơ của thủ tục có phí, lệ phí"),
-        gettext_lazy("Giao dịch thanh toán phí, lệ phí"), points=10,
+        gettext_lazy("Giao dịch thanh toán phí, lệ phí"), points=6,
         missing_reason=gettext_lazy("Hệ thống chưa ghi nhận giao dịch thanh toán phí, lệ phí."),
+    ),
+    # --- satisfaction (18) ---
+    IndicatorSpec(
+        "complaints_on_time", G_SATISFACTION, gettext_lazy("Phản ánh, kiến nghị xử lý đúng hạn"),
+        gettext_lazy("Phản ánh được xử lý đúng hạn ÷ tổng số phản ánh"),
+        gettext_lazy("Phản ánh, kiến nghị của người dân"), points=6,
+        missing_reason=gettext_lazy("Hệ thống chưa ghi nhận phản ánh, kiến nghị."),
+    ),
+    IndicatorSpec(
+        "petition_satisfaction", G_SATISFACTION,
+        gettext_lazy("Mức độ hài lòng về xử lý phản ánh, kiến nghị"),
+        gettext_lazy("Phản ánh không bị đánh giá không hài lòng, không lặp lại, không quá hạn ÷ "
+                     "phản ánh"),
+        gettext_lazy("Phản ánh, kiến nghị và đánh giá kết quả xử lý"), points=6,
+        missing_reason=gettext_lazy("Hệ thống chưa ghi nhận đánh giá của người dân về kết quả "
+                                    "xử lý phản ánh, kiến nghị."),
     ),
     IndicatorSpec(
         "satisfaction", G_SATISFACTION, gettext_lazy("Mức độ hài lòng về giải quyết TTHC"),
         gettext_lazy("100% − (tỷ lệ quá hạn + tỷ lệ hồ sơ bị phản ánh, kiến nghị hoặc "
                      "đánh giá không hài lòng)"),
-        gettext_lazy("Hồ sơ quá hạn; đánh giá và phản ánh của người dân"), target=90,
-        missing_reason=gettext_lazy("Hệ thống chưa ghi nhận đánh giá, phản ánh của người dân."),
-    ),
-    IndicatorSpec(
-        "complaints_on_time", G_SATISFACTION, gettext_lazy("Phản ánh, kiến nghị xử lý đúng hạn"),
-        gettext_lazy("Phản ánh được xử lý đúng hạn ÷ tổng số phản ánh"),
-        gettext_lazy("Phản ánh, kiến nghị của người dân"),
-        missing_reason=gettext_lazy("Hệ thống chưa ghi nhận phản ánh, kiến nghị."),
+        gettext_lazy("Hồ sơ quá hạn; đánh giá và phản ánh của người dân"), points=6, target=90,
+        missing_reason=gettext_lazy("Trong kỳ chưa có đánh giá, phản ánh nào của người dân."),
     ),
 ]}
+
+
+@dataclass(frozen=True)
+class Total:
+    """The score of a period: points scored of the 100, and the points of metrics with data."""
+
+    score: Decimal
+    available_points: int
+    points: int
+
+
+def indicator_total(results: list[IndicatorResult]) -> Total:
+    scored = [r for r in results if r.spec.scored and r.spec.points]
+    return Total(
+        score=sum((r.score for r in scored if r.score is not None), Decimal(0)),
+        available_points=sum(r.spec.points for r in scored if r.score is not None),
+        points=sum(r.spec.points for r in scored),
+    )
 
 
 #: Cells the built-in indicators read.

@@ -8,10 +8,9 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from cases.calendar import working_calendar
-from cases.deadlines import overdue_threshold
 from cases.models import Department, Dossier, DossierEvent, Procedure, Status
-from cases.models.dossier import OPEN_STATES
 from cases.periods import Period
+from cases.selectors import open_within, waiting_at
 from reports.models import DailyRollup
 
 #: Transitions that move a dossier from one step to the next (views and notes do not).
@@ -94,14 +93,15 @@ def frequent_reasons(*, period: Period, limit: int = 8) -> dict[str, list[dict]]
 
 
 def dossiers_at_risk(*, now=None):
-    """Open, not yet overdue, due by the end of the next working day, and not at the last step
-    (awaiting the signature): the list to act on today, with who holds each dossier."""
+    """Open, not yet overdue, due by the end of the next working day, not waiting on someone
+    else (its date moves when the wait ends) and not at the last step (awaiting the
+    signature): the list to act on today, with who holds each dossier."""
     now = now or timezone.now()
     cal = working_calendar()
     horizon = cal.end_of_day(cal.next_working_day(timezone.localdate(now)))
     return (
-        Dossier.objects.filter(status__in=OPEN_STATES, due_at__gte=overdue_threshold(now),
-                               due_at__lte=horizon)
+        Dossier.objects.filter(open_within(now), due_at__lte=horizon)
+        .exclude(waiting_at(now))
         .exclude(status=Status.AWAITING_APPROVAL)
         .select_related("procedure", "department", "handler").order_by("due_at", "id")
     )

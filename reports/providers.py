@@ -20,10 +20,17 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import CopyCertification, Dossier, Procedure
+from cases.models import CopyCertification, Dossier, OnlineLevel, Procedure
 from cases.periods import Period
 from cases.services import COPY_CERTIFICATION_ROOT
-from intake.models import Complaint, Payment, PaymentPurpose, PaymentStatus, Rating
+from intake.models import (
+    Complaint,
+    Payment,
+    PaymentMethod,
+    PaymentPurpose,
+    PaymentStatus,
+    Rating,
+)
 from reports.cells import CELLS
 from reports.indicators import Detail, Measure, register_provider, satisfaction_from
 from reports.selectors import refresh_cached, rollup_groups
@@ -73,9 +80,70 @@ def online_payment(period: Period) -> Measure | None:
                    "fee_bearing_received")
 
 
+# --- procedures offered online and for online payment ---------------------------------------
+def _online_procedures() -> list[Procedure]:
+    return list(Procedure.objects.filter(is_current=True).only("id", "code", "fee", "online_level"))
+
+
+def _procedure_counts(period: Period) -> dict:
+    """Catalogue counts (procedures, not dossiers: no drill-down list) for the online-service
+    and online-payment metrics. Online payment is offered wherever the procedure is submitted
+    online: the fee is paid through the gateway at submission."""
+    procedures = _online_procedures()
+    online = {p.pk for p in procedures if p.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL)}
+    fee_bearing = {p.pk for p in procedures if p.is_fee_bearing}
+    used_online = set(Dossier.objects.filter(
+        CELLS["received_online"].live(period), procedure_id__in=online,
+    ).values_list("procedure_id", flat=True).distinct())
+    paid_online = set(Payment.objects.filter(
+        purpose=PaymentPurpose.FEE, status=PaymentStatus.PAID, method=PaymentMethod.ONLINE,
+        paid_at__gte=period.start_at, paid_at__lt=period.end_at,
+        dossier__procedure_id__in=fee_bearing,
+    ).values_list("dossier__procedure_id", flat=True).distinct())
+    return {
+        "procedures": len(procedures), "online": len(online), "used_online": len(used_online),
+        "fee_bearing": len(fee_bearing), "fee_online": len(fee_bearing & online),
+        "fee_paid_online": len(paid_online),
+        "any_fee_paid": int(Payment.objects.filter(purpose=PaymentPurpose.FEE,
+                                                   status=PaymentStatus.PAID).exists()),
+    }
+
+
+def _procedures(period: Period) -> dict:
+    return refresh_cached("provider-procedures", period, None, lambda: _procedure_counts(period))
+
+
+def online_offered(period: Period) -> Measure:
+    c = _procedures(period)
+    return Measure(c["online"], c["procedures"])
+
+
+def online_used(period: Period) -> Measure:
+    c = _procedures(period)
+    return Measure(c["used_online"], c["online"])
+
+
+def payment_offered(period: Period) -> Measure:
+    c = _procedures(period)
+    return Measure(c["fee_online"], c["fee_bearing"])
+
+
+def payment_used(period: Period) -> Measure | None:
+    c = _procedures(period)
+    if not c["any_fee_paid"]:
+        return None
+    return Measure(c["fee_paid_online"], c["fee_bearing"])
+
+
 # --- satisfaction ---------------------------------------------------------------------------
 def _satisfaction_counts(period: Period) -> dict | None:
-    if not (Rating.objects.exists() or Complaint.objects.exists()):
+    # Per period: a rating of a dossier processed in it, or a complaint received in it. A
+    # rating of another period's dossier says nothing of this period's residents.
+    rated = Dossier.objects.filter(CELLS["processed"].live(period),
+                                   pk__in=Rating.objects.values("dossier_id"))
+    complained = Complaint.objects.filter(received_at__gte=period.start_at,
+                                          received_at__lt=period.end_at)
+    if not (rated.exists() or complained.exists()):
         return None
     totals = _rollup_totals(period, ["processed", "processed_overdue"])
     complained = _live_count(period, "complained")
@@ -157,6 +225,10 @@ def e_certification(period: Period) -> Measure:
 
 
 PROVIDERS = {
+    "online_offered": online_offered,
+    "online_used": online_used,
+    "payment_offered": payment_offered,
+    "payment_used": payment_used,
     "online_payment": online_payment,
     "satisfaction": satisfaction,
     "complaints_on_time": complaints_on_time,

@@ -27,6 +27,8 @@ _T = {
     "event": DossierEvent._meta.db_table,
     "procedure": "cases_procedure",
     "document": "cases_dossierdocument",
+    "pause": "cases_dossierpause",
+    "certification": "cases_copycertification",
     "day": ReportDay._meta.db_table,
     "rollup": DailyRollup._meta.db_table,
 }
@@ -52,6 +54,21 @@ def _dossier_days_sql() -> str:
         "AND (x.stopped_at IS NULL OR x.stopped_at >= d.end_at)"
     )
     received_today = "x.received_at >= d.start_at"
+    # ``cases.selectors.waiting_at`` at the day's last instant (``Period.snapshot_moment``):
+    # started before the day's end and not ended before it. A dossier waiting on someone else
+    # then is within its deadline (NULLs spelt out: NOT over a NULL would drop the row).
+    # ``reports.cells._e_result_missing``: resolved, a result document is due, none electronic.
+    e_result_missing = (
+        "(x.resolved_at IS NOT NULL AND p.has_result_document AND x.result_file = '' "
+        f"AND NOT EXISTS (SELECT 1 FROM {t['certification']} c WHERE c.dossier_id = x.id "
+        "AND c.certified_pdf <> ''))"
+    )
+    waiting_at_end = (
+        "((x.supplement_requested_at IS NOT NULL AND x.supplement_requested_at < d.end_at "
+        "AND (x.supplemented_at IS NULL OR x.supplemented_at >= d.end_at)) "
+        f"OR EXISTS (SELECT 1 FROM {t['pause']} w WHERE w.dossier_id = x.id "
+        "AND w.started_at < d.end_at AND (w.ended_at IS NULL OR w.ended_at >= d.end_at)))"
+    )
     return f"""
     INSERT INTO {t['rollup']} ({_COLUMNS})
     SELECT d.day, x.procedure_id, COALESCE(x.department_id, p.department_id), x.handler_id,
@@ -67,10 +84,12 @@ def _dossier_days_sql() -> str:
       SUM(CASE WHEN x.stopped_at >= d.start_at AND x.stopped_at < d.end_at THEN 1 ELSE 0 END),
       0,
       SUM(CASE WHEN {open_at_end} THEN 1 ELSE 0 END),
-      SUM(CASE WHEN {open_at_end} AND x.due_at < d.start_at THEN 1 ELSE 0 END),
+      SUM(CASE WHEN {open_at_end} AND x.due_at < d.start_at AND NOT {waiting_at_end}
+          THEN 1 ELSE 0 END),
       SUM(CASE WHEN {received_today} AND EXISTS (
             SELECT 1 FROM {t['document']} doc WHERE doc.dossier_id = x.id
-            AND (doc.file <> '' OR doc.copy_type = 'electronic')) THEN 1 ELSE 0 END),
+            AND (doc.file <> '' OR doc.copy_type = 'electronic'))
+          AND NOT {e_result_missing} THEN 1 ELSE 0 END),
       SUM(CASE WHEN {received_today} AND EXISTS (
             SELECT 1 FROM {t['document']} doc WHERE doc.dossier_id = x.id AND doc.reused)
           THEN 1 ELSE 0 END)

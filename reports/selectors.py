@@ -275,15 +275,18 @@ def bundle_summary(*, period: Period) -> list[dict]:
     ``linkage.selectors.BUNDLE_BUCKETS`` (all, unfinished, early, on_time, overdue): the very
     filters the staff bundle list applies when a number is followed, so the two always agree."""
     from linkage.models import Bundle
-    from linkage.selectors import BUNDLE_BUCKETS, bundles_behind
+    from linkage.selectors import BUNDLE_BUCKETS, bundle_kind_groups, bundles_behind
 
     by = {bucket: Count("id", filter=q) for bucket, q in BUNDLE_BUCKETS.items()}
-    return list(
+    rows = list(
         Bundle.objects.filter(bundles_behind(period=period))
-        .values("kind__code", "kind__name")
+        .values("kind__code")
         .annotate(**by)
         .order_by("kind__code")
     )
+    # One row per group across its versions (Decree 301/2026 renamed the birth bundle).
+    names = {kind.code: kind.name for kind in bundle_kind_groups()}
+    return [{**row, "kind__name": names.get(row["kind__code"], row["kind__code"])} for row in rows]
 
 
 def row_label(dimension: str | None, key: str | None) -> str:

@@ -16,7 +16,7 @@ from cases.post_audit_selectors import post_audit_report
 from reports import insights, rollups, services
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.dashboard import SHORT_COLUMNS, figures, link_table, quick_periods
-from reports.indicators import SCOPES, SPECS, indicator_list
+from reports.indicators import SCOPES, SPECS, indicator_list, indicator_total
 from reports.models import ExportJob, ExportStatus
 from reports.selectors import (
     ALL_COLUMNS,
@@ -96,8 +96,9 @@ def indicators(request):
     period, error = _period_or_error(request)
     if error:
         return _error_page(request, error)
+    results = indicator_list(period=period)
     return render(request, "reports/indicators.html", {
-        **_common(request, period), "indicators": indicator_list(period=period),
+        **_common(request, period), "indicators": results, "total": indicator_total(results),
         "scopes": SCOPES,
     })
 

@@ -86,7 +86,7 @@ class _Walk:
 
     def run(self, kind: str, chosen: tuple, scenario: str, name: str) -> None:
         root = Procedure.objects.get(
-            code=BundleKind.objects.get(code=kind).root_procedure_code, is_current=True
+            code=BundleKind.objects.filter(code=kind).first().root_procedure_code, is_current=True
         )
         handler = User.objects.filter(
             department=root.department, role=Role.HANDLING_OFFICER

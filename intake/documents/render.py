@@ -24,7 +24,9 @@ from django.utils import timezone
 from cases.deadlines import classify
 from cases.labels import EVENT_LABELS
 from cases.models import Dossier
+from cases.templatetags.workspace import person
 from intake.tokens import status_url
+from thanhsen.roles import Role
 
 FORMS_CSS = Path(__file__).with_name("forms.css")
 FORMS_UA_CSS = Path(__file__).with_name("forms_ua.css")
@@ -164,7 +166,8 @@ FORMS = {
     "mau-01": FormSpec("01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "documents/mau_01.html"),
     "mau-02": FormSpec("02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "documents/mau_02.html"),
     "mau-03": FormSpec("03", "Phiếu từ chối tiếp nhận, giải quyết hồ sơ", "documents/mau_03.html"),
-    "mau-04": FormSpec("04", "Phiếu xin lỗi và hẹn lại ngày trả kết quả", "documents/mau_04.html"),
+    "mau-04": FormSpec("04", "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
+                       "documents/mau_04.html"),
     "mau-05": FormSpec("05", "Thông báo dừng giải quyết hồ sơ", "documents/mau_05.html"),
     "mau-06": FormSpec("06", "Phiếu kiểm soát quá trình giải quyết hồ sơ", "documents/mau_06.html"),
 }
@@ -172,6 +175,67 @@ FORMS = {
 #: Events that hand a dossier from one body or person to the next (rows of Mẫu 06).
 HAND_OFFS = ("receive", "assign", "supplement", "submit_for_approval", "send_back", "approve",
              "refuse", "return_result", "stop")
+
+
+#: The acts each form records (Mẫu 02–05): the form is printed from the latest of them.
+FORM_ACTS = {
+    "mau-02": ("request_supplement", "request_completion"),
+    "mau-03": ("refuse", "refuse_intake"),
+    "mau-04": ("extend",),
+    "mau-05": ("stop",),
+}
+
+
+def form_act(dossier: Dossier, key: str):
+    """The event that made form ``key``, from the dossier's (prefetched) events, or None.
+
+    A form names that act's actor and is dated by it: the dossier's last event may be anyone's
+    page view, and the day of printing is not the day of the act.
+    """
+    actions = FORM_ACTS.get(key, ())
+    return next((e for e in reversed(list(dossier.events.all())) if e.action in actions), None)
+
+
+def person_title(user, *, unit_name: str, parent_name: str) -> str:
+    """A person's title on a form, from their role and body: "Chủ tịch Ủy ban nhân dân
+    phường …", "Giám đốc <center>", "Công chức <department>"."""
+    if user is None:
+        return ""
+    if user.role == Role.WARD_LEADER:
+        return f"Chủ tịch {parent_name}"
+    if user.role == Role.CENTER_DIRECTOR:
+        return f"Giám đốc {unit_name}"
+    if user.role == Role.COUNTER_OFFICER:
+        return "Công chức tiếp nhận và trả kết quả"
+    department = getattr(user, "department", None)
+    if user.role == Role.LAND_OFFICER:
+        return f"Viên chức {department.name}" if department else "Viên chức"
+    return f"Công chức {department.name}" if department else str(user.get_role_display())
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs a form and how: the act's actor, their title, and the authority (TUQ.)."""
+
+    name: str
+    title: str
+    on_behalf_of: str = ""
+    authorisation_number: str = ""
+
+
+def act_signer(event, *, unit_name: str, parent_name: str) -> Signer | None:
+    """The signature block of the act: its actor, and under a written authorisation the
+    authoriser's title after "TUQ." (Law 63/2025 art. 9; DOMAIN "Signing lines")."""
+    if event is None or event.actor is None:
+        return None
+    titles = {"unit_name": unit_name, "parent_name": parent_name}
+    authorisation = event.authorisation
+    return Signer(
+        name=person(event.actor),
+        title=person_title(event.actor, **titles),
+        on_behalf_of=person_title(authorisation.authoriser, **titles) if authorisation else "",
+        authorisation_number=authorisation.document_number if authorisation else "",
+    )
 
 
 def _available(dossier: Dossier, key: str) -> bool:
@@ -231,9 +295,20 @@ def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str, verification:
     if key == "mau-01":
         context["entry"] = register_entry(dossier)
         context["signed_on"] = timezone.localtime(dossier.received_at)
+    if key in FORM_ACTS:
+        act = form_act(dossier, key)
+        if act is None:
+            return None
+        context["act"] = act
+        context["signed_on"] = timezone.localtime(act.at)
+        context["signer"] = act_signer(act, unit_name=context["unit_name"],
+                                       parent_name=context["parent_name"])
     if key == "mau-06":
         context["rows"] = control_rows(dossier)
         context["event_labels"] = EVENT_LABELS
+        # The sheet as it stands after its last hand-off, dated by it.
+        last = context["rows"][-1]["event"].at if context["rows"] else dossier.received_at
+        context["signed_on"] = timezone.localtime(last)
     return form_to_pdf(render_to_string(spec.template, context))
 
 

@@ -34,8 +34,9 @@ def dossier_document(request, code: str, form: str):
     """One form of one dossier; a form with the applicant's personal data is printed only for
     those the policy lets see them, and each print is recorded in the history."""
     try:
+        # Every form but the receipt is printed from its act, or lists the hand-offs.
         dossier = selectors.dossier_get_for_forms(user=request.user, code=code,
-                                                  with_events=form == "mau-06")
+                                                  with_events=form != "mau-01")
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
     personal = form not in FORMS_WITHOUT_PERSONAL_DATA

@@ -88,7 +88,7 @@ def lookup(request):
 _VALUE_NAMES = (
     "code", "initials", "headline", "procedure_name", "next_step", "to_bring", "token",
     "submitted_display", "received_display", "appointment_display", "returned_display",
-    "amount_display",
+    "amount_display", "waiting_display",
 )
 _MARK = "\ue000{}\ue001"
 _MARKS = re.compile("\ue000(\\w+)\ue001")
@@ -103,6 +103,7 @@ def _result_fragment(result) -> str:
     shape = (
         status.status, bool(status.received_at), bool(status.appointment_at),
         bool(status.returned_at), bool(status.amount_due), bool(status.to_bring), bool(token),
+        status.deadline_state,
     )
     parts = _layout(get_language(), shape)
     # The values are plain text (never marked safe), so the standard library's escape gives what
@@ -121,12 +122,12 @@ def _layout(language: str, shape) -> list[str]:
         if shape in ("limited", "missing"):
             result = SimpleNamespace(limited=shape == "limited", status=None, token="")
             return [render_to_string("intake/lookup.html#result", {"searched": True, "result": result})]
-        code, received, appointment, returned, amount, to_bring, token = shape
+        code, received, appointment, returned, amount, to_bring, token, deadline = shape
         marked = SimpleNamespace(
             **{name: _MARK.format(name) for name in _VALUE_NAMES},
             status=code, steps=selectors.tracker(code), can_rate=token,
             received_at=received, appointment_at=appointment, returned_at=returned,
-            amount_due=amount,
+            amount_due=amount, deadline_state=deadline,
         )
         if not to_bring:
             marked.to_bring = ""

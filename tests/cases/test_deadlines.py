@@ -355,7 +355,8 @@ def test_quality_due_refuses_supplement_without_request() -> None:
 
 
 def test_closed_pause_pushes_the_due_date() -> None:
-    pause = Pause(at(2026, 3, 3, 13, 30), at(2026, 3, 4, 13, 30))  # 8 working hours
+    # Tue 14:00 to Wed 13:30: Tuesday's 3.5 of 8 hours do not count, Wednesday's 4 (half) do.
+    pause = Pause(at(2026, 3, 3, 14), at(2026, 3, 4, 13, 30))
     due = statutory_due(
         CAL, received_at=RECEIVED, limit=5, unit=WD, pauses=[pause], now=at(2026, 3, 6, 9)
     )
@@ -367,8 +368,77 @@ def test_open_pause_runs_to_now() -> None:
     due = statutory_due(
         CAL, received_at=RECEIVED, limit=5, unit=WD, pauses=[pause], now=at(2026, 3, 5, 11, 30)
     )
-    # 4 working hours added to Mon 9 Mar 17:30 -> Tue 10 Mar 11:30.
-    assert due == at(2026, 3, 10, 11, 30)
+    # Thursday's first 4 working hours so far: half of the day, one day, Mon 9 -> Tue 10 Mar.
+    assert due == at(2026, 3, 10, 17, 30)
+
+
+# --- pause arithmetic: working days by the half-day rule, working hours by working time -------
+
+
+def test_a_ten_minute_payment_wait_moves_a_day_limit_by_nothing() -> None:
+    # Received Mon 2 Mar 09:00, 3 working days: due Thu 5 Mar 17:30; paid ten minutes later.
+    wait = Pause(at(2026, 3, 4, 10), at(2026, 3, 4, 10, 10))
+    due = statutory_due(
+        CAL, received_at=RECEIVED, limit=3, unit=WD, pauses=[wait], now=at(2026, 3, 4, 11)
+    )
+    assert due == at(2026, 3, 5, 17, 30)
+    assert quality_due(
+        CAL, received_at=RECEIVED, limit=3, unit=WD, pauses=[wait], now=at(2026, 3, 4, 11)
+    ) == at(2026, 3, 5, 17, 30)
+
+
+def test_monday_to_wednesday_ten_o_clock_moves_two_working_days() -> None:
+    # Monday 10:00-17:30 is 5.5 of 8 hours (counts), Tuesday whole, Wednesday 2.5 (does not).
+    wait = Pause(at(2026, 3, 2, 10), at(2026, 3, 4, 10))
+    due = statutory_due(
+        CAL, received_at=RECEIVED, limit=5, unit=WD, pauses=[wait], now=at(2026, 3, 6, 9)
+    )
+    assert due == at(2026, 3, 11, 17, 30)
+
+
+def test_half_a_day_exactly_counts_less_does_not() -> None:
+    half = Pause(at(2026, 3, 3, 7, 30), at(2026, 3, 3, 11, 30))
+    short = Pause(at(2026, 3, 3, 7, 30), at(2026, 3, 3, 11, 29))
+    assert statutory_due(
+        CAL, received_at=RECEIVED, limit=5, unit=WD, pauses=[half], now=at(2026, 3, 6)
+    ) == at(2026, 3, 10, 17, 30)
+    assert statutory_due(
+        CAL, received_at=RECEIVED, limit=5, unit=WD, pauses=[short], now=at(2026, 3, 6)
+    ) == at(2026, 3, 9, 17, 30)
+
+
+def test_two_short_waits_on_one_day_add_up_to_that_day() -> None:
+    morning = Pause(at(2026, 3, 3, 9), at(2026, 3, 3, 11, 30))
+    afternoon = Pause(at(2026, 3, 3, 13, 30), at(2026, 3, 3, 15))
+    due = statutory_due(
+        CAL, received_at=RECEIVED, limit=5, unit=WD, pauses=[morning, afternoon],
+        now=at(2026, 3, 6),
+    )
+    assert due == at(2026, 3, 10, 17, 30)
+
+
+def test_a_wait_over_a_weekend_counts_only_working_days() -> None:
+    # Fri 6 Mar 13:30 to Mon 9 Mar 11:30: Friday's afternoon and Monday's morning, two days.
+    wait = Pause(at(2026, 3, 6, 13, 30), at(2026, 3, 9, 11, 30))
+    due = statutory_due(
+        CAL, received_at=RECEIVED, limit=5, unit=WD, pauses=[wait], now=at(2026, 3, 10)
+    )
+    assert due == at(2026, 3, 11, 17, 30)
+
+
+def test_a_working_hours_limit_moves_by_the_working_time_covered() -> None:
+    # Mon 09:00 + 8 working hours: Tue 09:00; a 10-minute wait moves it ten minutes.
+    received = at(2026, 3, 2, 9)
+    wait = Pause(at(2026, 3, 2, 10), at(2026, 3, 2, 10, 10))
+    due = statutory_due(
+        CAL, received_at=received, limit=8, unit=WH, pauses=[wait], now=at(2026, 3, 2, 11)
+    )
+    assert due == at(2026, 3, 3, 9, 10)
+    # Over lunch: 11:00-14:00 covers one working hour (11:00-11:30, 13:30-14:00).
+    lunch = Pause(at(2026, 3, 2, 11), at(2026, 3, 2, 14))
+    assert statutory_due(
+        CAL, received_at=received, limit=8, unit=WH, pauses=[lunch], now=at(2026, 3, 2, 15)
+    ) == at(2026, 3, 3, 10)
 
 
 def test_paused_seconds_clips_to_after_and_merges_overlaps() -> None:

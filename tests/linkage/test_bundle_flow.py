@@ -11,7 +11,7 @@ from intake.models import Notification
 from linkage import outbox
 from linkage.adapters import AgencyError, AgencyReply
 from linkage.models import Bundle, BundleState, BundleStep, Outbox, StepState
-from linkage.selectors import bundle_tracks_for
+from linkage.selectors import bundle_classification, bundle_tracks_for
 from linkage.services import (
     bundle_correction_complete,
     bundle_relatives_confirmed,
@@ -94,12 +94,12 @@ def test_a_duplicate_delivery_does_nothing(django_capture_on_commit_callbacks):
 @pytest.mark.parametrize(
     "chosen, limit",
     [
-        ((), 6),
+        ((), 1),  # death registration and deletion of residence, no benefit
         ((support.SURVIVOR,), 9),
         ((support.SURVIVOR, support.MERITORIOUS), 18),
     ],
 )
-def test_death_bundle_limit_follows_the_choice(chosen, limit):
+def test_death_bundle_limit_follows_the_beneficiary_group(chosen, limit):
     people = support.load_catalogue()
     bundle = support.submit(people, "death", chosen=chosen)
     assert bundle.time_limit == limit
@@ -300,3 +300,29 @@ def test_sweep_cancels_a_bundle_whose_parent_was_stopped_while_the_hook_was_lost
     assert bundle_sweep()["reconciled"] == 1
     bundle.refresh_from_db()
     assert bundle.state == BundleState.CANCELLED
+
+
+def test_a_bundle_waiting_on_the_relatives_is_not_warned_overdue(
+    django_capture_on_commit_callbacks,
+):
+    people = support.load_catalogue()
+    bundle = support.submit(people, "death", chosen=(support.SURVIVOR,))
+    bundle_relatives_wait_start(bundle=bundle, actor=people.counter)
+    with django_capture_on_commit_callbacks(execute=True):
+        support.approve(people, bundle)
+    deletion, _survivor = _dependents(bundle)
+    past = timezone.now() - timedelta(days=2)
+    BundleStep.objects.filter(pk=deletion.pk).update(due_at=past)
+    Bundle.objects.filter(pk=bundle.pk).update(due_at=past)
+    bundle_sweep()
+    deletion.refresh_from_db()
+    assert "overdue" not in deletion.warnings
+    assert bundle_classification(Bundle.objects.get(pk=bundle.pk)) == "within"
+
+    bundle_relatives_confirmed(bundle=bundle, actor=people.counter)
+    BundleStep.objects.filter(pk=deletion.pk).update(due_at=past)
+    Bundle.objects.filter(pk=bundle.pk).update(due_at=past)
+    bundle_sweep()
+    deletion.refresh_from_db()
+    assert "overdue" in deletion.warnings
+    assert bundle_classification(Bundle.objects.get(pk=bundle.pk)) == "overdue"

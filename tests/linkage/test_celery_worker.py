@@ -108,7 +108,8 @@ def test_death_bundles_with_two_three_and_four_procedures(rig):
     for chosen in choices:
         support.approve(people, support.submit(people, "death", chosen=chosen))
     drive(all_completed(3))
-    assert sorted(Bundle.objects.values_list("time_limit", flat=True)) == [6, 9, 18]
+    # By beneficiary group: none (death and deletion only) 1, social assistance 6, meritorious 18.
+    assert sorted(Bundle.objects.values_list("time_limit", flat=True)) == [1, 6, 18]
     assert rig.simulator.stats()["registrations"] == 1 + 2 + 3
 
 

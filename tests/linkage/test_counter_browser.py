@@ -49,7 +49,7 @@ def test_counter_files_a_death_bundle_and_prints_its_receipt(page, live_server, 
 
     _fill_applicant(page)
     page.get_by_label("Hỗ trợ chi phí mai táng cho đối tượng bảo trợ xã hội").check()
-    page.select_option("#id_beneficiary_group", "social_assistance")
+    page.get_by_label("Người mất từ 80 tuổi trở lên, đang hưởng trợ cấp tuất hằng tháng").check()
     screenshot("form")
     page.click("main button[type=submit]")
     page.wait_for_selector(".confirmation__code")
@@ -60,7 +60,7 @@ def test_counter_files_a_death_bundle_and_prints_its_receipt(page, live_server, 
     assert [s.procedure.code for s in bundle.steps.order_by("position")] == [
         DEATH_REGISTRATION, RESIDENCE_DELETION, FUNERAL_SUPPORT]
     created = DossierEvent.objects.get(dossier=bundle.dossier, action="bundle_create")
-    assert created.payload["beneficiary_group"] == "social_assistance"
+    assert created.payload["deceased_elderly_with_allowance"] is True
     screenshot("confirmation")
 
     href = page.get_attribute("text=In giấy tiếp nhận (Mẫu 01)", "href")
@@ -99,7 +99,7 @@ def test_the_birth_bundle_asks_about_verification_not_beneficiaries(page, live_s
     page.goto(f"{live_server.url}/tiep-nhan/")
     page.locator(".procedure-link", has_text="Liên thông đăng ký khai sinh").click()
     assert page.get_by_label("Cần xác minh nơi cư trú").is_visible()
-    assert page.locator("#id_beneficiary_group").count() == 0
+    assert page.locator("#id_deceased_elderly_with_allowance").count() == 0
     _fill_applicant(page)
     page.click("main button[type=submit]")
     page.wait_for_selector(".confirmation__code")

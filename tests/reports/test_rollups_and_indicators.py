@@ -133,7 +133,7 @@ def test_indicators_show_sources_and_accept_a_registered_provider(catalogue):
     try:
         after = {r.spec.code: r for r in indicator_list(period=period)}
         assert after["online_payment"].rate == 25
-        assert after["online_payment"].score == pytest.approx(2.5)
+        assert after["online_payment"].score == pytest.approx(1.5)  # 25% of its 6 points
         assert after["satisfaction"].rate == 50  # 100% − 50% overdue − 0% complaints
     finally:
         register_all()  # back to the project's own providers
