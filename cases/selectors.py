@@ -294,7 +294,8 @@ def dossier_get_for_page(*, user, code: str) -> Dossier:
     dossiers = (
         dossier_visible_to(user)
         .select_related("received_by", "decided_by", "decided_under", "returned_by",
-                        "decided_under__authoriser", "procedure__department")
+                        "decided_under__authoriser", "procedure__department",
+                        "online_submission")
         .prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.select_related(
                 "actor", "authorisation", "authorisation__authoriser")),
@@ -322,6 +323,55 @@ def dossier_get_for_forms(*, user, code: str, with_events: bool = False) -> Doss
         dossiers = dossiers.prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.select_related("actor")))
     return _one_by_code(dossiers, code)
+
+
+@dataclass(frozen=True)
+class DeclaredAnswer:
+    """One answer of the resident's e-form, labelled as the procedure's form defines it."""
+
+    label: str
+    value: str
+
+
+def _answer_text(kind: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if kind == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    return str(value)
+
+
+def declaration_answers(procedure: Procedure, form_data: dict) -> list[DeclaredAnswer]:
+    """The answers in the form's own order; answers to fields the form no longer has (the
+    catalogue changed after submission) follow under their stored names, so nothing declared
+    is hidden from staff."""
+    specs = procedure.form_fields or []
+    answers = [
+        DeclaredAnswer(label=spec.get("label") or spec["name"],
+                       value=_answer_text(spec.get("type", "text"), form_data.get(spec["name"])))
+        for spec in specs
+    ]
+    known = {spec["name"] for spec in specs}
+    answers += [DeclaredAnswer(label=name, value=_answer_text("text", value))
+                for name, value in form_data.items() if name not in known]
+    return answers
+
+
+def dossier_declaration(dossier: Dossier) -> list[DeclaredAnswer]:
+    """The e-form (tờ khai điện tử) of an online dossier; empty for one received at the counter.
+
+    The online service keeps the answers beside the dossier (its ``online_submission``); they
+    are read through that reverse relation so that ``cases`` imports nothing from ``intake``.
+    """
+    submission = getattr(dossier, "online_submission", None)
+    if submission is None:
+        return []
+    return declaration_answers(dossier.procedure, submission.form_data or {})
 
 
 def dossier_certification(dossier: Dossier):

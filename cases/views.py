@@ -202,6 +202,7 @@ def _render_dossier(request, code: str, *, bound=None, status: int = 200):
         "actions": available_actions(dossier, user, bound=bound),
         "shows_personal_data": shows_personal_data,
         "certification": selectors.dossier_certification(dossier),
+        "declaration": selectors.dossier_declaration(dossier),
         "locked_by_other": (
             dossier.handler if dossier.handler_id and dossier.handler_id != user.pk
             and dossier.status in LOCKED_STATES else None

@@ -24,6 +24,7 @@ from django.utils import timezone
 from cases.deadlines import classify
 from cases.labels import EVENT_LABELS
 from cases.models import Dossier
+from cases.selectors import dossier_declaration
 from intake.tokens import status_url
 
 FORMS_CSS = Path(__file__).with_name("forms.css")
@@ -221,6 +222,7 @@ def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str) -> bytes | No
         context["signed_on"] = timezone.localtime(dossier.received_at)
     if key == "mau-06":
         context["rows"] = control_rows(dossier)
+        context["declaration"] = dossier_declaration(dossier)
         context["event_labels"] = EVENT_LABELS
     return form_to_pdf(render_to_string(spec.template, context))
 
