@@ -120,6 +120,7 @@ def dossier_available_actions(dossier: Dossier, user) -> list[str]:
 #: What the shared dossier table shows (``templates/cases/_dossier_table.html``).
 QUEUE_COLUMNS = (
     "code", "channel", "status", "applicant_name", "created_at", "due_at", "extended_due_at",
+    "fee_amount", "fee_paid_at",
     "procedure__name", "procedure__field__name", "department__name",
     "handler__username", "handler__first_name", "handler__last_name",
 )
@@ -323,6 +324,36 @@ def dossier_get_for_forms(*, user, code: str, with_events: bool = False) -> Doss
         dossiers = dossiers.prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.select_related("actor")))
     return _one_by_code(dossiers, code)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of the staff history: a step, or one person's views of the personal data on
+    one day, folded together (``views``, newest first)."""
+
+    event: DossierEvent
+    views: list[DossierEvent]
+
+
+def dossier_history(dossier: Dossier) -> list[HistoryEntry]:
+    """The history newest first, each person's personal-data views folded per day.
+
+    Every view is still recorded (the audit needs each one); a page that listed them all
+    buried the steps under them. A folded line stands where that day's latest view was.
+    """
+    entries: list[HistoryEntry] = []
+    folds: dict[tuple, HistoryEntry] = {}
+    for event in sorted(dossier.events.all(), key=lambda e: (e.at, e.pk), reverse=True):
+        if event.action != "view_personal_data":
+            entries.append(HistoryEntry(event=event, views=[]))
+            continue
+        key = (event.actor_id, timezone.localdate(event.at))
+        if key in folds:
+            folds[key].views.append(event)
+        else:
+            folds[key] = HistoryEntry(event=event, views=[event])
+            entries.append(folds[key])
+    return entries
 
 
 @dataclass(frozen=True)

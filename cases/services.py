@@ -43,6 +43,7 @@ from cases.models import (
     DossierDocument,
     DossierEvent,
     DossierPause,
+    FeePayment,
     Outcome,
     PauseKind,
     Procedure,
@@ -649,6 +650,9 @@ def dossier_return_result(
             raise _invalid("result_file", _("Trả kết quả trực tuyến cần tệp kết quả."))
 
     def change(d: Dossier, at: datetime) -> _Change:
+        unpaid = fee_refusal(d)
+        if unpaid:
+            raise unpaid
         d.returned_at = at
         d.returned_by = actor
         d.return_method = method
@@ -664,6 +668,48 @@ def dossier_return_result(
 
     return _apply(dossier=dossier, actor=actor, action="return_result",
                   transition="return_result", at=at, note=note, change=change)
+
+
+def fee_refusal(dossier: Dossier) -> ApplicationError | None:
+    """Why the result cannot go out yet for want of the procedure's fee, or None.
+
+    The fee (phí, lệ phí) is due when the dossier is received and at the latest when the
+    result is handed over; the portal records the moment it was collected. Obligations
+    (nghĩa vụ tài chính) are settled earlier, in the ``awaiting_payment`` pause.
+    """
+    if not dossier.fee_due:
+        return None
+    return ApplicationError(
+        _("Chưa trả kết quả được: phí, lệ phí %(amount)s đ của thủ tục “%(procedure)s” chưa nộp. "
+          "Thu phí (trực tuyến hoặc tiền mặt tại quầy) trước khi trả kết quả.")
+        % {"amount": f"{dossier.fee_amount:,}".replace(",", "."),
+           "procedure": dossier.procedure.name},
+        kind=ErrorKind.CONFLICT,
+    )
+
+
+def dossier_record_fee_payment(
+    *, dossier: Dossier, actor, via: str, note: str = "", at: datetime | None = None
+) -> Dossier:
+    """The procedure's fee was paid (online through the gateway, or in cash at the counter).
+
+    Written once: a second payment of the same fee is refused, so it is never counted twice.
+    """
+    if via not in FeePayment.values:
+        raise _invalid("via", _("Hình thức nộp phí không hợp lệ."))
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        if not d.fee_amount:
+            raise ApplicationError(_("Thủ tục này không thu phí, lệ phí."), kind=ErrorKind.CONFLICT)
+        if d.fee_paid_at:
+            raise ApplicationError(_("Phí, lệ phí của hồ sơ này đã nộp."), kind=ErrorKind.CONFLICT)
+        d.fee_paid_at = at
+        d.fee_paid_via = via
+        return _Change(fields=["fee_paid_at", "fee_paid_via"],
+                       payload={"amount": d.fee_amount, "via": via})
+
+    return _apply(dossier=dossier, actor=actor, action="pay_fee", transition=None,
+                  at=at, note=note, change=change)
 
 
 def dossier_release(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:

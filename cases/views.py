@@ -28,7 +28,6 @@ from cases import selectors, services
 from cases.deadlines import overdue_threshold
 from cases.delegation import signing_authorisation, signing_denial_reason
 from cases.forms import ACTION_FORMS, AssignForm
-from cases.labels import EVENT_LABELS
 from cases.models import Dossier, Status
 from cases.models.dossier import LOCKED_STATES, OPEN_STATES
 from cases.permissions import denial_reason
@@ -203,13 +202,14 @@ def _render_dossier(request, code: str, *, bound=None, status: int = 200):
         "shows_personal_data": shows_personal_data,
         "certification": selectors.dossier_certification(dossier),
         "declaration": selectors.dossier_declaration(dossier),
+        "history": selectors.dossier_history(dossier),
         "locked_by_other": (
             dossier.handler if dossier.handler_id and dossier.handler_id != user.pk
             and dossier.status in LOCKED_STATES else None
         ),
         "may_reassign": user.role == Role.CENTER_DIRECTOR,
+        "may_collect_fee": dossier.fee_due and denial_reason(user, dossier, "pay_fee") is None,
         "signing": _signing(dossier, user),
-        "event_labels": EVENT_LABELS,
         "status_labels": dict(Status.choices),
     }
     return render(request, "cases/dossier.html", context, status=status)

@@ -22,6 +22,7 @@ from intake.models import (
     Notification,
     OnlineDraft,
     Payment,
+    PaymentPurpose,
     PaymentStatus,
     Rating,
 )
@@ -405,6 +406,31 @@ def rating_exists(dossier: Dossier) -> bool:
 
 
 # --- staff ----------------------------------------------------------------------------------
+#: Dossiers whose fee is still collectable: not refused, stopped or already handed back.
+_FEE_CLOSED_STATES = (Status.NOT_ACCEPTED, Status.STOPPED, Status.RETURNED)
+
+
+def fees_due(code: str = "") -> QuerySet[Dossier]:
+    """Dossiers with the procedure's fee unpaid, oldest first: what the cash desk collects,
+    whether the dossier came online or at the counter."""
+    dossiers = Dossier.objects.filter(fee_amount__gt=0, fee_paid_at__isnull=True).exclude(
+        status__in=_FEE_CLOSED_STATES
+    )
+    if code:
+        dossiers = dossiers.filter(code=code)
+    return dossiers.select_related("procedure").order_by("created_at", "id")
+
+
+def obligations_pending(code: str = "") -> QuerySet[Payment]:
+    """Financial obligations (nghĩa vụ tài chính) a dossier waits on, oldest first."""
+    payments = Payment.objects.filter(
+        status=PaymentStatus.PENDING, purpose=PaymentPurpose.OBLIGATION
+    ).select_related("dossier")
+    if code:
+        payments = payments.filter(dossier__code=code)
+    return payments.order_by("created_at")
+
+
 def notification_log() -> QuerySet[Notification]:
     return Notification.objects.select_related("dossier").order_by("-created_at", "-id")
 

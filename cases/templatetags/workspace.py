@@ -3,6 +3,8 @@
 from django import template
 from django.utils import timezone
 
+from cases import labels
+
 register = template.Library()
 
 
@@ -41,3 +43,9 @@ def money(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def event_label(event) -> str:
+    """A history row's label, as ``cases.labels.event_label`` words it."""
+    return labels.event_label(event)

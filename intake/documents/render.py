@@ -22,7 +22,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases.deadlines import classify
-from cases.labels import EVENT_LABELS
 from cases.models import Dossier
 from cases.selectors import dossier_declaration
 from intake.tokens import status_url
@@ -223,7 +222,6 @@ def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str) -> bytes | No
     if key == "mau-06":
         context["rows"] = control_rows(dossier)
         context["declaration"] = dossier_declaration(dossier)
-        context["event_labels"] = EVENT_LABELS
     return form_to_pdf(render_to_string(spec.template, context))
 
 

@@ -54,3 +54,66 @@ def test_counter_reads_the_residents_declaration_on_the_page_and_the_control_she
     sheet = page.request.get(f"{live_server.url}/lam-viec/ho-so/{dossier.code}/bieu-mau/mau-06.pdf")
     text = pdf_text(sheet.body())
     assert "Tờ khai điện tử" in text and "Họ, chữ đệm, tên bên nam: Trần Văn Bình" in text
+
+
+def test_a_fee_is_collected_at_the_counter_before_the_result_goes_out(
+    desktop, live_server, catalogue, counter, screenshot
+):
+    """A counter-received land dossier with its 30.000 đ fee: shown unpaid, listed at the cash
+    desk, refused at return until collected, then shown paid in cash."""
+    dossier = dossier_in("resolved", procedure=catalogue.land, counter=counter)
+    page = desktop
+    login(page, live_server, counter)
+    page.click("[data-queue=ready_to_return]")
+    assert "Chưa nộp phí" in page.inner_text(f"tr:has-text('{dossier.code}')")
+    page.click(f"text={dossier.code}")
+    assert "30.000 đ" in page.inner_text("#fee-state") and "Chưa nộp" in page.inner_text("#fee-state")
+    page.click("summary:has-text('Trả kết quả')")
+    page.check("input[name=return_result-method][value=in_person]")
+    page.fill("#id_return_result-collected_by", "Nguyễn Văn An")
+    page.click("button:has-text('Xác nhận: Trả kết quả')")
+    refusal = page.inner_text(".messages")
+    screenshot("return-refused")
+    assert "phí, lệ phí 30.000 đ" in refusal and "chưa nộp" in refusal
+    dossier.refresh_from_db()
+    assert dossier.returned_at is None
+
+    page.goto(f"{live_server.url}/can-bo/thu-phi/")
+    row = page.locator("tr", has_text=dossier.code)
+    row.locator("button:has-text('Thu tiền mặt')").click()
+    page.wait_for_selector(f"text=Đã ghi nhận thu tiền mặt 30.000 đồng cho hồ sơ {dossier.code}.")
+    page.goto(f"{live_server.url}/lam-viec/ho-so/{dossier.code}/")
+    assert "Đã nộp" in page.inner_text("#fee-state") and "Tiền mặt" in page.inner_text("#fee-state")
+    page.click("summary:has-text('Trả kết quả')")
+    page.check("input[name=return_result-method][value=in_person]")
+    page.fill("#id_return_result-collected_by", "Nguyễn Văn An")
+    page.click("button:has-text('Xác nhận: Trả kết quả')")
+    page.wait_for_selector("text=Đã thực hiện: Trả kết quả.")
+    screenshot("returned-after-payment")
+
+
+def test_history_folds_page_views_and_says_who_took_the_dossier(
+    desktop, live_server, catalogue, counter, handler, screenshot
+):
+    dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    page = desktop
+    login(page, live_server, handler)
+    page.goto(f"{live_server.url}/lam-viec/ho-so/{dossier.code}/")
+    page.click("summary:has-text('Nhận xử lý')")
+    page.click("button:has-text('Xác nhận: Nhận xử lý')")
+    page.wait_for_selector("text=Đã thực hiện: Nhận xử lý.")
+    for _ in range(3):
+        page.reload()
+    history = page.locator(".timeline")
+    entries = history.locator(":scope > li")
+    texts = entries.all_inner_texts()
+    screenshot("history")
+    views = [text for text in texts if "Xem thông tin cá nhân" in text]
+    # The handler's five page loads fold into one line; the views stay listed inside it.
+    assert len(views) == 1 and "5 lượt" in views[0]
+    folded = history.locator("details:has-text('Xem thông tin cá nhân')")
+    assert not folded.locator(".timeline__views").is_visible()
+    folded.locator("summary").click()
+    assert folded.locator(".timeline__views li").count() == 5
+    taken = [text for text in texts if str(handler.last_name) in text and "Đang xử lý" in text]
+    assert taken and taken[0].startswith("Nhận xử lý"), texts
