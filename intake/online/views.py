@@ -118,7 +118,7 @@ def _result_fragment(result) -> str:
         return _layout(get_language(), "missing")[0]
     token = result.token if status.can_rate else ""
     shape = (
-        status.status, bool(status.received_at), bool(status.appointment_at),
+        status.status, status.wait, bool(status.received_at), bool(status.appointment_at),
         bool(status.returned_at), bool(status.amount_due), bool(status.to_bring), bool(token),
     )
     parts = _layout(get_language(), shape)
@@ -138,10 +138,10 @@ def _layout(language: str, shape) -> list[str]:
         if shape == "missing":
             result = SimpleNamespace(limited=False, status=None, token="")
             return [render_to_string("intake/lookup.html#result", {"searched": True, "result": result})]
-        code, received, appointment, returned, amount, to_bring, token = shape
+        code, wait, received, appointment, returned, amount, to_bring, token = shape
         marked = SimpleNamespace(
             **{name: _MARK.format(name) for name in _VALUE_NAMES},
-            status=code, steps=selectors.tracker(code), can_rate=token,
+            status=code, steps=selectors.tracker(code, wait), can_rate=token,
             received_at=received, appointment_at=appointment, returned_at=returned,
             amount_due=amount,
         )

@@ -46,3 +46,35 @@ def test_too_many_attempts_say_when_to_try_again(lookup_page, catalogue, screens
     screenshot("too-many")
     assert "quá nhiều lần" in message
     assert "Thử lại sau" in message and ":" in message
+
+
+def _tracker(page):
+    steps = page.locator("ol.tracker > li")
+    current = page.locator("ol.tracker > li[aria-current=step]")
+    return steps.all_inner_texts(), current.inner_text()
+
+
+def test_the_tracker_shows_a_submitted_dossier_waiting_for_the_counter(page, live_server, client,
+                                                                       catalogue, resident,
+                                                                       screenshot):
+    dossier = dossier_in("submitted", procedure=catalogue.civil, resident=resident)
+    client.force_login(resident)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    page.goto(f"{live_server.url}/ho-so-cua-toi/{dossier.code}/")
+    steps, current = _tracker(page)
+    screenshot("submitted")
+    assert "Đã tiếp nhận" not in " ".join(steps)
+    assert current.startswith("Tiếp nhận") and "chờ cán bộ kiểm tra" in current
+
+
+@pytest.mark.parametrize(("state", "step", "wait"), [
+    ("supplement_requested", "Giải quyết", "chờ bổ sung"),
+    ("awaiting_payment", "Giải quyết", "chờ nộp phí"),
+], ids=["supplement", "payment"])
+def test_the_tracker_names_the_wait(lookup_page, catalogue, state, step, wait, screenshot):
+    dossier = dossier_in(state, procedure=catalogue.land)
+    _search(lookup_page, dossier.code, "5678")
+    _steps, current = _tracker(lookup_page)
+    screenshot(state)
+    assert current.startswith(step) and wait in current
