@@ -675,9 +675,10 @@ def fee_refusal(dossier: Dossier) -> ApplicationError | None:
 
     The fee (phí, lệ phí) is due when the dossier is received and at the latest when the
     result is handed over; the portal records the moment it was collected. Obligations
-    (nghĩa vụ tài chính) are settled earlier, in the ``awaiting_payment`` pause.
+    (nghĩa vụ tài chính) are settled earlier, in the ``awaiting_payment`` pause. A refusal
+    (Mẫu 03) is handed back whatever the fee: nothing was granted to pay for.
     """
-    if not dossier.fee_due:
+    if not dossier.fee_due or dossier.outcome == Outcome.REFUSED:
         return None
     return ApplicationError(
         _("Chưa trả kết quả được: phí, lệ phí %(amount)s đ của thủ tục “%(procedure)s” chưa nộp. "
