@@ -168,8 +168,13 @@ def _not_now(dossier: Dossier) -> ApplicationError:
     )
 
 
+#: Transitions the state machine allows more often than the law does.
+RULED_TRANSITIONS = frozenset({"request_supplement"})
+
+
 def action_refusal(dossier: Dossier, action: str, *, at: datetime) -> ApplicationError | None:
-    """Why an action that is not a state-machine transition cannot be taken now, or None.
+    """Why an action cannot be taken now for a rule beyond the state machine, or None: the
+    actions that are not transitions, and the transitions in ``RULED_TRANSITIONS``.
 
     The services raise it; the dossier page offers the action only when it is None, so the
     buttons shown and the rules enforced cannot drift apart.
@@ -197,6 +202,21 @@ def action_refusal(dossier: Dossier, action: str, *, at: datetime) -> Applicatio
         if at > extension_deadline(working_calendar(), dossier.due_at):
             return ApplicationError(
                 _("Phải gửi văn bản xin lỗi, hẹn lại chậm nhất một ngày làm việc trước hạn trả."),
+                kind=ErrorKind.CONFLICT,
+            )
+    elif action == "request_supplement":
+        # The state machine allows the transition from "in progress"; the law allows it once,
+        # within three working days of receipt.
+        if dossier.supplement_requested_at:
+            return ApplicationError(
+                _("Chỉ được yêu cầu bổ sung hồ sơ một lần."), kind=ErrorKind.CONFLICT
+            )
+        cal = working_calendar()
+        start = cal.effective_receipt(dossier.received_at).date()
+        window_end = cal.end_of_day(cal.add_working_days(start, SUPPLEMENT_WINDOW_WORKING_DAYS))
+        if at > window_end:
+            return ApplicationError(
+                _("Đã quá 3 ngày làm việc kể từ khi tiếp nhận, không được yêu cầu bổ sung."),
                 kind=ErrorKind.CONFLICT,
             )
     elif action == "release":
@@ -504,18 +524,7 @@ def dossier_request_supplement(
     reason = _require_text("reason", reason, _("Cần liệt kê đầy đủ giấy tờ cần bổ sung và lý do."))
 
     def change(d: Dossier, at: datetime) -> _Change:
-        if d.supplement_requested_at:
-            raise ApplicationError(
-                _("Chỉ được yêu cầu bổ sung hồ sơ một lần."), kind=ErrorKind.CONFLICT
-            )
-        cal = working_calendar()
-        start = cal.effective_receipt(d.received_at).date()
-        window_end = cal.end_of_day(cal.add_working_days(start, SUPPLEMENT_WINDOW_WORKING_DAYS))
-        if at > window_end:
-            raise ApplicationError(
-                _("Đã quá 3 ngày làm việc kể từ khi tiếp nhận, không được yêu cầu bổ sung."),
-                kind=ErrorKind.CONFLICT,
-            )
+        _refuse_unless_allowed(d, "request_supplement", at)
         d.supplement_requested_at = at
         d.supplement_request = reason
         return _Change(

@@ -168,7 +168,12 @@ def _form_for(name: str, dossier: Dossier, data=None, files=None):
 
 def available_actions(dossier: Dossier, user, *, bound: tuple[str, object] | None = None):
     """The actions this user may take now, each with its (possibly bound) form."""
-    names = set(selectors.dossier_available_actions(dossier, user))
+    now = timezone.now()
+    names = {
+        name for name in selectors.dossier_available_actions(dossier, user)
+        if name not in services.RULED_TRANSITIONS
+        or services.action_refusal(dossier, name, at=now) is None
+    }
     names |= {name for name in EXTRA_ACTIONS if _extra_allowed(dossier, user, name)}
     if "assign" in names and user.role in HANDLER_ROLES:
         names.discard("assign")

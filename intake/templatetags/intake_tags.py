@@ -3,6 +3,8 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from intake.notifications.messages import KIND_LABELS
+
 register = template.Library()
 
 
@@ -19,3 +21,9 @@ def vnd(amount) -> str:
 @register.simple_tag
 def any_errors(*forms) -> bool:
     return any(form.errors for form in forms)
+
+
+@register.filter
+def notification_kind(kind: str) -> str:
+    """The delivery log's words for a notification kind; an unknown kind shows as stored."""
+    return KIND_LABELS.get(kind, kind)

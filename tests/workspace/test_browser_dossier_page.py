@@ -117,3 +117,28 @@ def test_history_folds_page_views_and_says_who_took_the_dossier(
     assert folded.locator(".timeline__views li").count() == 5
     taken = [text for text in texts if str(handler.last_name) in text and "Đang xử lý" in text]
     assert taken and taken[0].startswith("Nhận xử lý"), texts
+
+
+def test_the_notification_log_names_each_kind(desktop, live_server, catalogue, counter, resident):
+    dossier = dossier_in("received", procedure=catalogue.civil, resident=resident, counter=counter)
+    page = desktop
+    login(page, live_server, counter)
+    page.goto(f"{live_server.url}/can-bo/thong-bao/")
+    kinds = page.locator(f"tr:has-text('{dossier.code}') td:nth-child(3)").all_inner_texts()
+    assert kinds and "received" not in kinds and "submitted" not in kinds
+    assert "Đã tiếp nhận" in kinds
+
+
+def test_the_second_supplement_request_is_not_offered(desktop, live_server, catalogue, counter,
+                                                      handler):
+    from cases import services
+
+    dossier = dossier_in("supplement_requested", procedure=catalogue.civil, counter=counter,
+                         handler=handler)
+    services.dossier_supplement(dossier=dossier, actor=counter)
+    page = desktop
+    login(page, live_server, handler)
+    page.goto(f"{live_server.url}/lam-viec/ho-so/{dossier.code}/")
+    actions = page.locator(".actions summary").all_inner_texts()
+    assert "Trình ký" in actions
+    assert not [label for label in actions if label.startswith("Yêu cầu bổ sung")]
