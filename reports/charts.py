@@ -45,7 +45,8 @@ def grouped_bars(buckets: list[dict], series: list[tuple[str, str]], *, width: i
         for j, (key, name) in enumerate(series):
             h = plot_h * bucket[key] / peak if peak else 0
             bars.append(Bar(round(x0 + j * bar_w, 1), round(top_pad + plot_h - h, 1),
-                            round(bar_w - 1, 1), round(h, 1), bucket[key], bucket["label"],
+                            round(bar_w - 1, 1), round(h, 1), bucket[key],
+                            f'{name} {bucket["label"]}',
                             key, url(bucket, key) if url else ""))
         labels.append({"x": round(left + i * group_w + group_w / 2, 1), "text": bucket["label"]})
     every = max(1, len(labels) // 12)
