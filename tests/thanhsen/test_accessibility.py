@@ -103,7 +103,6 @@ def test_no_serious_accessibility_finding_on_any_page(page, client, live_server,
         page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
                                    "url": live_server.url}])
     seen, findings = _crawl(page, live_server.url, f"{live_server.url}/")
-    print(persona, sorted(seen))
-    assert EXPECTED[persona] <= seen
+    assert EXPECTED[persona] <= seen, sorted(seen)
     assert not findings, "\n".join(f"{path}: {problem}" for path, problems in findings.items()
                                    for problem in problems)
