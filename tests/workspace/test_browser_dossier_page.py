@@ -142,3 +142,29 @@ def test_the_second_supplement_request_is_not_offered(desktop, live_server, cata
     actions = page.locator(".actions summary").all_inner_texts()
     assert "Trình ký" in actions
     assert not [label for label in actions if label.startswith("Yêu cầu bổ sung")]
+
+
+def _tab_to(page, text: str, limit: int = 80) -> None:
+    """Press Tab until the focused element reads ``text`` (as a keyboard user moves)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if text in page.evaluate("document.activeElement.innerText || ''"):
+            return
+    raise AssertionError(f"{text!r} cannot be reached with the keyboard")
+
+
+def test_a_handler_takes_a_dossier_and_reads_its_history_with_the_keyboard_alone(
+    desktop, live_server, catalogue, counter, handler
+):
+    dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    page = desktop
+    login(page, live_server, handler)
+    page.goto(f"{live_server.url}/lam-viec/ho-so/{dossier.code}/")
+    _tab_to(page, "Nhận xử lý")
+    page.keyboard.press("Enter")
+    _tab_to(page, "Xác nhận: Nhận xử lý")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Đã thực hiện: Nhận xử lý.")
+    _tab_to(page, "Xem thông tin cá nhân")
+    page.keyboard.press("Enter")
+    assert page.locator(".timeline__views").first.is_visible()
