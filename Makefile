@@ -38,6 +38,7 @@ run: venv
 
 test: venv
 	@bash scripts/os-packages.sh
+	@bash scripts/axe-core.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv

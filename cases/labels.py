@@ -19,6 +19,7 @@ EVENT_LABELS = {
     "supplement": gettext_lazy("Nhận hồ sơ bổ sung"),
     "request_payment": gettext_lazy("Yêu cầu nghĩa vụ tài chính"),
     "confirm_payment": gettext_lazy("Xác nhận nghĩa vụ tài chính"),
+    "pay_fee": gettext_lazy("Nộp phí, lệ phí"),
     "submit_for_approval": gettext_lazy("Trình ký"),
     "send_back": gettext_lazy("Trả lại để xử lý lại"),
     "approve": gettext_lazy("Phê duyệt"),
@@ -30,6 +31,18 @@ EVENT_LABELS = {
     "view_personal_data": gettext_lazy("Xem thông tin cá nhân"),
     "certify": gettext_lazy("Ký chứng thực bản sao điện tử"),
 }
+
+
+#: What a history says when a handling officer assigns a dossier to themself.
+TAKE_LABEL = gettext_lazy("Nhận xử lý")
+
+
+def event_label(event) -> str:
+    """The words for one history row: a handler who assigns to themself *takes* the dossier."""
+    if event.action == "assign" and event.actor_id is not None:
+        if (event.payload or {}).get("handler") == event.actor.username:
+            return TAKE_LABEL
+    return EVENT_LABELS.get(event.action, event.action)
 
 
 def register_event_labels(labels: dict) -> None:

@@ -26,8 +26,13 @@ def local_midnight(day: date) -> datetime:
 
 @dataclass(frozen=True)
 class Period:
+    """``as_of``, when set, is the moment the period's numbers were computed: counts end there
+    (a number rolled up at 10:28 and the list behind it then show the same dossiers, however
+    many arrived since)."""
+
     first: date
     last: date
+    as_of: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.last < self.first:
@@ -47,12 +52,17 @@ class Period:
 
     @property
     def end_at(self) -> datetime:
-        """Exclusive: midnight after the last day."""
-        return local_midnight(self.last + timedelta(days=1))
+        """Exclusive: midnight after the last day, or the moment of ``as_of`` if earlier."""
+        end = local_midnight(self.last + timedelta(days=1))
+        return min(end, self.as_of) if self.as_of else end
+
+    def at(self, moment: datetime | None) -> Period:
+        """The same days, counted as they stood at ``moment``."""
+        return Period(self.first, self.last, moment)
 
     def snapshot_day(self, today: date | None = None) -> date:
         """The day whose end the "in progress" columns describe: the last day, or today."""
-        today = today or timezone.localdate()
+        today = today or (timezone.localdate(self.as_of) if self.as_of else timezone.localdate())
         return min(self.last, today)
 
     def snapshot_moment(self, today: date | None = None) -> datetime:
@@ -73,7 +83,10 @@ class Period:
         }
 
     def as_query(self) -> dict[str, str]:
-        return {"tu": self.first.isoformat(), "den": self.last.isoformat()}
+        query = {"tu": self.first.isoformat(), "den": self.last.isoformat()}
+        if self.as_of:
+            query["luc"] = self.as_of.isoformat()
+        return query
 
     @classmethod
     def from_params(cls, params: dict) -> Period:
@@ -100,9 +113,24 @@ def _parse_day(value: str, name: str) -> date:
 def period_from_query(params, *, today: date | None = None) -> Period:
     """``?tu=YYYY-MM-DD&den=YYYY-MM-DD`` (what ``<input type=date>`` sends); default this month."""
     first, last = params.get("tu", "").strip(), params.get("den", "").strip()
+    as_of = _parse_moment(params.get("luc", "").strip())
     if not first and not last:
-        return Period.current_month(today)
+        return Period.current_month(today).at(as_of)
     today = today or timezone.localdate()
     first_day = _parse_day(first, "tu") if first else today.replace(day=1)
     last_day = _parse_day(last, "den") if last else today
-    return Period(first_day, last_day)
+    return Period(first_day, last_day, as_of)
+
+
+def _parse_moment(value: str) -> datetime | None:
+    """``?luc=`` the moment a number was computed (ISO 8601 with its offset), or None."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or timezone.is_naive(moment):
+        message = _("Thời điểm tính số liệu không hợp lệ.")
+        raise ApplicationError(message, kind=ErrorKind.INVALID, fields={"luc": [message]})
+    return moment

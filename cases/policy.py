@@ -56,6 +56,7 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "supplement": frozenset({COUNTER, RESIDENT}),
     "request_payment": frozenset({HANDLING, LAND, DIRECTOR}),
     "confirm_payment": frozenset({COUNTER, LAND, DIRECTOR, SYSTEM}),
+    "pay_fee": frozenset({COUNTER, DIRECTOR, SYSTEM}),
     "submit_for_approval": frozenset({HANDLING, LAND, DIRECTOR}),
     "return_result": frozenset({COUNTER, DIRECTOR}),
     "request_stop": frozenset({RESIDENT, COUNTER}),

@@ -219,6 +219,7 @@ def dossier_available_actions(dossier: Dossier, user) -> list[str]:
 #: What the shared dossier table shows (``templates/cases/_dossier_table.html``).
 QUEUE_COLUMNS = (
     "code", "channel", "status", "applicant_name", "created_at", "due_at", "extended_due_at",
+    "fee_amount", "fee_paid_at",
     "procedure__name", "procedure__field__name", "department__name",
     "handler__username", "handler__first_name", "handler__last_name",
     "supplement_requested_at", "supplemented_at",
@@ -397,7 +398,8 @@ def dossier_get_for_page(*, user, code: str) -> Dossier:
     dossiers = (
         dossier_visible_to(user)
         .select_related("received_by", "decided_by", "decided_under", "returned_by",
-                        "decided_under__authoriser", "procedure__department")
+                        "decided_under__authoriser", "procedure__department",
+                        "online_submission")
         .prefetch_related(
             Prefetch("events", queryset=DossierEvent.objects.select_related(
                 "actor", "authorisation", "authorisation__authoriser")),
@@ -427,6 +429,85 @@ def dossier_get_for_forms(*, user, code: str, with_events: bool = False) -> Doss
             Prefetch("events", queryset=DossierEvent.objects.select_related(
                 "actor__department", "authorisation__authoriser")))
     return _one_by_code(dossiers, code)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of the staff history: a step, or one person's views of the personal data on
+    one day, folded together (``views``, newest first)."""
+
+    event: DossierEvent
+    views: list[DossierEvent]
+
+
+def dossier_history(dossier: Dossier) -> list[HistoryEntry]:
+    """The history newest first, each person's personal-data views folded per day.
+
+    Every view is still recorded (the audit needs each one); a page that listed them all
+    buried the steps under them. A folded line stands where that day's latest view was.
+    """
+    entries: list[HistoryEntry] = []
+    folds: dict[tuple, HistoryEntry] = {}
+    for event in sorted(dossier.events.all(), key=lambda e: (e.at, e.pk), reverse=True):
+        if event.action != "view_personal_data":
+            entries.append(HistoryEntry(event=event, views=[]))
+            continue
+        key = (event.actor_id, timezone.localdate(event.at))
+        if key in folds:
+            folds[key].views.append(event)
+        else:
+            folds[key] = HistoryEntry(event=event, views=[event])
+            entries.append(folds[key])
+    return entries
+
+
+@dataclass(frozen=True)
+class DeclaredAnswer:
+    """One answer of the resident's e-form, labelled as the procedure's form defines it."""
+
+    label: str
+    value: str
+
+
+def _answer_text(kind: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if kind == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    return str(value)
+
+
+def declaration_answers(procedure: Procedure, form_data: dict) -> list[DeclaredAnswer]:
+    """The answers in the form's own order; answers to fields the form no longer has (the
+    catalogue changed after submission) follow under their stored names, so nothing declared
+    is hidden from staff."""
+    specs = procedure.form_fields or []
+    answers = [
+        DeclaredAnswer(label=spec.get("label") or spec["name"],
+                       value=_answer_text(spec.get("type", "text"), form_data.get(spec["name"])))
+        for spec in specs
+    ]
+    known = {spec["name"] for spec in specs}
+    answers += [DeclaredAnswer(label=name, value=_answer_text("text", value))
+                for name, value in form_data.items() if name not in known]
+    return answers
+
+
+def dossier_declaration(dossier: Dossier) -> list[DeclaredAnswer]:
+    """The e-form (tờ khai điện tử) of an online dossier; empty for one received at the counter.
+
+    The online service keeps the answers beside the dossier (its ``online_submission``); they
+    are read through that reverse relation so that ``cases`` imports nothing from ``intake``.
+    """
+    submission = getattr(dossier, "online_submission", None)
+    if submission is None:
+        return []
+    return declaration_answers(dossier.procedure, submission.form_data or {})
 
 
 def dossier_certification(dossier: Dossier):

@@ -44,6 +44,7 @@ from cases.models import (
     DossierDocument,
     DossierEvent,
     DossierPause,
+    FeePayment,
     Outcome,
     PauseKind,
     Procedure,
@@ -181,8 +182,13 @@ def _not_now(dossier: Dossier) -> ApplicationError:
     )
 
 
+#: Transitions the state machine allows more often than the law does.
+RULED_TRANSITIONS = frozenset({"request_supplement"})
+
+
 def action_refusal(dossier: Dossier, action: str, *, at: datetime) -> ApplicationError | None:
-    """Why an action that is not a state-machine transition cannot be taken now, or None.
+    """Why an action cannot be taken now for a rule beyond the state machine, or None: the
+    actions that are not transitions, and the transitions in ``RULED_TRANSITIONS``.
 
     The services raise it; the dossier page offers the action only when it is None, so the
     buttons shown and the rules enforced cannot drift apart.
@@ -210,6 +216,21 @@ def action_refusal(dossier: Dossier, action: str, *, at: datetime) -> Applicatio
         if at > extension_deadline(working_calendar(), dossier.due_at):
             return ApplicationError(
                 _("Phải gửi văn bản xin lỗi, hẹn lại chậm nhất một ngày làm việc trước hạn trả."),
+                kind=ErrorKind.CONFLICT,
+            )
+    elif action == "request_supplement":
+        # The state machine allows the transition from "in progress"; the law allows it once,
+        # within three working days of receipt.
+        if dossier.supplement_requested_at:
+            return ApplicationError(
+                _("Chỉ được yêu cầu bổ sung hồ sơ một lần."), kind=ErrorKind.CONFLICT
+            )
+        cal = working_calendar()
+        start = cal.effective_receipt(dossier.received_at).date()
+        window_end = cal.end_of_day(cal.add_working_days(start, SUPPLEMENT_WINDOW_WORKING_DAYS))
+        if at > window_end:
+            return ApplicationError(
+                _("Đã quá 3 ngày làm việc kể từ khi tiếp nhận, không được yêu cầu bổ sung."),
                 kind=ErrorKind.CONFLICT,
             )
     elif action == "release":
@@ -529,18 +550,7 @@ def dossier_request_supplement(
     reason = _require_text("reason", reason, _("Cần liệt kê đầy đủ giấy tờ cần bổ sung và lý do."))
 
     def change(d: Dossier, at: datetime) -> _Change:
-        if d.supplement_requested_at:
-            raise ApplicationError(
-                _("Chỉ được yêu cầu bổ sung hồ sơ một lần."), kind=ErrorKind.CONFLICT
-            )
-        cal = working_calendar()
-        start = cal.effective_receipt(d.received_at).date()
-        window_end = cal.end_of_day(cal.add_working_days(start, SUPPLEMENT_WINDOW_WORKING_DAYS))
-        if at > window_end:
-            raise ApplicationError(
-                _("Đã quá 3 ngày làm việc kể từ khi tiếp nhận, không được yêu cầu bổ sung."),
-                kind=ErrorKind.CONFLICT,
-            )
+        _refuse_unless_allowed(d, "request_supplement", at)
         d.supplement_requested_at = at
         d.supplement_request = reason
         return _Change(
@@ -699,6 +709,9 @@ def dossier_return_result(
             raise _invalid("result_file", _("Trả kết quả trực tuyến cần tệp kết quả."))
 
     def change(d: Dossier, at: datetime) -> _Change:
+        unpaid = fee_refusal(d)
+        if unpaid:
+            raise unpaid
         d.returned_at = at
         d.returned_by = actor
         d.return_method = method
@@ -714,6 +727,49 @@ def dossier_return_result(
 
     return _apply(dossier=dossier, actor=actor, action="return_result",
                   transition="return_result", at=at, note=note, change=change)
+
+
+def fee_refusal(dossier: Dossier) -> ApplicationError | None:
+    """Why the result cannot go out yet for want of the procedure's fee, or None.
+
+    The fee (phí, lệ phí) is due when the dossier is received and at the latest when the
+    result is handed over; the portal records the moment it was collected. Obligations
+    (nghĩa vụ tài chính) are settled earlier, in the ``awaiting_payment`` pause. A refusal
+    (Mẫu 03) is handed back whatever the fee: nothing was granted to pay for.
+    """
+    if not dossier.fee_due or dossier.outcome == Outcome.REFUSED:
+        return None
+    return ApplicationError(
+        _("Chưa trả kết quả được: phí, lệ phí %(amount)s đ của thủ tục “%(procedure)s” chưa nộp. "
+          "Thu phí (trực tuyến hoặc tiền mặt tại quầy) trước khi trả kết quả.")
+        % {"amount": f"{dossier.fee_amount:,}".replace(",", "."),
+           "procedure": dossier.procedure.name},
+        kind=ErrorKind.CONFLICT,
+    )
+
+
+def dossier_record_fee_payment(
+    *, dossier: Dossier, actor, via: str, note: str = "", at: datetime | None = None
+) -> Dossier:
+    """The procedure's fee was paid (online through the gateway, or in cash at the counter).
+
+    Written once: a second payment of the same fee is refused, so it is never counted twice.
+    """
+    if via not in FeePayment.values:
+        raise _invalid("via", _("Hình thức nộp phí không hợp lệ."))
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        if not d.fee_amount:
+            raise ApplicationError(_("Thủ tục này không thu phí, lệ phí."), kind=ErrorKind.CONFLICT)
+        if d.fee_paid_at:
+            raise ApplicationError(_("Phí, lệ phí của hồ sơ này đã nộp."), kind=ErrorKind.CONFLICT)
+        d.fee_paid_at = at
+        d.fee_paid_via = via
+        return _Change(fields=["fee_paid_at", "fee_paid_via"],
+                       payload={"amount": d.fee_amount, "via": via})
+
+    return _apply(dossier=dossier, actor=actor, action="pay_fee", transition=None,
+                  at=at, note=note, change=change)
 
 
 def dossier_release(*, dossier: Dossier, actor, note: str = "", at: datetime | None = None) -> Dossier:

@@ -26,7 +26,6 @@ from cases import selectors, services
 from cases.access import PERSONAL_DATA_DENIED, forbidden, page_for
 from cases.delegation import may_be_delegated, signing_authorisation, signing_denial_reason
 from cases.forms import ACTION_FORMS, AssignForm
-from cases.labels import EVENT_LABELS
 from cases.models import Dossier, Status
 from cases.models.dossier import LOCKED_STATES
 from cases.policy import denial_reason
@@ -143,7 +142,12 @@ def _form_for(name: str, dossier: Dossier, data=None, files=None):
 
 def available_actions(dossier: Dossier, user, *, bound: tuple[str, object] | None = None):
     """The actions this user may take now, each with its (possibly bound) form."""
-    names = set(selectors.dossier_available_actions(dossier, user))
+    now = timezone.now()
+    names = {
+        name for name in selectors.dossier_available_actions(dossier, user)
+        if name not in services.RULED_TRANSITIONS
+        or services.action_refusal(dossier, name, at=now) is None
+    }
     names |= {name for name in EXTRA_ACTIONS if _extra_allowed(dossier, user, name)}
     if "assign" in names and user.role in HANDLER_ROLES:
         names.discard("assign")
@@ -175,13 +179,15 @@ def _render_dossier(request, code: str, *, bound=None, status: int = 200):
         "actions": available_actions(dossier, user, bound=bound),
         "shows_personal_data": shows_personal_data,
         "certification": selectors.dossier_certification(dossier),
+        "declaration": selectors.dossier_declaration(dossier),
+        "history": selectors.dossier_history(dossier),
         "locked_by_other": (
             dossier.handler if dossier.handler_id and dossier.handler_id != user.pk
             and dossier.status in LOCKED_STATES else None
         ),
         "may_reassign": user.role == Role.CENTER_DIRECTOR,
+        "may_collect_fee": dossier.fee_due and denial_reason(user, dossier, "pay_fee") is None,
         "signing": _signing(dossier, user),
-        "event_labels": EVENT_LABELS,
         "status_labels": dict(Status.choices),
     }
     return render(request, "cases/dossier.html", context, status=status)

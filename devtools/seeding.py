@@ -176,7 +176,9 @@ class Writer:
         rows = self._dossier_rows(plan)
         d = rows.dossier
         if d.get("received_at") and d["fee_amount"]:
-            rows.payments.append(self._payment(d, online=plan.paid_online))
+            payment = self._payment(d, online=plan.paid_online)
+            rows.payments.append(payment)
+            d["fee_paid_at"], d["fee_paid_via"] = payment["paid_at"], payment["method"]
         if d.get("received_at") and plan.procedure.root_code == COPY_CERTIFICATION_ROOT:
             rows.certifications.append(self._certification(d))
         return rows

@@ -23,6 +23,7 @@ from intake.models import (
     Notification,
     OnlineDraft,
     Payment,
+    PaymentPurpose,
     PaymentStatus,
     Rating,
 )
@@ -30,33 +31,66 @@ from intake.payments.providers import online_payment_offered
 from intake.templatetags.intake_tags import vnd
 from thanhsen.roles import Role
 
-#: The fixed steps of the resident's progress tracker.
+#: The fixed steps of the resident's progress tracker: what happens, not what has happened,
+#: so the step a dossier stands at never reads as already done.
 TRACKER_STEPS = (
-    gettext_lazy("Đã tiếp nhận"),
-    gettext_lazy("Đang giải quyết"),
+    gettext_lazy("Nộp hồ sơ"),
+    gettext_lazy("Tiếp nhận"),
+    gettext_lazy("Giải quyết"),
     gettext_lazy("Có kết quả"),
-    gettext_lazy("Đã trả kết quả"),
+    gettext_lazy("Trả kết quả"),
 )
 
 #: How far along the tracker each state is: (steps done, current step or None).
 _TRACKER_POSITION = {
-    Status.SUBMITTED: (0, 0),
-    Status.RECEIVED: (1, 1),
-    Status.IN_PROGRESS: (1, 1),
-    Status.SUPPLEMENT_REQUESTED: (1, 1),
-    Status.AWAITING_PAYMENT: (1, 1),
-    Status.AWAITING_APPROVAL: (1, 1),
-    Status.RESOLVED: (3, 3),
-    Status.RETURNED: (4, None),
-    Status.NOT_ACCEPTED: (0, None),
-    Status.STOPPED: (0, None),
+    Status.SUBMITTED: (1, 1),
+    Status.RECEIVED: (2, 2),
+    Status.IN_PROGRESS: (2, 2),
+    Status.SUPPLEMENT_REQUESTED: (2, 2),
+    Status.AWAITING_PAYMENT: (2, 2),
+    Status.AWAITING_APPROVAL: (2, 2),
+    Status.RESOLVED: (4, 4),
+    Status.RETURNED: (5, None),
+    Status.NOT_ACCEPTED: (1, None),
+    Status.STOPPED: (1, None),
 }
+
+#: Dossiers whose fee is no longer collected: not accepted, stopped or already handed back.
+_FEE_CLOSED_STATES = (Status.NOT_ACCEPTED, Status.STOPPED, Status.RETURNED)
+
+#: What the dossier waits for at its current step, shown beside that step.
+WAITS = {
+    "check": gettext_lazy("chờ cán bộ kiểm tra"),
+    "completion": gettext_lazy("chờ hoàn thiện hồ sơ"),
+    "supplement": gettext_lazy("chờ bổ sung"),
+    "payment": gettext_lazy("chờ nộp phí"),
+    "approval": gettext_lazy("chờ ký duyệt"),
+    "collect": gettext_lazy("mời nhận kết quả"),
+}
+
+
+def tracker_wait(dossier) -> str:
+    """The key of what the dossier waits for now (``WAITS``), or "" when it is simply moving.
+
+    A result whose fee is unpaid waits for the fee: the counter cannot hand it over before.
+    """
+    status = dossier.status
+    if status == Status.SUBMITTED:
+        return "completion" if dossier.completion_request else "check"
+    if status == Status.RESOLVED:
+        return "payment" if dossier.fee_amount and not dossier.fee_paid_at else "collect"
+    return {
+        Status.SUPPLEMENT_REQUESTED: "supplement",
+        Status.AWAITING_PAYMENT: "payment",
+        Status.AWAITING_APPROVAL: "approval",
+    }.get(status, "")
 
 
 @dataclass(frozen=True)
 class TrackerStep:
     label: str
     state: str  # "done", "current" or "todo"
+    wait: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +117,7 @@ class PublicStatus:
     #: empty once finished or before receipt.
     deadline_state: str = ""
     waiting_since: datetime | None = None
+    wait: str = ""
 
     # Formatted here rather than by template filters, so that the status card's layout can be
     # rendered once per shape and filled with these values (``intake.online.views``).
@@ -122,18 +157,20 @@ def initials(name: str) -> str:
     return " ".join(f"{part[0].upper()}." for part in name.split() if part)
 
 
-def tracker(status: str) -> list[TrackerStep]:
-    return list(_tracker(status, get_language()))
+def tracker(status: str, wait: str = "") -> list[TrackerStep]:
+    return list(_tracker(status, wait, get_language()))
 
 
-@lru_cache(maxsize=64)
-def _tracker(status: str, language: str | None) -> tuple[TrackerStep, ...]:
-    """The steps for a status in a language: fixed, so built once (the lookup's hot path)."""
+@lru_cache(maxsize=128)
+def _tracker(status: str, wait: str, language: str | None) -> tuple[TrackerStep, ...]:
+    """The steps for a status and a wait in a language: fixed, so built once (the lookup's
+    hot path)."""
     done, current = _TRACKER_POSITION[Status(status)]
     steps = []
     for index, label in enumerate(TRACKER_STEPS):
         state = "done" if index < done else "current" if index == current else "todo"
-        steps.append(TrackerStep(str(label), state))
+        note = str(WAITS[wait]) if wait and state == "current" else ""
+        steps.append(TrackerStep(str(label), state, note))
     return tuple(steps)
 
 
@@ -248,6 +285,11 @@ def dossier_public_status(
         next_step = _("Bạn đã đề nghị dừng xử lý; cơ quan giải quyết sẽ ra thông báo dừng.")
     if amount_due is None:
         amount_due = payment_amount_due(dossier)
+    if not amount_due and dossier.fee_amount and not dossier.fee_paid_at \
+            and dossier.status not in _FEE_CLOSED_STATES:
+        # A dossier received at the counter owes its fee without a payable item online.
+        amount_due = dossier.fee_amount
+    wait = tracker_wait(dossier)
     if rated is None:
         rated = rating_exists(dossier)
     if isinstance(dossier, PublicDossier):
@@ -265,7 +307,8 @@ def dossier_public_status(
         headline=str(headline),
         next_step=str(next_step),
         to_bring=str(to_bring),
-        steps=tracker(dossier.status),
+        steps=tracker(dossier.status, wait),
+        wait=wait,
         submitted_at=dossier.created_at,
         received_at=dossier.received_at,
         appointment_at=dossier.appointment_at,
@@ -283,11 +326,12 @@ _LOOKUP_FIELDS = (
     "id", "code", "status", "procedure_id", "applicant_name", "applicant_phone",
     "applicant_id_number", "created_at", "received_at", "due_at", "extended_due_at",
     "returned_at", "completion_request", "supplement_request", "not_accepted_reason", "outcome",
-    "stop_requested_at", "supplement_requested_at", "supplemented_at",
+    "stop_requested_at", "supplement_requested_at", "supplemented_at", "fee_amount",
+    "fee_paid_at",
 )
 _DATETIME_FIELDS = frozenset(
     {"created_at", "received_at", "due_at", "extended_due_at", "returned_at", "stop_requested_at",
-     "supplement_requested_at", "supplemented_at", "open_pause_since"}
+     "supplement_requested_at", "supplemented_at", "open_pause_since", "fee_paid_at"}
 )
 #: The public lookup is the most used page: one round trip and no ORM query compilation; only
 #: the columns the status page reads, the amount still due, whether it was rated, and the
@@ -339,6 +383,8 @@ class PublicDossier:
     supplemented_at: datetime | None
     #: When the earliest pause open now began (payment, tax notice, confirmations), or None.
     open_pause_since: datetime | None
+    fee_amount: int
+    fee_paid_at: datetime | None
     procedure_name: str
 
     @property
@@ -451,6 +497,27 @@ def rating_exists(dossier: Dossier) -> bool:
 
 
 # --- staff ----------------------------------------------------------------------------------
+def fees_due(code: str = "") -> QuerySet[Dossier]:
+    """Dossiers with the procedure's fee unpaid, oldest first: what the cash desk collects,
+    whether the dossier came online or at the counter."""
+    dossiers = Dossier.objects.filter(fee_amount__gt=0, fee_paid_at__isnull=True).exclude(
+        status__in=_FEE_CLOSED_STATES
+    )
+    if code:
+        dossiers = dossiers.filter(code=code)
+    return dossiers.select_related("procedure").order_by("created_at", "id")
+
+
+def obligations_pending(code: str = "") -> QuerySet[Payment]:
+    """Financial obligations (nghĩa vụ tài chính) a dossier waits on, oldest first."""
+    payments = Payment.objects.filter(
+        status=PaymentStatus.PENDING, purpose=PaymentPurpose.OBLIGATION
+    ).select_related("dossier")
+    if code:
+        payments = payments.filter(dossier__code=code)
+    return payments.order_by("created_at")
+
+
 def notification_log() -> QuerySet[Notification]:
     return Notification.objects.select_related("dossier").order_by("-created_at", "-id")
 

@@ -237,6 +237,14 @@ def _settle(payment: Payment, *, method: str, transaction_id: str, provider: str
         locked.save(update_fields=["status", "method", "provider", "provider_transaction",
                                    "paid_at", "recorded_by"])
         dossier = locked.dossier
+        if locked.purpose == PaymentPurpose.FEE and dossier.fee_due:
+            case_services.dossier_record_fee_payment(
+                dossier=dossier, actor=actor, via=method, at=at,
+                note=_("Đã nộp %(amount)s đồng (%(method)s, mã %(reference)s).") % {
+                    "amount": f"{locked.amount:,}".replace(",", "."),
+                    "method": locked.get_method_display(), "reference": locked.reference,
+                },
+            )
         if locked.purpose == PaymentPurpose.OBLIGATION and dossier.status == Status.AWAITING_PAYMENT:
             case_services.dossier_confirm_payment(
                 dossier=dossier, actor=actor, at=at,
@@ -303,6 +311,25 @@ def payment_record_cash(*, payment: Payment, actor) -> Payment:
         raise ApplicationError(_("Khoản này đã được thanh toán hoặc đã hủy."), kind=ErrorKind.CONFLICT)
     payment.refresh_from_db()
     return payment
+
+
+def fee_collect_cash(*, dossier: Dossier, actor) -> Payment:
+    """The counter takes a dossier's fee in cash, whatever channel the dossier came by.
+
+    A dossier received at the counter has no payable item yet, so one is made for its fee; an
+    online one reuses the item the resident was offered, so the fee cannot be paid twice.
+    """
+    if not dossier.fee_due:
+        raise ApplicationError(_("Hồ sơ này không còn phí, lệ phí phải nộp."), kind=ErrorKind.CONFLICT)
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(
+            dossier=dossier, purpose=PaymentPurpose.FEE, status=PaymentStatus.PENDING
+        ).first() or Payment.objects.create(
+            dossier=dossier, purpose=PaymentPurpose.FEE, amount=dossier.fee_amount,
+            description=_("Phí, lệ phí: %(name)s") % {"name": dossier.procedure.name},
+            reference=_new_reference(),
+        )
+        return payment_record_cash(payment=payment, actor=actor)
 
 
 # --- notifications --------------------------------------------------------------------------

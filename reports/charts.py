@@ -42,10 +42,11 @@ def grouped_bars(buckets: list[dict], series: list[tuple[str, str]], *, width: i
     bars, labels = [], []
     for i, bucket in enumerate(buckets):
         x0 = left + i * group_w + (group_w - bar_w * len(series)) / 2
-        for j, (key, _name) in enumerate(series):
+        for j, (key, name) in enumerate(series):
             h = plot_h * bucket[key] / peak if peak else 0
             bars.append(Bar(round(x0 + j * bar_w, 1), round(top_pad + plot_h - h, 1),
-                            round(bar_w - 1, 1), round(h, 1), bucket[key], bucket["label"],
+                            round(bar_w - 1, 1), round(h, 1), bucket[key],
+                            f'{name} {bucket["label"]}',
                             key, url(bucket, key) if url else ""))
         labels.append({"x": round(left + i * group_w + group_w / 2, 1), "text": bucket["label"]})
     every = max(1, len(labels) // 12)

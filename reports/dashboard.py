@@ -52,20 +52,22 @@ def quick_periods(today: date) -> list[tuple[str, Period]]:
     ]
 
 
-def link_table(table, columns: list[str]):
+def link_table(table, columns: list[str], *, at=None):
     """Give each row its cells as (value, drill-down URL, beside-the-form) for the template,
-    so rendering does no per-cell lookups."""
+    so rendering does no per-cell lookups. ``at`` is when the numbers were computed: each
+    link lists the dossiers as they stood then, so the list is the set the number counted."""
+    period = table.period.at(at or timezone.now())
     for row in [*table.rows, table.total]:
         key_dim = table.dimension if row is not table.total else None
         row.cells = [
-            (row.values[c], drill(table.period, c, key_dim, row.key) if row.values[c] else "",
+            (row.values[c], drill(period, c, key_dim, row.key) if row.values[c] else "",
              c in BESIDE_COLUMNS)
             for c in columns
         ]
     return table
 
 
-def trend(period: Period, grain: str) -> dict:
+def trend(period: Period, grain: str, *, at=None) -> dict:
     series = rollup_series(period=period, grain=grain)
     for bucket in series:
         bucket["label"] = (bucket["bucket"].strftime("%m/%Y") if grain == "month"
@@ -73,37 +75,40 @@ def trend(period: Period, grain: str) -> dict:
     cells = {"received": "received_new", "resolved": "resolved"}
 
     def url(bucket, key):
-        return drill(Period(bucket["first"], bucket["last"]), cells[key])
+        return drill(Period(bucket["first"], bucket["last"], at), cells[key])
 
     return charts.grouped_bars(
         series, [("received", _("Tiếp nhận mới")), ("resolved", _("Đã giải quyết"))], url=url,
     )
 
 
-def _compute(period: Period, grain: str) -> dict:
+def _compute(period: Period, grain: str, at) -> dict:
+    at = at or timezone.now()
     groups = rollup_groups(period, DASHBOARD_COLUMNS)
     return {
         "by_field": link_table(report_table(period=period, dimension="field", groups=groups),
-                               ALL_COLUMNS),
+                               ALL_COLUMNS, at=at),
         "by_department": link_table(report_table(period=period, dimension="department",
                                                  columns=SHORT_COLUMNS, groups=groups),
-                                    SHORT_COLUMNS),
+                                    SHORT_COLUMNS, at=at),
         "by_officer": link_table(report_table(period=period, dimension="officer",
                                               columns=SHORT_COLUMNS, groups=groups),
-                                 SHORT_COLUMNS),
+                                 SHORT_COLUMNS, at=at),
         # Kept without their specs: a spec's lazy translations cost a fresh proxy class
         # each when unpickled, which was a third of a cached request.
         "indicators": [(r.spec.code, r.measure, r.reason)
                        for r in indicator_list(period=period, groups=groups)],
-        "trend": trend(period, grain),
+        "trend": trend(period, grain, at=at),
+        "counted": period.at(at),
     }
 
 
 def figures(period: Period, grain: str = "month", *, stamp=None) -> dict:
     """The dashboard's tables, indicators and trend for the period, cached until the next
     refresh. Labels are translated, so the language is part of the key."""
+    stamp = stamp or rollups.refreshed_at()
     shown = refresh_cached("dashboard", period, (grain, translation.get_language()),
-                           lambda: _compute(period, grain), stamp=stamp)
+                           lambda: _compute(period, grain, stamp), stamp=stamp)
     return {**shown, "indicators": [IndicatorResult(SPECS[code], measure, reason)
                                      for code, measure, reason in shown["indicators"]]}
 

@@ -82,8 +82,9 @@ def bieu06(request):
     dimension = request.GET.get("theo") or "field"
     source = request.GET.get("nguon") or "rollup"
     try:
+        stamp = rollups.refreshed_at() if source == "rollup" else None
         table = link_table(report_table(period=period, dimension=dimension, source=source),
-                           ALL_COLUMNS)
+                           ALL_COLUMNS, at=stamp)
     except ApplicationError as exc:
         return _error_page(request, exc)
     return render(request, "reports/bieu06.html", {
@@ -135,7 +136,7 @@ def dossiers(request):
         **_common(request, period), "cell": CELLS[cell], "page": page,
         "count": page.paginator.count, "dimension": DIMENSIONS.get(dimension),
         "row_label": row_label(dimension, key), "scope": SPECS.get(scope),
-        "query": request.GET.copy(),
+        "query": request.GET.copy(), "now": timezone.now(),
     })
 
 

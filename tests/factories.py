@@ -186,13 +186,21 @@ def dossier_in(state: str, *, procedure: Procedure, at: datetime | None = None, 
         "submit_for_approval": lambda d: services.dossier_submit_for_approval(
             dossier=d, actor=handler, at=at),
         "approve": lambda d: services.dossier_approve(dossier=d, actor=signer, at=at),
-        "return_result": lambda d: services.dossier_return_result(dossier=d, actor=counter, at=at),
+        "return_result": lambda d: services.dossier_return_result(
+            dossier=_fee_paid(d, counter, at), actor=counter, at=at),
         "stop": lambda d: services.dossier_stop(
             dossier=d, actor=counter, reason="Công dân rút hồ sơ", at=at),
     }
     for step in PATHS[state]:
         dossier = steps[step](dossier)
     return dossier
+
+
+def _fee_paid(dossier, counter, at):
+    """The fee is collected in cash before the result goes out, as the counter must."""
+    if not dossier.fee_due:
+        return dossier
+    return services.dossier_record_fee_payment(dossier=dossier, actor=counter, via="cash", at=at)
 
 
 _SIGNER_ROLE = {

@@ -167,8 +167,17 @@ if "postgresql" in DATABASES["default"]["ENGINE"]:
         5 if env.bool("DB_PREPARED_STATEMENTS", default=True) else None
     )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Concurrent requests on the embedded default wait for the write lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded default serves pages while background work (the rollup refresh, beat's
+    # sweeps) writes. Write-ahead logging lets readers go on beside the writer; a transaction
+    # takes the write lock when it begins (IMMEDIATE), so one that reads and then writes (every
+    # staff view of personal data records a history row) queues for the lock instead of
+    # failing with "database is locked" when it tries to upgrade; the busy timeout is how long
+    # it queues.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "thanhsen.User"

@@ -86,6 +86,13 @@ class ReturnMethod(models.TextChoices):
     ONLINE = "online", _("Trực tuyến (bản điện tử)")
 
 
+class FeePayment(models.TextChoices):
+    """How the procedure's fee (phí, lệ phí) was paid."""
+
+    ONLINE = "online", _("Trực tuyến")
+    CASH = "cash", _("Tiền mặt tại quầy")
+
+
 class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True)
     procedure = models.ForeignKey(
@@ -112,6 +119,10 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         related_name="own_dossiers",
     )
     fee_amount = models.PositiveIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    fee_paid_at = models.DateTimeField(_("nộp phí, lệ phí lúc"), null=True, blank=True)
+    fee_paid_via = models.CharField(
+        _("hình thức nộp phí, lệ phí"), max_length=8, choices=FeePayment.choices, blank=True
+    )
 
     created_at = models.DateTimeField(_("nộp lúc"), default=timezone.now)
     completion_requested_at = models.DateTimeField(
@@ -253,6 +264,11 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         if update_fields is not None and "applicant_name" in update_fields:
             kwargs["update_fields"] = [*update_fields, "applicant_name_search"]
         super().save(*args, **kwargs)
+
+    @property
+    def fee_due(self) -> bool:
+        """A fee is owed and not yet paid (the result cannot be returned until it is)."""
+        return bool(self.fee_amount) and self.fee_paid_at is None
 
     @property
     def dvcqg_status(self) -> int:

@@ -3,6 +3,8 @@
 from django import template
 from django.utils import timezone
 
+from cases import labels
+
 register = template.Library()
 
 
@@ -41,3 +43,24 @@ def money(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def event_label(event) -> str:
+    """A history row's label, as ``cases.labels.event_label`` words it."""
+    return labels.event_label(event)
+
+
+#: Words that start a place's name in an official header (``phường Thành Sen``).
+_PLACE_WORDS = ("phường", "xã", "thị trấn", "quận", "huyện", "tỉnh", "thành phố")
+
+
+@register.filter
+def keep_place(name: str) -> str:
+    """Glue the last place name of a body's name with no-break spaces, so a header wraps
+    before "phường Thành Sen" and never inside it."""
+    lowered = name.lower()
+    start = max((lowered.rfind(f" {word} ") for word in _PLACE_WORDS), default=-1)
+    if start < 0:
+        return name
+    return name[: start + 1] + name[start + 1:].replace(" ", "\u00a0")

@@ -23,6 +23,7 @@ from cases.models import (
     Department,
     DepartmentKind,
     Dossier,
+    FeePayment,
     Procedure,
 )
 from thanhsen.models import User
@@ -247,7 +248,11 @@ class _DemoDossier:
         dossier = services.dossier_approve(dossier=dossier, actor=self.signer, at=at)
         if state == "resolved":
             return
-        services.dossier_return_result(dossier=dossier, actor=counter, at=self._later(at, 2))
+        at = self._later(at, 2)
+        if dossier.fee_due:
+            dossier = services.dossier_record_fee_payment(dossier=dossier, actor=counter,
+                                                          via=FeePayment.CASH, at=at)
+        services.dossier_return_result(dossier=dossier, actor=counter, at=at)
 
     def _decision_moment(self, dossier: Dossier, at: datetime) -> datetime:
         """Most decisions land before the due date, a few on it, the odd one late."""

@@ -24,6 +24,7 @@ from django.utils import timezone
 from cases.deadlines import classify
 from cases.labels import EVENT_LABELS
 from cases.models import Dossier
+from cases.selectors import dossier_declaration
 from cases.templatetags.workspace import person
 from intake.tokens import status_url
 from thanhsen.roles import Role
@@ -309,6 +310,7 @@ def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str, verification:
         # The sheet as it stands after its last hand-off, dated by it.
         last = context["rows"][-1]["event"].at if context["rows"] else dossier.received_at
         context["signed_on"] = timezone.localtime(last)
+        context["declaration"] = dossier_declaration(dossier)
     return form_to_pdf(render_to_string(spec.template, context))
 
 

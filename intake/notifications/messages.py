@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Dossier, DossierEvent, Outcome
 from intake.tokens import status_token, status_url
@@ -28,6 +29,23 @@ NOTIFIED_ACTIONS = {
     "open_correction": "correction",
     "bundle_step_done": "bundle_step",
     "bundle_complete": "bundle_complete",
+}
+
+
+#: The delivery log's words for each kind (the kind itself is a stable code in the database).
+KIND_LABELS = {
+    "submitted": gettext_lazy("Đã gửi trực tuyến"),
+    "received": gettext_lazy("Đã tiếp nhận"),
+    "not_accepted": gettext_lazy("Không được tiếp nhận"),
+    "completion_requested": gettext_lazy("Yêu cầu hoàn thiện"),
+    "supplement_requested": gettext_lazy("Yêu cầu bổ sung"),
+    "payment_requested": gettext_lazy("Yêu cầu nghĩa vụ tài chính"),
+    "result_ready": gettext_lazy("Có kết quả"),
+    "apology": gettext_lazy("Xin lỗi, hẹn lại"),
+    "stopped": gettext_lazy("Dừng xử lý"),
+    "returned": gettext_lazy("Đã trả kết quả"),
+    "bundle_step": gettext_lazy("Xong một bước liên thông"),
+    "bundle_complete": gettext_lazy("Hoàn thành hồ sơ liên thông"),
 }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -42,6 +42,8 @@ class LookupResult:
     status: PublicStatus | None = None
     token: str = ""
     limited: bool = False
+    #: When a limited client may try again: the end of the window that limits it.
+    retry_at: datetime | None = None
 
 
 def normalise_code(code: str) -> str:
@@ -89,6 +91,13 @@ ON CONFLICT (key) DO UPDATE SET
 """
 
 
+def _retry_at(keys: tuple[str, str]) -> datetime | None:
+    """The latest end among the live windows of the two keys (read only on the rare limited
+    path, so the busy path keeps its single statement)."""
+    ends = LookupThrottle.objects.filter(key__in=keys, window_ends_at__gt=timezone.now())
+    return max(ends.values_list("window_ends_at", flat=True), default=None)
+
+
 def _count_failure(keys: tuple[str, str]) -> None:
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
@@ -105,7 +114,7 @@ def lookup_by_factor(*, code: str, factor: str, client_ip: str, user=None) -> Lo
     keys = _keys(code, client_ip)
     attempt = dossier_for_lookup(code, client_key=keys[0], code_key=keys[1])
     if _over_limit(attempt, code=code, user=user):
-        return LookupResult(limited=True)
+        return LookupResult(limited=True, retry_at=_retry_at(keys))
     row = attempt.row
     if not _factor_matches(row, factor):
         _count_failure(keys)

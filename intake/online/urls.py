@@ -28,6 +28,7 @@ urlpatterns = [
     path("can-bo/phan-anh/<int:pk>/tra-loi/", staff_views.complaint_answer,
          name="staff_complaint_answer"),
     path("can-bo/thu-phi/", staff_views.payments, name="staff_payments"),
+    path("can-bo/thu-phi/ho-so/<str:code>/tien-mat/", staff_views.fee_cash, name="staff_fee_cash"),
     path("can-bo/thu-phi/<str:reference>/tien-mat/", staff_views.payment_cash,
          name="staff_payment_cash"),
 ]

@@ -6,6 +6,7 @@ validate, services write, selectors read.
 from __future__ import annotations
 
 import html
+import math
 import re
 from functools import lru_cache
 from types import SimpleNamespace
@@ -15,7 +16,7 @@ from django.contrib.auth import get_user_model, login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -64,17 +65,22 @@ def lookup(request):
         searched = True
         result = lookup_by_token(request.GET["t"])
     status = 429 if result and result.limited else 200
-    if request.htmx and result is not None:
+    if request.htmx and result is not None and not result.limited:
         response = HttpResponse(_result_fragment(result), status=status)
     else:
         # A bound form validates when the page asks for its errors.
         form = forms.LookupForm(request.POST or None)
         context = {"form": form, "result": result, "searched": searched}
         if request.htmx:
-            # The fragment needs none of the layout's context processors.
-            response = HttpResponse(render_to_string("intake/lookup.html#result", context))
+            # The fragment needs none of the layout's context processors. A refused search
+            # says why in the result area, since htmx swaps only that area.
+            response = HttpResponse(render_to_string("intake/lookup.html#result", context),
+                                    status=status)
         else:
             response = render(request, "intake/lookup.html", context, status=status)
+    if result and result.retry_at:
+        wait = (result.retry_at - timezone.now()).total_seconds()
+        response["Retry-After"] = str(max(1, math.ceil(wait)))
     patch_vary_headers(response, ["HX-Request"])
     return response
 
@@ -98,10 +104,10 @@ def _result_fragment(result) -> str:
     """The ``#result`` partial for a search: not found, too many attempts, or the status."""
     status = result.status
     if status is None:
-        return _layout(get_language(), "limited" if result.limited else "missing")[0]
+        return _layout(get_language(), "missing")[0]
     token = result.token if status.can_rate else ""
     shape = (
-        status.status, bool(status.received_at), bool(status.appointment_at),
+        status.status, status.wait, bool(status.received_at), bool(status.appointment_at),
         bool(status.returned_at), bool(status.amount_due), bool(status.to_bring), bool(token),
         status.deadline_state,
     )
@@ -119,13 +125,13 @@ def _result_fragment(result) -> str:
 def _layout(language: str, shape) -> list[str]:
     """The rendered partial split at its markers: text, value name, text, … (see above)."""
     with translation.override(language):
-        if shape in ("limited", "missing"):
-            result = SimpleNamespace(limited=shape == "limited", status=None, token="")
+        if shape == "missing":
+            result = SimpleNamespace(limited=False, status=None, token="")
             return [render_to_string("intake/lookup.html#result", {"searched": True, "result": result})]
-        code, received, appointment, returned, amount, to_bring, token, deadline = shape
+        code, wait, received, appointment, returned, amount, to_bring, token, deadline = shape
         marked = SimpleNamespace(
             **{name: _MARK.format(name) for name in _VALUE_NAMES},
-            status=code, steps=selectors.tracker(code), can_rate=token,
+            status=code, steps=selectors.tracker(code, wait), can_rate=token,
             received_at=received, appointment_at=appointment, returned_at=returned,
             amount_due=amount, deadline_state=deadline,
         )

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.access import page_for
+from cases.models import Dossier
 from intake import selectors, services
-from intake.models import Complaint, Payment, PaymentStatus, Rating
+from intake.models import Complaint, Payment, Rating
 from thanhsen.errors import ApplicationError
 
 
@@ -54,14 +55,19 @@ def complaint_answer(request, pk):
 
 @page_for("payments")
 def payments(request):
-    pending = Payment.objects.filter(status=PaymentStatus.PENDING).select_related(
-        "dossier", "dossier__procedure"
-    )
+    """The cash desk: every fee still due and every pending obligation, by dossier code."""
     code = (request.GET.get("code") or "").strip().upper()
-    if code:
-        pending = pending.filter(dossier__code=code)
-    return render(request, "intake/staff/payments.html",
-                  {"payments": pending.order_by("created_at")[:100], "code": code})
+    return render(request, "intake/staff/payments.html", {
+        "fees": selectors.fees_due(code)[:100],
+        "obligations": selectors.obligations_pending(code)[:100],
+        "code": code,
+    })
+
+
+def _cash_taken(request, payment) -> None:
+    messages.success(request, _("Đã ghi nhận thu tiền mặt %(amount)s đồng cho hồ sơ %(code)s.")
+                     % {"amount": f"{payment.amount:,}".replace(",", "."),
+                        "code": payment.dossier.code})
 
 
 @page_for("payments")
@@ -73,7 +79,18 @@ def payment_cash(request, reference):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Đã ghi nhận thu tiền mặt %(amount)s đồng cho hồ sơ %(code)s.")
-                         % {"amount": f"{payment.amount:,}".replace(",", "."),
-                            "code": payment.dossier.code})
+        _cash_taken(request, payment)
+    return redirect("intake:staff_payments")
+
+
+@page_for("payments")
+@require_POST
+def fee_cash(request, code):
+    dossier = get_object_or_404(Dossier, code=code)
+    try:
+        payment = services.fee_collect_cash(dossier=dossier, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        _cash_taken(request, payment)
     return redirect("intake:staff_payments")

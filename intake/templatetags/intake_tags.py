@@ -3,6 +3,7 @@
 from django import template
 from django.utils.translation import gettext as _
 
+from intake.notifications.messages import KIND_LABELS
 from intake.payments import providers
 from intake.vneid import vneid_enabled
 
@@ -49,3 +50,9 @@ def masked(contact: str) -> str:
 def vneid_offered() -> bool:
     """Whether the login page offers "Đăng nhập bằng VNeID" (an issuer is configured)."""
     return vneid_enabled()
+
+
+@register.filter
+def notification_kind(kind: str) -> str:
+    """The delivery log's words for a notification kind; an unknown kind shows as stored."""
+    return KIND_LABELS.get(kind, kind)

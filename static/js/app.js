@@ -12,3 +12,11 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const message = target.querySelector("[data-announce]");
   if (live && message) live.textContent = message.dataset.announce;
 });
+// htmx swaps no error response by default. A 429 from the status lookup carries the message
+// "too many attempts, try again at …" for the result area: show it like any other answer.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 429) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

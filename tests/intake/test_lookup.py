@@ -86,6 +86,7 @@ def test_rate_limit_per_client_then_even_the_right_factor_is_refused(client, cat
     limited = _post(client, dossier.code, "5678")
     assert limited.status_code == 429
     assert "quá nhiều lần" in limited.content.decode()
+    assert "Thử lại sau" in limited.content.decode() and int(limited["Retry-After"]) > 0
     assert "Đã tiếp nhận" not in limited.content.decode()
     # Another client is not affected.
     assert "Đã tiếp nhận" in _post(client, dossier.code, "5678", ip="10.9.9.9").content.decode()
@@ -273,12 +274,12 @@ def test_fragment_from_a_layout_is_the_template_rendered_in_full(status, variant
     assert "<b>" not in expected and "&lt;b&gt;" in expected
 
 
-def test_not_found_and_limited_fragments_are_the_template_rendered_in_full():
+def test_the_not_found_fragment_is_the_template_rendered_in_full():
     from django.template.loader import render_to_string
 
     from intake.online.lookup import LookupResult
     from intake.online.views import _result_fragment
 
-    for result in (LookupResult(), LookupResult(limited=True)):
-        expected = render_to_string("intake/lookup.html#result", {"searched": True, "result": result})
-        assert _result_fragment(result) == expected
+    result = LookupResult()
+    expected = render_to_string("intake/lookup.html#result", {"searched": True, "result": result})
+    assert _result_fragment(result) == expected

@@ -228,3 +228,35 @@ def test_without_a_provider_online_payment_cannot_start_and_the_gateway_pages_ar
     paid_request.refresh_from_db()
     assert paid_request.status == PaymentStatus.PENDING
     assert not PaymentNotice.objects.exists()
+
+
+def test_an_online_fee_payment_is_the_dossiers_fee_paid_online(client, catalogue):
+    from intake import services
+
+    owner = resident()
+    document = catalogue.land.documents.get()
+    dossier = services.online_submit(
+        user=owner, procedure=catalogue.land, applicant=case_services.Applicant(
+            name="Nguyễn Văn An", id_number="042090001234", phone="0912345678", address="Thành Sen"),
+        form_data={}, files={document: None},
+    )
+    fee = Payment.objects.get(dossier=dossier, purpose=PaymentPurpose.FEE)
+    assert dossier.fee_due
+    response = client.post(CALLBACK, _signed(fee), content_type="application/json")
+    assert response.json() == {"result": "accepted"}
+    dossier.refresh_from_db()
+    assert not dossier.fee_due and dossier.fee_paid_via == "online"
+    assert DossierEvent.objects.filter(dossier=dossier, action="pay_fee").count() == 1
+
+
+def test_the_cash_desk_cannot_take_a_fee_twice(catalogue, counter):
+    from intake import services
+    from thanhsen.errors import ApplicationError
+
+    dossier = dossier_in("received", procedure=catalogue.land, counter=counter)
+    services.fee_collect_cash(dossier=dossier, actor=counter)
+    dossier.refresh_from_db()
+    assert dossier.fee_paid_via == "cash"
+    with pytest.raises(ApplicationError, match="không còn phí"):
+        services.fee_collect_cash(dossier=dossier, actor=counter)
+    assert Payment.objects.filter(dossier=dossier, status=PaymentStatus.PAID).count() == 1

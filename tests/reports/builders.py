@@ -56,7 +56,7 @@ def walk(*, procedure, route: str, start: datetime, gaps: list[timedelta], peopl
         "refuse": lambda d, t: services.dossier_refuse(
             dossier=d, actor=people["signer"], reason="Không đủ điều kiện", at=t),
         "return_result": lambda d, t: services.dossier_return_result(
-            dossier=d, actor=people["counter"], at=t),
+            dossier=_fee_paid(d, people["counter"], t), actor=people["counter"], at=t),
         "stop": lambda d, t: services.dossier_stop(
             dossier=d, actor=people["counter"], reason="Công dân rút hồ sơ", at=t),
     }
@@ -64,3 +64,10 @@ def walk(*, procedure, route: str, start: datetime, gaps: list[timedelta], peopl
         at = at + (gaps[index] if index < len(gaps) else timedelta(hours=1))
         dossier = actions[step](dossier, at)
     return dossier
+
+
+def _fee_paid(dossier, counter, at):
+    """The counter collects the fee in cash before it hands the result over."""
+    if not dossier.fee_due:
+        return dossier
+    return services.dossier_record_fee_payment(dossier=dossier, actor=counter, via="cash", at=at)
