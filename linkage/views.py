@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -243,7 +242,7 @@ def _counter_applicant(data) -> Applicant:
                      phone=data["phone"], address=data["address"], email=data.get("email", ""))
 
 
-@login_required
+@page_for("intake")
 def counter_bundle(request, kind: str):
     """File a birth or death bundle at the counter, then the confirmation with its receipt.
 

@@ -179,6 +179,9 @@ MATRIX = [
     # residents' online service
     Entry("intake:lookup", public()),
     Entry("intake:register", public()),
+    # sign in with VNeID: not found until an issuer is configured (tests/intake/test_vneid.py)
+    Entry("intake:vneid_login", public(404)),
+    Entry("intake:vneid_callback", public(404)),
     Entry("intake:procedures", public()),
     Entry("intake:rate", public(404)),  # without the receipt's token
     Entry("intake:complaint", public()),
@@ -196,7 +199,9 @@ MATRIX = [
     Entry("intake:certify", page("workspace", ok=405), args=code),
     Entry("intake:staff_payments", page("payments")),
     Entry("intake:staff_payment_cash", page("payments", ok=405), args=lambda w: ["TT-KHONG-CO"]),
+    Entry("intake:staff_fee_cash", page("payments", ok=405), args=code),
     Entry("intake:staff_notifications", page("delivery_log")),
+    Entry("linkage:counter_bundle", page("intake"), args=lambda w: ["birth"]),
     # the workspace
     Entry("cases:queue", page("workspace")),
     Entry("cases:search", page("workspace"), query="q=TSHT"),
