@@ -50,6 +50,7 @@ from cases.models import (
     ReturnMethod,
     Status,
 )
+from cases.models.audit import CatalogueChange
 from cases.models.dossier import LOCKED_STATES, OPEN_STATES
 from cases.policy import (
     ACTION_ROLES,
@@ -58,7 +59,7 @@ from cases.policy import (
     records_personal_data_view,
 )
 from cases.validators import normalise_phone, validate_id_number, validate_phone
-from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.errors import ApplicationError, ErrorKind, invalid
 from thanhsen.roles import HANDLER_ROLES, Role
 
 #: A supplement may be requested only within this many working days of receipt.
@@ -96,14 +97,10 @@ class _Change:
     note: str | None = None
 
 
-def _invalid(name: str, message: str) -> ApplicationError:
-    return ApplicationError(_("Dữ liệu không hợp lệ."), kind=ErrorKind.INVALID, fields={name: [message]})
-
-
 def _require_text(name: str, value: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise _invalid(name, message)
+        raise invalid(name, message)
     return value
 
 
@@ -295,7 +292,7 @@ def _validate_applicant(applicant: Applicant) -> Applicant:
 def _current_procedure(code: str) -> Procedure:
     procedure = Procedure.objects.filter(code=code, is_current=True).first()
     if procedure is None:
-        raise _invalid("procedure", _("Không có thủ tục mã “%(code)s”.") % {"code": code})
+        raise invalid("procedure", _("Không có thủ tục mã “%(code)s”.") % {"code": code})
     return procedure
 
 
@@ -323,10 +320,10 @@ def dossier_create(
             _("Vai trò của bạn không được nộp hoặc tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
         )
     if channel not in Channel.values:
-        raise _invalid("channel", _("Kênh nộp không hợp lệ."))
+        raise invalid("channel", _("Kênh nộp không hợp lệ."))
     is_resident = actor.role == Role.RESIDENT
     if is_resident and channel != Channel.ONLINE:
-        raise _invalid("channel", _("Công dân chỉ nộp hồ sơ trực tuyến."))
+        raise invalid("channel", _("Công dân chỉ nộp hồ sơ trực tuyến."))
     if is_resident and receive:
         raise ApplicationError(
             _("Chỉ cán bộ tiếp nhận mới tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
@@ -467,9 +464,9 @@ def dossier_assign(
         target_department = department or d.department or d.procedure.department
         if handler is not None:
             if not handler.is_active or handler.role not in HANDLER_ROLES:
-                raise _invalid("handler", _("Người được giao phải là cán bộ xử lý."))
+                raise invalid("handler", _("Người được giao phải là cán bộ xử lý."))
             if handler.department_id != target_department.pk:
-                raise _invalid("handler", _("Cán bộ được giao không thuộc đơn vị xử lý."))
+                raise invalid("handler", _("Cán bộ được giao không thuộc đơn vị xử lý."))
         chosen = handler
         if actor.role in HANDLER_ROLES:
             # A handler's assign means "I take it": never for a colleague, never routed to
@@ -550,7 +547,7 @@ def dossier_request_payment(
     """Wait for a financial obligation (e.g. land taxes); the clock pauses meanwhile."""
     reason = _require_text("reason", reason, _("Cần ghi rõ nghĩa vụ tài chính phải thực hiện."))
     if amount is not None and amount < 0:
-        raise _invalid("amount", _("Số tiền không được âm."))
+        raise invalid("amount", _("Số tiền không được âm."))
 
     def change(d: Dossier, at: datetime) -> _Change:
         DossierPause.objects.create(dossier=d, kind=PauseKind.PAYMENT, reason=reason, started_at=at)
@@ -643,11 +640,11 @@ def dossier_return_result(
     collected_by = (collected_by or "").strip()
     if method:
         if method not in ReturnMethod.values:
-            raise _invalid("method", _("Hình thức trả kết quả không hợp lệ."))
+            raise invalid("method", _("Hình thức trả kết quả không hợp lệ."))
         if method in (ReturnMethod.IN_PERSON, ReturnMethod.POST) and not collected_by:
-            raise _invalid("collected_by", _("Cần ghi người nhận kết quả (hoặc địa chỉ gửi bưu chính)."))
+            raise invalid("collected_by", _("Cần ghi người nhận kết quả (hoặc địa chỉ gửi bưu chính)."))
         if method == ReturnMethod.ONLINE and not result_file:
-            raise _invalid("result_file", _("Trả kết quả trực tuyến cần tệp kết quả."))
+            raise invalid("result_file", _("Trả kết quả trực tuyến cần tệp kết quả."))
 
     def change(d: Dossier, at: datetime) -> _Change:
         d.returned_at = at
@@ -725,12 +722,12 @@ def dossier_extend(
     """
     reason = _require_text("reason", reason, _("Cần ghi rõ lý do chậm trả kết quả."))
     if new_due_at is None or timezone.is_naive(new_due_at):
-        raise _invalid("new_due_at", _("Cần chọn ngày hẹn trả mới."))
+        raise invalid("new_due_at", _("Cần chọn ngày hẹn trả mới."))
 
     def change(d: Dossier, at: datetime) -> _Change:
         _refuse_unless_allowed(d, "extend", at)
         if new_due_at <= d.due_at:
-            raise _invalid("new_due_at", _("Ngày hẹn mới phải sau ngày hẹn trả hiện tại."))
+            raise invalid("new_due_at", _("Ngày hẹn mới phải sau ngày hẹn trả hiện tại."))
         d.extended_due_at = new_due_at
         d.extension_reason = reason
         d.extended_at = at
@@ -807,12 +804,12 @@ def copy_certification_receive(
     """
     procedure = _current_procedure(procedure_code)
     if not is_copy_certification(procedure):
-        raise _invalid("procedure", _("Thủ tục này không phải chứng thực bản sao từ bản chính."))
+        raise invalid("procedure", _("Thủ tục này không phải chứng thực bản sao từ bản chính."))
     document_name = _require_text("document_name", document_name, _("Cần ghi tên giấy tờ."))
     if not 1 <= (pages or 0) <= MAX_CERTIFICATION_PAGES:
-        raise _invalid("pages", _("Số trang phải từ 1 đến %(max)s.") % {"max": MAX_CERTIFICATION_PAGES})
+        raise invalid("pages", _("Số trang phải từ 1 đến %(max)s.") % {"max": MAX_CERTIFICATION_PAGES})
     if not scan:
-        raise _invalid("scan", _("Cần tải lên bản quét bản chính."))
+        raise invalid("scan", _("Cần tải lên bản quét bản chính."))
     with transaction.atomic():
         dossier = dossier_create(
             procedure_code=procedure_code, applicant=applicant, channel=channel, actor=actor,
@@ -877,7 +874,7 @@ def procedure_revise(*, procedure: Procedure, changes: dict, actor=None) -> Proc
     }
     unknown = set(changes) - allowed
     if unknown:
-        raise _invalid(sorted(unknown)[0], _("Không sửa được trường này."))
+        raise invalid(sorted(unknown)[0], _("Không sửa được trường này."))
     with transaction.atomic():
         current = Procedure.objects.select_for_update().get(code=procedure.code, is_current=True)
         documents = list(current.documents.all())
@@ -895,4 +892,20 @@ def procedure_revise(*, procedure: Procedure, changes: dict, actor=None) -> Proc
             document._state.adding = True
             document.procedure = new
         RequiredDocument.objects.bulk_create(documents)
+        catalogue_change_record(before=current, after=new, fields=changes, actor=actor)
     return new
+
+
+def catalogue_change_record(*, before: Procedure, after: Procedure, fields, actor) -> None:
+    """The audit row of a catalogue edit: who changed which of ``fields``, from what to what
+    (fields left as they were are not listed; an edit that changed nothing leaves no row)."""
+    changes = {}
+    for name in fields:
+        attname = Procedure._meta.get_field(name).attname
+        old, new = getattr(before, attname), getattr(after, attname)
+        if old != new:
+            changes[name] = {"old": old, "new": new}
+    if changes:
+        CatalogueChange.objects.create(
+            procedure=after, actor=actor if getattr(actor, "pk", None) else None, changes=changes
+        )

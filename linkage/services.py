@@ -49,18 +49,12 @@ from linkage.models import (
     StepState,
 )
 from cases.policy import bundle_denial_reason
-from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.errors import ApplicationError, ErrorKind, invalid
 
 log = logging.getLogger(__name__)
 
 #: Dependent steps not yet handed to an agency: they wait while the bundle is corrected.
 _UNSENT = (StepState.READY, StepState.RETRYING, StepState.NEEDS_ATTENTION)
-
-
-def _invalid(name: str, message: str) -> ApplicationError:
-    return ApplicationError(
-        _("Dữ liệu không hợp lệ."), kind=ErrorKind.INVALID, fields={name: [message]}
-    )
 
 
 def _record(
@@ -183,13 +177,13 @@ def bundle_submit(
     at = at or timezone.now()
     kind = BundleKind.objects.filter(code=kind_code).prefetch_related("steps").first()
     if kind is None:
-        raise _invalid("kind", _("Không có loại liên thông “%(kind)s”.") % {"kind": kind_code})
+        raise invalid("kind", _("Không có loại liên thông “%(kind)s”.") % {"kind": kind_code})
     chosen = set(chosen_procedures)
     kind_steps = list(kind.steps.all())
     optional = {s.procedure_code for s in kind_steps if s.optional}
     unknown = chosen - optional
     if unknown:
-        raise _invalid(
+        raise invalid(
             "chosen_procedures",
             _("Thủ tục %(code)s không thuộc nhóm liên thông này.") % {"code": sorted(unknown)[0]},
         )
@@ -223,7 +217,7 @@ def bundle_submit(
         for position, kind_step in enumerate(selected):
             procedure = procedures.get(kind_step.procedure_code)
             if procedure is None:
-                raise _invalid(
+                raise invalid(
                     "kind",
                     _("Thủ tục %(code)s của nhóm liên thông không còn áp dụng.")
                     % {"code": kind_step.procedure_code},
@@ -264,7 +258,7 @@ def _bundle_limit(kind: BundleKind, count: int, needs_verification: bool) -> int
     if kind.time_limit_by_choice:
         limit = kind.time_limit_by_choice.get(str(count))
         if limit is None:
-            raise _invalid(
+            raise invalid(
                 "chosen_procedures",
                 _("Nhóm thủ tục này phải gồm %(choices)s thủ tục; bạn đã chọn %(count)d.")
                 % {"choices": ", ".join(sorted(kind.time_limit_by_choice)), "count": count},
@@ -744,7 +738,7 @@ def bundle_correction_complete(
     at = at or timezone.now()
     note = (note or "").strip()
     if not note:
-        raise _invalid("note", _("Cần ghi rõ nội dung đã sửa trong đăng ký hộ tịch."))
+        raise invalid("note", _("Cần ghi rõ nội dung đã sửa trong đăng ký hộ tịch."))
     with transaction.atomic():
         bundle = _locked(bundle.pk)
         _check(actor, bundle, "complete_correction")

@@ -1,3 +1,4 @@
+from cases.models.audit import CatalogueChange
 from cases.models.calendar import CalendarDay
 from cases.models.catalogue import (
     Agency,
@@ -29,6 +30,7 @@ __all__ = [
     "Agency",
     "Authorisation",
     "CalendarDay",
+    "CatalogueChange",
     "Channel",
     "CompetentAuthority",
     "CopyCertification",

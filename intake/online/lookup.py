@@ -67,14 +67,14 @@ def _over_limit(attempt) -> bool:
 #: A failure starts a window on a key without one (or whose window has ended) and counts
 #: one more within it; both keys in one statement, always in the same order.
 _COUNT_FAILURE_SQL = """
-INSERT INTO intake_lookupthrottle (key, failures, window_ends_at)
+INSERT INTO {table} (key, failures, window_ends_at)
 VALUES (%(client_key)s, 1, %(ends)s), (%(code_key)s, 1, %(ends)s)
 ON CONFLICT (key) DO UPDATE SET
-  failures = CASE WHEN intake_lookupthrottle.window_ends_at > %(now)s
-                  THEN intake_lookupthrottle.failures + 1 ELSE 1 END,
-  window_ends_at = CASE WHEN intake_lookupthrottle.window_ends_at > %(now)s
-                        THEN intake_lookupthrottle.window_ends_at ELSE excluded.window_ends_at END
-"""
+  failures = CASE WHEN {table}.window_ends_at > %(now)s
+                  THEN {table}.failures + 1 ELSE 1 END,
+  window_ends_at = CASE WHEN {table}.window_ends_at > %(now)s
+                        THEN {table}.window_ends_at ELSE excluded.window_ends_at END
+""".format(table=LookupThrottle._meta.db_table)
 
 
 def _count_failure(keys: tuple[str, str]) -> None:
