@@ -104,6 +104,72 @@ def _require_text(name: str, value: str, message: str) -> str:
     return value
 
 
+# --- history and pauses: cases is their only writer; every app calls these ---------------
+def record_event(
+    *,
+    dossier_id: int,
+    action: str,
+    at: datetime,
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    payload: dict | None = None,
+    authorisation=None,
+) -> DossierEvent:
+    """Append one row to a dossier's history and publish it to the hooks once committed.
+
+    Call it inside the transaction that made the change, so the row and the change commit
+    together and the reactions (notifications, bundles, the national portal) see both.
+    """
+    event = DossierEvent.objects.create(
+        dossier_id=dossier_id,
+        actor=actor,
+        at=at,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        authorisation=authorisation,
+        payload=payload or {},
+    )
+    transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
+    return event
+
+
+def pause_start(*, dossier_id: int, kind: str, reason: str, at: datetime) -> DossierPause:
+    """Stop the dossier's clock from ``at`` until ``pause_end`` (the deadline moves by it)."""
+    return DossierPause.objects.create(
+        dossier_id=dossier_id, kind=kind, reason=reason, started_at=at
+    )
+
+
+def pause_end(*, dossier_id: int, kind: str, at: datetime) -> Dossier | None:
+    """End the open pause of this kind and re-date the dossier at once (the due dates move by
+    the time the pause lasted); None when no such pause was open."""
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure")
+            .get(pk=dossier_id)
+        )
+        fields = _pause_close(dossier, kind, at)
+        if fields is None:
+            return None
+        if fields:
+            dossier.save(update_fields=fields)
+    return dossier
+
+
+def _pause_close(dossier: Dossier, kind: str, at: datetime) -> list[str] | None:
+    """Close the open pause of ``kind`` and recompute the due dates on ``dossier`` (unsaved):
+    the fields to save, or None when no such pause was open."""
+    closed = dossier.pauses.filter(kind=kind, ended_at__isnull=True).update(ended_at=at)
+    if not closed:
+        return None
+    return _refresh_due_dates(dossier, at) if dossier.received_at else []
+
+
 def _apply(
     *,
     dossier: Dossier,
@@ -141,8 +207,8 @@ def _apply(
             update_fields = list(dict.fromkeys(outcome.fields + (["status"] if transition else [])))
             if update_fields:
                 locked.save(update_fields=update_fields)
-            event = DossierEvent.objects.create(
-                dossier=locked,
+            record_event(
+                dossier_id=locked.pk,
                 actor=actor,
                 at=at,
                 action=action,
@@ -152,7 +218,6 @@ def _apply(
                 authorisation=outcome.authorisation,
                 payload=outcome.payload,
             )
-            transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
     except ConcurrentTransition as exc:
         raise ApplicationError(
             _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thử lại."),
@@ -349,8 +414,8 @@ def dossier_create(
             created_at=at,
         )
         _add_documents(dossier, documents, at)
-        event = DossierEvent.objects.create(
-            dossier=dossier,
+        record_event(
+            dossier_id=dossier.pk,
             actor=actor,
             at=at,
             action="create",
@@ -358,7 +423,6 @@ def dossier_create(
             note=note,
             payload={"channel": channel, "documents": len(documents)},
         )
-        transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
         if receive:
             dossier = _receive(dossier=dossier, actor=actor, at=at, note="",
                                created_in_this_transaction=True)
@@ -550,7 +614,7 @@ def dossier_request_payment(
         raise invalid("amount", _("Số tiền không được âm."))
 
     def change(d: Dossier, at: datetime) -> _Change:
-        DossierPause.objects.create(dossier=d, kind=PauseKind.PAYMENT, reason=reason, started_at=at)
+        pause_start(dossier_id=d.pk, kind=PauseKind.PAYMENT, reason=reason, at=at)
         return _Change(payload={"amount": amount})
 
     return _apply(dossier=dossier, actor=actor, action="request_payment",
@@ -561,8 +625,7 @@ def dossier_confirm_payment(*, dossier: Dossier, actor, note: str = "", at: date
     """The obligation is paid: close the pause and move the due date by the time it lasted."""
 
     def change(d: Dossier, at: datetime) -> _Change:
-        d.pauses.filter(kind=PauseKind.PAYMENT, ended_at__isnull=True).update(ended_at=at)
-        fields = _refresh_due_dates(d, at)
+        fields = _pause_close(d, PauseKind.PAYMENT, at) or _refresh_due_dates(d, at)
         return _Change(fields=fields, payload={"due_at": d.due_at.isoformat()})
 
     return _apply(dossier=dossier, actor=actor, action="confirm_payment",

@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
@@ -22,7 +21,6 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from cases import hooks
 from cases.calendar import working_calendar
 from cases.deadlines import Pause, TimeUnit, classify, statutory_due
 from cases.models import (
@@ -35,7 +33,14 @@ from cases.models import (
     Procedure,
     Status,
 )
-from cases.services import Applicant, SubmittedDocument, dossier_create
+from cases.services import (
+    Applicant,
+    SubmittedDocument,
+    dossier_create,
+    pause_end,
+    pause_start,
+    record_event,
+)
 from linkage import outbox
 from linkage.adapters import AgencyReply, ReplyStatus
 from linkage.conf import linkage_settings
@@ -85,7 +90,7 @@ def _append_event(
     payload=None,
     at: datetime,
 ) -> DossierEvent:
-    event = DossierEvent.objects.create(
+    return record_event(
         dossier_id=dossier_id,
         actor=actor,
         at=at,
@@ -93,10 +98,8 @@ def _append_event(
         from_status=status,
         to_status=status,
         note=note,
-        payload=payload or {},
+        payload=payload,
     )
-    transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
-    return event
 
 
 def _locked(bundle_id: int) -> Bundle:
@@ -777,9 +780,7 @@ def bundle_relatives_wait_start(
                 _("Không thể bắt đầu chờ xác nhận lúc này."), kind=ErrorKind.CONFLICT
             )
         reason = (reason or "").strip() or _("Chờ thân nhân xác nhận qua VNeID")
-        DossierPause.objects.create(
-            dossier_id=bundle.dossier_id, kind=PauseKind.VERIFICATION, reason=reason, started_at=at
-        )
+        pause_start(dossier_id=bundle.dossier_id, kind=PauseKind.VERIFICATION, reason=reason, at=at)
         bundle.steps.filter(awaits_relatives=True, state__in=_UNSENT).update(
             state=StepState.WAITING, next_attempt_at=None
         )
@@ -793,10 +794,7 @@ def bundle_relatives_confirmed(*, bundle: Bundle, actor, at: datetime | None = N
     with transaction.atomic():
         bundle = _locked(bundle.pk)
         _check(actor, bundle, "relatives_wait")
-        closed = DossierPause.objects.filter(
-            dossier_id=bundle.dossier_id, kind=PauseKind.VERIFICATION, ended_at__isnull=True
-        ).update(ended_at=at)
-        if not closed:
+        if pause_end(dossier_id=bundle.dossier_id, kind=PauseKind.VERIFICATION, at=at) is None:
             raise ApplicationError(
                 _("Không có yêu cầu xác nhận nào đang chờ."), kind=ErrorKind.CONFLICT
             )
