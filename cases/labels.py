@@ -6,6 +6,16 @@ Apps whose services write their own events (bundles, payments) add their labels 
 
 from django.utils.translation import gettext_lazy
 
+from cases.deadlines import Classification
+
+#: Early / on time / overdue (and "within" for what is not finished yet), wherever it is shown.
+CLASSIFICATION_LABELS = {
+    Classification.EARLY: gettext_lazy("Trước hạn"),
+    Classification.ON_TIME: gettext_lazy("Đúng hạn"),
+    Classification.OVERDUE: gettext_lazy("Quá hạn"),
+    Classification.WITHIN: gettext_lazy("Trong hạn"),
+}
+
 EVENT_LABELS = {
     "create": gettext_lazy("Nộp hồ sơ"),
     "receive": gettext_lazy("Tiếp nhận, cấp giấy hẹn"),

@@ -3,6 +3,8 @@
 from django import template
 from django.utils import timezone
 
+from cases.labels import CLASSIFICATION_LABELS
+
 register = template.Library()
 
 
@@ -41,3 +43,9 @@ def money(value) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def classification_label(value) -> str:
+    """``early`` → "Trước hạn": the one set of words for the classification."""
+    return CLASSIFICATION_LABELS.get(value, "")
