@@ -16,7 +16,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,7 +36,7 @@ from thanhsen.roles import HANDLER_ROLES, SIGNER_ROLES, Role
 PAGE_SIZE = 25
 
 
-def _table_context(request, queryset, *, count: int | None = None, **query) -> dict:
+def _table_context(request, queryset, *, count: int | None = None) -> dict:
     """A page of dossiers and what the shared table needs to mark overdue rows and page on.
 
     ``count``, when the caller already has it (a queue's tab shows it), spares the paginator
@@ -48,7 +47,6 @@ def _table_context(request, queryset, *, count: int | None = None, **query) -> d
         paginator.count = count
     return {
         "page": paginator.get_page(request.GET.get("trang")),
-        "page_query": urlencode(query) + "&",
         "open_states": OPEN_STATES,
         "overdue_threshold": overdue_threshold(timezone.now()),
     }
@@ -70,7 +68,7 @@ def queue(request):
         "counts": counts,
         "current": current.queue.key,
         "current_label": current.queue.label,
-        **_table_context(request, dossiers, count=current.count, hang=current.queue.key),
+        **_table_context(request, dossiers, count=current.count),
     }
     template = "cases/queue.html#queue-list" if request.htmx else "cases/queue.html"
     return render(request, template, context)
@@ -82,7 +80,7 @@ def search(request):
     query = request.GET.get("q", "").strip()
     context = {"query": query, "page": None}
     if query:
-        context |= _table_context(request, selectors.dossier_search(request.user, query), q=query)
+        context |= _table_context(request, selectors.dossier_search(request.user, query))
     template = "cases/search.html#results" if request.htmx else "cases/search.html"
     return render(request, template, context)
 

@@ -85,7 +85,7 @@ def bundles(request):
             bucket=filters.bucket,
         ),
         30,
-    ).get_page(request.GET.get("page"))
+    ).get_page(request.GET.get("trang"))
     context = {
         "page": page,
         "filters": filters,
