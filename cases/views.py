@@ -223,12 +223,7 @@ def dossier_file(request, code: str, kind: str):
 
 @page_for("workspace")
 def dossier_detail(request, code: str):
-    try:
-        return _render_dossier(request, code)
-    except ApplicationError as exc:
-        if exc.kind == ErrorKind.NOT_FOUND:
-            raise Http404(exc.message) from exc
-        raise
+    return _render_dossier(request, code)
 
 
 def _service_call(name: str, form, dossier: Dossier, user):
@@ -262,7 +257,7 @@ def dossier_action(request, code: str, name: str):
         _service_call(name, form, dossier, request.user)
     except ApplicationError as exc:
         if exc.kind == ErrorKind.FORBIDDEN:
-            return forbidden(request, exc.message)
+            raise
         if exc.kind == ErrorKind.INVALID:
             for field, errors in exc.fields.items():
                 field = _FIELD_ALIASES.get(field, field)

@@ -185,7 +185,7 @@ def _bundle_action(request, code: str, action):
         action(bundle)
     except ApplicationError as exc:
         if exc.kind == ErrorKind.NOT_FOUND:
-            raise Http404(exc.message) from exc
+            raise
         if exc.fields:
             request.session["linkage_note_error"] = " ".join(
                 str(m) for ms in exc.fields.values() for m in ms

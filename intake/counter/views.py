@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases import selectors, services
-from cases.access import forbidden, page_for
+from cases.access import page_for
 from cases.search import fold
 from intake.counter.forms import RECEIVE, IntakeForm
 from intake.counter.services import counter_intake_record
@@ -93,7 +93,7 @@ def intake(request, code: str):
             except ApplicationError as exc:
                 cache.delete(key)
                 if exc.kind == ErrorKind.FORBIDDEN:
-                    return forbidden(request, exc.message)
+                    raise
                 _report(form, exc)
             else:
                 cache.set(key, dossier.code, TOKEN_TTL)
@@ -140,7 +140,7 @@ def certify(request, code: str):
             dossier=dossier, actor=request.user, render=render_certified_copy)
     except ApplicationError as exc:
         if exc.kind == ErrorKind.FORBIDDEN:
-            return forbidden(request, exc.message)
+            raise
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã chứng thực bản sao điện tử, số %(number)s.")
