@@ -1,6 +1,6 @@
 """What a dossier's history says for each action, in words a user reads.
 
-Apps whose services write their own events (bundles, payments) add their labels with
+Apps whose services record their own actions (bundles, payments) add their labels with
 ``register_event_labels`` in their ``AppConfig.ready``, so every history shows words, not codes.
 """
 
