@@ -103,3 +103,18 @@ def test_an_edit_in_the_admin_records_who_changed_what(client, catalogue, counte
         "time_limit": {"old": procedure.time_limit, "new": procedure.time_limit + 3},
         "fee": {"old": procedure.fee, "new": {"kind": "fixed", "amount": 12000}},
     }
+
+
+def test_an_import_that_corrects_a_procedure_in_place_is_recorded_too(db):
+    from cases.models import CatalogueChange
+
+    data = catalogue_load()
+    catalogue_import(data=data)
+    entry = data["procedures"][0]
+    old_limit = entry["time_limit"]
+    entry["time_limit"] += 1
+    assert catalogue_import(data=data).updated == 1
+
+    change = CatalogueChange.objects.get()
+    assert change.procedure.code == entry["code"] and change.actor is None
+    assert change.changes == {"time_limit": {"old": old_limit, "new": old_limit + 1}}
