@@ -103,6 +103,9 @@ def test_an_edit_in_the_admin_records_who_changed_what(client, catalogue, counte
         "time_limit": {"old": procedure.time_limit, "new": procedure.time_limit + 3},
         "fee": {"old": procedure.fee, "new": {"kind": "fixed", "amount": 12000}},
     }
+    audit = client.get("/admin/cases/cataloguechange/").content.decode()
+    assert procedure.code in audit
+    assert "/admin/cases/cataloguechange/add/" not in audit  # written by the services only
 
 
 def test_an_import_that_corrects_a_procedure_in_place_is_recorded_too(db):
