@@ -13,6 +13,7 @@ from cases.models import (
     Agency,
     Authorisation,
     CalendarDay,
+    CatalogueChange,
     Department,
     Dossier,
     DossierDocument,
@@ -66,7 +67,30 @@ class ProcedureAdmin(admin.ModelAdmin):
             obj.pk = new.pk
             self.message_user(request, _("Đã ban hành phiên bản %(v)s.") % {"v": new.version})
             return
+        before = Procedure.objects.get(pk=obj.pk) if change else None
         super().save_model(request, obj, form, change)
+        if change:
+            services.catalogue_change_record(
+                before=before, after=obj, fields=form.changed_data, actor=request.user
+            )
+
+
+@admin.register(CatalogueChange)
+class CatalogueChangeAdmin(admin.ModelAdmin):
+    """Read-only: the audit of catalogue edits is written by the services, never by hand."""
+
+    list_display = ["at", "procedure", "actor"]
+    list_filter = ["procedure__code"]
+    readonly_fields = ["at", "procedure", "actor", "changes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CalendarDay)

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db import transaction
 
 from cases.models import Agency, Department, Field, Procedure, RequiredDocument
-from cases.services import procedure_revise
+from cases.services import catalogue_change_record, procedure_revise
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.json"
 
@@ -91,7 +91,8 @@ def _import_procedure(code: str, values: dict, documents: list[dict], summary: I
         summary.revised += 1
     else:
         Procedure.objects.filter(pk=current.pk).update(**values)
-        procedure = current
+        procedure = Procedure.objects.get(pk=current.pk)
+        catalogue_change_record(before=current, after=procedure, fields=values, actor=None)
         summary.updated += 1
     _replace_documents(procedure, documents)
 

@@ -1,7 +1,7 @@
 """Deadline arithmetic for dossiers: working calendars, due dates, pauses and classification.
 
 Pure on purpose (no ORM, no settings): the rules are legal ones, easiest to trust when every case
-can be checked with plain dates in a test. See DOMAIN.md, "Deadlines".
+can be checked with plain dates in a test. See docs/domain.md, "Deadlines".
 """
 
 from __future__ import annotations

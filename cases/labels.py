@@ -1,10 +1,20 @@
 """What a dossier's history says for each action, in words a user reads.
 
-Apps whose services write their own events (bundles, payments) add their labels with
+Apps whose services record their own actions (bundles, payments) add their labels with
 ``register_event_labels`` in their ``AppConfig.ready``, so every history shows words, not codes.
 """
 
 from django.utils.translation import gettext_lazy
+
+from cases.deadlines import Classification
+
+#: Early / on time / overdue (and "within" for what is not finished yet), wherever it is shown.
+CLASSIFICATION_LABELS = {
+    Classification.EARLY: gettext_lazy("Trước hạn"),
+    Classification.ON_TIME: gettext_lazy("Đúng hạn"),
+    Classification.OVERDUE: gettext_lazy("Quá hạn"),
+    Classification.WITHIN: gettext_lazy("Trong hạn"),
+}
 
 EVENT_LABELS = {
     "open_correction": gettext_lazy("Mở điều chỉnh kết quả sau hậu kiểm"),

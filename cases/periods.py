@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.deadlines import VIETNAM_TZ, overdue_threshold
-from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.errors import invalid
 
 #: Periods longer than this are refused: the official report is monthly, quarterly or yearly.
 MAX_DAYS = 3 * 366
@@ -36,15 +36,11 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.last < self.first:
-            raise ApplicationError(
-                _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."), kind=ErrorKind.INVALID,
-                fields={"den": [_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")]},
-            )
+            message = _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")
+            raise invalid("den", message, summary=message)
         if (self.last - self.first).days >= MAX_DAYS:
-            raise ApplicationError(
-                _("Kỳ báo cáo dài tối đa 3 năm."), kind=ErrorKind.INVALID,
-                fields={"den": [_("Kỳ báo cáo dài tối đa 3 năm.")]},
-            )
+            message = _("Kỳ báo cáo dài tối đa 3 năm.")
+            raise invalid("den", message, summary=message)
 
     @property
     def start_at(self) -> datetime:
@@ -107,7 +103,7 @@ def _parse_day(value: str, name: str) -> date:
         return date.fromisoformat(value.strip())
     except ValueError:
         message = _("Ngày không hợp lệ, nhập theo dạng ngày/tháng/năm.")
-        raise ApplicationError(message, kind=ErrorKind.INVALID, fields={name: [message]}) from None
+        raise invalid(name, message, summary=message) from None
 
 
 def period_from_query(params, *, today: date | None = None) -> Period:
@@ -132,5 +128,5 @@ def _parse_moment(value: str) -> datetime | None:
         moment = None
     if moment is None or timezone.is_naive(moment):
         message = _("Thời điểm tính số liệu không hợp lệ.")
-        raise ApplicationError(message, kind=ErrorKind.INVALID, fields={"luc": [message]})
+        raise invalid("luc", message, summary=message)
     return moment

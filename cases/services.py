@@ -52,6 +52,7 @@ from cases.models import (
     ReturnMethod,
     Status,
 )
+from cases.models.catalogue_audit import CatalogueChange
 from cases.models.dossier import LOCKED_STATES, OPEN_STATES
 from cases.policy import (
     ACTION_ROLES,
@@ -61,7 +62,7 @@ from cases.policy import (
 )
 from cases.post_audit import post_audit_draw
 from cases.validators import normalise_phone, validate_id_number, validate_phone
-from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.errors import ApplicationError, ErrorKind, invalid
 from thanhsen.roles import HANDLER_ROLES, Role
 
 #: A supplement may be requested only within this many working days of receipt.
@@ -102,15 +103,79 @@ class _Change:
     after: Callable[[DossierEvent], None] | None = None
 
 
-def _invalid(name: str, message: str) -> ApplicationError:
-    return ApplicationError(_("Dữ liệu không hợp lệ."), kind=ErrorKind.INVALID, fields={name: [message]})
-
-
 def _require_text(name: str, value: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise _invalid(name, message)
+        raise invalid(name, message)
     return value
+
+
+# --- history and pauses: cases is their only writer; every app calls these ---------------
+def record_event(
+    *,
+    dossier_id: int,
+    action: str,
+    at: datetime,
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    payload: dict | None = None,
+    authorisation=None,
+) -> DossierEvent:
+    """Append one row to a dossier's history and publish it to the hooks once committed.
+
+    Call it inside the transaction that made the change, so the row and the change commit
+    together and the reactions (notifications, bundles, the national portal) see both.
+    """
+    keep_given_event_time(at)
+    event = DossierEvent.objects.create(
+        dossier_id=dossier_id,
+        actor=actor,
+        at=at,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        authorisation=authorisation,
+        payload=payload or {},
+    )
+    hooks.record(event)
+    transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
+    return event
+
+
+def pause_start(*, dossier_id: int, kind: str, reason: str, at: datetime) -> DossierPause:
+    """Stop the dossier's clock from ``at`` until ``pause_end`` (the deadline moves by it)."""
+    return DossierPause.objects.create(
+        dossier_id=dossier_id, kind=kind, reason=reason, started_at=at
+    )
+
+
+def pause_end(*, dossier_id: int, kind: str, at: datetime) -> Dossier | None:
+    """End the open pause of this kind and re-date the dossier at once (the due dates move by
+    the time the pause lasted); None when no such pause was open."""
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure")
+            .get(pk=dossier_id)
+        )
+        fields = _pause_close(dossier, kind, at)
+        if fields is None:
+            return None
+        if fields:
+            dossier.save(update_fields=fields)
+    return dossier
+
+
+def _pause_close(dossier: Dossier, kind: str, at: datetime) -> list[str] | None:
+    """Close the open pause of ``kind`` and recompute the due dates on ``dossier`` (unsaved):
+    the fields to save, or None when no such pause was open."""
+    closed = dossier.pauses.filter(kind=kind, ended_at__isnull=True).update(ended_at=at)
+    if not closed:
+        return None
+    return _refresh_due_dates(dossier, at) if dossier.received_at else []
 
 
 def _apply(
@@ -150,9 +215,8 @@ def _apply(
             update_fields = list(dict.fromkeys(outcome.fields + (["status"] if transition else [])))
             if update_fields:
                 locked.save(update_fields=update_fields)
-            keep_given_event_time(at)
-            event = DossierEvent.objects.create(
-                dossier=locked,
+            event = record_event(
+                dossier_id=locked.pk,
                 actor=actor,
                 at=at,
                 action=action,
@@ -164,8 +228,6 @@ def _apply(
             )
             if outcome.after:
                 outcome.after(event)
-            hooks.record(event)
-            transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
     except ConcurrentTransition as exc:
         raise ApplicationError(
             _("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại và thử lại."),
@@ -325,7 +387,7 @@ def _validate_applicant(applicant: Applicant) -> Applicant:
 def _current_procedure(code: str) -> Procedure:
     procedure = Procedure.objects.filter(code=code, is_current=True).first()
     if procedure is None:
-        raise _invalid("procedure", _("Không có thủ tục mã “%(code)s”.") % {"code": code})
+        raise invalid("procedure", _("Không có thủ tục mã “%(code)s”.") % {"code": code})
     return procedure
 
 
@@ -355,10 +417,10 @@ def dossier_create(
             _("Vai trò của bạn không được nộp hoặc tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
         )
     if channel not in Channel.values:
-        raise _invalid("channel", _("Kênh nộp không hợp lệ."))
+        raise invalid("channel", _("Kênh nộp không hợp lệ."))
     is_resident = actor.role == Role.RESIDENT
     if actor.role in (Role.RESIDENT, Role.SYSTEM) and channel != Channel.ONLINE:
-        raise _invalid("channel", _("Công dân chỉ nộp hồ sơ trực tuyến."))
+        raise invalid("channel", _("Công dân chỉ nộp hồ sơ trực tuyến."))
     if actor.role in (Role.RESIDENT, Role.SYSTEM) and receive:
         raise ApplicationError(
             _("Chỉ cán bộ tiếp nhận mới tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
@@ -384,9 +446,8 @@ def dossier_create(
             created_at=at,
         )
         _add_documents(dossier, documents, at)
-        keep_given_event_time(at)
-        event = DossierEvent.objects.create(
-            dossier=dossier,
+        record_event(
+            dossier_id=dossier.pk,
             actor=actor,
             at=at,
             action="create",
@@ -394,8 +455,6 @@ def dossier_create(
             note=note,
             payload={"channel": channel, "documents": len(documents)},
         )
-        hooks.record(event)
-        transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
         if receive:
             dossier = _receive(dossier=dossier, actor=actor, at=at, note="",
                                created_in_this_transaction=True)
@@ -504,9 +563,9 @@ def dossier_assign(
         target_department = department or d.department or d.procedure.department
         if handler is not None:
             if not handler.is_active or handler.role not in HANDLER_ROLES:
-                raise _invalid("handler", _("Người được giao phải là cán bộ xử lý."))
+                raise invalid("handler", _("Người được giao phải là cán bộ xử lý."))
             if handler.department_id != target_department.pk:
-                raise _invalid("handler", _("Cán bộ được giao không thuộc đơn vị xử lý."))
+                raise invalid("handler", _("Cán bộ được giao không thuộc đơn vị xử lý."))
         chosen = handler
         if actor.role in HANDLER_ROLES:
             # A handler's assign means "I take it": never for a colleague, never routed to
@@ -594,10 +653,10 @@ def dossier_request_payment(
     """Wait for a financial obligation (e.g. land taxes); the clock pauses meanwhile."""
     reason = _require_text("reason", reason, _("Cần ghi rõ nghĩa vụ tài chính phải thực hiện."))
     if amount is not None and amount < 0:
-        raise _invalid("amount", _("Số tiền không được âm."))
+        raise invalid("amount", _("Số tiền không được âm."))
 
     def change(d: Dossier, at: datetime) -> _Change:
-        DossierPause.objects.create(dossier=d, kind=PauseKind.PAYMENT, reason=reason, started_at=at)
+        pause_start(dossier_id=d.pk, kind=PauseKind.PAYMENT, reason=reason, at=at)
         return _Change(payload={"amount": amount})
 
     return _apply(dossier=dossier, actor=actor, action="request_payment",
@@ -608,8 +667,7 @@ def dossier_confirm_payment(*, dossier: Dossier, actor, note: str = "", at: date
     """The obligation is paid: close the pause and move the due date by the time it lasted."""
 
     def change(d: Dossier, at: datetime) -> _Change:
-        d.pauses.filter(kind=PauseKind.PAYMENT, ended_at__isnull=True).update(ended_at=at)
-        fields = _refresh_due_dates(d, at)
+        fields = _pause_close(d, PauseKind.PAYMENT, at) or _refresh_due_dates(d, at)
         return _Change(fields=fields, payload={"due_at": d.due_at.isoformat()})
 
     return _apply(dossier=dossier, actor=actor, action="confirm_payment",
@@ -702,11 +760,11 @@ def dossier_return_result(
     collected_by = (collected_by or "").strip()
     if method:
         if method not in ReturnMethod.values:
-            raise _invalid("method", _("Hình thức trả kết quả không hợp lệ."))
+            raise invalid("method", _("Hình thức trả kết quả không hợp lệ."))
         if method in (ReturnMethod.IN_PERSON, ReturnMethod.POST) and not collected_by:
-            raise _invalid("collected_by", _("Cần ghi người nhận kết quả (hoặc địa chỉ gửi bưu chính)."))
+            raise invalid("collected_by", _("Cần ghi người nhận kết quả (hoặc địa chỉ gửi bưu chính)."))
         if method == ReturnMethod.ONLINE and not result_file:
-            raise _invalid("result_file", _("Trả kết quả trực tuyến cần tệp kết quả."))
+            raise invalid("result_file", _("Trả kết quả trực tuyến cần tệp kết quả."))
 
     def change(d: Dossier, at: datetime) -> _Change:
         unpaid = fee_refusal(d)
@@ -756,7 +814,7 @@ def dossier_record_fee_payment(
     Written once: a second payment of the same fee is refused, so it is never counted twice.
     """
     if via not in FeePayment.values:
-        raise _invalid("via", _("Hình thức nộp phí không hợp lệ."))
+        raise invalid("via", _("Hình thức nộp phí không hợp lệ."))
 
     def change(d: Dossier, at: datetime) -> _Change:
         if not d.fee_amount:
@@ -830,12 +888,12 @@ def dossier_extend(
     """
     reason = _require_text("reason", reason, _("Cần ghi rõ lý do chậm trả kết quả."))
     if new_due_at is None or timezone.is_naive(new_due_at):
-        raise _invalid("new_due_at", _("Cần chọn ngày hẹn trả mới."))
+        raise invalid("new_due_at", _("Cần chọn ngày hẹn trả mới."))
 
     def change(d: Dossier, at: datetime) -> _Change:
         _refuse_unless_allowed(d, "extend", at)
         if new_due_at <= d.due_at:
-            raise _invalid("new_due_at", _("Ngày hẹn mới phải sau ngày hẹn trả hiện tại."))
+            raise invalid("new_due_at", _("Ngày hẹn mới phải sau ngày hẹn trả hiện tại."))
         d.extended_due_at = new_due_at
         d.extension_reason = reason
         d.extended_at = at
@@ -937,12 +995,12 @@ def copy_certification_receive(
     """
     procedure = _current_procedure(procedure_code)
     if not is_copy_certification(procedure):
-        raise _invalid("procedure", _("Thủ tục này không phải chứng thực bản sao từ bản chính."))
+        raise invalid("procedure", _("Thủ tục này không phải chứng thực bản sao từ bản chính."))
     document_name = _require_text("document_name", document_name, _("Cần ghi tên giấy tờ."))
     if not 1 <= (pages or 0) <= MAX_CERTIFICATION_PAGES:
-        raise _invalid("pages", _("Số trang phải từ 1 đến %(max)s.") % {"max": MAX_CERTIFICATION_PAGES})
+        raise invalid("pages", _("Số trang phải từ 1 đến %(max)s.") % {"max": MAX_CERTIFICATION_PAGES})
     if not scan:
-        raise _invalid("scan", _("Cần tải lên bản quét bản chính."))
+        raise invalid("scan", _("Cần tải lên bản quét bản chính."))
     with transaction.atomic():
         dossier = dossier_create(
             procedure_code=procedure_code, applicant=applicant, channel=channel, actor=actor,
@@ -1007,7 +1065,7 @@ def procedure_revise(*, procedure: Procedure, changes: dict, actor=None) -> Proc
     }
     unknown = set(changes) - allowed
     if unknown:
-        raise _invalid(sorted(unknown)[0], _("Không sửa được trường này."))
+        raise invalid(sorted(unknown)[0], _("Không sửa được trường này."))
     with transaction.atomic():
         current = Procedure.objects.select_for_update().get(code=procedure.code, is_current=True)
         documents = list(current.documents.all())
@@ -1025,4 +1083,20 @@ def procedure_revise(*, procedure: Procedure, changes: dict, actor=None) -> Proc
             document._state.adding = True
             document.procedure = new
         RequiredDocument.objects.bulk_create(documents)
+        catalogue_change_record(before=current, after=new, fields=changes, actor=actor)
     return new
+
+
+def catalogue_change_record(*, before: Procedure, after: Procedure, fields, actor) -> None:
+    """The audit row of a catalogue edit: who changed which of ``fields``, from what to what
+    (fields left as they were are not listed; an edit that changed nothing leaves no row)."""
+    changes = {}
+    for name in fields:
+        attname = Procedure._meta.get_field(name).attname
+        old, new = getattr(before, attname), getattr(after, attname)
+        if old != new:
+            changes[name] = {"old": old, "new": new}
+    if changes:
+        CatalogueChange.objects.create(
+            procedure=after, actor=actor if getattr(actor, "pk", None) else None, changes=changes
+        )

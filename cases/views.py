@@ -16,7 +16,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -36,7 +35,7 @@ from thanhsen.roles import HANDLER_ROLES, SIGNER_ROLES, Role
 PAGE_SIZE = 25
 
 
-def _table_context(request, queryset, *, count: int | None = None, **query) -> dict:
+def _table_context(request, queryset, *, count: int | None = None) -> dict:
     """A page of dossiers and what the shared table needs to mark overdue rows and page on.
 
     ``count``, when the caller already has it (a queue's tab shows it), spares the paginator
@@ -49,7 +48,6 @@ def _table_context(request, queryset, *, count: int | None = None, **query) -> d
     selectors.dossier_deadline_states(page.object_list)
     return {
         "page": page,
-        "page_query": urlencode(query) + "&",
     }
 
 
@@ -69,7 +67,7 @@ def queue(request):
         "counts": counts,
         "current": current.queue.key,
         "current_label": current.queue.label,
-        **_table_context(request, dossiers, count=current.count, hang=current.queue.key),
+        **_table_context(request, dossiers, count=current.count),
     }
     template = "cases/queue.html#queue-list" if request.htmx else "cases/queue.html"
     return render(request, template, context)
@@ -81,7 +79,7 @@ def search(request):
     query = request.GET.get("q", "").strip()
     context = {"query": query, "page": None}
     if query:
-        context |= _table_context(request, selectors.dossier_search(request.user, query), q=query)
+        context |= _table_context(request, selectors.dossier_search(request.user, query))
     template = "cases/search.html#results" if request.htmx else "cases/search.html"
     return render(request, template, context)
 
@@ -234,12 +232,7 @@ def dossier_file(request, code: str, kind: str):
 
 @page_for("workspace")
 def dossier_detail(request, code: str):
-    try:
-        return _render_dossier(request, code)
-    except ApplicationError as exc:
-        if exc.kind == ErrorKind.NOT_FOUND:
-            raise Http404(exc.message) from exc
-        raise
+    return _render_dossier(request, code)
 
 
 def _service_call(name: str, form, dossier: Dossier, user):
@@ -273,7 +266,7 @@ def dossier_action(request, code: str, name: str):
         _service_call(name, form, dossier, request.user)
     except ApplicationError as exc:
         if exc.kind == ErrorKind.FORBIDDEN:
-            return forbidden(request, exc.message)
+            raise
         if exc.kind == ErrorKind.INVALID:
             for field, errors in exc.fields.items():
                 field = _FIELD_ALIASES.get(field, field)

@@ -15,11 +15,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from cases.deadlines import Pause
-from cases.models import Dossier, Outcome, Procedure, Status
+from cases.models import Dossier, DossierPause, Outcome, Procedure, Status
 from cases.models.dossier import STOPPABLE_STATES
 from cases.selectors import dossier_deadline_state, dossier_visible_to
 from intake.models import (
     Complaint,
+    LookupThrottle,
     Notification,
     OnlineDraft,
     Payment,
@@ -340,20 +341,20 @@ _DATETIME_FIELDS = frozenset(
 _LOOKUP_SQL = f"""
 SELECT t.client_failures, t.code_failures,
        {", ".join(f"d.{name}" for name in _LOOKUP_FIELDS)},
-       (SELECT MIN(w.started_at) FROM cases_dossierpause w
+       (SELECT MIN(w.started_at) FROM {DossierPause._meta.db_table} w
          WHERE w.dossier_id = d.id AND w.started_at <= %(now)s
            AND (w.ended_at IS NULL OR w.ended_at > %(now)s)),
        p.name,
-       (SELECT pay.amount FROM intake_payment pay
+       (SELECT pay.amount FROM {Payment._meta.db_table} pay
          WHERE pay.dossier_id = d.id AND pay.status = 'pending'
          ORDER BY pay.created_at LIMIT 1),
-       EXISTS (SELECT 1 FROM intake_rating r WHERE r.dossier_id = d.id)
-  FROM (SELECT (SELECT failures FROM intake_lookupthrottle
+       EXISTS (SELECT 1 FROM {Rating._meta.db_table} r WHERE r.dossier_id = d.id)
+  FROM (SELECT (SELECT failures FROM {LookupThrottle._meta.db_table}
                  WHERE key = %(client_key)s AND window_ends_at > %(now)s) AS client_failures,
-               (SELECT failures FROM intake_lookupthrottle
+               (SELECT failures FROM {LookupThrottle._meta.db_table}
                  WHERE key = %(code_key)s AND window_ends_at > %(now)s) AS code_failures) t
-  LEFT JOIN cases_dossier d ON d.code = %(code)s
-  LEFT JOIN cases_procedure p ON p.id = d.procedure_id
+  LEFT JOIN {Dossier._meta.db_table} d ON d.code = %(code)s
+  LEFT JOIN {Procedure._meta.db_table} p ON p.id = d.procedure_id
 """
 
 
@@ -409,6 +410,18 @@ def _aware(value):
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+@lru_cache(maxsize=1)
+def _preparing_cursor_class():
+    """A psycopg cursor that binds on the server and prepares every statement it runs."""
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        def execute(self, query, params=None, **kwargs):
+            return super().execute(query, params, prepare=True, **kwargs)
+
+    return PreparingCursor
+
+
 def _fetch_one(sql: str, params: dict):
     """One row, through a prepared statement on PostgreSQL.
 
@@ -416,16 +429,17 @@ def _fetch_one(sql: str, params: dict):
     parameters on the client, which cannot prepare, so the query goes through a psycopg
     cursor that binds on the server and keeps the plan on the connection (kept between
     requests by ``CONN_MAX_AGE``). A pooler in transaction mode would need this switched off.
+    That cursor is wrapped like Django's own, so query logging and capture see the statement.
     """
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
-    import psycopg
-
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
+    raw = _preparing_cursor_class()(connection.connection)
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(raw) as cursor:
+        cursor.execute(sql, params)
         return cursor.fetchone()
 
 

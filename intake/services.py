@@ -53,7 +53,7 @@ from intake.models import (
 from intake.notifications import adapters
 from intake.notifications.messages import NOTIFIED_ACTIONS, message_for
 from intake.payments.providers import provider_get
-from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.errors import ApplicationError, ErrorKind, invalid
 from thanhsen.request_guard import is_malformed, printable
 from thanhsen.roles import INTAKE_ROLES, WORKSPACE_ROLES, Role
 
@@ -71,10 +71,6 @@ NOTIFY_SENDING_STALE = timedelta(minutes=10)
 COMPLAINT_WORKING_DAYS = 10
 #: The account the payment gateway acts as when a verified payment settles an obligation.
 GATEWAY_USERNAME = "cong-thanh-toan"
-
-
-def _invalid(name: str, message: str) -> ApplicationError:
-    return ApplicationError(_("Dữ liệu không hợp lệ."), kind=ErrorKind.INVALID, fields={name: [message]})
 
 
 # --- online submission ----------------------------------------------------------------------
@@ -156,7 +152,7 @@ def online_complete(*, dossier: Dossier, user, files: Iterable, note: str) -> Do
     files = list(files)
     note = (note or "").strip()
     if not files and not note:
-        raise _invalid("note", _("Hãy tải lên giấy tờ bổ sung hoặc ghi rõ nội dung đã hoàn thiện."))
+        raise invalid("note", _("Hãy tải lên giấy tờ bổ sung hoặc ghi rõ nội dung đã hoàn thiện."))
     if dossier.status == Status.SUPPLEMENT_REQUESTED:
         action, step = "supplement", case_services.dossier_supplement
     else:
@@ -460,7 +456,7 @@ def rating_submit(*, dossier_id: int, scores: dict, comment: str = "") -> Rating
         )
     for name in Rating.CRITERIA:
         if scores.get(name) not in (0, 1, 2):
-            raise _invalid(name, _("Hãy chọn một mức đánh giá."))
+            raise invalid(name, _("Hãy chọn một mức đánh giá."))
     try:
         with transaction.atomic():
             return Rating.objects.create(
@@ -499,7 +495,7 @@ def complaint_answer(*, complaint: Complaint, actor, answer: str) -> Complaint:
         raise ApplicationError(_("Bạn không được trả lời phản ánh."), kind=ErrorKind.FORBIDDEN)
     answer = (answer or "").strip()
     if not answer:
-        raise _invalid("answer", _("Cần nhập nội dung trả lời."))
+        raise invalid("answer", _("Cần nhập nội dung trả lời."))
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if locked.status == ComplaintStatus.ANSWERED:

@@ -156,12 +156,6 @@ class StepState(models.TextChoices):
     CANCELLED = "cancelled", _("Đã dừng")
 
 
-#: States a task may claim, and the claimed state each leads to.
-CLAIMS = {
-    StepState.READY: StepState.SENDING,
-    StepState.RETRYING: StepState.SENDING,
-    StepState.SENT: StepState.POLLING,
-}
 #: States in which a worker holds the step: stale claims are handed back by the sweep.
 CLAIMED_STATES = (StepState.SENDING, StepState.POLLING)
 

@@ -14,7 +14,6 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import partial
 
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
@@ -22,10 +21,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from cases import hooks
 from cases.calendar import working_calendar
 from cases.deadlines import Pause, TimeUnit, classify, statutory_due
-from cases.history import keep_given_event_time
 from cases.models import (
     Agency,
     Dossier,
@@ -38,7 +35,14 @@ from cases.models import (
 )
 from cases.policy import bundle_denial_reason
 from cases.selectors import waiting_at
-from cases.services import Applicant, SubmittedDocument, dossier_create
+from cases.services import (
+    Applicant,
+    SubmittedDocument,
+    dossier_create,
+    pause_end,
+    pause_start,
+    record_event,
+)
 from linkage import outbox
 from linkage.adapters import AgencyReply, ReplyStatus
 from linkage.conf import linkage_settings
@@ -52,18 +56,12 @@ from linkage.models import (
     Outbox,
     StepState,
 )
-from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.errors import ApplicationError, ErrorKind, invalid
 
 log = logging.getLogger(__name__)
 
 #: Dependent steps not yet handed to an agency: they wait while the bundle is corrected.
 _UNSENT = (StepState.READY, StepState.RETRYING, StepState.NEEDS_ATTENTION)
-
-
-def _invalid(name: str, message: str) -> ApplicationError:
-    return ApplicationError(
-        _("Dữ liệu không hợp lệ."), kind=ErrorKind.INVALID, fields={name: [message]}
-    )
 
 
 def _record(
@@ -94,8 +92,7 @@ def _append_event(
     payload=None,
     at: datetime,
 ) -> DossierEvent:
-    keep_given_event_time(at)
-    event = DossierEvent.objects.create(
+    return record_event(
         dossier_id=dossier_id,
         actor=actor,
         at=at,
@@ -103,10 +100,8 @@ def _append_event(
         from_status=status,
         to_status=status,
         note=note,
-        payload=payload or {},
+        payload=payload,
     )
-    transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
-    return event
 
 
 def _locked(bundle_id: int) -> Bundle:
@@ -190,20 +185,20 @@ def bundle_submit(
     at = at or timezone.now()
     kind = bundle_kind_in_force(kind_code, on=timezone.localdate(at))
     if kind is None:
-        raise _invalid("kind", _("Không có loại liên thông “%(kind)s”.") % {"kind": kind_code})
+        raise invalid("kind", _("Không có loại liên thông “%(kind)s”.") % {"kind": kind_code})
     chosen = set(chosen_procedures)
     kind_steps = list(kind.steps.all())
     optional = {s.procedure_code for s in kind_steps if s.optional}
     unknown = chosen - optional
     if unknown:
-        raise _invalid(
+        raise invalid(
             "chosen_procedures",
             _("Thủ tục %(code)s không thuộc nhóm liên thông này.") % {"code": sorted(unknown)[0]},
         )
     selected = [s for s in kind_steps if not s.optional or s.procedure_code in chosen]
     if kind.max_procedures and len(selected) > kind.max_procedures:
         least = len([s for s in kind_steps if not s.optional])
-        raise _invalid(
+        raise invalid(
             "chosen_procedures",
             _("Nhóm thủ tục này phải gồm %(choices)s thủ tục; bạn đã chọn %(count)d.")
             % {"choices": ", ".join(str(n) for n in range(least, kind.max_procedures + 1)),
@@ -239,7 +234,7 @@ def bundle_submit(
         for position, kind_step in enumerate(selected):
             procedure = procedures.get(kind_step.procedure_code)
             if procedure is None:
-                raise _invalid(
+                raise invalid(
                     "kind",
                     _("Thủ tục %(code)s của nhóm liên thông không còn áp dụng.")
                     % {"code": kind_step.procedure_code},
@@ -776,7 +771,7 @@ def bundle_correction_complete(
     at = at or timezone.now()
     note = (note or "").strip()
     if not note:
-        raise _invalid("note", _("Cần ghi rõ nội dung đã sửa trong đăng ký hộ tịch."))
+        raise invalid("note", _("Cần ghi rõ nội dung đã sửa trong đăng ký hộ tịch."))
     with transaction.atomic():
         bundle = _locked(bundle.pk)
         _check(actor, bundle, "complete_correction")
@@ -815,9 +810,7 @@ def bundle_relatives_wait_start(
                 _("Không thể bắt đầu chờ xác nhận lúc này."), kind=ErrorKind.CONFLICT
             )
         reason = (reason or "").strip() or _("Chờ thân nhân xác nhận qua VNeID")
-        DossierPause.objects.create(
-            dossier_id=bundle.dossier_id, kind=PauseKind.VERIFICATION, reason=reason, started_at=at
-        )
+        pause_start(dossier_id=bundle.dossier_id, kind=PauseKind.VERIFICATION, reason=reason, at=at)
         bundle.steps.filter(awaits_relatives=True, state__in=_UNSENT).update(
             state=StepState.WAITING, next_attempt_at=None
         )
@@ -831,10 +824,7 @@ def bundle_relatives_confirmed(*, bundle: Bundle, actor, at: datetime | None = N
     with transaction.atomic():
         bundle = _locked(bundle.pk)
         _check(actor, bundle, "relatives_wait")
-        closed = DossierPause.objects.filter(
-            dossier_id=bundle.dossier_id, kind=PauseKind.VERIFICATION, ended_at__isnull=True
-        ).update(ended_at=at)
-        if not closed:
+        if pause_end(dossier_id=bundle.dossier_id, kind=PauseKind.VERIFICATION, at=at) is None:
             raise ApplicationError(
                 _("Không có yêu cầu xác nhận nào đang chờ."), kind=ErrorKind.CONFLICT
             )

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases.access import forbidden, page_for
-from cases.labels import EVENT_LABELS
+from cases.deadlines import Classification
+from cases.labels import CLASSIFICATION_LABELS, EVENT_LABELS
 from cases.models import DossierEvent, PauseKind
 from cases.periods import Period, period_from_query
 from cases.policy import bundle_denial_reason
@@ -29,9 +30,8 @@ from thanhsen.errors import ApplicationError, ErrorKind
 #: The list's classification filter (``?phan_loai=``): the dashboard's bundle columns.
 BUCKET_LABELS = {
     "unfinished": gettext_lazy("Chưa hoàn thành hoặc đã dừng"),
-    "early": gettext_lazy("Trước hạn"),
-    "on_time": gettext_lazy("Đúng hạn"),
-    "overdue": gettext_lazy("Quá hạn"),
+    **{c.value: CLASSIFICATION_LABELS[c]
+       for c in (Classification.EARLY, Classification.ON_TIME, Classification.OVERDUE)},
 }
 
 
@@ -89,7 +89,7 @@ def bundles(request):
             bucket=filters.bucket,
         ),
         30,
-    ).get_page(request.GET.get("page"))
+    ).get_page(request.GET.get("trang"))
     context = {
         "page": page,
         "filters": filters,
@@ -189,7 +189,7 @@ def _bundle_action(request, code: str, action):
         action(bundle)
     except ApplicationError as exc:
         if exc.kind == ErrorKind.NOT_FOUND:
-            raise Http404(exc.message) from exc
+            raise
         if exc.fields:
             request.session["linkage_note_error"] = " ".join(
                 str(m) for ms in exc.fields.values() for m in ms

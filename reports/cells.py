@@ -281,7 +281,3 @@ DIMENSIONS: dict[str, Dimension] = {d.code: d for d in [
     Dimension("officer", _("Cán bộ xử lý"), F("handler_id"), "handler_id"),
     Dimension("channel", _("Kênh nộp"), F("channel"), "channel"),
 ]}
-
-
-def cell_get(code: str) -> Cell:
-    return CELLS[code]

@@ -55,13 +55,3 @@ def grouped_bars(buckets: list[dict], series: list[tuple[str, str]], *, width: i
     return {"width": width, "height": height, "bars": bars,
             "labels": labels[::every], "ticks": ticks, "left": left,
             "baseline": top_pad + plot_h, "right": width - 8, "series": series}
-
-
-def horizontal_bars(items: list[dict], *, width: int = 520, row: int = 26) -> dict:
-    """One bar per item (``label``, ``value``, ``url``), scaled to the largest."""
-    peak = max((i["value"] for i in items), default=0) or 1
-    label_w, bar_space = 210, width - 210 - 60
-    rows = [{**item, "y": k * row, "bar_w": round(bar_space * item["value"] / peak, 1),
-             "label_w": label_w} for k, item in enumerate(items)]
-    return {"width": width, "height": max(len(items) * row, row), "rows": rows,
-            "label_w": label_w}

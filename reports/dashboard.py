@@ -32,7 +32,6 @@ from reports.templatetags.reports_tags import drill
 #: Everything the dashboard shows, read from the rollup in one scan.
 DASHBOARD_COLUMNS = [*ALL_COLUMNS, *INDICATOR_CELLS]
 SHORT_COLUMNS = ["received", "resolved", "resolved_overdue", "in_progress", "in_progress_overdue"]
-GRAINS = ("month", "week")
 
 
 def _months_back(today: date, months: int) -> date:

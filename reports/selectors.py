@@ -22,7 +22,7 @@ from cases.models import Channel, Department, Dossier, Field, Procedure
 from cases.periods import Period
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.models import DailyRollup
-from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.errors import invalid
 from thanhsen.models import User
 
 ALL_COLUMNS = BIEU06_COLUMNS + BESIDE_COLUMNS
@@ -49,15 +49,12 @@ class ReportTable:
     source: str
 
 
-def _invalid(name: str, message: str) -> ApplicationError:
-    return ApplicationError(message, kind=ErrorKind.INVALID, fields={name: [message]})
-
-
 def dimension_get(code: str | None):
     if code in (None, ""):
         return None
     if code not in DIMENSIONS:
-        raise _invalid("theo", _("Không có cách chia báo cáo này."))
+        message = _("Không có cách chia báo cáo này.")
+        raise invalid("theo", message, summary=message)
     return DIMENSIONS[code]
 
 
@@ -137,7 +134,8 @@ def _aggregate(period: Period, columns: list[str], source: str, key=None,
                 target[f"c_{c}"] += g[f"c_{c}"] or 0
         return list(merged.values()) or [{"k": None, **{f"c_{c}": 0 for c in columns}}]
     if source != "live":
-        raise _invalid("nguon", _("Nguồn số liệu không hợp lệ."))
+        message = _("Nguồn số liệu không hợp lệ.")
+        raise invalid("nguon", message, summary=message)
     qs = _relevant_live(period)
     aggregates = _live_aggregates(period, columns)
     if key is None:
@@ -195,7 +193,8 @@ def dossier_drilldown(*, period: Period, cell: str, dimension: str | None = None
                       key: str | None = None) -> QuerySet[Dossier]:
     """The dossiers behind one number: the cell's live filter, narrowed to one row's key."""
     if cell not in CELLS:
-        raise _invalid("o", _("Không có chỉ tiêu này."))
+        message = _("Không có chỉ tiêu này.")
+        raise invalid("o", message, summary=message)
     qs = Dossier.objects.filter(CELLS[cell].live(period))
     dim = dimension_get(dimension)
     if dim is not None:
@@ -211,7 +210,8 @@ def _coerce_key(dimension: str, key: str):
         try:
             return int(key)
         except (TypeError, ValueError):
-            raise _invalid("k", _("Giá trị không hợp lệ.")) from None
+            message = _("Giá trị không hợp lệ.")
+            raise invalid("k", message, summary=message) from None
     return key
 
 
@@ -220,7 +220,8 @@ def rollup_series(*, period: Period, grain: str = "month") -> list[dict]:
     """Received and resolved per week or month, from the rollup (cached like the groups)."""
     trunc = {"month": TruncMonth("day"), "week": TruncWeek("day")}.get(grain)
     if trunc is None:
-        raise _invalid("nhom", _("Chỉ chia theo tuần hoặc tháng."))
+        message = _("Chỉ chia theo tuần hoặc tháng.")
+        raise invalid("nhom", message, summary=message)
     return refresh_cached("series", period, grain, lambda: _series(period, grain, trunc))
 
 

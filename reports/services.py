@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from cases.periods import period_from_query
 from reports.models import ExportJob
 from reports.selectors import dimension_get
-from thanhsen.errors import ApplicationError, ErrorKind
+from thanhsen.errors import invalid
 
 #: What can be exported, and in which formats.
 EXPORTS = {
@@ -25,12 +25,11 @@ def export_job_create(*, owner, kind: str, file_format: str, params) -> ExportJo
     from reports.tasks import export_run
 
     if kind not in EXPORTS:
-        raise ApplicationError(_("Không có loại báo cáo này."), kind=ErrorKind.INVALID,
-                               fields={"loai": [_("Không có loại báo cáo này.")]})
+        message = _("Không có loại báo cáo này.")
+        raise invalid("loai", message, summary=message)
     if file_format not in EXPORTS[kind]:
-        raise ApplicationError(_("Định dạng không được hỗ trợ cho báo cáo này."),
-                               kind=ErrorKind.INVALID,
-                               fields={"dinh_dang": [_("Định dạng không được hỗ trợ.")]})
+        raise invalid("dinh_dang", _("Định dạng không được hỗ trợ."),
+                      summary=_("Định dạng không được hỗ trợ cho báo cáo này."))
     period = period_from_query(params)
     dimension = params.get("theo") or "field"
     dimension_get(dimension)

@@ -136,7 +136,7 @@ def dossiers(request):
         **_common(request, period), "cell": CELLS[cell], "page": page,
         "count": page.paginator.count, "dimension": DIMENSIONS.get(dimension),
         "row_label": row_label(dimension, key), "scope": SPECS.get(scope),
-        "query": request.GET.copy(), "now": timezone.now(),
+        "now": timezone.now(),
     })
 
 

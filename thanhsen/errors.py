@@ -6,6 +6,8 @@ exception handler and the pages translate its kind into an HTTP status in one pl
 
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class ErrorKind(StrEnum):
     INVALID = "invalid"  # 400: the input is wrong
@@ -26,3 +28,10 @@ class ApplicationError(Exception):
         if self.fields:
             body["fields"] = {name: [str(m) for m in msgs] for name, msgs in self.fields.items()}
         return body
+
+
+def invalid(field: str, message: str, *, summary: str | None = None) -> ApplicationError:
+    """The error for bad input in one field: the message goes beside the field, the summary at
+    the top (the generic "invalid data" unless the caller has a better one)."""
+    summary = _("Dữ liệu không hợp lệ.") if summary is None else summary
+    return ApplicationError(summary, kind=ErrorKind.INVALID, fields={field: [message]})

@@ -1,4 +1,4 @@
-"""The roles of the one-stop center (see DOMAIN.md, "The place and the people").
+"""The roles of the one-stop center (see docs/domain.md).
 
 One role per account keeps the permission matrix readable; a person who holds two roles at
 the center gets two accounts, as the provincial system also requires.

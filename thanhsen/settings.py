@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "thanhsen.request_guard.CleanInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "thanhsen.page_errors.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "thanhsen.urls"

@@ -11,6 +11,7 @@ from cases.models.catalogue import (
     Procedure,
     RequiredDocument,
 )
+from cases.models.catalogue_audit import CatalogueChange
 from cases.models.certification import CopyCertification
 from cases.models.delegation import Authorisation
 from cases.models.dossier import (
@@ -31,6 +32,7 @@ __all__ = [
     "Agency",
     "Authorisation",
     "CalendarDay",
+    "CatalogueChange",
     "Channel",
     "CompetentAuthority",
     "CopyCertification",

@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from cases import labels
+from cases.labels import CLASSIFICATION_LABELS
 
 register = template.Library()
 
@@ -64,3 +65,9 @@ def keep_place(name: str) -> str:
     if start < 0:
         return name
     return name[: start + 1] + name[start + 1:].replace(" ", "\u00a0")
+
+
+@register.filter
+def classification_label(value) -> str:
+    """``early`` → "Trước hạn": the one set of words for the classification."""
+    return CLASSIFICATION_LABELS.get(value, "")

@@ -10,9 +10,7 @@ from cases.models import Channel, CopyType
 from cases.services import SubmittedDocument
 from cases.uploads import MAX_UPLOAD_BYTES, validate_scan
 from cases.validators import validate_id_number, validate_phone
-
-RECEIVE, COMPLETE, REFUSE = "receive", "request_completion", "refuse_intake"
-DECISIONS = (RECEIVE, COMPLETE, REFUSE)
+from intake.counter.services import COMPLETE, DECISIONS, RECEIVE, REFUSE
 
 
 class IntakeForm(forms.Form):

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases import selectors, services
-from cases.access import forbidden, page_for
+from cases.access import page_for
 from cases.search import fold
-from intake.counter.forms import COMPLETE, RECEIVE, REFUSE, IntakeForm
+from intake.counter.forms import RECEIVE, IntakeForm
+from intake.counter.services import counter_intake_record
 from intake.documents.certified import render_certified_copy
 from intake.models import CounterIntakeToken
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -50,26 +51,16 @@ def _applicant(data) -> services.Applicant:
 
 def _create(form, user):
     data = form.cleaned_data
-    procedure = form.procedure
-    decision = data["decision"]
-    if decision == RECEIVE and form.certification:
-        return services.copy_certification_receive(
-            procedure_code=procedure.code, applicant=_applicant(data), actor=user,
-            document_name=data["document_name"], pages=data["pages"], scan=data["scan"],
-            channel=data["channel"],
-        )
-    with transaction.atomic():
-        dossier = services.dossier_create(
-            procedure_code=procedure.code, applicant=_applicant(data), channel=data["channel"],
-            actor=user, documents=form.submitted_documents(), pages=data.get("pages") or 0,
-            receive=decision == RECEIVE,
-        )
-        if decision == COMPLETE:
-            dossier = services.dossier_request_completion(
-                dossier=dossier, actor=user, reason=data["reason"])
-        elif decision == REFUSE:
-            dossier = services.dossier_refuse_intake(dossier=dossier, actor=user, reason=data["reason"])
-    return dossier
+    certification = None
+    if form.certification:
+        certification = {"document_name": data.get("document_name"), "pages": data.get("pages"),
+                         "scan": data.get("scan")}
+    return counter_intake_record(
+        procedure=form.procedure, decision=data["decision"], applicant=_applicant(data),
+        channel=data["channel"], actor=user, documents=form.submitted_documents(),
+        pages=data.get("pages") or 0, reason=data.get("reason", ""),
+        certification=certification,
+    )
 
 
 def _claim_and_create(form, user):
@@ -111,7 +102,7 @@ def intake(request, code: str):
             dossier, earlier = _claim_and_create(form, request.user)
         except ApplicationError as exc:
             if exc.kind == ErrorKind.FORBIDDEN:
-                return forbidden(request, exc.message)
+                raise
             _report(form, exc)
         else:
             if dossier is not None:
@@ -163,7 +154,7 @@ def certify(request, code: str):
             dossier=dossier, actor=request.user, render=render_certified_copy)
     except ApplicationError as exc:
         if exc.kind == ErrorKind.FORBIDDEN:
-            return forbidden(request, exc.message)
+            raise
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã chứng thực bản sao điện tử, số %(number)s.")

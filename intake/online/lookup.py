@@ -80,14 +80,14 @@ def _over_limit(attempt, *, code: str, user) -> bool:
 
 #: A failure starts a window on a key without one (or whose window has ended) and counts
 #: one more within it; both keys in one statement, always in the same order.
-_COUNT_FAILURE_SQL = """
-INSERT INTO intake_lookupthrottle (key, failures, window_ends_at)
+_COUNT_FAILURE_SQL = f"""
+INSERT INTO {LookupThrottle._meta.db_table} (key, failures, window_ends_at)
 VALUES (%(client_key)s, 1, %(ends)s), (%(code_key)s, 1, %(ends)s)
 ON CONFLICT (key) DO UPDATE SET
-  failures = CASE WHEN intake_lookupthrottle.window_ends_at > %(now)s
-                  THEN intake_lookupthrottle.failures + 1 ELSE 1 END,
-  window_ends_at = CASE WHEN intake_lookupthrottle.window_ends_at > %(now)s
-                        THEN intake_lookupthrottle.window_ends_at ELSE excluded.window_ends_at END
+  failures = CASE WHEN {LookupThrottle._meta.db_table}.window_ends_at > %(now)s
+                  THEN {LookupThrottle._meta.db_table}.failures + 1 ELSE 1 END,
+  window_ends_at = CASE WHEN {LookupThrottle._meta.db_table}.window_ends_at > %(now)s
+                        THEN {LookupThrottle._meta.db_table}.window_ends_at ELSE excluded.window_ends_at END
 """
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -29,6 +29,7 @@ from cases.selectors import dossier_get
 from intake import selectors, services
 from intake.models import OnlineDraft, Rating
 from intake.online import forms
+from intake.online.accounts import resident_register
 from intake.online.lookup import client_ip, lookup_by_factor, lookup_by_token
 from intake.tokens import code_from_status_token, status_token
 from intake.vneid import signed_in_with_vneid
@@ -149,14 +150,17 @@ def register(request):
     form = forms.RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        family, _sep, given = data["full_name"].strip().partition(" ")
-        user = get_user_model().objects.create_user(
-            username=data["phone"], password=data["password1"], email=data["email"],
-            phone=data["phone"], last_name=family, first_name=given, role=Role.RESIDENT,
-        )
-        login(request, user, backend="intake.auth.PhoneOrEmailBackend")
-        messages.success(request, _("Đã tạo tài khoản. Bạn có thể nộp hồ sơ trực tuyến."))
-        return redirect("intake:procedures")
+        try:
+            user = resident_register(full_name=data["full_name"], phone=data["phone"],
+                                     email=data["email"], password=data["password1"])
+        except ApplicationError as exc:
+            for name, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(name, error)
+        else:
+            login(request, user, backend="intake.auth.PhoneOrEmailBackend")
+            messages.success(request, _("Đã tạo tài khoản. Bạn có thể nộp hồ sơ trực tuyến."))
+            return redirect("intake:procedures")
     return render(request, "intake/register.html", {"form": form})
 
 

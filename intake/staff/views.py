@@ -19,7 +19,7 @@ from thanhsen.errors import ApplicationError
 
 @page_for("delivery_log")
 def notification_log(request):
-    page = Paginator(selectors.notification_log(), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.notification_log(), 50).get_page(request.GET.get("trang"))
     return render(request, "intake/staff/notifications.html", {"page": page})
 
 
@@ -28,7 +28,7 @@ def ratings(request):
     items = selectors.ratings_anonymous()
     averages = items.aggregate(**{name: Avg(name) for name in Rating.CRITERIA})
     criteria = [(Rating._meta.get_field(n).verbose_name, averages[n]) for n in Rating.CRITERIA]
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page = Paginator(items, 50).get_page(request.GET.get("trang"))
     return render(request, "intake/staff/ratings.html",
                   {"page": page, "criteria": criteria, "names": Rating.CRITERIA})
 

@@ -49,6 +49,18 @@ def test_the_lookup_query_is_planned_once_per_connection(client, catalogue):
     assert [sql for sql in prepared if "LEFT JOIN cases_dossier d ON d.code = $" in sql]
 
 
+@pytest.mark.postgres
+def test_the_prepared_lookup_query_is_seen_by_django_query_capture(client, catalogue):
+    """Debug logging and ``assertNumQueries`` see the lookup's statement like any other."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dossier = dossier_in("received", procedure=catalogue.civil)
+    with CaptureQueriesContext(connection) as captured:
+        assert "Đã tiếp nhận" in _post(client, dossier.code, "1234").content.decode()
+    assert [q for q in captured.captured_queries if "LEFT JOIN cases_dossier d" in q["sql"]]
+
+
 def test_last_digits_of_the_id_number_work_too(client, catalogue):
     dossier = dossier_in("received", procedure=catalogue.civil)
     page = _post(client, dossier.code, "1234").content.decode()

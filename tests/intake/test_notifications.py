@@ -2,10 +2,12 @@
 is published or the task runs, logged for staff."""
 
 import json
+import threading
 import time
 from datetime import timedelta
 
 import pytest
+from celery.signals import task_postrun
 from django.core import mail
 from django.utils import timezone
 
@@ -142,12 +144,32 @@ def test_staff_see_the_delivery_log_and_residents_do_not(client, catalogue, djan
     assert client.get("/can-bo/thong-bao/").status_code == 403
 
 
+class _FinishedTasks:
+    """The ids of the tasks the in-process worker has run, to wait for one of them."""
+
+    def __init__(self):
+        self._ids = set()
+        self._changed = threading.Condition()
+
+    def __call__(self, task_id=None, **kwargs):
+        with self._changed:
+            self._ids.add(task_id)
+            self._changed.notify_all()
+
+    def wait_for(self, task_id: str) -> None:
+        with self._changed:
+            ran = self._changed.wait_for(lambda: task_id in self._ids, timeout=60)
+        assert ran, "the worker never ran the task"
+
+
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_sends_once_per_transition(catalogue, _sms_to_file):
     from celery.contrib.testing.worker import start_worker
 
     app.conf.task_always_eager = False
+    finished = _FinishedTasks()
+    task_postrun.connect(finished, weak=False)
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         dossier = dossier_in("received", procedure=catalogue.civil)
         notification = Notification.objects.get(dossier=dossier, channel="sms")
@@ -158,8 +180,9 @@ def test_real_worker_sends_once_per_transition(catalogue, _sms_to_file):
             if notification.status == DeliveryStatus.SENT:
                 break
             time.sleep(0.1)
-        send_notification.delay(notification.pk)
-        time.sleep(1)
+        duplicate = send_notification.delay(notification.pk)
+        finished.wait_for(duplicate.id)
+    task_postrun.disconnect(finished)
     notification.refresh_from_db()
     assert notification.status == DeliveryStatus.SENT and notification.attempts == 1
     assert len([m for m in _sms_sent(_sms_to_file) if dossier.code in m["text"]]) == 1

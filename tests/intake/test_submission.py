@@ -72,6 +72,27 @@ def test_register_refuses_a_taken_phone_and_weak_password_with_a_summary(client,
     assert "Có lỗi cần sửa" in page and "Số điện thoại này đã có tài khoản" in page
 
 
+def test_a_sign_up_that_loses_the_race_for_an_e_mail_gets_a_form_error(client, db, monkeypatch):
+    """Two sign-ups with one address: the second passed the form's check before the first
+    committed (simulated by skipping the check); the database refuses it, the page says why."""
+    from django.contrib.auth import get_user_model
+
+    from intake.online.forms import RegisterForm
+
+    resident(phone="0987654321", email="binh@example.vn")
+    monkeypatch.setattr(RegisterForm, "clean_email", lambda form: form.cleaned_data["email"])
+    response = client.post("/dang-ky/", {
+        "full_name": "Trần Thị Bình", "phone": "0977654321", "email": "BINH@example.vn",
+        "password1": "Sen-hong-2026", "password2": "Sen-hong-2026",
+    })
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Có lỗi cần sửa" in page and "Thư điện tử này đã có tài khoản" in page
+    assert get_user_model().objects.filter(email__iexact="binh@example.vn").count() == 1
+    assert not get_user_model().objects.filter(phone="0977654321").exists()
+
+
 def test_staff_cannot_be_logged_in_by_phone(client, db):
     UserFactory(role=Role.COUNTER_OFFICER, phone="0911111111", username="tiepnhan-x",
                 password="Mat-khau-2026")

@@ -326,3 +326,20 @@ def test_a_bundle_waiting_on_the_relatives_is_not_warned_overdue(
     deletion.refresh_from_db()
     assert "overdue" in deletion.warnings
     assert bundle_classification(Bundle.objects.get(pk=bundle.pk)) == "overdue"
+
+
+def test_ending_the_relatives_pause_re_dates_the_parent_dossier_at_once(
+    django_capture_on_commit_callbacks,
+):
+    people = support.load_catalogue()
+    bundle = support.submit(people, "death", chosen=(support.SURVIVOR,))
+    parent_due_before = bundle.dossier.due_at
+    bundle_relatives_wait_start(bundle=bundle, actor=people.counter)
+    with django_capture_on_commit_callbacks(execute=True):
+        bundle_relatives_confirmed(
+            bundle=bundle, actor=people.counter, at=timezone.now() + timedelta(days=4)
+        )
+
+    bundle.dossier.refresh_from_db()
+    assert parent_due_before is not None and bundle.dossier.due_at > parent_due_before
+    assert bundle.dossier.quality_due_at > parent_due_before

@@ -140,7 +140,7 @@ def test_the_list_pages_keep_the_filters(client, catalogue):
                        {**SEPTEMBER.as_query(), "kind": "birth", "phan_loai": "early"})
     count, codes = listed(first.content.decode())
     assert (count, len(codes)) == (31, 30)
-    following = re.search(r'<a href="([^"]+)">Trang sau</a>', first.content.decode()).group(1)
+    following = re.search(r'<a href="([^"]+)" rel="next">', first.content.decode()).group(1)
     second = client.get(reverse("linkage:bundles") + html.unescape(following))
     count, codes = listed(second.content.decode())
     assert (count, len(codes)) == (31, 1)

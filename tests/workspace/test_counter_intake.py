@@ -130,3 +130,36 @@ def test_other_roles_get_a_403(client, catalogue, personas, persona):
     assert response.status_code == 403
     assert Dossier.objects.count() == 0
 
+
+
+def _applicant():
+    from cases.services import Applicant
+
+    return Applicant(name="Nguyễn Thị Hoa", id_number="042190000123", phone="0912345678",
+                     address="Số 7, đường Trần Phú, phường Thành Sen")
+
+
+def test_the_counter_service_refuses_with_the_dossier_and_its_history(catalogue, counter):
+    from intake.counter.services import REFUSE, counter_intake_record
+
+    dossier = counter_intake_record(
+        procedure=catalogue.civil, decision=REFUSE, applicant=_applicant(), channel="direct",
+        actor=counter, reason="Thiếu giấy khai sinh bản chính",
+    )
+
+    assert dossier.status == Status.NOT_ACCEPTED
+    assert list(dossier.events.values_list("action", flat=True)) == ["create", "refuse_intake"]
+
+
+def test_a_decision_that_fails_leaves_no_half_created_dossier(catalogue, counter):
+    from intake.counter.services import COMPLETE, counter_intake_record
+    from thanhsen.errors import ApplicationError
+
+    with pytest.raises(ApplicationError) as error:
+        counter_intake_record(
+            procedure=catalogue.civil, decision=COMPLETE, applicant=_applicant(),
+            channel="direct", actor=counter, reason="",
+        )
+
+    assert "reason" in error.value.fields
+    assert not Dossier.objects.exists()

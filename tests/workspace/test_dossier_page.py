@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import services
-from cases.models import DossierEvent, Status
+from cases.models import Dossier, DossierEvent, Status
 from tests.factories import dossier_in
 from tests.workspace.helpers import text
 
@@ -194,3 +194,12 @@ def test_dossier_page_holds_a_fixed_number_of_queries(client, catalogue, counter
     assert response.status_code == 200
     assert len(long_history) == len(short_history)
     assert len(short_history) <= 30
+
+
+def test_the_classification_tag_reads_as_words(client, catalogue, counter):
+    in_time = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    late = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    Dossier.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(days=1))
+    client.force_login(counter)
+    assert "Trong hạn" in text(page_of(client, in_time))
+    assert "Quá hạn" in text(page_of(client, late))

@@ -60,6 +60,8 @@ def test_results_are_paginated(client, catalogue, counter):
     assert "Trang 1/2 · 27 hồ sơ" in first
     assert "Trang 2/2 · 27 hồ sơ" in second
     assert second.count("Lê Văn Trùng") == 2
+    raw = client.get(reverse("cases:search"), {"q": "le van trung"}).content.decode()
+    assert 'href="?q=le+van+trung&amp;trang=2" rel="next"' in raw  # the query is kept
 
 
 def test_htmx_search_sends_vary(client, counter):

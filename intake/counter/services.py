@@ -1,0 +1,54 @@
+"""The counter's one write: record what the officer decided about the papers in front of them.
+
+Receiving, asking to complete and refusing all start by creating the dossier, so that even a
+refused application has a code and a history (the law asks for the refusal slip); the creation
+and the decision commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from cases import services
+from cases.models import Dossier, Procedure
+
+RECEIVE, COMPLETE, REFUSE = "receive", "request_completion", "refuse_intake"
+DECISIONS = (RECEIVE, COMPLETE, REFUSE)
+
+
+def counter_intake_record(
+    *,
+    procedure: Procedure,
+    decision: str,
+    applicant: services.Applicant,
+    channel: str,
+    actor,
+    documents: Iterable[services.SubmittedDocument] = (),
+    pages: int = 0,
+    reason: str = "",
+    certification: dict | None = None,
+) -> Dossier:
+    """Create the dossier and receive it, ask for what is missing, or refuse it, in one
+    transaction. A copy certification (``certification``: document name, pages, scan) that is
+    received takes its own path: it is certified and returned on the spot."""
+    if decision not in DECISIONS:
+        raise ValueError(f"unknown counter decision {decision!r}")
+    if decision == RECEIVE and certification is not None:
+        return services.copy_certification_receive(
+            procedure_code=procedure.code, applicant=applicant, actor=actor, channel=channel,
+            **certification,
+        )
+    with transaction.atomic():
+        dossier = services.dossier_create(
+            procedure_code=procedure.code, applicant=applicant, channel=channel, actor=actor,
+            documents=documents, pages=pages, receive=decision == RECEIVE,
+        )
+        if decision == COMPLETE:
+            dossier = services.dossier_request_completion(
+                dossier=dossier, actor=actor, reason=reason
+            )
+        elif decision == REFUSE:
+            dossier = services.dossier_refuse_intake(dossier=dossier, actor=actor, reason=reason)
+    return dossier
