@@ -20,6 +20,7 @@ Control: ``POST /_config`` with any of ``PortalConfig``'s fields, ``POST /_reset
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import random
 import secrets
@@ -28,8 +29,21 @@ import time
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qs
 
+from pypdf import PdfWriter
+
 from devtools.simulators.server import Reply
 from linkage.portal.contract import CONTRACT, OUTGOING
+
+
+def _declaration_pdf(number: int) -> bytes:
+    """A real one-page PDF per offered dossier (our uploads are parsed whole, so a header alone
+    would be refused as not a PDF)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=420, height=595)
+    writer.add_metadata({"/Title": f"To khai {number}"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 @dataclass
@@ -290,7 +304,7 @@ class PortalSimulator:
             bad = self.rng.random() < self.config.bad_file_rate
             content = (
                 b"<html><body>not a scan</body></html>" if bad
-                else b"%PDF-1.4\n% to khai " + str(number).encode() + b"\n%%EOF\n"
+                else _declaration_pdf(number)
             )
             file_id = f"{number:06d}"
             self.files[file_id] = content
