@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -220,15 +220,29 @@ class KindStepChoice:
     awaits_relatives: bool
 
 
-def bundle_kinds_for_counter() -> list[BundleKind]:
-    """The bundle kinds the counter may file, for the procedure picker."""
-    return list(BundleKind.objects.order_by("code"))
+def bundle_kind_in_force(code: str, *, on: date) -> BundleKind | None:
+    """The version of bundle kind ``code`` in force on day ``on`` (its steps prefetched)."""
+    return (
+        BundleKind.objects.filter(code=code)
+        .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
+        .order_by(F("effective_from").desc(nulls_last=True))
+        .prefetch_related("steps")
+        .first()
+    )
+
+
+def bundle_kinds_for_counter(*, on: date | None = None) -> list[BundleKind]:
+    """The bundle kinds the counter may file today, for the procedure picker: of each kind,
+    the version in force (Decree 301/2026 replaced the 2024 versions from 1 September 2026)."""
+    on = on or timezone.localdate()
+    codes = BundleKind.objects.order_by("code").values_list("code", flat=True).distinct()
+    return [kind for code in codes if (kind := bundle_kind_in_force(code, on=on))]
 
 
 def bundle_kind_for_counter(*, code: str) -> tuple[BundleKind, list[KindStepChoice], list] | None:
     """A kind with its procedures' current names (the counter form's checklist of steps) and
     the papers of its civil-status procedure (the checklist of documents)."""
-    kind = BundleKind.objects.filter(code=code).first()
+    kind = bundle_kind_in_force(code, on=timezone.localdate())
     if kind is None:
         return None
     steps = list(kind.steps.order_by("position"))

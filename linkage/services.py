@@ -13,10 +13,10 @@ import random
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -56,6 +56,7 @@ from linkage.models import (
     Outbox,
     StepState,
 )
+from linkage.selectors import bundle_kind_in_force
 from thanhsen.errors import ApplicationError, ErrorKind, invalid
 
 log = logging.getLogger(__name__)
@@ -271,17 +272,6 @@ def bundle_submit(
             },
         )
     return bundle
-
-
-def bundle_kind_in_force(code: str, *, on: date) -> BundleKind | None:
-    """The version of bundle kind ``code`` in force on day ``on`` (its steps prefetched)."""
-    return (
-        BundleKind.objects.filter(code=code)
-        .filter(Q(effective_from__isnull=True) | Q(effective_from__lte=on))
-        .order_by(F("effective_from").desc(nulls_last=True))
-        .prefetch_related("steps")
-        .first()
-    )
 
 
 def _bundle_limit(kind: BundleKind, selected, *, needs_verification: bool, elderly: bool) -> int:

@@ -9,10 +9,13 @@ reported as tampered rather than unknown.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -48,9 +51,22 @@ def sign_pdf(pdf: bytes, *, signer, field_name: str, signer_name: str) -> bytes:
         name=signer_name, location=getattr(settings, "UNIT_PLACE", "Thành Sen"),
     )
     stamper = timestamper()
-    out = signers.sign_pdf(writer, meta, signer=signer, timestamper=stamper,
-                           bytes_reserved=RESERVED_WITH_TIMESTAMP if stamper else RESERVED)
+    out = _outside_running_loop(partial(
+        signers.sign_pdf, writer, meta, signer=signer, timestamper=stamper,
+        bytes_reserved=RESERVED_WITH_TIMESTAMP if stamper else RESERVED,
+    ))
     return out.getvalue()
+
+
+def _outside_running_loop(call):
+    """Run ``call`` where no event loop is running: pyHanko starts its own (``asyncio.run``),
+    which fails in a thread that already runs one (an ASGI server, a browser-driving test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 def _fingerprint(certificate) -> str:

@@ -111,4 +111,4 @@ def test_a_handler_may_not_file_a_bundle(client):
     client.force_login(people.handler)
     response = client.get("/tiep-nhan/lien-thong/death/")
     assert response.status_code == 403
-    assert "Vai trò của bạn không được thực hiện thao tác này." in response.content.decode()
+    assert "Chỉ cán bộ tiếp nhận và Giám đốc Trung tâm được tiếp nhận hồ sơ." in response.content.decode()
