@@ -24,7 +24,7 @@ AXE_JS = Path(os.environ.get("AXE_CORE_DIR", Path.home() / ".cache/thanhsen/axe-
 #: Pages per persona, at most: every URL shape of a role's site map fits well within it.
 MAX_PAGES = 40
 #: Links that are not pages to check: files, downloads, other languages, the admin.
-SKIP = re.compile(r"\.pdf$|/bieu-mau/|/tep/|/tai-ve/|/admin/|/i18n/|/dang-xuat/|^mailto:|^tel:")
+SKIP = re.compile(r"\.(pdf|csv|xlsx)$|/bieu-mau/|/tep/|/tai-ve/|/admin/|/i18n/|/dang-xuat/|^mailto:|^tel:")
 SHAPES = [(re.compile(r"TS[A-Z]*-\d{6}-\d{4}"), "{code}"), (re.compile(r"/\d+/"), "/{n}/")]
 
 
@@ -33,6 +33,13 @@ def _shape(url: str) -> str:
     for pattern, placeholder in SHAPES:
         path = pattern.sub(placeholder, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """axe-core is injected as a script, which the pages' Content-Security-Policy forbids; the
+    policy itself is checked by tests/thanhsen/test_csp_browser.py, not here."""
+    return {**browser_context_args, "bypass_csp": True}
 
 
 def _serious(page) -> list[str]:
