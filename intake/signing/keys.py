@@ -23,18 +23,24 @@ from django.conf import settings
 
 CA_NAME = "Thành Sen Một Cửa — CA phát triển"
 CA_UNIT = "Không có giá trị pháp lý"
-#: X.509 limits these name attributes to 64 characters.
+#: X.509 limits these name attributes to 64 (the library counts UTF-8 bytes, and a
+#: Vietnamese letter with its marks takes two or three).
 NAME_LIMIT = 64
+
+
+def _fit(value: str) -> str:
+    """``value`` cut to ``NAME_LIMIT`` bytes of UTF-8 without splitting a character."""
+    return value.encode()[:NAME_LIMIT].decode(errors="ignore")
 KEY_SIZE = 2048
 
 
 def _name(common_name: str, organisation: str = "", unit: str = "") -> x509.Name:
     parts = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
     if organisation:
-        parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:NAME_LIMIT]))
+        parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)))
     if unit:
-        parts.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit[:NAME_LIMIT]))
-    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:NAME_LIMIT]))
+        parts.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, _fit(unit)))
+    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)))
     return x509.Name(parts)
 
 

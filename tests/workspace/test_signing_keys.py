@@ -27,6 +27,21 @@ def test_the_command_creates_a_key_per_staff_account_and_keeps_existing_ones(set
     assert signer_for(leader).signing_cert.issuer.native["common_name"] == keys.CA_NAME
 
 
+def test_a_long_vietnamese_name_fits_the_certificate(settings, tmp_path):
+    """X.509 allows 64 bytes per name attribute; 40 Vietnamese letters can take 75."""
+    settings.PDF_SIGNING_KEY_DIR = tmp_path
+    settings.UNIT_NAME = "Trung tâm Phục vụ hành chính công phường Thành Sen, tỉnh Hà Tĩnh"
+    officer = UserFactory(role=Role.HANDLING_OFFICER, last_name="Nguyễn Thị Phương Thảo",
+                          first_name="Hoàng Phương Thùy Dương Nguyễn Thị Ánh Tuyết")
+
+    keys.issue_development_key(officer)
+
+    subject = signer_for(officer).signing_cert.subject.native
+    assert subject["common_name"].startswith("Nguyễn Thị Phương Thảo")
+    assert len(subject["common_name"].encode()) <= 64
+    assert len(subject["organization_name"].encode()) <= 64
+
+
 def test_a_deployment_without_the_signer_s_pkcs12_refuses_to_sign(settings, tmp_path):
     settings.PDF_SIGNING_BACKEND = "pkcs12"
     settings.PDF_SIGNING_KEY_DIR = tmp_path
