@@ -6,12 +6,14 @@ Pages of other apps (the resident's dossier page, the leadership dashboard) use 
 importing linkage: the tracker renders nothing for a dossier that is not a bundle.
 ``{% bundle_counter_kinds %}`` offers the bundles on the counter's procedure picker and
 ``{% bundle_of dossier as bundle %}`` gives the receipt (Mẫu 01) a bundle's procedures.
+``{{ seconds|lag }}`` words a sync lag the way staff read it ("2 giờ 5 phút", not 7500 s).
 """
 
 from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from cases.policy import sync_denial_reason
 from linkage.labels import PORTAL_MESSAGE_LABELS
@@ -68,3 +70,23 @@ def bundle_counter_kinds():
 def bundle_of(dossier):
     """The bundle a dossier heads (``None`` otherwise), for the receipt's list of procedures."""
     return bundle_receipt(dossier)
+
+
+@register.filter
+def lag(seconds) -> str:
+    """A duration in seconds in its two largest units: 4,3 s · 12 phút 5 giây · 2 giờ 5 phút ·
+    50 ngày 3 giờ. Empty for no value."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return _("%(n)s giây") % {"n": f"{seconds:.1f}".replace(".", ",")}
+    total = int(seconds)
+    units = [(86400, _("ngày")), (3600, _("giờ")), (60, _("phút")), (1, _("giây"))]
+    parts = []
+    for size, name in units:
+        count, total = divmod(total, size)
+        if count or parts:
+            parts.append(f"{count} {name}")
+        if len(parts) == 2:
+            break
+    return " ".join(part for part in parts if not part.startswith("0 "))

@@ -105,3 +105,13 @@ def test_the_sync_log_is_readable_in_the_admin(admin_client, refused, model):
     assert response.status_code == 200
     if model == "outboundmessage":
         assert refused.code in response.content.decode()
+
+
+@pytest.mark.parametrize("seconds, words", [
+    (4.25, "4,2 giây"), (725, "12 phút 5 giây"), (7500, "2 giờ 5 phút"),
+    (4329822, "50 ngày 2 giờ"), (86400, "1 ngày"), (3605, "1 giờ"),
+])
+def test_the_health_page_words_a_lag_as_staff_read_it(seconds, words):
+    from linkage.templatetags.linkage_tags import lag
+
+    assert lag(seconds) == words
