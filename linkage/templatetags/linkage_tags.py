@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases.policy import sync_denial_reason
 from linkage.labels import PORTAL_MESSAGE_LABELS
@@ -81,7 +82,8 @@ def lag(seconds) -> str:
     if seconds < 60:
         return _("%(n)s giây") % {"n": f"{seconds:.1f}".replace(".", ",")}
     total = int(seconds)
-    units = [(86400, _("ngày")), (3600, _("giờ")), (60, _("phút")), (1, _("giây"))]
+    units = [(86400, pgettext("duration", "ngày")), (3600, pgettext("duration", "giờ")),
+             (60, pgettext("duration", "phút")), (1, pgettext("duration", "giây"))]
     parts = []
     for size, name in units:
         count, total = divmod(total, size)
