@@ -77,7 +77,7 @@ def main() -> None:
         "DATABASE_URL": f"{SERVER}/{DB_NAME}",
         "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
         "CELERY_TASK_ALWAYS_EAGER": "0",
-        "AGENCY_BASE_URL": f"http://127.0.0.1:{sim_port}",
+        "AGENCY_BASE_URL": f"http://127.0.0.1:{sim_port}/agencies",
         "LOG_LEVEL": "WARNING",
         # As in production: with DEBUG on, Django keeps every query of a worker in memory.
         "DEBUG": "0",
@@ -108,10 +108,10 @@ def main() -> None:
                 [
                     sys.executable,
                     "manage.py",
-                    "run_agency_simulator",
+                    "run_simulators",
                     "--port",
                     str(sim_port),
-                    "--latency",
+                    "--agency-latency",
                     str(LATENCY),
                 ],
                 cwd=ROOT,

@@ -4,7 +4,7 @@
 #                      `manage.py run_periodic`; SQLite unless DATABASE_URL.
 #   With REDIS_URL:    gunicorn, plus a Celery worker and beat in the background.
 # DEBUG=1, which installs the development tools (devtools): demo data and accounts, the
-# simulated payment gateway, and the agency simulator running in the background.
+# simulated payment gateway, and the simulated outside systems (run_simulators) in the background.
 # Background processes are stopped when this script exits (Ctrl-C included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,13 +51,10 @@ fi
 manage seed_demo
 manage signing_dev_keys
 
-background "agency simulator" "$PY" manage.py run_agency_simulator
-# The simulated national portal (under /portal/); the agency simulator above still holds 8765
-# until it folds into run_simulators. An operator's PORTAL_BASE_URL (even empty) wins.
-if manage help run_simulators >/dev/null 2>&1; then
-    background "simulators" "$PY" manage.py run_simulators --port 8766
-    export PORTAL_BASE_URL=${PORTAL_BASE_URL-http://127.0.0.1:8766/portal}
-fi
+# The simulated outside systems on one port: the national portal under /portal/, the agencies
+# under /agencies/ (AGENCY_BASE_URL's default). An operator's PORTAL_BASE_URL (even empty) wins.
+background "simulators" "$PY" manage.py run_simulators
+export PORTAL_BASE_URL=${PORTAL_BASE_URL-http://127.0.0.1:8765/portal}
 
 echo
 if [ -n "${REDIS_URL:-}" ]; then

@@ -257,8 +257,8 @@ CELERY_TIMEZONE = TIME_ZONE
 
 # --- Linkage (bundles): agency adapters, retries, the sweep ---------------------------------
 #: The agencies' systems; the default is the simulator `make run` starts (devtools'
-#: run_agency_simulator).
-AGENCY_BASE_URL = env.str("AGENCY_BASE_URL", default="http://127.0.0.1:8765")
+#: run_simulators, under /agencies/).
+AGENCY_BASE_URL = env.str("AGENCY_BASE_URL", default="http://127.0.0.1:8765/agencies")
 #: A slow or absent agency must not hold a worker (or, eager, a request) for long.
 AGENCY_TIMEOUT_SECONDS = env.float("AGENCY_TIMEOUT_SECONDS", default=5.0)
 LINKAGE_RETRY_BASE_SECONDS = env.float("LINKAGE_RETRY_BASE_SECONDS", default=30.0)

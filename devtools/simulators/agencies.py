@@ -16,7 +16,9 @@ import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from devtools.simulators.server import Reply
+from devtools.simulators.server import make_server as serve_systems
 
 RESULT_DOCUMENTS = {
     "1.004222": ("Xác nhận thông tin về cư trú", "CT"),
@@ -152,75 +154,43 @@ class AgencySimulator:
         }
 
 
-def _handler(simulator: AgencySimulator):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body leave in two writes; with Nagle's algorithm on, the body waits for
-        # the client's delayed ACK (40 ms) on a kept-alive connection. Real servers set
-        # TCP_NODELAY too.
-        disable_nagle_algorithm = True
+def agency_system(simulator: AgencySimulator):
+    """The agencies as a system of the simulators' server (``devtools.simulators.server``):
+    ``POST /<agency>/submissions`` with an ``Idempotency-Key``, ``GET /<agency>/submissions/<ref>``,
+    ``GET /_stats``, ``POST /_config`` and ``POST /_reset``."""
 
-        def log_message(self, format, *args):  # noqa: A002 — the base class's signature
-            pass
-
-        def _send(self, status: int, body: dict) -> None:
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def _body(self) -> dict:
-            length = int(self.headers.get("Content-Length") or 0)
-            return json.loads(self.rfile.read(length) or b"{}") if length else {}
-
-        def do_GET(self):  # noqa: N802 — http.server's naming
-            parts = self.path.strip("/").split("/")
+    def handle(method: str, path: str, query: dict, headers: dict, raw: bytes) -> Reply:
+        parts = path.strip("/").split("/")
+        if method == "GET":
             if parts == ["_stats"]:
-                return self._send(200, simulator.stats())
+                return Reply(200, simulator.stats())
             time.sleep(simulator.config.latency)
             if len(parts) == 3 and parts[1] == "submissions":
-                return self._send(*simulator.status(parts[2]))
-            return self._send(404, {"error": "not found"})
-
-        def do_POST(self):  # noqa: N802
-            parts = self.path.strip("/").split("/")
+                return Reply(*simulator.status(parts[2]))
+            return Reply(404, {"error": "not found"})
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            return Reply(400, {"error": "invalid JSON"})
+        if parts == ["_config"]:
             try:
-                body = self._body()
-            except ValueError:
-                return self._send(400, {"error": "invalid JSON"})
-            if parts == ["_config"]:
-                try:
-                    simulator.configure(**body)
-                except ValueError as exc:
-                    return self._send(400, {"error": str(exc)})
-                return self._send(200, simulator.stats())
-            if parts == ["_reset"]:
-                simulator.reset()
-                return self._send(200, simulator.stats())
-            time.sleep(simulator.config.latency)
-            key = self.headers.get("Idempotency-Key", "")
-            if len(parts) != 2 or parts[1] != "submissions" or not key:
-                return self._send(400, {"error": "POST /<agency>/submissions with Idempotency-Key"})
-            status, answer, delay = simulator.submit(parts[0], key, body)
-            if delay:
-                time.sleep(delay)
-            try:
-                self._send(status, answer)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
+                simulator.configure(**body)
+            except (TypeError, ValueError) as exc:
+                return Reply(400, {"error": str(exc)})
+            return Reply(200, simulator.stats())
+        if parts == ["_reset"]:
+            simulator.reset()
+            return Reply(200, simulator.stats())
+        time.sleep(simulator.config.latency)
+        key = next((v for k, v in headers.items() if k.lower() == "idempotency-key"), "")
+        if len(parts) != 2 or parts[1] != "submissions" or not key:
+            return Reply(400, {"error": "POST /<agency>/submissions with Idempotency-Key"})
+        status, answer, delay = simulator.submit(parts[0], key, body)
+        return Reply(status, answer, delay)
 
-    return Handler
+    return handle
 
 
-class SimulatorServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-
-def make_server(
-    simulator: AgencySimulator, host: str = "127.0.0.1", port: int = 8765
-) -> SimulatorServer:
-    return SimulatorServer((host, port), _handler(simulator))
+def make_server(simulator: AgencySimulator, host: str = "127.0.0.1", port: int = 8765):
+    """The agencies alone at the root of a server (tests and benchmarks on a spare port)."""
+    return serve_systems({"": agency_system(simulator)}, host, port)

@@ -55,7 +55,7 @@ def test_production_defaults_have_no_devtools_no_simulator_and_no_online_payment
 
 
 def test_without_devtools_the_demo_and_simulator_commands_do_not_exist():
-    for command in ("seed_demo", "seed_history", "run_agency_simulator"):
+    for command in ("seed_demo", "seed_history", "run_simulators"):
         result = _manage(command, SECRET_KEY="deployment-key")
         assert result.returncode != 0
         assert f"Unknown command: '{command}'" in result.stderr
