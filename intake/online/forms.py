@@ -165,6 +165,18 @@ class DocumentsForm(forms.Form):
                 + _("PDF, JPG hoặc PNG, tối đa 10 MB."),
                 widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
             )
+        self.show_kept(existing)
+
+    def show_kept(self, existing: dict) -> None:
+        """Say beside each document which file the draft already holds for it."""
+        self.existing = existing
+        for name, document in self.documents.items():
+            kept = existing.get(document.pk)
+            if kept is not None:
+                # On the bound field too: it copied the field's text when validation built it.
+                self.fields[name].help_text = self[name].help_text = _(
+                    "Đã nhận tệp “%(file)s”. Chỉ chọn tệp khác nếu muốn thay."
+                ) % {"file": kept.original_name}
 
     def clean(self):
         data = super().clean()
@@ -180,7 +192,8 @@ class DocumentsForm(forms.Form):
         return data
 
     def uploads(self) -> dict:
-        """Required document → checked upload, for the files sent with this request."""
+        """Required document → checked upload, for the files sent with this request (after
+        validation, also when another file was refused: those that passed)."""
         return {
             document: self.cleaned_data[name]
             for name, document in self.documents.items()

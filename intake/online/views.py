@@ -217,19 +217,30 @@ def submit(request, code):
         else:
             # A draft keeps whatever was typed; only the uploads must pass their check.
             if documents_form.is_valid():
-                services.draft_save(
-                    user=request.user, procedure=procedure,
-                    data={"applicant": _raw(applicant_form), "form": _raw(eform),
-                          "pages": request.POST.get("s-pages", "")},
-                    uploads=documents_form.uploads(),
-                )
+                _keep_draft(request, procedure, applicant_form, eform, documents_form)
                 messages.success(request, _("Đã lưu nháp. Bạn có thể quay lại hoàn tất sau."))
                 return redirect("intake:submit", code=code)
+        # Something was refused: the files that passed their check are kept in the draft, so
+        # only the refused ones are chosen again (their errors say which and why).
+        documents_form.is_valid()
+        if documents_form.uploads():
+            draft = _keep_draft(request, procedure, applicant_form, eform, documents_form)
+            existing = {f.required_document_id: f for f in draft.files.all()}
+            documents_form.show_kept(existing)
     return render(request, "intake/submit.html", {
         "procedure": procedure, "applicant_form": applicant_form, "eform": eform,
         "documents_form": documents_form, "submit_form": submit_form, "existing": existing,
         "draft": draft, "all_forms": all_forms,
     })
+
+
+def _keep_draft(request, procedure, applicant_form, eform, documents_form):
+    return services.draft_save(
+        user=request.user, procedure=procedure,
+        data={"applicant": _raw(applicant_form), "form": _raw(eform),
+              "pages": request.POST.get("s-pages", "")},
+        uploads=documents_form.uploads(),
+    )
 
 
 def _raw(form) -> dict:
