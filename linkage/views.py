@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from cases.models import DossierEvent, PauseKind
 from cases.periods import Period, period_from_query
 from cases.policy import bundle_denial_reason
 from cases.services import Applicant
+from intake.counter.services import counter_form_claim
 from linkage import selectors, services
 from linkage.forms import BundleIntakeForm
 from linkage.models import BundleState, BundleStep
@@ -233,10 +233,6 @@ def bundle_relatives(request, code: str):
 
 
 # --- filing at the counter -------------------------------------------------------------------
-#: A posted form's one-time token is kept this long (a repeat post finds the first bundle).
-COUNTER_TOKEN_TTL = 24 * 3600
-
-
 def _counter_applicant(data) -> Applicant:
     return Applicant(name=data["applicant_name"], id_number=data["id_number"],
                      phone=data["phone"], address=data["address"], email=data.get("email", ""))
@@ -247,8 +243,9 @@ def counter_bundle(request, kind: str):
     """File a birth or death bundle at the counter, then the confirmation with its receipt.
 
     Thin over ``services.bundle_submit`` (which creates the parent dossier, receives it and
-    creates the steps in one transaction). The form's one-time token, claimed in the cache
-    before anything is written, turns a double submit into the first bundle's confirmation.
+    creates the steps in one transaction). The form's one-time token is the counter's
+    (``intake.counter.services.counter_form_claim``, in the database): a double submit gets the
+    first bundle's confirmation, and filing works while Redis is down.
     """
     denial = bundle_denial_reason(request.user, None, "file")
     if denial:
@@ -265,31 +262,27 @@ def counter_bundle(request, kind: str):
     status = 400
     if form.is_valid():
         data = form.cleaned_data
-        key = f"linkage:counter-token:{data['token']}"
-        if not cache.add(key, "", COUNTER_TOKEN_TTL):
-            earlier = cache.get(key)
-            if earlier:
-                return redirect("intake:counter_done", code=earlier)
+
+        def record():
+            return services.bundle_submit(
+                kind_code=bundle_kind.code, applicant=_counter_applicant(data),
+                actor=request.user, channel=data["channel"],
+                chosen_procedures=data["chosen_procedures"],
+                needs_verification=data.get("needs_verification", False),
+                deceased_elderly_with_allowance=data.get("deceased_elderly_with_allowance", False),
+                documents=form.submitted_documents(), receive=True,
+            ).dossier
+
+        try:
+            dossier, earlier = counter_form_claim(token=data["token"], record=record)
+        except ApplicationError as exc:
+            if exc.kind == ErrorKind.FORBIDDEN:
+                return forbidden(request, exc.message)
+            form.report(exc)
+        else:
+            if dossier is not None or earlier:
+                return redirect("intake:counter_done", code=dossier.code if dossier else earlier)
             form.add_error(None, _("Hồ sơ đang được ghi nhận, vui lòng chờ trong giây lát."))
             status = 409
-        else:
-            try:
-                bundle = services.bundle_submit(
-                    kind_code=bundle_kind.code, applicant=_counter_applicant(data),
-                    actor=request.user, channel=data["channel"],
-                    chosen_procedures=data["chosen_procedures"],
-                    needs_verification=data.get("needs_verification", False),
-                    deceased_elderly_with_allowance=data.get(
-                        "deceased_elderly_with_allowance", False),
-                    documents=form.submitted_documents(), receive=True,
-                )
-            except ApplicationError as exc:
-                cache.delete(key)
-                if exc.kind == ErrorKind.FORBIDDEN:
-                    return forbidden(request, exc.message)
-                form.report(exc)
-            else:
-                cache.set(key, bundle.dossier.code, COUNTER_TOKEN_TTL)
-                return redirect("intake:counter_done", code=bundle.dossier.code)
     return render(request, "linkage/counter_bundle.html", {"form": form, "kind": bundle_kind},
                   status=status)

@@ -7,12 +7,13 @@ and the decision commit together or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from cases import services
 from cases.models import Dossier, Procedure
+from intake.models import CounterIntakeToken
 
 RECEIVE, COMPLETE, REFUSE = "receive", "request_completion", "refuse_intake"
 DECISIONS = (RECEIVE, COMPLETE, REFUSE)
@@ -52,3 +53,27 @@ def counter_intake_record(
         elif decision == REFUSE:
             dossier = services.dossier_refuse_intake(dossier=dossier, actor=actor, reason=reason)
     return dossier
+
+
+def counter_form_claim(*, token: str, record: Callable[[], Dossier]) -> tuple[Dossier | None, str]:
+    """Run ``record`` (the counter's write) once per form, however often the form is sent.
+
+    The form's one-time token is claimed in the transaction that records the dossier, so a
+    second post of the same form (a double click, a resend after a timeout) waits for the first
+    to commit and gets ``(None, its dossier's code)``; a failed write gives the claim back, so
+    the corrected form can be sent again with the same token. Kept in the database, not the
+    cache: the counter keeps receiving while Redis is down. Returns ``(dossier, "")`` when this
+    post recorded it; ``(None, "")`` when the earlier post's dossier is gone.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claim = CounterIntakeToken.objects.create(token=token)
+        except IntegrityError:
+            earlier = (CounterIntakeToken.objects.filter(token=token)
+                       .values_list("dossier__code", flat=True).first())
+            return None, earlier or ""
+        dossier = record()
+        claim.dossier = dossier
+        claim.save(update_fields=["dossier"])
+    return dossier, ""

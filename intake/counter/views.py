@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,9 +21,8 @@ from cases import selectors, services
 from cases.access import page_for
 from cases.search import fold
 from intake.counter.forms import RECEIVE, IntakeForm
-from intake.counter.services import counter_intake_record
+from intake.counter.services import counter_form_claim, counter_intake_record
 from intake.documents.certified import render_certified_copy
-from intake.models import CounterIntakeToken
 from thanhsen.errors import ApplicationError, ErrorKind
 
 
@@ -63,25 +61,6 @@ def _create(form, user):
     )
 
 
-def _claim_and_create(form, user):
-    """``(dossier, None)`` when this post recorded it; ``(None, code)`` when an earlier post of
-    the same form did (``code`` empty if that dossier is gone). A failure rolls the claim back
-    with the dossier, so the corrected form can be sent again with the same token."""
-    token = form.cleaned_data["token"]
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                claim = CounterIntakeToken.objects.create(token=token)
-        except IntegrityError:
-            earlier = (CounterIntakeToken.objects.filter(token=token)
-                       .values_list("dossier__code", flat=True).first())
-            return None, earlier or ""
-        dossier = _create(form, user)
-        claim.dossier = dossier
-        claim.save(update_fields=["dossier"])
-    return dossier, None
-
-
 @page_for("intake")
 def intake(request, code: str):
     """Step 2: the checklist, the applicant, and receive / ask to complete / refuse."""
@@ -99,7 +78,8 @@ def intake(request, code: str):
     status = 400
     if form.is_valid():
         try:
-            dossier, earlier = _claim_and_create(form, request.user)
+            dossier, earlier = counter_form_claim(
+                token=form.cleaned_data["token"], record=lambda: _create(form, request.user))
         except ApplicationError as exc:
             if exc.kind == ErrorKind.FORBIDDEN:
                 raise

@@ -70,3 +70,25 @@ def test_the_same_form_sent_five_times_at_once_records_one_dossier(catalogue, co
     code = Dossier.objects.get().code
     assert {r.status_code for r in responses} == {302}
     assert {r["Location"] for r in responses} == {f"/tiep-nhan/xac-nhan/{code}/"}
+
+
+def test_a_bundle_is_filed_once_at_the_counter_while_the_cache_is_unreachable(client):
+    from cases.models import RequiredDocument
+    from linkage.models import Bundle, BundleKind
+    from tests.linkage import support
+
+    people = support.load_catalogue()
+    client.force_login(people.counter)
+    root = BundleKind.objects.filter(code="birth").first().root_procedure_code
+    papers = RequiredDocument.objects.filter(procedure__code=root, procedure__is_current=True)
+    form = {"applicant_name": "Nguyễn Văn An", "id_number": "042090001234",
+            "phone": "0912345678", "address": "Số 5 Phan Đình Phùng, phường Thành Sen",
+            "channel": "direct", "token": "bundle-once",
+            **{f"doc_{paper.pk}": "on" for paper in papers}}
+    with override_settings(CACHES=CLOSED_REDIS):
+        first = client.post("/tiep-nhan/lien-thong/birth/", form)
+        second = client.post("/tiep-nhan/lien-thong/birth/", form)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    bundle = Bundle.objects.select_related("dossier").get()
+    assert bundle.dossier.code in first["Location"]
