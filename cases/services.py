@@ -29,6 +29,7 @@ from cases.deadlines import (
     TimeUnit,
     classify,
     extension_deadline,
+    handover_due,
     quality_due,
     statutory_due,
 )
@@ -507,8 +508,10 @@ def _receive(*, dossier: Dossier, actor, note: str, at: datetime | None,
         d.completion_request = ""
         fields = _refresh_due_dates(d, at, paused=False)
         d.initial_due_at = d.due_at
+        d.handover_due_at = handover_due(working_calendar(), at)
         return _Change(
-            fields=["received_at", "received_by", "initial_due_at", "completion_request", *fields],
+            fields=["received_at", "received_by", "initial_due_at", "completion_request",
+                    "handover_due_at", *fields],
             payload={"due_at": d.due_at.isoformat()},
         )
 
@@ -621,8 +624,10 @@ def dossier_assign(
         d.department = target_department
         d.handler = chosen
         d.assigned_at = at
+        # The first assignment is the hand-over to the department (the counter step ends).
+        d.handed_over_at = d.handed_over_at or at
         return _Change(
-            fields=["department", "handler", "assigned_at"],
+            fields=["department", "handler", "assigned_at", "handed_over_at"],
             payload={
                 "department": target_department.code,
                 "handler": chosen.username if chosen else None,
