@@ -221,6 +221,33 @@ def due_at(cal: WorkingCalendar, *, start: datetime, limit: int, unit: TimeUnit)
     return cal.end_of_day(last)
 
 
+def handover_due(cal: WorkingCalendar, received_at: datetime) -> datetime:
+    """When a received dossier must have reached the competent department: the counter step's
+    deadline (Decree 61/2018 art. 19; DOMAIN "Hand-over").
+
+    Received on a working day before the cut-off (15:00, capped at that day's close): the end
+    of that working day. Received later, or on a day that is not a working day: the end of the
+    next working day's morning (its first working window).
+    """
+    _require_aware(received_at, "received_at")
+    local = received_at.astimezone(cal.tz)
+    if cal.effective_receipt(received_at) == received_at:
+        return cal.end_of_day(local.date())
+    return cal.windows_on(cal.next_working_day(local.date()))[0][1]
+
+
+def handover_late(*, due: datetime | None, handed_over_at: datetime | None, now: datetime,
+                  pending: bool) -> bool:
+    """A hand-over is late when it happened after its deadline, or, while the dossier still
+    waits at the counter (``pending``), once the deadline has passed. Judged to the minute:
+    the deadline is a time of day, not a date."""
+    if due is None:
+        return False
+    if handed_over_at is not None:
+        return handed_over_at > due
+    return pending and now > due
+
+
 @dataclass(frozen=True)
 class Pause:
     started_at: datetime

@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.calendar import working_calendar
-from cases.deadlines import Classification, Pause, classify_open, overdue_threshold, wait_open_at
+from cases.deadlines import (
+    Classification,
+    Pause,
+    classify_open,
+    handover_late,
+    overdue_threshold,
+    wait_open_at,
+)
 from cases.models import (
     Authorisation,
     CompetentAuthority,
@@ -199,6 +206,16 @@ def dossier_deadline_states(dossiers, *, now: datetime | None = None) -> None:
         pauses.setdefault(pause.dossier_id, []).append(pause)
     for d in dossiers:
         d.deadline = dossier_deadline_state(d, now=now, pauses=pauses.get(d.pk, []))
+        d.handover_late = dossier_handover_late(d, now=now)
+
+
+def dossier_handover_late(dossier: Dossier, *, now: datetime | None = None) -> bool:
+    """Whether the counter step overran: handed to the department after its deadline, or still
+    at the counter past it (the row mark; the "handover_late" queue lists the open ones)."""
+    return handover_late(
+        due=dossier.handover_due_at, handed_over_at=dossier.handed_over_at,
+        now=now or timezone.now(), pending=dossier.status == Status.RECEIVED,
+    )
 
 
 def dossier_classification(dossier: Dossier, *, now: datetime | None = None) -> Classification | None:
@@ -222,7 +239,7 @@ QUEUE_COLUMNS = (
     "fee_amount", "fee_paid_at",
     "procedure__name", "procedure__field__name", "department__name",
     "handler__username", "handler__first_name", "handler__last_name",
-    "supplement_requested_at", "supplemented_at",
+    "supplement_requested_at", "supplemented_at", "handover_due_at", "handed_over_at",
 )
 
 
@@ -243,12 +260,14 @@ QUEUES = {
     "awaiting_payment": Queue("awaiting_payment", gettext_lazy("Chờ nghĩa vụ tài chính")),
     "awaiting_approval": Queue("awaiting_approval", gettext_lazy("Chờ tôi phê duyệt")),
     "ready_to_return": Queue("ready_to_return", gettext_lazy("Chờ trả kết quả"), "ok"),
+    "to_hand_over": Queue("to_hand_over", gettext_lazy("Chờ chuyển cơ quan giải quyết"), "warn"),
+    "handover_late": Queue("handover_late", gettext_lazy("Chuyển cơ quan giải quyết muộn"), "bad"),
 }
 
 #: The queues each role works from, in the order of its day.
 ROLE_QUEUES = {
-    Role.COUNTER_OFFICER: ["to_receive", "due_soon", "overdue", "awaiting_supplement",
-                           "awaiting_payment", "ready_to_return"],
+    Role.COUNTER_OFFICER: ["to_receive", "to_hand_over", "handover_late", "due_soon", "overdue",
+                           "awaiting_supplement", "awaiting_payment", "ready_to_return"],
     Role.HANDLING_OFFICER: ["mine", "to_take", "due_soon", "overdue", "awaiting_supplement",
                             "awaiting_payment"],
     Role.LAND_OFFICER: ["mine", "to_take", "due_soon", "overdue", "awaiting_supplement",
@@ -289,6 +308,24 @@ def _signable_by(user, *, today) -> Q:
     return Q(procedure_id__in=list(Procedure.objects.filter(signable).values_list("pk", flat=True)))
 
 
+def handover_queue_filters(now: datetime) -> dict[str, Q]:
+    """The counter step as queues: received dossiers not yet handed to their department whose
+    hand-over deadline is still ahead (the warning), and the late hand-overs (still at the
+    counter past the deadline, or handed over after it, while the dossier is open).
+
+    The hand-over is the first assignment (``dossier_assign``: the counter routes the dossier,
+    or a handler takes it); a dossier merely visible in the department's "to take" queue has
+    not been handed over, as no one there has signed for it (Mẫu 06 "ký nhận").
+    """
+    waiting_at_counter = Q(status=Status.RECEIVED, handed_over_at__isnull=True,
+                           handover_due_at__isnull=False)
+    return {
+        "to_hand_over": waiting_at_counter & Q(handover_due_at__gte=now),
+        "handover_late": (waiting_at_counter & Q(handover_due_at__lt=now)) | Q(
+            status__in=OPEN_STATES, handed_over_at__gt=F("handover_due_at")),
+    }
+
+
 def dossier_queue_filters(user, *, now: datetime | None = None) -> dict[str, Q]:
     """The conditions of the user's queues, in the order of their day.
 
@@ -313,6 +350,7 @@ def dossier_queue_filters(user, *, now: datetime | None = None) -> dict[str, Q]:
         "awaiting_payment": Q(status=Status.AWAITING_PAYMENT),
         "awaiting_approval": None,
         "ready_to_return": Q(status=Status.RESOLVED),
+        **handover_queue_filters(now),
     }
     keys = ROLE_QUEUES.get(user.role, [])
     if "awaiting_approval" in keys:

@@ -29,6 +29,7 @@ from cases.deadlines import (
     TimeUnit,
     classify,
     extension_deadline,
+    handover_due,
     quality_due,
     statutory_due,
 )
@@ -468,16 +469,49 @@ def dossier_receive(*, dossier: Dossier, actor, note: str = "", at: datetime | N
     return _receive(dossier=dossier, actor=actor, note=note, at=at)
 
 
+def _normalised_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _missing_mandatory_documents(dossier: Dossier) -> list[str]:
+    """The procedure's mandatory papers that the dossier does not hold, in catalogue order.
+
+    A paper counts when it is linked to the requirement (the counter's checklist, the online
+    form) or, for clients that send names only (the API, the national portal), when its name
+    is the requirement's name, ignoring case and spacing.
+    """
+    held = list(dossier.documents.values_list("required_document_id", "name"))
+    held_ids = {required_id for required_id, _name in held if required_id}
+    held_names = {_normalised_name(name) for _required_id, name in held}
+    return [
+        doc.name for doc in dossier.procedure.documents.filter(mandatory=True).order_by("position", "pk")
+        if doc.pk not in held_ids and _normalised_name(doc.name) not in held_names
+    ]
+
+
 def _receive(*, dossier: Dossier, actor, note: str, at: datetime | None,
              created_in_this_transaction: bool = False) -> Dossier:
+    """Receive inside the dossier's lock; a missing mandatory paper refuses the receipt.
+
+    The rule lives here, not only in the counter's form, so that every path that receives
+    (the API's ``receive: true``, the dossier page's action, a bundle's first dossier) holds it.
+    """
     def change(d: Dossier, at: datetime) -> _Change:
+        missing = _missing_mandatory_documents(d)
+        if missing:
+            raise invalid("documents", _(
+                "Còn thiếu giấy tờ bắt buộc: %(names)s. Chưa thể tiếp nhận; hãy nhận đủ giấy tờ, "
+                "hoặc yêu cầu hoàn thiện để hướng dẫn công dân một lần, đầy đủ."
+            ) % {"names": "; ".join(missing)})
         d.received_at = at
         d.received_by = actor
         d.completion_request = ""
         fields = _refresh_due_dates(d, at, paused=False)
         d.initial_due_at = d.due_at
+        d.handover_due_at = handover_due(working_calendar(), at)
         return _Change(
-            fields=["received_at", "received_by", "initial_due_at", "completion_request", *fields],
+            fields=["received_at", "received_by", "initial_due_at", "completion_request",
+                    "handover_due_at", *fields],
             payload={"due_at": d.due_at.isoformat()},
         )
 
@@ -590,8 +624,10 @@ def dossier_assign(
         d.department = target_department
         d.handler = chosen
         d.assigned_at = at
+        # The first assignment is the hand-over to the department (the counter step ends).
+        d.handed_over_at = d.handed_over_at or at
         return _Change(
-            fields=["department", "handler", "assigned_at"],
+            fields=["department", "handler", "assigned_at", "handed_over_at"],
             payload={
                 "department": target_department.code,
                 "handler": chosen.username if chosen else None,
@@ -977,6 +1013,12 @@ def is_copy_certification(procedure: Procedure) -> bool:
     return procedure.root_code == COPY_CERTIFICATION_ROOT
 
 
+def _original_requirement_id(procedure: Procedure) -> int | None:
+    """The catalogue's "original paper" requirement: the original shown at the counter is it."""
+    return (procedure.documents.filter(mandatory=True, copy_type=CopyType.ORIGINAL)
+            .order_by("position", "pk").values_list("pk", flat=True).first())
+
+
 def copy_certification_receive(
     *,
     procedure_code: str,
@@ -1004,7 +1046,8 @@ def copy_certification_receive(
     with transaction.atomic():
         dossier = dossier_create(
             procedure_code=procedure_code, applicant=applicant, channel=channel, actor=actor,
-            documents=[SubmittedDocument(name=document_name, copy_type=CopyType.ORIGINAL)],
+            documents=[SubmittedDocument(name=document_name, copy_type=CopyType.ORIGINAL,
+                                         required_document_id=_original_requirement_id(procedure))],
             pages=pages, receive=True, at=at,
         )
         CopyCertification.objects.create(

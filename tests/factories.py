@@ -159,6 +159,16 @@ PATHS = {
 }
 
 
+def mandatory_papers(procedure: Procedure) -> list[services.SubmittedDocument]:
+    """The procedure's mandatory papers, as the counter's checklist hands them in: receipt
+    refuses a dossier missing one."""
+    return [
+        services.SubmittedDocument(name=doc.name, copy_type=doc.copy_type, quantity=doc.quantity,
+                                   required_document_id=doc.pk)
+        for doc in procedure.documents.filter(mandatory=True)
+    ]
+
+
 def dossier_in(state: str, *, procedure: Procedure, at: datetime | None = None, resident=None,
                counter=None, handler=None, signer=None):
     """A dossier in ``state``, reached through the services by the right people."""
@@ -171,7 +181,7 @@ def dossier_in(state: str, *, procedure: Procedure, at: datetime | None = None, 
     dossier = services.dossier_create(
         procedure_code=procedure.code, applicant=applicant(), actor=creator, at=at,
         channel="online" if resident else "direct",
-        documents=[services.SubmittedDocument(name="Tờ khai", copy_type="original")],
+        documents=mandatory_papers(procedure),
     )
     steps = {
         "receive": lambda d: services.dossier_receive(dossier=d, actor=counter, at=at),

@@ -171,6 +171,10 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         related_name="handled_dossiers",
     )
     assigned_at = models.DateTimeField(_("phân công lúc"), null=True, blank=True)
+    # The counter step: the dossier must reach its department by ``handover_due_at`` (set at
+    # receipt); ``handed_over_at`` is the first assignment, kept when it is reassigned.
+    handover_due_at = models.DateTimeField(_("hạn chuyển cơ quan giải quyết"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(_("chuyển cơ quan giải quyết lúc"), null=True, blank=True)
 
     outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField(_("lý do"), blank=True)

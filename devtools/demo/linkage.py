@@ -99,6 +99,13 @@ class _Walk:
                 chosen_procedures=chosen,
                 receive=True,
                 at=self.at,
+                documents=[
+                    case_services.SubmittedDocument(
+                        name=doc.name, copy_type=doc.copy_type, quantity=doc.quantity,
+                        required_document_id=doc.pk,
+                    )
+                    for doc in root.documents.filter(mandatory=True)
+                ],
                 applicant=Applicant(
                     name=name,
                     id_number=f"04209{zlib.crc32(name.encode()) % 10**7:07d}",

@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.deadlines import classify
+from cases.deadlines import Classification, classify
 from cases.labels import EVENT_LABELS
 from cases.models import Dossier
 from cases.selectors import dossier_declaration
@@ -259,14 +259,21 @@ def control_rows(dossier: Dossier) -> list[dict]:
     """One row per hand-off, judged against the dossier's due date at the moment it happened.
 
     The law allots time per step but the catalogue does not record the split, so each step is
-    early, on time or late by the day it was handed on against the (original) due date.
+    early, on time or late by the day it was handed on against the (original) due date. The
+    one exception is the hand-over to the department (the first assignment): it is on time or
+    late against the counter step's own deadline, ``handover_due_at``, to the minute.
     """
     events = [e for e in dossier.events.all() if e.action in HAND_OFFS]
     rows = []
     previous = None
+    handover = next((e for e in events if e.action == "assign"), None)
     for event in events:
         result = ""
-        if dossier.due_at:
+        if event is handover and dossier.handover_due_at:
+            # The counter step has its own deadline, a time of day (DOMAIN "Hand-over").
+            result = (Classification.OVERDUE if event.at > dossier.handover_due_at
+                      else Classification.ON_TIME).value
+        elif dossier.due_at:
             result = classify(due_at=dossier.due_at, finished_at=event.at, now=event.at).value
         rows.append({"event": event, "given_at": previous.at if previous else dossier.created_at,
                      "giver": previous.actor if previous else None, "result": result})

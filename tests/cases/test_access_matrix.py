@@ -31,7 +31,7 @@ from cases.models import Dossier, Procedure
 from cases.selectors import dossier_visible_to
 from linkage import outbox
 from reports.models import ExportJob
-from tests.factories import DepartmentFactory, UserFactory, applicant
+from tests.factories import DepartmentFactory, UserFactory, applicant, mandatory_papers
 from tests.linkage import support
 from tests.workspace.helpers import pdf_text
 from thanhsen.roles import Role
@@ -297,10 +297,10 @@ def world(monkeypatch, django_capture_on_commit_callbacks, settings, tmp_path):
         dossier = services.dossier_create(
             procedure_code=procedure.code, applicant=applicant(**PERSONAL), actor=users["owner"],
             channel="online",
-            documents=[services.SubmittedDocument(name="Tờ khai", copy_type="original")],
+            documents=mandatory_papers(procedure),
         )
         dossier = services.dossier_receive(dossier=dossier, actor=people.counter)
-    document = dossier.documents.get()
+    document = dossier.documents.first()
     document.file.save("to-khai.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     export = ExportJob.objects.create(owner=people.director, kind="bieu06", file_format="csv")
     return World(dossier=dossier, bundle=support.submit(people, "birth"),

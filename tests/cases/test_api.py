@@ -36,7 +36,7 @@ def create_body(procedure_code: str, **overrides) -> dict:
             "email": "hoa@example.vn",
             "address": "Tổ dân phố 3, phường Thành Sen, Hà Tĩnh",
         },
-        "documents": [{"name": "Tờ khai đăng ký kết hôn", "copy_type": "original"}],
+        "documents": [{"name": "Tờ khai", "copy_type": "original"}],
     }
     body.update(overrides)
     return body
@@ -70,7 +70,7 @@ def test_counter_creates_and_receives_a_dossier(as_user, counter, catalogue):
     assert body["appointment_at"] == body["due_at"]
     assert body["classification"] == "within"
     assert body["applicant_phone"] == "0912345678"
-    assert body["documents"] == [{"name": "Tờ khai đăng ký kết hôn", "copy_type": "original",
+    assert body["documents"] == [{"name": "Tờ khai", "copy_type": "original",
                                   "quantity": 1, "reused": False, "digitised": False}]
     assert [e["action"] for e in body["events"]] == ["create", "receive"]
     assert body["events"][1]["actor"] == counter.username

@@ -29,11 +29,12 @@ def test_a_changed_rule_becomes_a_new_version_once_dossiers_use_it(catalogue, co
     catalogue_import(data=data)
     death = next(p for p in data["procedures"] if p["code"].startswith("1.000656"))
     from cases import services
-    from tests.factories import applicant
+    from tests.factories import applicant, mandatory_papers
 
     dossier = services.dossier_create(
         procedure_code=death["code"], applicant=applicant(), channel="direct", actor=counter,
         receive=True,
+        documents=mandatory_papers(Procedure.objects.get(code=death["code"], is_current=True)),
     )
     death["time_limit"] += 2
     summary = catalogue_import(data=data)

@@ -7,7 +7,7 @@ from django.db import connection
 
 from cases import services
 from cases.models import Dossier, DossierEvent
-from tests.factories import applicant, dossier_in
+from tests.factories import applicant, dossier_in, mandatory_papers
 from thanhsen.errors import ApplicationError
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -53,11 +53,12 @@ def test_ten_officers_receiving_one_dossier_receive_it_once(catalogue, counter):
 def test_twenty_dossiers_created_at_once_get_consecutive_codes(catalogue, counter, settings):
     settings.UNIT_CODE = "TSHT"
 
+    papers = mandatory_papers(catalogue.civil)
     results, errors = _race(
         20,
         lambda i: services.dossier_create(
             procedure_code=catalogue.civil.code, applicant=applicant(), channel="direct",
-            actor=counter, receive=True,
+            actor=counter, receive=True, documents=papers,
         ).code,
     )
 

@@ -20,6 +20,7 @@ from cases.deadlines import (
     classify,
     due_at,
     extension_deadline,
+    handover_due,
     overdue_threshold,
     paused_seconds,
     quality_due,
@@ -599,3 +600,27 @@ NAIVE = datetime(2026, 3, 2, 10)
 def test_naive_datetimes_are_refused(call) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         call()
+
+
+# --- the counter's hand-over to the department --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        (at(2026, 3, 2, 10), at(2026, 3, 2, 17, 30)),  # Monday morning: that day's close
+        (at(2026, 3, 2, 14, 59), at(2026, 3, 2, 17, 30)),
+        (at(2026, 3, 2, 15), at(2026, 3, 3, 11, 30)),  # after 15:00: the next working morning
+        (at(2026, 3, 6, 16), at(2026, 3, 9, 11, 30)),  # Friday afternoon: Monday morning
+        (at(2026, 3, 7, 9), at(2026, 3, 9, 11, 30)),  # online on a Saturday: Monday morning
+        (at(2026, 2, 13, 16), at(2026, 2, 23, 11, 30)),  # Friday before Tết: first morning back
+    ],
+)
+def test_handover_due_same_working_day_or_next_morning(received: datetime, due: datetime) -> None:
+    assert handover_due(CAL, received) == due
+
+
+def test_handover_due_on_a_saturday_morning_counter() -> None:
+    cal = vietnam_calendar(years=[2026], saturday_morning=True)
+    assert handover_due(cal, at(2026, 3, 7, 9)) == at(2026, 3, 7, 11, 30)
+    assert handover_due(cal, at(2026, 3, 7, 12)) == at(2026, 3, 9, 11, 30)

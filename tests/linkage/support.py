@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from cases import services
 from cases.catalogue_import import catalogue_import, catalogue_load
-from cases.models import Department
+from cases.models import Department, Procedure
 from linkage.adapters import AgencyError, AgencyReply
 from linkage.kinds import bundle_kinds_import
+from linkage.selectors import bundle_kind_in_force
 from linkage.services import bundle_submit
-from tests.factories import UserFactory, applicant
+from tests.factories import UserFactory, applicant, mandatory_papers
 from thanhsen.roles import Role
 
 BIRTH_REGISTRATION = "1.001193.000.00.00.H27"
@@ -49,7 +52,16 @@ def load_catalogue() -> People:
     )
 
 
+def papers(kind: str, at=None) -> list:
+    """The mandatory papers of the kind's civil-status procedure, received at the counter."""
+    found = bundle_kind_in_force(kind, on=timezone.localdate(at or timezone.now()))
+    if found is None:
+        return []
+    return mandatory_papers(Procedure.objects.get(code=found.root_procedure_code, is_current=True))
+
+
 def submit(people: People, kind: str = "birth", chosen=(), **kwargs):
+    kwargs.setdefault("documents", papers(kind, kwargs.get("at")))
     return bundle_submit(
         kind_code=kind,
         applicant=applicant(),

@@ -21,7 +21,7 @@ def on(day: date) -> datetime:
 def _file(people, kind, chosen=(), *, day=date(2026, 3, 2), **kwargs):
     return bundle_submit(kind_code=kind, applicant=applicant(), actor=people.counter,
                          channel="direct", chosen_procedures=chosen, receive=True, at=on(day),
-                         **kwargs)
+                         documents=support.papers(kind, on(day)), **kwargs)
 
 
 @pytest.mark.parametrize(("chosen", "elderly", "limit"), [
@@ -67,6 +67,7 @@ def test_the_api_files_a_bundle_under_the_kind_in_force(as_user):
         "applicant": {"name": "Nguyễn Văn An", "id_number": "042090001234",
                       "phone": "0912345678", "address": "Thành Sen"},
         "chosen_procedures": [support.MERITORIOUS],
+        "documents": [{"name": d.name, "copy_type": d.copy_type} for d in support.papers("death")],
     }, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["time_limit"] == 18

@@ -11,7 +11,7 @@ from cases import services
 from linkage.framework import outbound
 from linkage.framework.models import MessageState, OutboundMessage, SyncStream, SyncWarning
 from linkage.portal import services as portal_services
-from tests.factories import UserFactory, applicant, dossier_in
+from tests.factories import UserFactory, applicant, dossier_in, mandatory_papers
 from thanhsen.errors import ApplicationError
 from thanhsen.roles import Role
 
@@ -40,7 +40,7 @@ def test_each_change_writes_one_message_in_its_own_transaction(catalogue, counte
     settings.PORTAL_BASE_URL = ""
     dossier = services.dossier_create(
         procedure_code=catalogue.civil.code, applicant=applicant(), channel="direct",
-        actor=counter, receive=True,
+        actor=counter, receive=True, documents=mandatory_papers(catalogue.civil),
     )
     assert _messages(dossier) == [
         (1, "TaoHoSo", MessageState.PENDING),

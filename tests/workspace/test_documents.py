@@ -17,7 +17,7 @@ from cases import services
 from cases.models import Procedure
 from intake.documents.render import QR_MASK_PATTERN, lookup_url, qr_data_uri
 from intake.tokens import code_from_status_token
-from tests.factories import dossier_in
+from tests.factories import dossier_in, mandatory_papers
 from tests.workspace.helpers import pdf_pages, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
@@ -57,8 +57,9 @@ def test_receipt_fits_one_a5_page_for_the_longest_procedure_in_the_catalogue(
             name="Nguyễn Thị Bích Ngọc Hoàng Phương", id_number="042190000001", phone="0912345678",
             email="bich.ngoc.hoang.phuong@example.vn",
             address="Số 128, ngõ 45, đường Trần Phú, tổ dân phố 7, phường Thành Sen, tỉnh Hà Tĩnh"),
-        documents=[services.SubmittedDocument(name=d["name"], copy_type=d["copy_type"])
-                   for d in longest["documents"]],
+        documents=mandatory_papers(catalogue.land) + [
+            services.SubmittedDocument(name=d["name"], copy_type=d["copy_type"])
+            for d in longest["documents"]],
     )
     client.force_login(counter)
     content = form(client, dossier, "mau-01").content
@@ -129,8 +130,8 @@ def test_a_form_takes_the_same_queries_however_long_the_dossier(client, catalogu
         procedure_code=catalogue.civil.code, channel="direct", actor=counter, receive=True,
         applicant=services.Applicant(name="Trần Thị Bình", id_number="042190000002",
                                      phone="0912000111", address="Thành Sen"),
-        documents=[services.SubmittedDocument(name=f"Giấy tờ {i}", copy_type="copy")
-                   for i in range(6)],
+        documents=mandatory_papers(catalogue.civil) + [
+            services.SubmittedDocument(name=f"Giấy tờ {i}", copy_type="copy") for i in range(6)],
     )
     returned = dossier_in("returned", procedure=catalogue.civil, counter=counter)
     client.force_login(counter)
