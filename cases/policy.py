@@ -42,7 +42,7 @@ ANONYMOUS = "anonymous"
 
 # --- what a user may do to a dossier ---------------------------------------------------------
 #: Actions a signer takes: who may do them depends on the procedure's competent authority.
-SIGNING_ACTIONS = frozenset({"approve", "refuse", "send_back"})
+SIGNING_ACTIONS = frozenset({"approve", "refuse", "send_back", "correct_result"})
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
     # Role.SYSTEM: dossiers the national portal forwards (online only, never received by it).

@@ -202,6 +202,10 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         help_text=_("Hậu kiểm kết luận quyết định sai: kết quả được điều chỉnh, công dân được báo."),
     )
     correction_reason = models.TextField(_("lý do điều chỉnh kết quả"), blank=True)
+    result_corrected_at = models.DateTimeField(
+        _("cấp lại kết quả đã điều chỉnh lúc"), null=True, blank=True,
+        help_text=_("Quyết định đã điều chỉnh được ký lại; kết quả cũ bị thay thế."),
+    )
     result_classification = models.CharField(
         _("xếp loại"), max_length=10, blank=True,
         help_text=_("Trước hạn, đúng hạn hoặc quá hạn, tính một lần khi có kết quả."),

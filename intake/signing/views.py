@@ -39,7 +39,7 @@ class CopyForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def verify(request, document_id):
-    document = (SignedDocument.objects.select_related("certificate", "signer", "dossier")
+    document = (SignedDocument.objects.select_related("certificate", "signer", "dossier", "superseded_by")
                 .filter(pk=document_id).exclude(sha256="").first())
     if document is None:
         raise Http404(_("Không có văn bản ký số nào với mã này."))
