@@ -65,6 +65,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "release": frozenset({HANDLING, LAND, DIRECTOR}),
     # A post-audit finding "sai": only the accountable leader opens the correction.
     "open_correction": frozenset({LEADER}),
+    # An e-certified copy reused as a component: at the counter, or by the resident online.
+    "reuse_certified_copy": frozenset({COUNTER, DIRECTOR, RESIDENT}),
 }
 
 

@@ -968,6 +968,55 @@ def dossier_open_correction(
                   at=at, note=reason, change=change)
 
 
+#: While the papers may still change: before the dossier goes for signature.
+REUSE_STATES = frozenset({Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS,
+                          Status.SUPPLEMENT_REQUESTED})
+
+
+def certified_copy_refusal(dossier: Dossier, certification: CopyCertification) -> ApplicationError | None:
+    """Why ``certification`` cannot become a component of ``dossier`` now, or None."""
+    if dossier.status not in REUSE_STATES:
+        return _not_now(dossier)
+    if certification.number is None or not certification.certified_pdf:
+        return invalid("reference", _("Bản sao này chưa được chứng thực xong."))
+    if certification.dossier_id == dossier.pk:
+        return invalid("reference", _("Không dùng lại bản sao cho chính hồ sơ chứng thực nó."))
+    if dossier.documents.filter(certified_copy=certification).exists():
+        return ApplicationError(_("Bản sao này đã là thành phần của hồ sơ."),
+                                kind=ErrorKind.CONFLICT)
+    return None
+
+
+def dossier_reuse_certified_copy(
+    *, dossier: Dossier, actor, certification: CopyCertification, at: datetime | None = None,
+    owner_only: bool = False,
+) -> Dossier:
+    """Attach an e-certified copy made here as a component, marked reused (the 766 metric).
+
+    The signed PDF is the component's file: the paper need not be shown or scanned again.
+    ``owner_only`` (online): the copy must have been certified for the same applicant (same
+    ID number), so a guessed register number shows nobody another person's paper.
+    """
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        refusal = certified_copy_refusal(d, certification)
+        if refusal:
+            raise refusal
+        if owner_only and (certification.dossier.applicant_id_number
+                           != d.applicant_id_number):
+            raise invalid("reference", _("Bản sao này không được chứng thực cho người nộp hồ sơ."))
+        DossierDocument.objects.create(
+            dossier=d, certified_copy=certification, reused=True, copy_type=CopyType.ELECTRONIC,
+            name=_("%(name)s (bản sao điện tử có chứng thực số %(number)s)")
+            % {"name": certification.document_name, "number": certification.register_number},
+            file=certification.certified_pdf.name, uploaded_at=at,
+        )
+        return _Change(fields=[], payload={"certification": certification.register_number})
+
+    return _apply(dossier=dossier, actor=actor, action="reuse_certified_copy", transition=None,
+                  at=at, note=certification.register_number, change=change)
+
+
 def dossier_record_personal_data_view(*, dossier: Dossier, actor, at: datetime | None = None) -> None:
     """Every view of an applicant's personal data is part of the history (who looked, when)."""
     _apply(dossier=dossier, actor=actor, action="view_personal_data", transition=None, at=at)

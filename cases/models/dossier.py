@@ -384,6 +384,11 @@ class DossierDocument(models.Model):
     quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
     file = models.FileField(_("tệp"), upload_to=ScanPath("dossiers"), blank=True)
     reused = models.BooleanField(_("tái sử dụng từ kho dữ liệu"), default=False)
+    certified_copy = models.ForeignKey(
+        "cases.CopyCertification", verbose_name=_("bản sao điện tử có chứng thực"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="reuses",
+        help_text=_("Bản sao đã chứng thực tại Trung tâm, dùng lại làm thành phần hồ sơ này."),
+    )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
 
     class Meta:
