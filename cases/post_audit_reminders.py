@@ -32,7 +32,7 @@ class ReminderSweep:
     overdue: int = 0
 
 
-def _pending(now: datetime):
+def _pending():
     return (PostAuditDraw.objects.filter(drawn=True, reviewed_at__isnull=True,
                                          review_due_at__isnull=False,
                                          authorisation__authoriser__is_active=True)
@@ -92,7 +92,7 @@ def _remind(queryset, *, field: str, overdue: bool, now: datetime) -> int:
 def post_audit_send_reminders(*, now: datetime | None = None) -> ReminderSweep:
     """Send the reminders now due; running it again sends nothing new."""
     now = now or timezone.now()
-    pending = _pending(now)
+    pending = _pending()
     result = ReminderSweep()
     result.overdue = _remind(pending.filter(review_due_at__lte=now, overdue_reminded_at__isnull=True),
                              field="overdue_reminded_at", overdue=True, now=now)
