@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Department, ReturnMethod
+from cases.models import Department, Outcome, ReturnMethod
 from cases.uploads import validate_scan
 
 
@@ -23,6 +23,20 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do, nội dung"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Cần ghi rõ lý do.")},
+    )
+
+
+class CorrectResultForm(forms.Form):
+    """The corrected decision after a post-audit: approve or refuse again, with its content."""
+
+    outcome = forms.ChoiceField(
+        label=_("Quyết định đã điều chỉnh"), choices=Outcome.choices,
+        widget=forms.RadioSelect, error_messages={"required": _("Cần chọn phê duyệt hoặc từ chối.")},
+    )
+    reason = forms.CharField(
+        label=_("Nội dung kết quả đã điều chỉnh (lý do và căn cứ nếu từ chối)"), max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Cần ghi rõ nội dung kết quả đã điều chỉnh.")},
     )
 
 
@@ -120,6 +134,7 @@ ACTION_FORMS: dict[str, type[forms.Form]] = {
     "send_back": ReasonForm,
     "approve": NoteForm,
     "refuse": ReasonForm,
+    "correct_result": CorrectResultForm,
     "return_result": ReturnForm,
     "stop": StopForm,
     "extend": ExtendForm,

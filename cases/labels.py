@@ -18,6 +18,8 @@ CLASSIFICATION_LABELS = {
 
 EVENT_LABELS = {
     "open_correction": gettext_lazy("Mở điều chỉnh kết quả sau hậu kiểm"),
+    "correct_result": gettext_lazy("Cấp lại kết quả đã điều chỉnh"),
+    "reuse_certified_copy": gettext_lazy("Dùng lại bản sao điện tử có chứng thực"),
     "create": gettext_lazy("Nộp hồ sơ"),
     "receive": gettext_lazy("Tiếp nhận, cấp giấy hẹn"),
     "refuse_intake": gettext_lazy("Từ chối tiếp nhận"),

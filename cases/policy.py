@@ -42,7 +42,7 @@ ANONYMOUS = "anonymous"
 
 # --- what a user may do to a dossier ---------------------------------------------------------
 #: Actions a signer takes: who may do them depends on the procedure's competent authority.
-SIGNING_ACTIONS = frozenset({"approve", "refuse", "send_back"})
+SIGNING_ACTIONS = frozenset({"approve", "refuse", "send_back", "correct_result"})
 
 ACTION_ROLES: dict[str, frozenset[str]] = {
     # Role.SYSTEM: dossiers the national portal forwards (online only, never received by it).
@@ -65,6 +65,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "release": frozenset({HANDLING, LAND, DIRECTOR}),
     # A post-audit finding "sai": only the accountable leader opens the correction.
     "open_correction": frozenset({LEADER}),
+    # An e-certified copy reused as a component: at the counter, or by the resident online.
+    "reuse_certified_copy": frozenset({COUNTER, DIRECTOR, RESIDENT}),
 }
 
 

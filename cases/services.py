@@ -296,6 +296,11 @@ def action_refusal(dossier: Dossier, action: str, *, at: datetime) -> Applicatio
                 _("Đã quá 3 ngày làm việc kể từ khi tiếp nhận, không được yêu cầu bổ sung."),
                 kind=ErrorKind.CONFLICT,
             )
+    elif action == "correct_result":
+        if dossier.status not in (Status.RESOLVED, Status.RETURNED) or not dossier.correction_opened_at:
+            return ApplicationError(
+                _("Hồ sơ không có kết quả nào đang chờ điều chỉnh."), kind=ErrorKind.CONFLICT
+            )
     elif action == "release":
         if dossier.handler_id is None:
             return ApplicationError(
@@ -736,11 +741,13 @@ def _with_authority(actor, extra: Callable[[Dossier, datetime], list[str]] | Non
     return change
 
 
-def _decide(outcome: str, actor, reason: str):
+def _decide(outcome: str, actor, reason: str, *, correction: bool = False):
     """Record the decision and the authority it is signed under, as the signature will state it.
 
     A decision under delegation is drawn for post-audit in the same transaction, so no
     decision escapes the draw and the delegate cannot re-sign to change its result.
+    A corrected decision keeps the first decision's time and classification (the dossier was
+    resolved then; the statistics do not move) and closes the correction.
     """
 
     def record(d: Dossier, at: datetime, authorisation) -> list[str]:
@@ -749,10 +756,14 @@ def _decide(outcome: str, actor, reason: str):
         d.decided_by = actor
         d.decided_under = authorisation
         d.signed_as = signing_lines(actor, d.procedure, authorisation)
+        fields = ["outcome", "outcome_reason", "decided_by", "decided_under", "signed_as"]
+        if correction:
+            d.result_corrected_at = at
+            d.correction_opened_at = None
+            return [*fields, "result_corrected_at", "correction_opened_at"]
         d.resolved_at = at
         d.result_classification = classify(due_at=d.due_at, finished_at=at, now=at).value
-        return ["outcome", "outcome_reason", "decided_by", "decided_under", "signed_as",
-                "resolved_at", "result_classification"]
+        return [*fields, "resolved_at", "result_classification"]
 
     with_authority = _with_authority(actor, record)
 
@@ -776,6 +787,32 @@ def dossier_refuse(*, dossier: Dossier, actor, reason: str, at: datetime | None 
     reason = _require_text("reason", reason, _("Cần ghi rõ lý do và căn cứ từ chối."))
     return _apply(dossier=dossier, actor=actor, action="refuse", transition="refuse",
                   at=at, note=reason, change=_decide(Outcome.REFUSED, actor, reason))
+
+
+def dossier_correct_result(
+    *, dossier: Dossier, actor, outcome: str, reason: str, at: datetime | None = None
+) -> Dossier:
+    """Re-issue the result a post-audit found wrong: approve or refuse again, corrected.
+
+    Signed like any decision (the competent signer, or a delegate whose authorisation is in
+    force, recorded with its authority lines); the signed result made from it supersedes the
+    earlier one, and the resident is told through the event's notification.
+    """
+    if outcome not in Outcome.values:
+        raise invalid("outcome", _("Cần chọn phê duyệt hoặc từ chối."))
+    message = (_("Cần ghi rõ lý do và căn cứ từ chối.") if outcome == Outcome.REFUSED
+               else _("Cần ghi rõ nội dung kết quả đã điều chỉnh."))
+    reason = _require_text("reason", reason, message)
+    decide = _decide(outcome, actor, reason, correction=True)
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        _refuse_unless_allowed(d, "correct_result", at)
+        result = decide(d, at)
+        result.payload = {**result.payload, "outcome": outcome}
+        return result
+
+    return _apply(dossier=dossier, actor=actor, action="correct_result", transition=None,
+                  at=at, note=reason, change=change)
 
 
 def dossier_return_result(
@@ -965,6 +1002,55 @@ def dossier_open_correction(
 
     return _apply(dossier=dossier, actor=actor, action="open_correction", transition=None,
                   at=at, note=reason, change=change)
+
+
+#: While the papers may still change: before the dossier goes for signature.
+REUSE_STATES = frozenset({Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS,
+                          Status.SUPPLEMENT_REQUESTED})
+
+
+def certified_copy_refusal(dossier: Dossier, certification: CopyCertification) -> ApplicationError | None:
+    """Why ``certification`` cannot become a component of ``dossier`` now, or None."""
+    if dossier.status not in REUSE_STATES:
+        return _not_now(dossier)
+    if certification.number is None or not certification.certified_pdf:
+        return invalid("reference", _("Bản sao này chưa được chứng thực xong."))
+    if certification.dossier_id == dossier.pk:
+        return invalid("reference", _("Không dùng lại bản sao cho chính hồ sơ chứng thực nó."))
+    if dossier.documents.filter(certified_copy=certification).exists():
+        return ApplicationError(_("Bản sao này đã là thành phần của hồ sơ."),
+                                kind=ErrorKind.CONFLICT)
+    return None
+
+
+def dossier_reuse_certified_copy(
+    *, dossier: Dossier, actor, certification: CopyCertification, at: datetime | None = None,
+    owner_only: bool = False,
+) -> Dossier:
+    """Attach an e-certified copy made here as a component, marked reused (the 766 metric).
+
+    The signed PDF is the component's file: the paper need not be shown or scanned again.
+    ``owner_only`` (online): the copy must have been certified for the same applicant (same
+    ID number), so a guessed register number shows nobody another person's paper.
+    """
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        refusal = certified_copy_refusal(d, certification)
+        if refusal:
+            raise refusal
+        if owner_only and (certification.dossier.applicant_id_number
+                           != d.applicant_id_number):
+            raise invalid("reference", _("Bản sao này không được chứng thực cho người nộp hồ sơ."))
+        DossierDocument.objects.create(
+            dossier=d, certified_copy=certification, reused=True, copy_type=CopyType.ELECTRONIC,
+            name=_("%(name)s (bản sao điện tử có chứng thực số %(number)s)")
+            % {"name": certification.document_name, "number": certification.register_number},
+            file=certification.certified_pdf.name, uploaded_at=at,
+        )
+        return _Change(fields=[], payload={"certification": certification.register_number})
+
+    return _apply(dossier=dossier, actor=actor, action="reuse_certified_copy", transition=None,
+                  at=at, note=certification.register_number, change=change)
 
 
 def dossier_record_personal_data_view(*, dossier: Dossier, actor, at: datetime | None = None) -> None:

@@ -113,12 +113,13 @@ ACTION_LABELS = {
     "send_back": (gettext_lazy("Trả lại để xử lý lại"), "secondary"),
     "refuse": (gettext_lazy("Từ chối giải quyết (Mẫu 03)"), "danger"),
     "return_result": (gettext_lazy("Trả kết quả"), "primary"),
+    "correct_result": (gettext_lazy("Cấp lại kết quả đã điều chỉnh"), "primary"),
     "extend": (gettext_lazy("Xin lỗi, hẹn lại (Mẫu 04)"), "secondary"),
     "stop": (gettext_lazy("Dừng xử lý (Mẫu 05)"), "danger"),
 }
 
 #: Actions that are not state-machine transitions, with the states they make sense in.
-EXTRA_ACTIONS = ("request_completion", "complete", "extend", "release")
+EXTRA_ACTIONS = ("request_completion", "complete", "extend", "release", "correct_result")
 
 
 def _extra_allowed(dossier: Dossier, user, name: str) -> bool:

@@ -309,6 +309,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "intake.tasks.counter_tokens_purge",
         "schedule": 3600.0,
     },
+    # Reminds authorisers of post-audit reviews falling due or overdue (once each).
+    "cases-post-audit-reminders": {
+        "task": "cases.tasks.post_audit_reminders",
+        "schedule": 3600.0,
+    },
     # Brings the reports' daily rollup up to date (incremental: only changed days), then
     # computes the dashboard's quick periods (reports.dashboard.warm).
     "reports-rollup-refresh": {

@@ -94,6 +94,9 @@ class PostAuditDraw(models.Model):
     notes = models.TextField(_("nhận xét"), blank=True)
     correction_opened = models.BooleanField(_("đã mở điều chỉnh"), default=False)
     suspended_delegation = models.BooleanField(_("đã tạm đình chỉ ủy quyền"), default=False)
+    #: When the authoriser was reminded that the review falls due soon, and that it is overdue.
+    due_soon_reminded_at = models.DateTimeField(_("nhắc sắp đến hạn lúc"), null=True, blank=True)
+    overdue_reminded_at = models.DateTimeField(_("nhắc quá hạn lúc"), null=True, blank=True)
 
     class Meta:
         ordering = ["review_due_at", "id"]

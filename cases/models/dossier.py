@@ -206,6 +206,10 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         help_text=_("Hậu kiểm kết luận quyết định sai: kết quả được điều chỉnh, công dân được báo."),
     )
     correction_reason = models.TextField(_("lý do điều chỉnh kết quả"), blank=True)
+    result_corrected_at = models.DateTimeField(
+        _("cấp lại kết quả đã điều chỉnh lúc"), null=True, blank=True,
+        help_text=_("Quyết định đã điều chỉnh được ký lại; kết quả cũ bị thay thế."),
+    )
     result_classification = models.CharField(
         _("xếp loại"), max_length=10, blank=True,
         help_text=_("Trước hạn, đúng hạn hoặc quá hạn, tính một lần khi có kết quả."),
@@ -384,6 +388,11 @@ class DossierDocument(models.Model):
     quantity = models.PositiveSmallIntegerField(_("số lượng"), default=1)
     file = models.FileField(_("tệp"), upload_to=ScanPath("dossiers"), blank=True)
     reused = models.BooleanField(_("tái sử dụng từ kho dữ liệu"), default=False)
+    certified_copy = models.ForeignKey(
+        "cases.CopyCertification", verbose_name=_("bản sao điện tử có chứng thực"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="reuses",
+        help_text=_("Bản sao đã chứng thực tại Trung tâm, dùng lại làm thành phần hồ sơ này."),
+    )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
 
     class Meta:

@@ -323,7 +323,8 @@ def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str, verification:
 
 def result_pdf(dossier: Dossier, *, verification: str, signature: dict) -> bytes:
     """The one-page notice of the decision (kết quả giải quyết), with its signing block."""
-    context = {**unit_context(dossier.resolved_at), "dossier": dossier,
+    signed_on = dossier.result_corrected_at or dossier.resolved_at
+    context = {**unit_context(signed_on), "dossier": dossier,
                "form": FormSpec("", "Thông báo kết quả giải quyết hồ sơ", "documents/result.html"),
                "qr": qr_data_uri(verification), "verification": verification,
                "signature": signature}

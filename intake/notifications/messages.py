@@ -27,6 +27,7 @@ NOTIFIED_ACTIONS = {
     "stop": "stopped",
     "return_result": "returned",
     "open_correction": "correction",
+    "correct_result": "result_corrected",
     "bundle_step_done": "bundle_step",
     "bundle_complete": "bundle_complete",
 }
@@ -44,6 +45,7 @@ KIND_LABELS = {
     "apology": gettext_lazy("Xin lỗi, hẹn lại"),
     "stopped": gettext_lazy("Dừng xử lý"),
     "returned": gettext_lazy("Đã trả kết quả"),
+    "result_corrected": gettext_lazy("Cấp lại kết quả đã điều chỉnh"),
     "bundle_step": gettext_lazy("Xong một bước liên thông"),
     "bundle_complete": gettext_lazy("Hoàn thành hồ sơ liên thông"),
 }
@@ -97,6 +99,12 @@ def _sentence(event: DossierEvent, dossier: Dossier) -> str:
     if kind == "correction":
         return _("có kết quả cần điều chỉnh sau hậu kiểm: %(reason)s. Trung tâm sẽ liên hệ để "
                  "cấp lại kết quả.") % {"reason": event.note}
+    if kind == "result_corrected":
+        if dossier.outcome == Outcome.REFUSED:
+            return _("đã được điều chỉnh kết quả sau hậu kiểm: từ chối giải quyết. Lý do: "
+                     "%(reason)s. Kết quả cũ không còn giá trị.") % {"reason": event.note}
+        return _("đã được điều chỉnh kết quả sau hậu kiểm: chấp thuận. Kết quả cũ không còn giá "
+                 "trị; mời bạn nhận kết quả mới.")
     if kind == "bundle_complete":
         return _("đã hoàn thành toàn bộ các thủ tục liên thông. Mời bạn nhận kết quả.")
     if kind == "stopped":

@@ -10,6 +10,7 @@ recorded at the decision (``Dossier.signed_as``).
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases.delegation import title_of
@@ -74,21 +75,30 @@ def signed_form(dossier: Dossier, key: str, *, base_url: str) -> SignedDocument 
 
 
 def signed_result(dossier: Dossier) -> SignedDocument | None:
-    """The decision's signed result notice, made once when first asked for."""
+    """The decision's signed result notice, made once when first asked for.
+
+    A result corrected after a post-audit is a new document; the earlier ones stay in the
+    registry, marked as superseded by it, so their verification page says so.
+    """
     if not dossier.resolved_at or not dossier.decided_by_id:
         return None
-    basis = f"decided-{dossier.resolved_at.isoformat()}"
+    basis = (f"corrected-{dossier.result_corrected_at.isoformat()}" if dossier.result_corrected_at
+             else f"decided-{dossier.resolved_at.isoformat()}")
     existing = _stored(dossier, RESULT_KEY, basis)
     if existing is not None:
         return existing
     signature = _decision_signature(dossier, signed=True)
-    return document_sign(
-        dossier=dossier, key=RESULT_KEY, kind=DocumentKind.RESULT,
-        title=_("Thông báo kết quả giải quyết hồ sơ"), signer_user=dossier.decided_by,
-        render=lambda url: result_pdf(dossier, verification=url, signature=signature),
-        signed_as=signature["lines"], authorisation_number=signature["authorisation"],
-        basis=basis, at=None,
-    )
+    with transaction.atomic():
+        document = document_sign(
+            dossier=dossier, key=RESULT_KEY, kind=DocumentKind.RESULT,
+            title=_("Thông báo kết quả giải quyết hồ sơ"), signer_user=dossier.decided_by,
+            render=lambda url: result_pdf(dossier, verification=url, signature=signature),
+            signed_as=signature["lines"], authorisation_number=signature["authorisation"],
+            basis=basis, at=None,
+        )
+        (SignedDocument.objects.filter(dossier=dossier, key=RESULT_KEY, superseded_by=None)
+         .exclude(pk=document.pk).update(superseded_by=document))
+    return document
 
 
 def sign_certified_copy(certification: CopyCertification, render) -> bytes:

@@ -73,6 +73,11 @@ class SignedDocument(models.Model):
     timestamped = models.BooleanField(_("có dấu thời gian tin cậy"), default=False)
     sha256 = models.CharField(_("SHA-256 của tệp đã ký"), max_length=64, blank=True, db_index=True)
     file = models.FileField(_("tệp đã ký"), upload_to="signed/%Y/%m/", blank=True)
+    superseded_by = models.ForeignKey(
+        "self", verbose_name=_("được thay thế bởi"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="supersedes",
+        help_text=_("Kết quả đã điều chỉnh sau hậu kiểm được cấp thay văn bản này."),
+    )
     #: What the document was made from (the dossier's state): a form is signed once per state.
     basis = models.CharField(max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

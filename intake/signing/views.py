@@ -8,19 +8,22 @@ a copy can be uploaded to check that it is still the document that was signed.
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from cases import selectors
 from cases.access import page_for
 from intake.documents.views import pdf_response
 from intake.online.views import _own_dossier
 from intake.signing.documents import signed_result
 from intake.signing.models import SignedDocument
+from intake.signing.reuse import dossier_reuse_certified_copy_by_reference
 from intake.signing.verify import registry_verdict, verify_copy
-from thanhsen.errors import ApplicationError
+from thanhsen.errors import ApplicationError, ErrorKind
 
 #: Copies larger than this are refused before being read (a signed form is ~50 KB).
 MAX_COPY_BYTES = 20 * 1024 * 1024
@@ -39,7 +42,7 @@ class CopyForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def verify(request, document_id):
-    document = (SignedDocument.objects.select_related("certificate", "signer", "dossier")
+    document = (SignedDocument.objects.select_related("certificate", "signer", "dossier", "superseded_by")
                 .filter(pk=document_id).exclude(sha256="").first())
     if document is None:
         raise Http404(_("Không có văn bản ký số nào với mã này."))
@@ -75,3 +78,36 @@ def my_result(request, code: str):
         raise Http404(_("Hồ sơ chưa có kết quả."))
     with document.file.open("rb") as stored:
         return pdf_response(stored.read(), f"ket-qua-{dossier.code}.pdf")
+
+
+def _reuse(request, dossier, back: str):
+    """Attach the copy the reference names; the answer, good or bad, comes back as a message."""
+    try:
+        dossier_reuse_certified_copy_by_reference(
+            dossier=dossier, actor=request.user, reference=request.POST.get("reference", ""))
+    except ApplicationError as exc:
+        if exc.kind == ErrorKind.FORBIDDEN:
+            raise
+        for error in [*exc.fields.get("reference", [])] or [exc.message]:
+            messages.error(request, error)
+        return redirect(back, code=dossier.code)
+    messages.success(request, _("Đã thêm bản sao điện tử có chứng thực vào thành phần hồ sơ."))
+    return redirect(back, code=dossier.code)
+
+
+@page_for("workspace")
+@require_POST
+def reuse_copy_at_counter(request, code: str):
+    """The counter attaches a copy certified here earlier, by its number or verification id."""
+    try:
+        dossier = selectors.dossier_get(user=request.user, code=code)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    return _reuse(request, dossier, "cases:dossier")
+
+
+@page_for("resident")
+@require_POST
+def reuse_copy_online(request, code: str):
+    """The resident attaches a copy certified for them, to a dossier of their own."""
+    return _reuse(request, _own_dossier(request.user, code), "intake:my_dossier")

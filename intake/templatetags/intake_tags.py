@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from intake.notifications.messages import KIND_LABELS
 from intake.payments import providers
+from intake.signing.reuse import may_reuse_certified_copy
 from intake.vneid import vneid_enabled
 
 register = template.Library()
@@ -56,3 +57,11 @@ def vneid_offered() -> bool:
 def notification_kind(kind: str) -> str:
     """The delivery log's words for a notification kind; an unknown kind shows as stored."""
     return KIND_LABELS.get(kind, kind)
+
+
+@register.inclusion_tag("signing/_reuse_copy.html", takes_context=True)
+def reuse_certified_copy_form(context, dossier, url_name: str) -> dict:
+    """The box to attach an e-certified copy by its number, shown only where it can be done."""
+    user = context["request"].user
+    return {"dossier": dossier, "url_name": url_name, "csrf_token": context.get("csrf_token"),
+            "shown": may_reuse_certified_copy(user, dossier)}

@@ -252,6 +252,8 @@ MATRIX = [
     Entry("linkage:api_sync", api(dossier=the_dossier), args=code),
     Entry("linkage:api_portal_push", public(405)),
     Entry("signing:my_result", page("resident", dossier=the_dossier, ok=404), args=code),
+    Entry("signing:reuse_copy_online", page("resident", ok=405), args=code),
+    Entry("signing:reuse_copy_at_counter", page("workspace", ok=405), args=code),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from cases.post_audit import (
 )
 from cases.post_audit_review import post_audit_record_finding
 from cases.post_audit_selectors import post_audit_report
+from cases.tasks import post_audit_reminders
 from intake.models import Notification
 from tests.factories import UserFactory, dossier_in
 from tests.intake.helpers import resident as make_resident
@@ -203,3 +205,54 @@ def test_the_report_counts_coverage_findings_and_corrections(catalogue, chairman
     assert report.coverage == 0.5
     assert report.by_procedure[0]["wrong"] == 1
     assert report.by_delegate[0]["decided"] == 2
+
+
+def _reminders(chairman):
+    return [m for m in mail.outbox if m.to == [chairman.email]]
+
+
+def test_the_authoriser_is_reminded_once_when_a_review_falls_due_and_once_when_overdue(
+    catalogue, chairman, director, authorisation, settings
+):
+    assert settings.CELERY_BEAT_SCHEDULE["cases-post-audit-reminders"]["task"] == \
+        "cases.tasks.post_audit_reminders"
+    chairman.email = "chutich@thanhsen.example.vn"
+    chairman.save(update_fields=["email"])
+    draw = PostAuditDraw.objects.get(dossier=decided(catalogue, chairman, director, refuse=True))
+    now = timezone.now()
+    PostAuditDraw.objects.filter(pk=draw.pk).update(review_due_at=now + timedelta(days=20))
+
+    assert post_audit_reminders() == {"due_soon": 0, "overdue": 0}
+    PostAuditDraw.objects.filter(pk=draw.pk).update(review_due_at=now + timedelta(hours=3))
+    post_audit_reminders()
+    post_audit_reminders()
+
+    [soon] = _reminders(chairman)
+    assert soon.subject == f"Sắp đến hạn hậu kiểm hồ sơ {draw.dossier.code}"
+    assert reverse("cases:post_audit_review", args=[draw.pk]) in soon.body
+
+    PostAuditDraw.objects.filter(pk=draw.pk).update(review_due_at=now - timedelta(hours=1))
+    post_audit_reminders()
+    post_audit_reminders()
+
+    assert [m.subject for m in _reminders(chairman)] == [
+        f"Sắp đến hạn hậu kiểm hồ sơ {draw.dossier.code}",
+        f"Quá hạn hậu kiểm hồ sơ {draw.dossier.code}",
+    ]
+
+
+def test_a_review_already_overdue_gets_only_the_overdue_reminder_and_a_reviewed_one_none(
+    catalogue, chairman, director, authorisation
+):
+    chairman.email = "chutich@thanhsen.example.vn"
+    chairman.save(update_fields=["email"])
+    late = PostAuditDraw.objects.get(dossier=decided(catalogue, chairman, director, refuse=True))
+    done = PostAuditDraw.objects.get(dossier=decided(catalogue, chairman, director, refuse=True))
+    post_audit_record_finding(draw=done, actor=chairman, finding=Finding.CORRECT)
+    PostAuditDraw.objects.filter(pk__in=[late.pk, done.pk]).update(
+        review_due_at=timezone.now() - timedelta(days=1))
+
+    assert post_audit_reminders() == {"due_soon": 0, "overdue": 1}
+
+    [reminder] = _reminders(chairman)
+    assert reminder.subject == f"Quá hạn hậu kiểm hồ sơ {late.dossier.code}"
