@@ -5,6 +5,7 @@ health page shows it."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from cases import services
 from cases.models import Status
@@ -41,7 +42,7 @@ def test_a_portal_dossier_received_in_the_browser_reaches_the_portal_in_order(
     page.wait_for_url(f"{live_server.url}/lam-viec/**")
     page.click("[data-queue=to_receive]")
     page.click(f"text={dossier.code}")
-    assert "Lê Thị Hoa" in page.content()
+    expect(page.locator("main")).to_contain_text("Lê Thị Hoa")
     page.locator("summary", has_text=re.compile(r"^\s*Tiếp nhận\s*$")).click()
     page.click("button:has-text('Xác nhận: Tiếp nhận')")
     page.wait_for_selector("text=Đã thực hiện: Tiếp nhận")
