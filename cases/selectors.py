@@ -505,6 +505,7 @@ class DeclaredAnswer:
 
     label: str
     value: str
+    is_choice: bool = False
 
 
 def _answer_text(kind: str, value) -> str:
@@ -527,7 +528,8 @@ def declaration_answers(procedure: Procedure, form_data: dict) -> list[DeclaredA
     specs = procedure.form_fields or []
     answers = [
         DeclaredAnswer(label=spec.get("label") or spec["name"],
-                       value=_answer_text(spec.get("type", "text"), form_data.get(spec["name"])))
+                       value=_answer_text(spec.get("type", "text"), form_data.get(spec["name"])),
+                       is_choice=spec.get("type") == "choice")
         for spec in specs
     ]
     known = {spec["name"] for spec in specs}

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cases.catalogue_english import catalogue_text
 from cases.uploads import validate_scan
 from cases.validators import validate_id_number, validate_phone
 from intake.auth import canonical_phone
@@ -115,7 +116,8 @@ class ApplicantForm(forms.Form):
 
 def _eform_field(spec: dict) -> forms.Field:
     kind = spec.get("type", "text")
-    common = {"label": spec.get("label", spec["name"]), "required": bool(spec.get("required"))}
+    common = {"label": catalogue_text(spec.get("label", spec["name"])),
+              "required": bool(spec.get("required"))}
     if kind == "textarea":
         return forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 4}), **common)
     if kind == "date":
@@ -124,7 +126,7 @@ def _eform_field(spec: dict) -> forms.Field:
     if kind == "number":
         return forms.IntegerField(min_value=0, **common)
     if kind == "choice":
-        choices = [("", "—")] + [(c, c) for c in spec.get("choices", [])]
+        choices = [("", "—")] + [(c, catalogue_text(c)) for c in spec.get("choices", [])]
         return forms.ChoiceField(choices=choices, **common)
     if kind == "id_number":
         return forms.CharField(max_length=12, validators=[validate_id_number],
@@ -160,7 +162,7 @@ class DocumentsForm(forms.Form):
         self.final = final
         for name, document in self.documents.items():
             self.fields[name] = forms.FileField(
-                label=document.name, required=False,
+                label=catalogue_text(document.name), required=False,
                 help_text=(_("Bắt buộc. ") if document.mandatory else _("Nếu có. "))
                 + _("PDF, JPG hoặc PNG, tối đa 10 MB."),
                 widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
