@@ -246,6 +246,8 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
          lambda p: _received_in(p) & _fee_bearing() & Q(_paid_online_exists()), None),
     Cell("complained", _("Bị phản ánh, kiến nghị hoặc đánh giá không hài lòng"),
          lambda p: _processed(p) & _complained_or_disliked(), None),
+    Cell("vneid_received", _("Tiếp nhận mới, nộp bằng tài khoản VNeID"),
+         lambda p: _received_in(p) & Q(online_submission__signed_in_with_vneid=True), None),
     Cell("with_result_document", _("Đã giải quyết, thủ tục có văn bản kết quả"),
          _with_result_document, None),
     Cell("e_result", _("Có kết quả điện tử"),

@@ -25,6 +25,7 @@ from cases.periods import Period
 from cases.services import COPY_CERTIFICATION_ROOT
 from intake.models import (
     Complaint,
+    OnlineSubmission,
     Payment,
     PaymentMethod,
     PaymentPurpose,
@@ -224,6 +225,24 @@ def e_certification(period: Period) -> Measure:
     ))
 
 
+# --- population data ------------------------------------------------------------------------
+def _population_counts(period: Period) -> dict | None:
+    if not OnlineSubmission.objects.filter(signed_in_with_vneid=True).exists():
+        return None
+    return _live_counts(period, "received", ["vneid_received", "received"])
+
+
+def population_data(period: Period) -> Measure | None:
+    """Dossiers received in the period that were filed from a VNeID-authenticated account
+    (``intake.OnlineSubmission.signed_in_with_vneid``; the identity came from the population
+    database) ÷ dossiers received. Components fetched from the population database are not
+    recorded yet, so they are not counted."""
+    c = _cached("population_data", period, lambda: _population_counts(period))
+    if c is None:
+        return None
+    return Measure(c["vneid_received"], c["received"], "vneid_received", "received")
+
+
 PROVIDERS = {
     "online_offered": online_offered,
     "online_used": online_used,
@@ -234,6 +253,7 @@ PROVIDERS = {
     "complaints_on_time": complaints_on_time,
     "e_results": e_results,
     "e_certification": e_certification,
+    "population_data": population_data,
 }
 
 

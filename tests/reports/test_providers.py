@@ -276,3 +276,29 @@ def test_the_refresh_task_leaves_the_dashboard_computed(client, catalogue):
          gaps=[timedelta(minutes=10)], people=people, channel="online")
     rollup_refresh()
     assert figures(Period.current_month(today))["by_field"].total["received_online"] == 2
+
+
+@pytest.mark.django_db
+def test_dossiers_filed_from_a_vneid_account_count_as_using_population_data(catalogue, counter):
+    from cases.services import Applicant, dossier_receive
+    from intake import services as intake_services
+    from tests.intake.helpers import resident
+
+    document = catalogue.land.documents.get()
+    received = []
+    for number, vneid in enumerate((True, False)):
+        dossier = intake_services.online_submit(
+            user=resident(phone=f"091234567{number}", email=f"r{number}@example.vn"),
+            procedure=catalogue.land, form_data={}, files={document: None},
+            applicant=Applicant(name="Nguyễn Văn An", id_number=f"04209000123{number}",
+                                phone=f"091234567{number}", address="Thành Sen"),
+            signed_in_with_vneid=vneid,
+        )
+        received.append(dossier_receive(dossier=dossier, actor=counter))
+    today = timezone.localdate()
+    period = Period(today, today)
+    population = {x.spec.code: x for x in indicator_list(period=period)}["population_data"]
+    assert population.available
+    assert (population.measure.numerator, population.measure.denominator) == (1, 2)
+    listed = dossier_drilldown(period=period, cell="vneid_received")
+    assert [d.code for d in listed] == [received[0].code]
