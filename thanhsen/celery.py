@@ -3,13 +3,21 @@
 import os
 
 from celery import Celery
-from celery.signals import task_prerun
+from celery.signals import task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thanhsen.settings")
 
 app = Celery("thanhsen")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _refuse_without_a_secret_key(**_kwargs) -> None:
+    """A worker signs status tokens and payment messages: no key, no worker."""
+    from thanhsen.startup import require_secret_key
+
+    require_secret_key()
 
 
 @task_prerun.connect

@@ -27,17 +27,27 @@ print(json.dumps({"debug": settings.DEBUG, "installed": apps.is_installed("devto
 """
 
 
-def _manage(*args, **environment) -> subprocess.CompletedProcess:
-    """``manage.py`` with the deployment's variables only: the suite's own (``DEVTOOLS``,
-    ``SECRET_KEY``, the settings module) are left out unless given."""
+def _environment(**environment) -> dict:
+    """The deployment's variables only: the suite's own (``DEVTOOLS``, ``SECRET_KEY``, the
+    settings module) are left out unless given."""
     inherited = {
         key: value for key, value in os.environ.items()
         if key not in {"DEBUG", "DEVTOOLS", "SECRET_KEY", "PAYMENT_PROVIDER",
                        "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"}
     }
+    return {**inherited, "DJANGO_SETTINGS_MODULE": "thanhsen.settings", **environment}
+
+
+def _manage(*args, **environment) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env={**inherited, "DJANGO_SETTINGS_MODULE": "thanhsen.settings", **environment},
+        [sys.executable, str(ROOT / "manage.py"), *args], env=_environment(**environment),
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+
+
+def _python(code: str, **environment) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code], env=_environment(**environment),
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
 
@@ -73,10 +83,16 @@ def test_devtools_can_be_switched_on_without_debug():
     }
 
 
-def test_a_missing_secret_key_with_debug_off_stops_start_up_with_a_clear_message():
-    result = _manage("check")
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+def test_a_missing_secret_key_with_debug_off_stops_serving_with_a_clear_message():
+    assert _manage("check").returncode == 0  # reading the code needs no key
+    deploy = _manage("check", "--deploy")
+    assert deploy.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in deploy.stderr
+    for server in ("thanhsen.wsgi", "thanhsen.asgi"):
+        started = _python(f"import {server}")
+        assert started.returncode != 0, server
+        assert "SECRET_KEY must be set when DEBUG is off" in started.stderr, server
+    assert _python("import thanhsen.wsgi", SECRET_KEY="deployment-key").returncode == 0
 
 
 def test_the_simulated_provider_without_devtools_stops_start_up():
