@@ -10,30 +10,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Channel
 from cases.services import SubmittedDocument
-from cases.validators import validate_id_number, validate_phone
+from intake.counter.forms import CounterApplicantForm
 
 
-class BundleIntakeForm(forms.Form):
-    applicant_name = forms.CharField(
-        label=_("Họ và tên người nộp"), max_length=200,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
-    )
-    id_number = forms.CharField(
-        label=_("Số định danh cá nhân"), max_length=12, validators=[validate_id_number],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    phone = forms.CharField(
-        label=_("Số điện thoại"), max_length=15, validators=[validate_phone],
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
-    )
-    email = forms.EmailField(label=_("Thư điện tử"), required=False, max_length=254)
-    address = forms.CharField(label=_("Địa chỉ"), max_length=300)
-    channel = forms.ChoiceField(
-        label=_("Kênh nộp"), initial=Channel.DIRECT,
-        choices=[(Channel.DIRECT, Channel.DIRECT.label), (Channel.POSTAL, Channel.POSTAL.label)],
-    )
+class BundleIntakeForm(CounterApplicantForm):
     chosen_procedures = forms.MultipleChoiceField(
         label=_("Thủ tục người nộp chọn"), required=False, widget=forms.CheckboxSelectMultiple,
     )

@@ -13,7 +13,10 @@ from cases.validators import validate_id_number, validate_phone
 from intake.counter.services import COMPLETE, DECISIONS, RECEIVE, REFUSE
 
 
-class IntakeForm(forms.Form):
+class CounterApplicantForm(forms.Form):
+    """Who files at the counter and how: the fields every counter form starts with (the
+    procedure's form here, a bundle's in ``linkage.forms``)."""
+
     applicant_name = forms.CharField(
         label=_("Họ và tên người nộp"), max_length=200,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
@@ -32,6 +35,9 @@ class IntakeForm(forms.Form):
         label=_("Kênh nộp"), initial=Channel.DIRECT,
         choices=[(Channel.DIRECT, Channel.DIRECT.label), (Channel.POSTAL, Channel.POSTAL.label)],
     )
+
+
+class IntakeForm(CounterApplicantForm):
     reason = forms.CharField(
         label=_("Nội dung cần hoàn thiện hoặc lý do từ chối"), required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -162,3 +162,12 @@ def test_tracks_are_none_for_a_plain_dossier():
         "received", procedure=Procedure.objects.get(code="1.000894.000.00.00.H27", is_current=True)
     )
     assert bundle_tracks_for(plain) is None
+
+
+def test_the_counter_sees_each_bundles_time_limit_and_that_chosen_procedures_lengthen_it(client):
+    people = support.load_catalogue()
+    client.force_login(people.counter)
+    picker = client.get("/tiep-nhan/").content.decode()
+    assert "1 ngày làm việc, dài hơn theo thủ tục chọn" in picker  # the death bundle
+    form = client.get("/tiep-nhan/lien-thong/death/").content.decode()
+    assert "Thời hạn: 1 ngày làm việc, dài hơn theo thủ tục chọn (Nghị định 63/2024)" in form
