@@ -21,7 +21,7 @@ DEFAULT_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.json"
 _PROCEDURE_FIELDS = (
     "name", "competent_authority", "center_may_decide", "time_limit", "time_unit",
     "verification_time_limit", "fee", "online_level", "has_result_document", "legal_basis",
-    "illustrative", "form_fields",
+    "illustrative", "form_fields", "step_allotments",
 )
 
 

@@ -1206,6 +1206,7 @@ def procedure_revise(*, procedure: Procedure, changes: dict, actor=None) -> Proc
         new.is_current = True
         for name, value in changes.items():
             setattr(new, name, value)
+        _check_step_allotments(new)
         new.save()
         for document in documents:
             document.pk = None
@@ -1214,6 +1215,14 @@ def procedure_revise(*, procedure: Procedure, changes: dict, actor=None) -> Proc
         RequiredDocument.objects.bulk_create(documents)
         catalogue_change_record(before=current, after=new, fields=changes, actor=actor)
     return new
+
+
+def _check_step_allotments(procedure: Procedure) -> None:
+    """The internal process's split must name known steps and fit the legal time."""
+    try:
+        procedure.clean()
+    except ValidationError as exc:
+        raise invalid("step_allotments", exc.message_dict["step_allotments"][0]) from exc
 
 
 def catalogue_change_record(*, before: Procedure, after: Procedure, fields, actor) -> None:

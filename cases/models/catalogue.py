@@ -1,8 +1,11 @@
 """The procedure catalogue: fields, departments, agencies and versioned procedures."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from cases.steps import allotment_errors, legal_hours
 
 
 class Field(models.Model):
@@ -84,6 +87,21 @@ class TimeUnit(models.TextChoices):
     DAYS = "days", _("ngày")
 
 
+ALLOTMENT_MESSAGES = {
+    "not_a_mapping": _("Thời gian các bước phải là bảng bước → số giờ làm việc."),
+    "unknown_step": _("Chỉ có các bước: counter, department, approval, return."),
+    "bad_hours": _("Số giờ của mỗi bước phải là số không âm."),
+    "over_legal_time": _("Tổng thời gian các bước vượt thời hạn giải quyết của thủ tục."),
+}
+
+
+def validate_step_allotments(value) -> None:
+    """The shape of a configured split; its total against the legal time is checked by
+    ``Procedure.clean`` and ``cases.services.procedure_revise``, which know the limit."""
+    for code in allotment_errors(value, total_hours=None):
+        raise ValidationError(ALLOTMENT_MESSAGES[code], code=code)
+
+
 class Procedure(models.Model):
     """One version of a procedure (thủ tục hành chính).
 
@@ -127,6 +145,13 @@ class Procedure(models.Model):
         help_text=_("Mã, thời hạn hoặc phí chưa được đối chiếu với Cổng DVCQG."),
     )
     form_fields = models.JSONField(_("trường của tờ khai điện tử"), default=list, blank=True)
+    step_allotments = models.JSONField(
+        _("thời gian các bước (giờ làm việc)"), default=dict, blank=True,
+        validators=[validate_step_allotments],
+        help_text=_("Quy trình nội bộ: số giờ làm việc của bước tiếp nhận (counter), xử lý "
+                    "(department), phê duyệt (approval), trả kết quả (return). Để trống: chia "
+                    "theo mặc định."),
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     class Meta:
@@ -147,6 +172,16 @@ class Procedure(models.Model):
     def root_code(self) -> str:
         """The national root (``1.000656``) shared by every province's copy of a procedure."""
         return ".".join(self.code.split(".")[:2])
+
+    def clean(self):
+        super().clean()
+        # The calendar module reads the ward's days off from this app's models.
+        from cases.calendar import working_calendar
+
+        total = legal_hours(limit=self.time_limit or 0, unit=self.time_unit,
+                            cal=working_calendar())
+        for code in allotment_errors(self.step_allotments, total_hours=total):
+            raise ValidationError({"step_allotments": ALLOTMENT_MESSAGES[code]})
 
     @property
     def is_fee_bearing(self) -> bool:

@@ -21,10 +21,11 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.deadlines import Classification, classify
 from cases.labels import EVENT_LABELS
 from cases.models import Dossier
 from cases.selectors import dossier_declaration
+from cases.step_selectors import dossier_steps
+from cases.steps import STATE_STEP
 from cases.templatetags.workspace import person
 from intake.tokens import status_url
 from thanhsen.roles import Role
@@ -256,25 +257,25 @@ def dossier_form_pdf_applies(dossier: Dossier, key: str) -> bool:
 
 
 def control_rows(dossier: Dossier) -> list[dict]:
-    """One row per hand-off, judged against the dossier's due date at the moment it happened.
-
-    The law allots time per step but the catalogue does not record the split, so each step is
-    early, on time or late by the day it was handed on against the (original) due date. The
-    one exception is the hand-over to the department (the first assignment): it is on time or
-    late against the counter step's own deadline, ``handover_due_at``, to the minute.
-    """
-    events = [e for e in dossier.events.all() if e.action in HAND_OFFS]
+    """One row per hand-off, each judged as the step it closes stood at that moment against
+    the working hours the procedure's internal process allots to that step (``cases.steps``):
+    the hand-over to the department by its own deadline, the department's handling, the
+    signature and the return by their allotments. A row that closes no step (the receipt, the
+    end of a wait on the resident) is not judged."""
     rows = []
     previous = None
-    handover = next((e for e in events if e.action == "assign"), None)
-    for event in events:
+    changes = []
+    for event in dossier.events.all():
+        if not event.to_status:
+            continue
+        closed = STATE_STEP.get(changes[-1].to_status) if changes else None
+        changes.append(event)
+        if event.action not in HAND_OFFS:
+            continue
         result = ""
-        if event is handover and dossier.handover_due_at:
-            # The counter step has its own deadline, a time of day (DOMAIN "Hand-over").
-            result = (Classification.OVERDUE if event.at > dossier.handover_due_at
-                      else Classification.ON_TIME).value
-        elif dossier.due_at:
-            result = classify(due_at=dossier.due_at, finished_at=event.at, now=event.at).value
+        if closed is not None:
+            steps = {s.step: s for s in dossier_steps(dossier, events=changes, now=event.at)}
+            result = steps[closed].result.value if closed in steps else ""
         rows.append({"event": event, "given_at": previous.at if previous else dossier.created_at,
                      "giver": previous.actor if previous else None, "result": result})
         previous = event
@@ -313,6 +314,7 @@ def dossier_form_pdf(dossier: Dossier, key: str, *, base_url: str, verification:
                                        parent_name=context["parent_name"])
     if key == "mau-06":
         context["rows"] = control_rows(dossier)
+        context["steps"] = dossier_steps(dossier, now=timezone.now())
         context["event_labels"] = EVENT_LABELS
         # The sheet as it stands after its last hand-off, dated by it.
         last = context["rows"][-1]["event"].at if context["rows"] else dossier.received_at

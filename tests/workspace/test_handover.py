@@ -91,10 +91,14 @@ def test_control_sheet_judges_the_hand_over_against_its_own_deadline(client, cat
     late_sheet = sheet(late)
     assert "Hạn chuyển hồ sơ đến cơ quan giải quyết: 17:30 02/03/2026" in late_sheet
     assert "Đã chuyển: 09:00 03/03/2026 (Quá hạn)" in late_sheet
-    # The dossier itself (3 working days, due 05/03) is not late: only the hand-over row is.
-    assert late_sheet.count("Quá hạn") == 2  # the summary line and the hand-over row
+    # The hand-over row and the counter step under the internal process are judged by the
+    # hand-over deadline, not by the dossier's (3 working days, due 05/03).
+    assert "Tiếp nhận, chuyển hồ sơ 4 7 Quá hạn" in late_sheet
 
     in_time_sheet = sheet(in_time)
     assert "Hạn chuyển hồ sơ đến cơ quan giải quyết: 11:30 03/03/2026" in in_time_sheet
     assert "Đã chuyển: 11:00 03/03/2026 (Đúng hạn)" in in_time_sheet
-    assert "Quá hạn" not in in_time_sheet
+    assert "(Quá hạn)" not in in_time_sheet
+    # Five working hours at the counter, over its 4: the law's own hand-over deadline (the next
+    # morning after 15:00) is what the counter step is judged by.
+    assert "Tiếp nhận, chuyển hồ sơ 4 5 Đúng hạn" in in_time_sheet
