@@ -6,11 +6,15 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.calendar import working_calendar
+from cases.deadlines import Classification
 from cases.models import Department, Dossier, DossierEvent, Procedure, Status
 from cases.periods import Period
 from cases.selectors import open_within, waiting_at
+from cases.step_selectors import steps_of_dossiers
+from cases.steps import Step
 from reports.models import DailyRollup
 
 #: Transitions that move a dossier from one step to the next (views and notes do not).
@@ -75,6 +79,58 @@ def step_durations(*, period: Period, by_department: bool) -> list[dict]:
          "count": n, "median_hours": round(float(median), 1), "p90_hours": round(float(p90), 1)}
         for step, dept, n, median, p90 in rows
     ]
+
+
+STEP_LABELS = {
+    Step.COUNTER: _("Tiếp nhận, chuyển hồ sơ"),
+    Step.DEPARTMENT: _("Thẩm định, xử lý hồ sơ"),
+    Step.APPROVAL: _("Phê duyệt, ký kết quả"),
+    Step.RETURN: _("Trả kết quả"),
+}
+
+
+def _lateness_row(label: str, steps: list, **extra) -> dict:
+    late = [s for s in steps if s.result == Classification.OVERDUE]
+    return {"label": label, "count": len(steps), "late": len(late),
+            "late_share": round(100 * len(late) / len(steps)) if steps else 0,
+            "allotted_hours": round(sum(s.allotted for s in steps) / len(steps) / 3600, 1),
+            "used_hours": round(sum(s.used for s in steps) / len(steps) / 3600, 1),
+            "over_hours": round(sum(s.used - s.allotted for s in late) / len(late) / 3600, 1)
+            if late else 0.0, **extra}
+
+
+def step_lateness(*, period: Period, now=None) -> dict[str, list[dict]]:
+    """Steps and departments ranked by how often a step finished in the period took longer
+    than the working hours its procedure's internal process allots it (``cases.steps``), the
+    latest first: the hand-over by its own deadline, the department's handling, the signature
+    and the return each by their share, not by the dossier's due date."""
+    now = min(now or timezone.now(), period.end_at)
+    changed = (DossierEvent.objects.filter(at__gte=period.start_at, at__lt=period.end_at)
+               .exclude(to_status="").values("dossier_id"))
+    dossiers = (Dossier.objects.filter(pk__in=changed, received_at__isnull=False)
+                .select_related("procedure", "department", "procedure__department"))
+    dossiers = {d.pk: d for d in dossiers}
+    by_step: dict[Step, list] = {step: [] for step in Step}
+    by_department: dict[str, list] = {}
+    for pk, steps in steps_of_dossiers(dossiers.values(), now=now).items():
+        for step in steps:
+            if step.ended_at is None or not period.start_at <= step.ended_at < period.end_at:
+                continue
+            by_step[step.step].append(step)
+            if step.step is Step.DEPARTMENT:
+                dossier = dossiers[pk]
+                name = (dossier.department or dossier.procedure.department).name
+                by_department.setdefault(name, []).append(step)
+
+    def ranked(rows):
+        return sorted((r for r in rows if r["count"]),
+                      key=lambda r: (-r["late_share"], -r["over_hours"], r["label"]))
+
+    return {
+        "steps": ranked(_lateness_row(str(STEP_LABELS[step]), steps, step=step.value)
+                        for step, steps in by_step.items()),
+        "departments": ranked(_lateness_row(name, steps) for name, steps in by_department.items()),
+    }
 
 
 def frequent_reasons(*, period: Period, limit: int = 8) -> dict[str, list[dict]]:
@@ -161,6 +217,7 @@ def insight_report(*, period: Period) -> dict:
         "demand": demand_matrix(period=period),
         "steps": step_durations(period=period, by_department=False),
         "steps_by_department": step_durations(period=period, by_department=True),
+        "lateness": step_lateness(period=period),
         "reasons": frequent_reasons(period=period),
         "at_risk": list(dossiers_at_risk()[:50]),
         "fast": fast_procedures(period=period),

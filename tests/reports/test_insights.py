@@ -63,3 +63,31 @@ def test_procedures_much_faster_than_their_limit(catalogue, people):
     fast = insights.fast_procedures(period=SEPT)
     assert [(f["procedure"].code, f["resolved"], f["average_days"]) for f in fast] == [
         (catalogue.civil.code, 5, 0.0)]
+
+
+@pytest.mark.django_db
+def test_steps_and_departments_ranked_by_lateness_against_their_allotment(client, catalogue,
+                                                                         people, director):
+    hour = timedelta(hours=1)
+    # Civil marriage, 3 working days: the department has 12 working hours of the 24. Two
+    # dossiers handled in 2 hours, one from Monday 10:00 to Tuesday 17:00: 13 working hours.
+    for handling in (2 * hour, 2 * hour, timedelta(days=1, hours=7)):
+        walk(procedure=catalogue.civil, route="returned", start=at(date(2025, 9, 8)),
+             gaps=[hour, hour, handling, hour, hour], people=people)
+
+    lateness = insights.step_lateness(period=SEPT, now=at(date(2025, 10, 1)))
+
+    first = lateness["steps"][0]
+    assert (first["step"], first["count"], first["late"], first["late_share"]) == (
+        "department", 3, 1, 33)
+    assert first["allotted_hours"] == 12.0
+    assert {r["step"]: r["late"] for r in lateness["steps"]} == {
+        "department": 1, "counter": 0, "approval": 0, "return": 0}
+    assert [(r["label"], r["late"]) for r in lateness["departments"]] == [
+        ("Phòng Văn hóa - Xã hội", 1)]
+
+    client.force_login(director)
+    page = client.get("/bao-cao/phan-tich/", {"tu": "2025-09-01", "den": "2025-09-30"})
+    body = page.content.decode()
+    assert "Bước nào chậm so với thời gian quy trình nội bộ giao" in body
+    assert "Thẩm định, xử lý hồ sơ" in body and "33%" in body
