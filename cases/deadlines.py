@@ -236,6 +236,17 @@ def handover_due(cal: WorkingCalendar, received_at: datetime) -> datetime:
     return cal.windows_on(cal.next_working_day(local.date()))[0][1]
 
 
+#: How long before the hand-over deadline the counter is warned: two working hours, enough to
+#: route a dossier that is still at the counter.
+HANDOVER_WARNING_SECONDS = 2 * 3600
+
+
+def handover_warning_horizon(cal: WorkingCalendar, now: datetime) -> datetime:
+    """A hand-over due at or before this moment is at risk now: less than the warning's
+    working hours are left (or none, when it is already late)."""
+    return cal.add_working_seconds(now, HANDOVER_WARNING_SECONDS)
+
+
 def handover_late(*, due: datetime | None, handed_over_at: datetime | None, now: datetime,
                   pending: bool) -> bool:
     """A hand-over is late when it happened after its deadline, or, while the dossier still

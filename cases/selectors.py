@@ -17,6 +17,7 @@ from cases.deadlines import (
     Pause,
     classify_open,
     handover_late,
+    handover_warning_horizon,
     overdue_threshold,
     wait_open_at,
 )
@@ -204,9 +205,13 @@ def dossier_deadline_states(dossiers, *, now: datetime | None = None) -> None:
     pauses: dict[int, list] = {}
     for pause in DossierPause.objects.filter(dossier_id__in=[d.pk for d in dossiers]):
         pauses.setdefault(pause.dossier_id, []).append(pause)
+    horizon = handover_warning_horizon(working_calendar(), now)
     for d in dossiers:
         d.deadline = dossier_deadline_state(d, now=now, pauses=pauses.get(d.pk, []))
         d.handover_late = dossier_handover_late(d, now=now)
+        d.handover_at_risk = (not d.handover_late and d.status == Status.RECEIVED
+                              and d.handed_over_at is None and d.handover_due_at is not None
+                              and d.handover_due_at <= horizon)
 
 
 def dossier_handover_late(dossier: Dossier, *, now: datetime | None = None) -> bool:
@@ -324,6 +329,19 @@ def handover_queue_filters(now: datetime) -> dict[str, Q]:
         "handover_late": (waiting_at_counter & Q(handover_due_at__lt=now)) | Q(
             status__in=OPEN_STATES, handed_over_at__gt=F("handover_due_at")),
     }
+
+
+def handover_at_risk(*, now: datetime | None = None) -> QuerySet[Dossier]:
+    """Dossiers still at the counter whose hand-over deadline is less than the warning's two
+    working hours away or already past (the hand-over warning), the soonest first."""
+    now = now or timezone.now()
+    horizon = handover_warning_horizon(working_calendar(), now)
+    return (
+        Dossier.objects.filter(status=Status.RECEIVED, handed_over_at__isnull=True,
+                               handover_due_at__lte=horizon)
+        .select_related("procedure", "procedure__department", "department")
+        .order_by("handover_due_at", "id")
+    )
 
 
 def dossier_queue_filters(user, *, now: datetime | None = None) -> dict[str, Q]:

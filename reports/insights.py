@@ -12,7 +12,7 @@ from cases.calendar import working_calendar
 from cases.deadlines import Classification
 from cases.models import Department, Dossier, DossierEvent, Procedure, Status
 from cases.periods import Period
-from cases.selectors import open_within, waiting_at
+from cases.selectors import handover_at_risk, open_within, waiting_at
 from cases.step_selectors import steps_of_dossiers
 from cases.steps import Step
 from reports.models import DailyRollup
@@ -220,5 +220,7 @@ def insight_report(*, period: Period) -> dict:
         "lateness": step_lateness(period=period),
         "reasons": frequent_reasons(period=period),
         "at_risk": list(dossiers_at_risk()[:50]),
+        "handover_risk": list(handover_at_risk()[:50]),
+        "now": timezone.now(),
         "fast": fast_procedures(period=period),
     }

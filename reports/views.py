@@ -13,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from cases.access import page_for
 from cases.periods import Period, period_from_query
 from cases.post_audit_selectors import post_audit_report
+from cases.selectors import handover_at_risk
 from reports import insights, rollups, services
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.dashboard import SHORT_COLUMNS, figures, link_table, quick_periods
@@ -68,6 +69,8 @@ def dashboard(request):
         "scopes": SCOPES,
         "grain": grain,
         "at_risk": insights.dossiers_at_risk()[:6],
+        "handover_risk": handover_at_risk()[:6],
+        "now": timezone.now(),
         "bundles": bundle_summary(period=period),
         "post_audit": post_audit_report(period=period),
     }

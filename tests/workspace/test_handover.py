@@ -102,3 +102,32 @@ def test_control_sheet_judges_the_hand_over_against_its_own_deadline(client, cat
     # Five working hours at the counter, over its 4: the law's own hand-over deadline (the next
     # morning after 15:00) is what the counter step is judged by.
     assert "Tiếp nhận, chuyển hồ sơ 4 5 Đúng hạn" in in_time_sheet
+
+
+def test_counter_and_dashboard_are_warned_before_the_hand_over_lapses(
+        client, catalogue, counter, handler, director):
+    from unittest import mock
+
+    # Received Monday 10:00: to be handed over by 17:30. At 16:00 an hour and a half is left.
+    at_risk = received(catalogue.civil, counter, datetime(2026, 3, 2, 10, tzinfo=HCM))
+    late = received(catalogue.civil, counter, datetime(2026, 2, 27, 9, tzinfo=HCM))
+    # Received at 13:45, due by 17:30 too, but handed over already.
+    done = received(catalogue.civil, counter, datetime(2026, 3, 2, 13, 45, tzinfo=HCM))
+    services.dossier_assign(dossier=done, actor=counter, handler=handler,
+                            at=datetime(2026, 3, 2, 14, tzinfo=HCM))
+    # Received after 15:00: due by the end of Tuesday morning, not at risk on Monday.
+    fresh = received(catalogue.civil, counter, datetime(2026, 3, 2, 15, 30, tzinfo=HCM))
+    now = datetime(2026, 3, 2, 16, tzinfo=HCM)
+
+    with mock.patch("django.utils.timezone.now", return_value=now):
+        client.force_login(counter)
+        queue = text(client.get(reverse("cases:queue"), {"hang": "to_hand_over"}))
+        client.force_login(director)
+        dashboard = text(client.get(reverse("reports:dashboard")))
+
+    assert "Sắp quá hạn chuyển: trước 17:30 02/03/2026" in queue
+    assert queue.count("Sắp quá hạn chuyển") == 1  # the fresh one only says "Chuyển trước"
+    assert "Chưa chuyển cơ quan giải quyết" in dashboard
+    assert at_risk.code in dashboard and late.code in dashboard
+    assert fresh.code not in dashboard and done.code not in dashboard
+    assert "Quá hạn chuyển" in dashboard and "Sắp quá hạn chuyển" in dashboard
