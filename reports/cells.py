@@ -30,6 +30,7 @@ from cases.models import (
     Status,
 )
 from cases.periods import Period
+from cases.quality_flags import electronic_result, end_to_end_online, reused_component
 from cases.selectors import overdue_at
 from intake.models import (
     Complaint,
@@ -80,10 +81,6 @@ def _digitised_exists():
     )
 
 
-def _reused_exists():
-    return Exists(DossierDocument.objects.filter(dossier=OuterRef("pk"), reused=True))
-
-
 def _refused_at_intake(p: Period) -> Q:
     return Q(status=Status.NOT_ACCEPTED) & Q(
         Exists(DossierEvent.objects.filter(
@@ -124,17 +121,11 @@ def _with_result_document(p: Period) -> Q:
     return _resolved_in(p) & Q(procedure__has_result_document=True)
 
 
-def _electronic_result() -> Q:
-    """A result file handed over online, or the signed PDF of an electronic copy certification."""
-    return ~Q(result_file="") | Q(Exists(
-        CopyCertification.objects.filter(dossier=OuterRef("pk")).exclude(certified_pdf="")))
-
-
 def _e_result_missing() -> Q:
     """Resolved, its procedure issues a result document, and no electronic result: such a
     dossier is not "digitised" in the 766 sense (components **and** an e-result where due)."""
     return (Q(resolved_at__isnull=False) & Q(procedure__has_result_document=True)
-            & ~_electronic_result())
+            & ~electronic_result())
 
 
 def _certified_in(p: Period) -> Q:
@@ -233,7 +224,7 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
          lambda p: _received_in(p) & Q(_digitised_exists()) & ~_e_result_missing(),
          _days("digitised")),
     Cell("reused", _("Tái sử dụng dữ liệu đã số hóa"),
-         lambda p: _received_in(p) & Q(_reused_exists()), _days("reused")),
+         lambda p: _received_in(p) & reused_component(), _days("reused")),
     Cell("resolved_working_days", _("Tổng số ngày làm việc đã giải quyết"),
          lambda p: _resolved_in(p), _days("resolved_working_days")),
     Cell("processed_overdue", _("Đã và đang giải quyết quá hạn"),
@@ -246,12 +237,14 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
          lambda p: _received_in(p) & _fee_bearing() & Q(_paid_online_exists()), None),
     Cell("complained", _("Bị phản ánh, kiến nghị hoặc đánh giá không hài lòng"),
          lambda p: _processed(p) & _complained_or_disliked(), None),
+    Cell("end_to_end_online", _("Tiếp nhận mới, xử lý trực tuyến toàn trình"),
+         lambda p: _received_in(p) & end_to_end_online(), None),
     Cell("vneid_received", _("Tiếp nhận mới, nộp bằng tài khoản VNeID"),
          lambda p: _received_in(p) & Q(online_submission__signed_in_with_vneid=True), None),
     Cell("with_result_document", _("Đã giải quyết, thủ tục có văn bản kết quả"),
          _with_result_document, None),
     Cell("e_result", _("Có kết quả điện tử"),
-         lambda p: _with_result_document(p) & _electronic_result(), None),
+         lambda p: _with_result_document(p) & electronic_result(), None),
     Cell("e_certified", _("Chứng thực bản sao điện tử đã ký trong kỳ"), _certified_in, None),
 ]}
 

@@ -171,8 +171,10 @@ SPECS: dict[str, IndicatorSpec] = {s.code: s for s in [
     # --- online public service (12) ---
     IndicatorSpec(
         "end_to_end_online", G_ONLINE, gettext_lazy("Tỷ lệ hồ sơ trực tuyến toàn trình"),
-        gettext_lazy("Hồ sơ nộp trực tuyến của thủ tục toàn trình ÷ hồ sơ của thủ tục toàn trình"),
-        gettext_lazy("Hồ sơ tiếp nhận trong kỳ; mức độ trực tuyến của thủ tục"), points=12,
+        gettext_lazy("Hồ sơ xử lý trực tuyến toàn trình (nộp trực tuyến, không nộp phí bằng tiền "
+                     "mặt, không nhận kết quả trực tiếp) ÷ hồ sơ của thủ tục toàn trình"),
+        gettext_lazy("Hồ sơ tiếp nhận trong kỳ: kênh nộp, hình thức nộp phí, hình thức nhận kết "
+                     "quả; mức độ trực tuyến của thủ tục"), points=12,
     ),
     IndicatorSpec(
         "online_offered", G_ONLINE, gettext_lazy("TTHC cung cấp dịch vụ công trực tuyến"),
@@ -332,10 +334,6 @@ class Context:
         )
 
 
-def _full_online(p: Procedure) -> bool:
-    return p.online_level == OnlineLevel.FULL
-
-
 def _builtin(code: str, ctx: Context) -> Measure | None:
     t = ctx.total
     if code == "early_on_time":
@@ -343,9 +341,6 @@ def _builtin(code: str, ctx: Context) -> Measure | None:
                        "early_on_time_or_within", "processed")
     if code == "online_submission":
         return Measure(t("received_online"), t("received_new"), "received_online", "received_new")
-    if code == "end_to_end_online":
-        return Measure(t("received_online", _full_online), t("received_new", _full_online),
-                       "received_online", "received_new")
     if code == "digitised":
         return Measure(t("digitised"), t("received_new"), "digitised", "received_new")
     if code == "reuse":

@@ -33,7 +33,7 @@ from intake.models import (
     Rating,
 )
 from reports.cells import CELLS
-from reports.indicators import Detail, Measure, register_provider, satisfaction_from
+from reports.indicators import SCOPES, Detail, Measure, register_provider, satisfaction_from
 from reports.selectors import refresh_cached, rollup_groups
 
 
@@ -225,6 +225,21 @@ def e_certification(period: Period) -> Measure:
     ))
 
 
+# --- end-to-end online ---------------------------------------------------------------------
+def _end_to_end_counts(period: Period) -> dict:
+    eligible = Dossier.objects.filter(CELLS["received_new"].live(period),
+                                      **SCOPES["end_to_end_online"])
+    return {"end_to_end": _live_count(period, "end_to_end_online"), "eligible": eligible.count()}
+
+
+def end_to_end_online(period: Period) -> Measure:
+    """Dossiers received in the period and handled end-to-end online
+    (``cases.quality_flags.end_to_end_online``) ÷ dossiers received of end-to-end procedures;
+    the denominator's list is narrowed to those procedures by the indicator's scope."""
+    c = _cached("end_to_end_online", period, lambda: _end_to_end_counts(period))
+    return Measure(c["end_to_end"], c["eligible"], "end_to_end_online", "received_new")
+
+
 # --- population data ------------------------------------------------------------------------
 def _population_counts(period: Period) -> dict | None:
     if not OnlineSubmission.objects.filter(signed_in_with_vneid=True).exists():
@@ -254,6 +269,7 @@ PROVIDERS = {
     "e_results": e_results,
     "e_certification": e_certification,
     "population_data": population_data,
+    "end_to_end_online": end_to_end_online,
 }
 
 

@@ -58,6 +58,7 @@ def _dossier_days_sql() -> str:
     # started before the day's end and not ended before it. A dossier waiting on someone else
     # then is within its deadline (NULLs spelt out: NOT over a NULL would drop the row).
     # ``reports.cells._e_result_missing``: resolved, a result document is due, none electronic.
+    # ``reused`` is ``cases.quality_flags.reused_component``.
     e_result_missing = (
         "(x.resolved_at IS NOT NULL AND p.has_result_document AND x.result_file = '' "
         f"AND NOT EXISTS (SELECT 1 FROM {t['certification']} c WHERE c.dossier_id = x.id "
@@ -91,7 +92,8 @@ def _dossier_days_sql() -> str:
             AND (doc.file <> '' OR doc.copy_type = 'electronic'))
           AND NOT {e_result_missing} THEN 1 ELSE 0 END),
       SUM(CASE WHEN {received_today} AND EXISTS (
-            SELECT 1 FROM {t['document']} doc WHERE doc.dossier_id = x.id AND doc.reused)
+            SELECT 1 FROM {t['document']} doc WHERE doc.dossier_id = x.id
+            AND (doc.reused OR doc.certified_copy_id IS NOT NULL))
           THEN 1 ELSE 0 END)
     FROM {t['dossier']} x
     JOIN {t['procedure']} p ON p.id = x.procedure_id

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from cases import services
 from cases.deadlines import VIETNAM_TZ
-from cases.models import Dossier
+from cases.models import CopyCertification, Dossier, DossierDocument
 from cases.periods import Period
+from cases.quality_flags import with_quality_flags
 from intake.models import Rating, Score
 from reports import rollups
 from reports.cells import CELLS
@@ -105,3 +106,52 @@ def test_digitised_needs_an_e_result_where_one_is_due(catalogue, client, directo
     page = client.get(reverse("reports:dossiers"), {**period.as_query(), "o": "digitised"})
     html = page.content.decode()
     assert e_result.code in html and open_one.code in html and paper_result.code not in html
+
+
+@pytest.mark.django_db
+def test_end_to_end_online_is_judged_per_dossier_with_its_list(catalogue, client, director):
+    people = team(catalogue)
+
+    def online(day):
+        return walk(procedure=catalogue.civil, route="returned", start=at(9, day),
+                    gaps=[HOUR] * 5, people=people, channel="online")
+
+    end_to_end, collected, paid_in_cash = online(2), online(3), online(4)
+    Dossier.objects.filter(pk=collected.pk).update(return_method="in_person")
+    Dossier.objects.filter(pk=paid_in_cash.pk).update(fee_paid_via="cash")
+    at_counter = walk(procedure=catalogue.civil, route="returned", start=at(9, 5),
+                      gaps=[HOUR] * 5, people=people)
+    rollups.refresh(full=True)
+    period = Period.month(2025, 9)
+
+    r = {x.spec.code: x for x in indicator_list(period=period)}["end_to_end_online"]
+    assert (r.measure.numerator, r.measure.denominator) == (1, 4)
+    assert r.score == Decimal("3.00")  # 25% of its 12 points
+    flags = {d.code: d.is_end_to_end_online
+             for d in with_quality_flags(Dossier.objects.all())}
+    assert flags == {end_to_end.code: True, collected.code: False, paid_in_cash.code: False,
+                     at_counter.code: False}
+    client.force_login(director)
+    html = client.get(reverse("reports:dossiers"),
+                      {**period.as_query(), "o": "end_to_end_online"}).content.decode()
+    assert end_to_end.code in html and collected.code not in html
+
+
+@pytest.mark.django_db
+def test_a_certified_copy_used_as_a_component_counts_as_reuse(catalogue):
+    people = team(catalogue)
+    certified = walk(procedure=catalogue.certification, route="returned", start=at(9, 1),
+                     gaps=[HOUR] * 5, people=people)
+    copy = CopyCertification.objects.create(
+        dossier=certified, document_name="Giấy khai sinh", pages=1, fee=2000, year=2025,
+        number=1, scan="certifications/scans/1.png", certified_at=at(9, 1, 15))
+    reusing = walk(procedure=catalogue.civil, route="received", start=at(9, 2),
+                   gaps=[HOUR], people=people)
+    DossierDocument.objects.create(dossier=reusing, name="Giấy khai sinh (bản sao điện tử)",
+                                   copy_type="electronic", certified_copy=copy)
+    rollups.refresh(full=True)
+    period = Period.month(2025, 9)
+
+    r = {x.spec.code: x for x in indicator_list(period=period)}["reuse"]
+    assert (r.measure.numerator, r.measure.denominator) == (1, 2)
+    assert [d.code for d in Dossier.objects.filter(CELLS["reused"].live(period))] == [reusing.code]
