@@ -205,7 +205,7 @@ def bundle_submit(
             % {"choices": ", ".join(str(n) for n in range(least, kind.max_procedures + 1)),
                "count": len(selected)},
         )
-    time_limit = _bundle_limit(kind, selected, needs_verification=needs_verification,
+    time_limit = bundle_limit(kind, selected, needs_verification=needs_verification,
                                elderly=deceased_elderly_with_allowance)
     procedures = {
         p.code: p
@@ -274,7 +274,7 @@ def bundle_submit(
     return bundle
 
 
-def _bundle_limit(kind: BundleKind, selected, *, needs_verification: bool, elderly: bool) -> int:
+def bundle_limit(kind: BundleKind, selected, *, needs_verification: bool, elderly: bool) -> int:
     """The bundle's total: the longest limit of the beneficiary groups its chosen procedures
     belong to (Decree 63/2024), never shorter than the kind's own limit (with verification
     when it is needed). The number of procedures chosen does not matter."""

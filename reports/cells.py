@@ -32,6 +32,7 @@ from cases.models import (
 from cases.periods import Period
 from cases.quality_flags import electronic_result, end_to_end_online, reused_component
 from cases.selectors import overdue_at
+from cases.synthetic import synthetic_withdrawal
 from intake.models import (
     Complaint,
     Payment,
@@ -209,6 +210,9 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
                      received_at__isnull=False),
          _days("stopped")),
     Cell("not_accepted", _("Không được tiếp nhận"), _refused_at_intake, _days("not_accepted")),
+    Cell("stopped_synthetic", _("Dừng xử lý do dữ liệu mô phỏng sinh ra"),
+         lambda p: Q(stopped_at__gte=p.start_at, stopped_at__lt=p.end_at,
+                     received_at__isnull=False) & synthetic_withdrawal(), None),
     # Counts the indicators need beside the official columns.
     Cell("received_new", _("Tiếp nhận mới trong kỳ"), _received_in, _days("received")),
     Cell("processed", _("Đã và đang giải quyết"),

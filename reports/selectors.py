@@ -271,6 +271,12 @@ def demand_by_field(*, period: Period) -> list[dict]:
     ]
 
 
+def synthetic_withdrawals(*, period: Period) -> int:
+    """How many of the period's withdrawals a development seeding invented
+    (``cases.synthetic``): Biểu 06 and the dashboard name them in a note."""
+    return Dossier.objects.filter(CELLS["stopped_synthetic"].live(period)).count()
+
+
 def bundle_summary(*, period: Period) -> list[dict]:
     """Birth and death bundles created in the period, by kind, counted per bucket of
     ``linkage.selectors.BUNDLE_BUCKETS`` (all, unfinished, early, on_time, overdue): the very

@@ -25,6 +25,7 @@ from reports.selectors import (
     dossier_drilldown,
     report_table,
     row_label,
+    synthetic_withdrawals,
     transparency_months,
 )
 from thanhsen.errors import ApplicationError
@@ -72,6 +73,7 @@ def dashboard(request):
         "handover_risk": handover_at_risk()[:6],
         "now": timezone.now(),
         "bundles": bundle_summary(period=period),
+        "synthetic_withdrawals": synthetic_withdrawals(period=period),
         "post_audit": post_audit_report(period=period),
     }
     return render(request, "reports/dashboard.html", context)
@@ -92,6 +94,7 @@ def bieu06(request):
         return _error_page(request, exc)
     return render(request, "reports/bieu06.html", {
         **_common(request, period), "table": table, "dimensions": DIMENSIONS, "source": source,
+        "synthetic_withdrawals": synthetic_withdrawals(period=period),
     })
 
 

@@ -18,8 +18,9 @@ from cases.periods import Period
 from cases.search import fold
 from devtools import seeding
 from intake.models import Payment, PaymentMethod, PaymentStatus
+from linkage.models import BundleStep
 from reports.indicators import indicator_list
-from reports.selectors import report_table
+from reports.selectors import bundle_summary, report_table, synthetic_withdrawals
 from tests.factories import UserFactory
 from tests.reports.test_identities import assert_identities
 from thanhsen.roles import Role
@@ -94,6 +95,11 @@ def test_scenario_reproduces_the_published_figures():
                    .values_list("procedure__code").annotate(n=Count("id")))
     assert by_code[seeding.E_CERTIFICATION] == 3171
     assert by_code[seeding.BIRTH] == 697 and by_code[seeding.DEATH] == 221
+    bundles = {row["kind__code"]: row for row in bundle_summary(period=period)}
+    assert bundles["birth"]["all"] == 697 and bundles["death"]["all"] == 221
+    assert bundles["birth"]["overdue"] == bundles["death"]["overdue"] == 0
+    assert not BundleStep.objects.exclude(state="done").exists()
+    assert synthetic_withdrawals(period=period) == 60
     check_invariants()
     indicators = {r.spec.code: r for r in indicator_list(period=period)}
     assert indicators["online_payment"].rate == Decimal("99.74")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.calendar import working_calendar
 from cases.periods import Period
-from devtools import seeding
+from devtools import scenario_facts, seeding
 from reports import rollups
 from reports.providers import online_payment
 from reports.selectors import report_table
@@ -53,6 +53,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         started = clock.monotonic()
         seeding.seed(plans=plans, rng=rng, progress=self._bar(total, started))
+        if scenario:
+            scenario_facts.complete_scenario(first=seeding.SCENARIO_FIRST,
+                                             last=seeding.SCENARIO_LAST, rng=rng)
         self.stdout.write("")
         self.stdout.write(f"Đã sinh {total:,} hồ sơ trong {clock.monotonic() - started:.0f} giây."
                           .replace(",", "."))
@@ -122,9 +125,10 @@ class Command(BaseCommand):
             f"{published['received'] - published['resolved'] - published['in_progress']} hồ sơ "
             f"không rõ; ở đây {t['stopped']} hồ sơ dừng xử lý (công dân rút) lấp phần này để "
             "tiếp nhận = đã giải quyết + đang giải quyết + dừng xử lý.\n"
-            "- Các bước liên thông của nhóm khai sinh, khai tử (công an, bảo hiểm xã hội) chưa "
-            "được sinh: chúng do ứng dụng linkage tạo khi gửi sang cơ quan liên thông; ở đây "
-            "chỉ có hồ sơ hộ tịch gốc của mỗi nhóm.\n"
+            "- Mỗi hồ sơ khai sinh, khai tử là một hồ sơ liên thông đã hoàn thành, với các bước "
+            "của cơ quan liên thông (công an, bảo hiểm xã hội, lao động - xã hội).\n"
+            f"- {t['stopped']} hồ sơ dừng xử lý là dữ liệu mô phỏng; Biểu 06 và trang tổng "
+            "hợp ghi chú điều này cho giai đoạn.\n"
             "- Số liệu công bố không nói hồ sơ nào trả phí bằng tiền mặt: ở đây chọn ngẫu "
             "nhiên trong các hồ sơ có phí, lệ phí."
         )
