@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.calendar import working_calendar
@@ -30,33 +31,51 @@ def transitions_of(events) -> list[tuple[datetime, str]]:
     return [(e.at, e.to_status) for e in events if e.to_status]
 
 
+def _handover(due: datetime | None, handed_over_at: datetime | None):
+    return (due, handed_over_at) if due else None
+
+
 def dossier_steps(dossier: Dossier, *, events=None, now: datetime | None = None) -> list[StepTime]:
     """The dossier's steps so far; reads its (prefetched) events unless given them."""
     if dossier.received_at is None:
         return []
     events = dossier.events.all() if events is None else events
-    handover = None
-    if dossier.handover_due_at:
-        handover = (dossier.handover_due_at, dossier.handed_over_at)
     return step_times(
         transitions_of(events),
         allotted=procedure_allotments(dossier.procedure),
         now=now or timezone.now(),
         cal=working_calendar(),
-        handover=handover,
+        handover=_handover(dossier.handover_due_at, dossier.handed_over_at),
     )
 
 
-def steps_of_dossiers(dossiers, *, now: datetime) -> dict[int, list[StepTime]]:
-    """The steps of many dossiers with one query for their state changes."""
-    dossiers = list(dossiers)
-    by_dossier: dict[int, list] = {d.pk: [] for d in dossiers}
+def steps_of_dossiers(dossiers: QuerySet[Dossier], *, now: datetime) -> dict[int, list[StepTime]]:
+    """The steps of many received dossiers, in three queries and without building model
+    instances (a month of the center's dossiers is thousands of them and their events)."""
+    rows = list(
+        dossiers.filter(received_at__isnull=False)
+        .order_by()
+        .values_list("pk", "procedure_id", "handover_due_at", "handed_over_at")
+    )
+    procedures = Procedure.objects.filter(pk__in={row[1] for row in rows})
+    allotted = {p.pk: procedure_allotments(p) for p in procedures}
+    transitions: dict[int, list] = {row[0]: [] for row in rows}
     events = (
-        DossierEvent.objects.filter(dossier_id__in=list(by_dossier))
+        DossierEvent.objects.filter(dossier_id__in=list(transitions))
         .exclude(to_status="")
-        .only("dossier_id", "at", "to_status")
-        .order_by("at", "id")
+        .order_by("dossier_id", "at", "id")
+        .values_list("dossier_id", "at", "to_status")
     )
-    for event in events:
-        by_dossier[event.dossier_id].append(event)
-    return {d.pk: dossier_steps(d, events=by_dossier[d.pk], now=now) for d in dossiers}
+    for dossier_id, at, state in events:
+        transitions[dossier_id].append((at, state))
+    cal = working_calendar()
+    return {
+        pk: step_times(
+            transitions[pk],
+            allotted=allotted[procedure_id],
+            now=now,
+            cal=cal,
+            handover=_handover(due, handed_over_at),
+        )
+        for pk, procedure_id, due, handed_over_at in rows
+    }

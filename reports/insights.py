@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -107,20 +108,19 @@ def step_lateness(*, period: Period, now=None) -> dict[str, list[dict]]:
     now = min(now or timezone.now(), period.end_at)
     changed = (DossierEvent.objects.filter(at__gte=period.start_at, at__lt=period.end_at)
                .exclude(to_status="").values("dossier_id"))
-    dossiers = (Dossier.objects.filter(pk__in=changed, received_at__isnull=False)
-                .select_related("procedure", "department", "procedure__department"))
-    dossiers = {d.pk: d for d in dossiers}
+    dossiers = Dossier.objects.filter(pk__in=changed)
+    names = dict(Department.objects.values_list("pk", "name"))
+    departments = dict(dossiers.annotate(dept=Coalesce("department_id", "procedure__department_id"))
+                       .values_list("pk", "dept"))
     by_step: dict[Step, list] = {step: [] for step in Step}
     by_department: dict[str, list] = {}
-    for pk, steps in steps_of_dossiers(dossiers.values(), now=now).items():
+    for pk, steps in steps_of_dossiers(dossiers, now=now).items():
         for step in steps:
             if step.ended_at is None or not period.start_at <= step.ended_at < period.end_at:
                 continue
             by_step[step.step].append(step)
             if step.step is Step.DEPARTMENT:
-                dossier = dossiers[pk]
-                name = (dossier.department or dossier.procedure.department).name
-                by_department.setdefault(name, []).append(step)
+                by_department.setdefault(names[departments[pk]], []).append(step)
 
     def ranked(rows):
         return sorted((r for r in rows if r["count"]),
