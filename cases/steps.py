@@ -188,14 +188,12 @@ def step_times(
         seconds = round(allotted.get(step, 0) * 3600)
         result = judge(used=used[step], allotted=seconds, ended_at=left[step], cal=cal)
         if step is Step.COUNTER and handover is not None:
+            # Left the counter without a hand-over (withdrawn there): judged by when it left.
             due, handed_over_at = handover
-            late = handed_over_at > due if handed_over_at else now > due
-            result = (
-                Classification.OVERDUE
-                if late
-                else Classification.ON_TIME
-                if handed_over_at
-                else Classification.WITHIN
-            )
+            left_at = handed_over_at or left[step]
+            if (left_at or now) > due:
+                result = Classification.OVERDUE
+            else:
+                result = Classification.ON_TIME if left_at else Classification.WITHIN
         out.append(StepTime(step, seconds, used[step], left[step], result))
     return out

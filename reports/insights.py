@@ -90,10 +90,12 @@ STEP_LABELS = {
 }
 
 
-def _lateness_row(label: str, steps: list, **extra) -> dict:
+def _lateness_row(label: str, steps: list, **extra) -> dict | None:
+    if not steps:
+        return None
     late = [s for s in steps if s.result == Classification.OVERDUE]
     return {"label": label, "count": len(steps), "late": len(late),
-            "late_share": round(100 * len(late) / len(steps)) if steps else 0,
+            "late_share": round(100 * len(late) / len(steps)),
             "allotted_hours": round(sum(s.allotted for s in steps) / len(steps) / 3600, 1),
             "used_hours": round(sum(s.used for s in steps) / len(steps) / 3600, 1),
             "over_hours": round(sum(s.used - s.allotted for s in late) / len(late) / 3600, 1)
@@ -123,7 +125,7 @@ def step_lateness(*, period: Period, now=None) -> dict[str, list[dict]]:
                 by_department.setdefault(names[departments[pk]], []).append(step)
 
     def ranked(rows):
-        return sorted((r for r in rows if r["count"]),
+        return sorted((r for r in rows if r is not None),
                       key=lambda r: (-r["late_share"], -r["over_hours"], r["label"]))
 
     return {

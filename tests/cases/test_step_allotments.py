@@ -156,3 +156,30 @@ def test_a_split_that_does_not_fit_the_legal_time_is_refused(catalogue, split, m
     with pytest.raises(ApplicationError) as error:
         services.procedure_revise(procedure=catalogue.civil, changes={"step_allotments": split})
     assert message in str(error.value.fields["step_allotments"][0])
+
+
+def test_the_counter_step_is_judged_by_the_hand_over_deadline():
+    received = [(at(2, 10), "received")]
+    due = at(2, 17, 30)
+
+    def counter(transitions, handed_over_at, now):
+        [step] = [
+            s
+            for s in step_times(
+                transitions,
+                allotted=default_allotments(24),
+                now=now,
+                cal=CAL,
+                handover=(due, handed_over_at),
+            )
+            if s.step is Step.COUNTER
+        ]
+        return step.result
+
+    assert counter(received, None, at(2, 16)) == Classification.WITHIN
+    assert counter(received, None, at(3, 8)) == Classification.OVERDUE
+    handed = [*received, (at(2, 17), "in_progress")]
+    assert counter(handed, at(2, 17), at(9, 8)) == Classification.ON_TIME
+    # Withdrawn at the counter before the deadline: not a late hand-over, however long ago.
+    withdrawn = [*received, (at(2, 11), "stopped")]
+    assert counter(withdrawn, None, at(20, 8)) == Classification.ON_TIME

@@ -91,3 +91,13 @@ def test_steps_and_departments_ranked_by_lateness_against_their_allotment(client
     body = page.content.decode()
     assert "Bước nào chậm so với thời gian quy trình nội bộ giao" in body
     assert "Thẩm định, xử lý hồ sơ" in body and "33%" in body
+
+
+@pytest.mark.django_db
+def test_a_period_without_finished_steps_ranks_nothing(client, catalogue, people, director):
+    walk(procedure=catalogue.civil, route="received", start=at(date(2025, 9, 8)),
+         gaps=[timedelta(hours=1)], people=people)
+    assert insights.step_lateness(period=SEPT) == {"steps": [], "departments": []}
+    client.force_login(director)
+    page = client.get("/bao-cao/phan-tich/", {"tu": "2025-09-01", "den": "2025-09-30"})
+    assert page.status_code == 200
