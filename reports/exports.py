@@ -14,12 +14,13 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cases.periods import Period
 from reports import insights
 from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
 from reports.indicators import IndicatorResult, indicator_list
-from reports.selectors import ReportTable, report_table
+from reports.selectors import ReportTable, report_table, synthetic_withdrawals
 
 Progress = Callable[[int], None]
 FORM_CODE = "Biểu số 06/VPCP/KSTT"
@@ -200,7 +201,7 @@ def bieu06_xlsx(table: ReportTable) -> bytes:
         ws.column_dimensions[get_column_letter(col)].width = 13
     ws.freeze_panes = ws.cell(data_row - len(table.rows), 3)
     note = data_row + 2
-    ws.cell(note, 1, _bieu06_note())
+    ws.cell(note, 1, _bieu06_note(table.period))
     ws.merge_cells(start_row=note, start_column=1, end_row=note, end_column=ncols)
     ws.cell(note, 1).alignment = s["left"]
     ws.row_dimensions[note].height = 45
@@ -249,14 +250,23 @@ def _save(wb) -> bytes:
     return buffer.getvalue()
 
 
-def _bieu06_note() -> str:
-    return _(
+def _bieu06_note(period: Period) -> str:
+    """The notes under the table; a period with withdrawals a seeding invented says so."""
+    note = _(
         "Ghi chú: Biểu mẫu không có cột cho hồ sơ dừng xử lý (công dân rút hồ sơ) và hồ sơ "
         "không được tiếp nhận; hai số này được ghi ngoài biểu. Hồ sơ dừng xử lý đã được tính ở "
         "cột tiếp nhận nên: Tổng tiếp nhận = Đã giải quyết + Đang giải quyết + Dừng xử lý. Hồ sơ "
         "không được tiếp nhận không tính vào cột nào của biểu. Xếp loại theo hạn giải quyết ban "
         "đầu, kể cả khi đã có văn bản xin lỗi, hẹn lại."
     )
+    invented = synthetic_withdrawals(period=period)
+    if invented:
+        note += " " + ngettext(
+            "%(n)d hồ sơ dừng xử lý trong kỳ là dữ liệu mô phỏng, sinh ra để lấp phần chênh "
+            "lệch của số liệu đã công bố.",
+            "%(n)d hồ sơ dừng xử lý trong kỳ là dữ liệu mô phỏng, sinh ra để lấp phần chênh "
+            "lệch của số liệu đã công bố.", invented) % {"n": invented}
+    return note
 
 
 # --- PDF ------------------------------------------------------------------------------------
@@ -265,7 +275,8 @@ def _pdf(template: str, context: dict) -> bytes:
 
     html = render_to_string(template, {
         **context, "unit_name": settings.UNIT_NAME, "printed_at": timezone.localtime(),
-        "form_code": FORM_CODE, "note": _bieu06_note(),
+        "form_code": FORM_CODE,
+        "note": _bieu06_note(context["period"] if "period" in context else context["table"].period),
     })
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 

@@ -14,10 +14,11 @@ from cases.models import Procedure
 from cases.periods import Period
 from devtools import scenario_facts, seeding
 from linkage.models import Bundle, BundleStep, StepState
-from reports.selectors import bundle_summary
+from reports.exports import bieu06_pdf
+from reports.selectors import bundle_summary, report_table
 from tests.factories import UserFactory
 from tests.reports.builders import walk
-from tests.workspace.helpers import text
+from tests.workspace.helpers import pdf_text, text
 from thanhsen.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +97,9 @@ def test_bieu06_and_the_dashboard_name_the_invented_withdrawals(seeded, client):
     assert seeded["births"][0].code not in listed
     october = Period(date(2025, 10, 1), date(2025, 10, 31)).as_query()
     assert "Dữ liệu mô phỏng" not in text(client.get(reverse("reports:bieu06"), october))
+
+
+@pytest.mark.pdf
+def test_the_bieu06_export_says_so_too(seeded):
+    table = report_table(period=SEPT, source="live")
+    assert "1 hồ sơ dừng xử lý trong kỳ là dữ liệu mô phỏng" in pdf_text(bieu06_pdf(table))
