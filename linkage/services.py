@@ -206,7 +206,7 @@ def bundle_submit(
                "count": len(selected)},
         )
     time_limit = bundle_limit(kind, selected, needs_verification=needs_verification,
-                               elderly=deceased_elderly_with_allowance)
+                              elderly=deceased_elderly_with_allowance)
     procedures = {
         p.code: p
         for p in Procedure.objects.filter(

@@ -105,7 +105,7 @@ def _lateness_row(label: str, steps: list, **extra) -> dict | None:
 def step_lateness(*, period: Period, now=None) -> dict[str, list[dict]]:
     """Steps and departments ranked by how often a step finished in the period took longer
     than the working hours its procedure's internal process allots it (``cases.steps``), the
-    latest first: the hand-over by its own deadline, the department's handling, the signature
+    most often late first: the hand-over by its own deadline, the department's handling, the signature
     and the return each by their share, not by the dossier's due date."""
     now = min(now or timezone.now(), period.end_at)
     changed = (DossierEvent.objects.filter(at__gte=period.start_at, at__lt=period.end_at)
