@@ -172,7 +172,7 @@ def test_land_matrix(owned_dossier, as_user, personas, counter, catalogue, actio
 
 
 def test_the_matrix_covers_every_action_the_api_offers():
-    from cases.api import ACTIONS
+    from cases.registry import API_ACTIONS as ACTIONS
 
     assert set(CIVIL_MATRIX) == set(ACTIONS)
 

@@ -978,7 +978,7 @@ def test_the_illegal_pairs_come_from_the_state_machine():
 
 
 def test_every_state_machine_transition_is_offered_by_the_api():
-    from cases.api import ACTIONS
+    from cases.registry import API_ACTIONS as ACTIONS
 
     assert set(FSM_ACTIONS) <= set(ACTIONS)
     assert set(ACTIONS) - set(FSM_ACTIONS) == set(NON_FSM_LEGAL_STATES)
