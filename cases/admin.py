@@ -14,7 +14,6 @@ from cases.models import (
     Authorisation,
     CalendarDay,
     CatalogueChange,
-    Department,
     Dossier,
     DossierDocument,
     DossierEvent,
@@ -29,13 +28,6 @@ from cases.models import (
 @admin.register(Field)
 class FieldAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
-    search_fields = ["code", "name"]
-
-
-@admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind"]
-    list_filter = ["kind"]
     search_fields = ["code", "name"]
 
 

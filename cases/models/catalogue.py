@@ -1,8 +1,14 @@
-"""The procedure catalogue: fields, departments, agencies and versioned procedures."""
+"""The procedure catalogue: fields, agencies and versioned procedures.
+
+The departments a procedure is handled by are the organisation's units, owned by the base app
+(``thanhsen.models.Department``) beside the accounts that belong to them.
+"""
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from thanhsen.models import Department
 
 
 class Field(models.Model):
@@ -15,29 +21,6 @@ class Field(models.Model):
         ordering = ["name"]
         verbose_name = _("lĩnh vực")
         verbose_name_plural = _("lĩnh vực")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class DepartmentKind(models.TextChoices):
-    CENTER = "center", _("Trung tâm Phục vụ hành chính công")
-    WARD_OFFICE = "ward_office", _("Phòng chuyên môn của phường")
-    LAND_OFFICE = "land_office", _("Văn phòng Đăng ký đất đai")
-    EXTERNAL = "external", _("Cơ quan bên ngoài")
-
-
-class Department(models.Model):
-    """Who handles a dossier. Which department handles what is configuration, never code."""
-
-    code = models.CharField(_("mã"), max_length=16, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
-    kind = models.CharField(_("loại"), max_length=16, choices=DepartmentKind.choices)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("phòng, đơn vị")
-        verbose_name_plural = _("phòng, đơn vị")
 
     def __str__(self) -> str:
         return self.name

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
-from cases.models.catalogue import CopyType, Department, Procedure
+from cases.models.catalogue import CopyType, Procedure
 from cases.policy import transition_permission
 from cases.search import fold
 from cases.uploads import ScanPath
+from thanhsen.models import Department
 
 
 class Status(models.TextChoices):
