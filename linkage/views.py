@@ -45,13 +45,15 @@ class ListFilters:
 
 
 def _list_filters(params, kinds) -> ListFilters:
-    """The list's filters from the query string (``state``, ``kind``, ``tu``/``den`` as the
+    """The list's filters from the query string (``trang_thai``, ``loai``, ``tu``/``den`` as the
     reports take them, ``phan_loai``). A bad value drops its filter with a message saying so:
-    a stale or hand-edited link still opens the list, and never silently shows the wrong one."""
+    a stale or hand-edited link still opens the list, and never silently shows the wrong one.
+    Links made before the parameters took the pages' Vietnamese names (``state``, ``kind``)
+    still work."""
     filters = ListFilters()
-    state = params.get("state", "")
+    state = params.get("trang_thai", params.get("state", ""))
     filters.state = state if state in BundleState.values else ""
-    kind = params.get("kind", "").strip()
+    kind = params.get("loai", params.get("kind", "")).strip()
     if kind in {k.code for k in kinds}:
         filters.kind = kind
     elif kind:

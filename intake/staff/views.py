@@ -56,7 +56,7 @@ def complaint_answer(request, pk):
 @page_for("payments")
 def payments(request):
     """The cash desk: every fee still due and every pending obligation, by dossier code."""
-    code = (request.GET.get("code") or "").strip().upper()
+    code = (request.GET.get("q") or "").strip().upper()
     return render(request, "intake/staff/payments.html", {
         "fees": selectors.fees_due(code)[:100],
         "obligations": selectors.obligations_pending(code)[:100],

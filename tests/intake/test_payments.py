@@ -146,6 +146,15 @@ def test_counter_records_cash_and_the_dossier_resumes(client, paid_request, cata
     assert "đã được thanh toán" in again.content.decode()
 
 
+def test_the_cash_desk_searches_by_code_with_q(client, paid_request, catalogue):
+    client.force_login(UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center))
+    page = client.get("/can-bo/thu-phi/").content.decode()
+    assert 'name="q"' in page
+    code = paid_request.dossier.code
+    assert code in client.get("/can-bo/thu-phi/", {"q": code.lower()}).content.decode()
+    assert code not in client.get("/can-bo/thu-phi/", {"q": "KHONG-CO"}).content.decode()
+
+
 def test_a_resident_cannot_record_cash(paid_request):
     from intake.services import payment_record_cash
     from thanhsen.errors import ApplicationError

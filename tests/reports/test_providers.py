@@ -242,7 +242,7 @@ def test_dashboard_counts_birth_and_death_bundles_by_classification(client, cata
     assert "Liên thông khai sinh 4 2 1 0 1" in page
     assert "Liên thông khai tử 1 0 0 1 0" in page
     html = client.get(reverse("reports:dashboard"), SEPTEMBER.as_query()).content.decode()
-    assert f'{reverse("linkage:bundles")}?kind=birth' in html
+    assert f'{reverse("linkage:bundles")}?loai=birth' in html
 
 
 @pytest.mark.django_db
