@@ -200,7 +200,7 @@ PAGES: dict[str, frozenset[str]] = {
     "intake": INTAKE_ROLES,
     # the register (Mẫu 07): every line carries an applicant's address and phone
     "register": CASEWORK_ROLES,
-    # payments awaiting the counter: who takes cash (``intake.services.payment_record_cash``)
+    # payments awaiting the counter: who takes cash (``intake.payments.services.payment_record_cash``)
     "payments": INTAKE_ROLES,
     # the notifications sent to residents
     "delivery_log": INTAKE_ROLES,

@@ -11,8 +11,9 @@ from django.db import transaction
 from cases import services as case_services
 from cases.models import Procedure
 from devtools.simulators.payments import SimulatedProvider
-from intake import services
 from intake.models import OnlineSubmission, Payment, PaymentStatus
+from intake.online import services
+from intake.payments import services as payment_services
 from thanhsen.models import User
 from thanhsen.roles import HANDLER_ROLES
 
@@ -44,7 +45,7 @@ def _submit(user, code: str, form_data: dict):
 
 def _pay_online(payment: Payment) -> None:
     provider = SimulatedProvider()
-    services.payment_receive_notice(
+    payment_services.payment_receive_notice(
         params=provider.signed(reference=payment.reference, amount=payment.amount, status="paid",
                                transaction=f"SIM{payment.pk:08d}"),
         channel="callback", provider_name=provider.name,

@@ -8,8 +8,10 @@ and the decision commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from cases import services
 from cases.models import Dossier, Procedure
@@ -77,3 +79,14 @@ def counter_form_claim(*, token: str, record: Callable[[], Dossier]) -> tuple[Do
         claim.dossier = dossier
         claim.save(update_fields=["dossier"])
     return dossier, ""
+
+
+#: How long a counter form's one-time token keeps a resend from recording the dossier again.
+COUNTER_TOKEN_TTL = timedelta(days=1)
+
+
+def counter_token_purge() -> int:
+    """Forget the counter forms' tokens older than ``COUNTER_TOKEN_TTL``; beat runs it."""
+    deleted, _count = CounterIntakeToken.objects.filter(
+        created_at__lt=timezone.now() - COUNTER_TOKEN_TTL).delete()
+    return deleted

@@ -8,7 +8,7 @@ from cases import services as case_services
 from cases.catalogue_english import catalogue_glossary, catalogue_texts
 from cases.catalogue_import import catalogue_load
 from cases.models import RequiredDocument
-from intake import services as intake_services
+from intake.online import services as intake_services
 from tests.factories import ProcedureFactory, applicant
 from tests.workspace.helpers import pdf_text
 

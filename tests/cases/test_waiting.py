@@ -29,7 +29,7 @@ from cases.selectors import (
     dossier_queue_filters,
     dossier_visible_to,
 )
-from intake.selectors import dossier_for_lookup, dossier_public_status
+from intake.online.public_status import dossier_for_lookup, dossier_public_status
 from reports import rollups
 from reports.insights import dossiers_at_risk
 from reports.selectors import report_table

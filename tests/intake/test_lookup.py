@@ -267,8 +267,8 @@ def test_fragment_from_a_layout_is_the_template_rendered_in_full(status, variant
     from django.template.loader import render_to_string
 
     from intake.online.lookup import LookupResult
+    from intake.online.public_status import PublicStatus, tracker
     from intake.online.views import _result_fragment
-    from intake.selectors import PublicStatus, tracker
 
     full = variant == "full"
     at = datetime(2026, 2, 25, 1, 30, tzinfo=UTC)

@@ -15,7 +15,7 @@ from cases import hooks, services
 from cases.models import DossierEvent
 from intake.models import DeliveryStatus, Notification
 from intake.notifications import adapters
-from intake.services import NotificationSweep, notifications_sweep
+from intake.notifications.services import NotificationSweep, notifications_sweep
 from intake.tasks import send_notification
 from tests.factories import UserFactory, dossier_in
 from tests.intake.helpers import resident

@@ -156,7 +156,7 @@ def test_the_cash_desk_searches_by_code_with_q(client, paid_request, catalogue):
 
 
 def test_a_resident_cannot_record_cash(paid_request):
-    from intake.services import payment_record_cash
+    from intake.payments.services import payment_record_cash
     from thanhsen.errors import ApplicationError
 
     with pytest.raises(ApplicationError):
@@ -240,7 +240,7 @@ def test_without_a_provider_online_payment_cannot_start_and_the_gateway_pages_ar
 
 
 def test_an_online_fee_payment_is_the_dossiers_fee_paid_online(client, catalogue):
-    from intake import services
+    from intake.online import services
 
     owner = resident()
     document = catalogue.land.documents.get()
@@ -259,7 +259,7 @@ def test_an_online_fee_payment_is_the_dossiers_fee_paid_online(client, catalogue
 
 
 def test_the_cash_desk_cannot_take_a_fee_twice(catalogue, counter):
-    from intake import services
+    from intake.payments import services
     from thanhsen.errors import ApplicationError
 
     dossier = dossier_in("received", procedure=catalogue.land, counter=counter)

@@ -281,7 +281,7 @@ def test_the_refresh_task_leaves_the_dashboard_computed(client, catalogue):
 @pytest.mark.django_db
 def test_dossiers_filed_from_a_vneid_account_count_as_using_population_data(catalogue, counter):
     from cases.services import Applicant, dossier_receive
-    from intake import services as intake_services
+    from intake.online import services as intake_services
     from tests.intake.helpers import resident
 
     document = catalogue.land.documents.get()

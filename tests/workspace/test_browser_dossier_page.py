@@ -3,7 +3,7 @@ the resident's declaration, the payment state, a history that reads."""
 
 import pytest
 
-from intake import services as intake_services
+from intake.online import services as intake_services
 from tests.factories import applicant, dossier_in
 from tests.workspace.helpers import pdf_text
 from tests.workspace.test_browser import login
