@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
-from cases import services
+from cases import actions
 from cases.models import (
     Agency,
     Authorisation,
@@ -55,14 +55,14 @@ class ProcedureAdmin(admin.ModelAdmin):
         """Once dossiers use a version, an edit publishes the next version instead."""
         if change and obj.dossiers.exists():
             changes = {name: getattr(obj, name) for name in form.changed_data}
-            new = services.procedure_revise(procedure=obj, changes=changes, actor=request.user)
+            new = actions.procedure_revise(procedure=obj, changes=changes, actor=request.user)
             obj.pk = new.pk
             self.message_user(request, _("Đã ban hành phiên bản %(v)s.") % {"v": new.version})
             return
         before = Procedure.objects.get(pk=obj.pk) if change else None
         super().save_model(request, obj, form, change)
         if change:
-            services.catalogue_change_record(
+            actions.catalogue_change_record(
                 before=before, after=obj, fields=form.changed_data, actor=request.user
             )
 

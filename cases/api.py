@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import selectors, services
+from cases import actions, selectors
 from cases.models import Channel, CopyType, Dossier, DossierEvent, Procedure, Status
 from cases.policy import PERSONAL_DATA_FIELDS, may_view_personal_data
 from cases.registry import API_ACTIONS
@@ -208,11 +208,11 @@ class DossierListCreate(ListAPIView):
     @extend_schema(request=DossierCreateInput, responses={201: DossierDetailOutput})
     def post(self, request):
         data = _validated(DossierCreateInput, request.data)
-        dossier = services.dossier_create(
+        dossier = actions.dossier_create(
             procedure_code=data["procedure"],
-            applicant=services.Applicant(**data["applicant"]),
+            applicant=actions.Applicant(**data["applicant"]),
             channel=data["channel"],
-            documents=[services.SubmittedDocument(**doc) for doc in data["documents"]],
+            documents=[actions.SubmittedDocument(**doc) for doc in data["documents"]],
             pages=data["pages"],
             receive=data["receive"],
             note=data["note"],
@@ -224,7 +224,7 @@ class DossierListCreate(ListAPIView):
 class DossierDetail(APIView):
     @extend_schema(responses=DossierDetailOutput)
     def get(self, request, code: str):
-        services.dossier_read_personal_data(
+        actions.dossier_read_personal_data(
             dossier=selectors.dossier_get(user=request.user, code=code), actor=request.user
         )
         return Response(_detail(request, code))

@@ -10,7 +10,7 @@ applicant, the counter and the director of the center for every dossier, a handl
 dossiers of their own department. The ward leader signs from the dossier's substance and the
 administrator keeps accounts and the catalogue; neither needs them, so neither sees them,
 not through the API, the printed forms nor the scans. Every read of them by staff is written
-in the dossier's history (``cases.services.dossier_record_personal_data_view``).
+in the dossier's history (``cases.actions.dossier_record_personal_data_view``).
 """
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from cases import action_inputs, forms, policy, services
+from cases import action_inputs, actions, forms, policy
 
 
 def _take(*, dossier, actor, note: str = "", at=None):
     """A handler takes an unassigned dossier of their department: an assignment to themself."""
-    return services.dossier_assign(dossier=dossier, actor=actor, handler=actor, note=note, at=at)
+    return actions.dossier_assign(dossier=dossier, actor=actor, handler=actor, note=note, at=at)
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Action:
     form: type | None = None
     api_input: type | None = None
     #: ``False`` for actions that are not state-machine transitions: whether one may be taken
-    #: now is ``services.action_refusal``'s to say.
+    #: now is ``cases.actions.action_refusal``'s to say.
     transition: bool = True
     #: The ``cases.policy`` entry the action is judged by, when not its own name.
     judged_as: str = ""
@@ -52,48 +52,48 @@ class Action:
 
 
 _ACTIONS = (
-    Action("receive", services.dossier_receive, _("Tiếp nhận"), "primary",
+    Action("receive", actions.dossier_receive, _("Tiếp nhận"), "primary",
            forms.NoteForm, action_inputs.NoteInput),
-    Action("request_completion", services.dossier_request_completion,
+    Action("request_completion", actions.dossier_request_completion,
            _("Yêu cầu hoàn thiện (Mẫu 02)"), "secondary",
            forms.ReasonForm, action_inputs.ReasonInput, transition=False),
-    Action("complete", services.dossier_complete, _("Công dân đã hoàn thiện"), "secondary",
+    Action("complete", actions.dossier_complete, _("Công dân đã hoàn thiện"), "secondary",
            forms.NoteForm, action_inputs.NoteInput, transition=False),
-    Action("refuse_intake", services.dossier_refuse_intake, _("Từ chối tiếp nhận (Mẫu 03)"),
+    Action("refuse_intake", actions.dossier_refuse_intake, _("Từ chối tiếp nhận (Mẫu 03)"),
            "danger", forms.ReasonForm, action_inputs.ReasonInput),
     Action("take", _take, _("Nhận xử lý"), "primary", forms.NoteForm, judged_as="assign"),
-    Action("assign", services.dossier_assign, _("Chuyển, phân công xử lý"), "primary",
+    Action("assign", actions.dossier_assign, _("Chuyển, phân công xử lý"), "primary",
            forms.AssignForm, action_inputs.AssignInput),
-    Action("release", services.dossier_release, _("Trả lại hàng đợi"), "secondary",
+    Action("release", actions.dossier_release, _("Trả lại hàng đợi"), "secondary",
            forms.NoteForm, transition=False),
-    Action("request_supplement", services.dossier_request_supplement,
+    Action("request_supplement", actions.dossier_request_supplement,
            _("Yêu cầu bổ sung (Mẫu 02)"), "secondary",
            forms.ReasonForm, action_inputs.ReasonInput),
-    Action("supplement", services.dossier_supplement, _("Đã nhận đủ hồ sơ bổ sung"), "primary",
+    Action("supplement", actions.dossier_supplement, _("Đã nhận đủ hồ sơ bổ sung"), "primary",
            forms.NoteForm, action_inputs.NoteInput),
-    Action("request_payment", services.dossier_request_payment,
+    Action("request_payment", actions.dossier_request_payment,
            _("Yêu cầu nghĩa vụ tài chính"), "secondary",
            forms.PaymentForm, action_inputs.PaymentRequestInput),
-    Action("confirm_payment", services.dossier_confirm_payment, _("Xác nhận đã nộp"), "primary",
+    Action("confirm_payment", actions.dossier_confirm_payment, _("Xác nhận đã nộp"), "primary",
            forms.NoteForm, action_inputs.NoteInput),
-    Action("submit_for_approval", services.dossier_submit_for_approval, _("Trình ký"), "primary",
+    Action("submit_for_approval", actions.dossier_submit_for_approval, _("Trình ký"), "primary",
            forms.NoteForm, action_inputs.NoteInput),
-    Action("approve", services.dossier_approve, _("Phê duyệt, ký"), "primary",
+    Action("approve", actions.dossier_approve, _("Phê duyệt, ký"), "primary",
            forms.NoteForm, action_inputs.NoteInput),
-    Action("send_back", services.dossier_send_back, _("Trả lại để xử lý lại"), "secondary",
+    Action("send_back", actions.dossier_send_back, _("Trả lại để xử lý lại"), "secondary",
            forms.ReasonForm, action_inputs.ReasonInput),
-    Action("refuse", services.dossier_refuse, _("Từ chối giải quyết (Mẫu 03)"), "danger",
+    Action("refuse", actions.dossier_refuse, _("Từ chối giải quyết (Mẫu 03)"), "danger",
            forms.ReasonForm, action_inputs.ReasonInput),
-    Action("return_result", services.dossier_return_result, _("Trả kết quả"), "primary",
+    Action("return_result", actions.dossier_return_result, _("Trả kết quả"), "primary",
            forms.ReturnForm, action_inputs.NoteInput),
-    Action("correct_result", services.dossier_correct_result,
+    Action("correct_result", actions.dossier_correct_result,
            _("Cấp lại kết quả đã điều chỉnh"), "primary",
            forms.CorrectResultForm, transition=False),
-    Action("extend", services.dossier_extend, _("Xin lỗi, hẹn lại (Mẫu 04)"), "secondary",
+    Action("extend", actions.dossier_extend, _("Xin lỗi, hẹn lại (Mẫu 04)"), "secondary",
            forms.ExtendForm, action_inputs.ExtendInput, transition=False),
     # A resident's withdrawal: filed online or by a client program, never from the staff page.
-    Action("request_stop", services.dossier_request_stop, api_input=action_inputs.ReasonInput),
-    Action("stop", services.dossier_stop, _("Dừng xử lý (Mẫu 05)"), "danger",
+    Action("request_stop", actions.dossier_request_stop, api_input=action_inputs.ReasonInput),
+    Action("stop", actions.dossier_stop, _("Dừng xử lý (Mẫu 05)"), "danger",
            forms.StopForm, action_inputs.StopInput),
 )
 

@@ -1,6 +1,6 @@
 """The staff workspace: work queues, search, the dossier page and its actions.
 
-Thin on purpose: reads come from ``cases.selectors``, writes from ``cases.services``; a view
+Thin on purpose: reads come from ``cases.selectors``, writes from ``cases.actions``; a view
 only parses the form, calls one function and turns an ``ApplicationError`` into what the
 officer reads (a message beside the field, a 403 page, or a clear notice on the dossier).
 """
@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from cases import selectors, services
+from cases import actions as case_actions
+from cases import selectors
 from cases.access import PERSONAL_DATA_DENIED, forbidden, page_for
 from cases.delegation import may_be_delegated, signing_authorisation, signing_denial_reason
 from cases.forms import AssignForm
@@ -98,7 +99,7 @@ class ActionView:
 
 def _extra_allowed(dossier: Dossier, user, name: str) -> bool:
     return (
-        services.action_refusal(dossier, name, at=timezone.now()) is None
+        case_actions.action_refusal(dossier, name, at=timezone.now()) is None
         and denial_reason(user, dossier, name) is None
     )
 
@@ -118,8 +119,8 @@ def available_actions(dossier: Dossier, user, *, bound: tuple[str, object] | Non
     now = timezone.now()
     names = {
         name for name in selectors.dossier_available_actions(dossier, user)
-        if name not in services.RULED_TRANSITIONS
-        or services.action_refusal(dossier, name, at=now) is None
+        if name not in case_actions.RULED_TRANSITIONS
+        or case_actions.action_refusal(dossier, name, at=now) is None
     }
     names |= {
         name for name, action in PAGE_ACTIONS.items()
@@ -144,7 +145,7 @@ def available_actions(dossier: Dossier, user, *, bound: tuple[str, object] | Non
 
 def _render_dossier(request, code: str, *, bound=None, status: int = 200):
     user = request.user
-    shows_personal_data = services.dossier_read_personal_data(
+    shows_personal_data = case_actions.dossier_read_personal_data(
         dossier=selectors.dossier_get(user=user, code=code), actor=user
     )
     dossier = selectors.dossier_get_for_page(user=user, code=code)
@@ -203,7 +204,7 @@ def dossier_file(request, code: str, kind: str):
         stored = None
     if not stored:
         raise Http404(_("Không có tệp này."))
-    if not services.dossier_read_personal_data(dossier=dossier, actor=request.user):
+    if not case_actions.dossier_read_personal_data(dossier=dossier, actor=request.user):
         return forbidden(request, PERSONAL_DATA_DENIED)
     return upload_response(stored, download_name=f"{dossier.code}-{kind}")
 

@@ -8,9 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors as case_selectors
+from cases.actions import Applicant, SubmittedDocument
 from cases.api import ApplicantInput, DocumentInput
 from cases.models import Channel
-from cases.services import Applicant, SubmittedDocument
 from linkage import services
 from linkage.models import Bundle
 from linkage.selectors import bundle_classification

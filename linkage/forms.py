@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.services import SubmittedDocument
+from cases.actions import SubmittedDocument
 from intake.counter.forms import CounterApplicantForm
 
 

@@ -21,6 +21,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from cases.actions import (
+    Applicant,
+    SubmittedDocument,
+    dossier_create,
+    pause_end,
+    pause_start,
+    record_event,
+)
 from cases.calendar import working_calendar
 from cases.deadlines import Pause, TimeUnit, classify, statutory_due
 from cases.models import (
@@ -35,14 +43,6 @@ from cases.models import (
 )
 from cases.policy import bundle_denial_reason
 from cases.selectors import waiting_at
-from cases.services import (
-    Applicant,
-    SubmittedDocument,
-    dossier_create,
-    pause_end,
-    pause_start,
-    record_event,
-)
 from linkage import outbox
 from linkage.adapters import AgencyReply, ReplyStatus
 from linkage.conf import linkage_settings

@@ -15,12 +15,12 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases.access import forbidden, page_for
+from cases.actions import Applicant
 from cases.deadlines import Classification
 from cases.labels import CLASSIFICATION_LABELS, EVENT_LABELS
 from cases.models import DossierEvent, PauseKind
 from cases.periods import Period, period_from_query
 from cases.policy import bundle_denial_reason
-from cases.services import Applicant
 from intake.counter.services import counter_form_claim
 from linkage import selectors, services
 from linkage.forms import BundleIntakeForm

@@ -71,7 +71,7 @@ class Procedure(models.Model):
     """One version of a procedure (thủ tục hành chính).
 
     A procedure is never edited once a dossier refers to it: a change publishes a new version
-    (``cases.services.procedure_revise``) so each dossier keeps the rules it was received under.
+    (``cases.actions.procedure_revise``) so each dossier keeps the rules it was received under.
     """
 
     code = models.CharField(_("mã thủ tục"), max_length=40)

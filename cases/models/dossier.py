@@ -1,6 +1,6 @@
 """The dossier (hồ sơ), its state machine, documents, pauses and code sequence.
 
-Transitions here only move the state; services (``cases.services``) lock the row, check the
+Transitions here only move the state; services (``cases.actions``) lock the row, check the
 actor, fill in the fields that go with the move, save and write the event.
 """
 

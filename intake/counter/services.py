@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.models import Dossier, Procedure
 from intake.models import CounterIntakeToken
 
@@ -25,10 +25,10 @@ def counter_intake_record(
     *,
     procedure: Procedure,
     decision: str,
-    applicant: services.Applicant,
+    applicant: actions.Applicant,
     channel: str,
     actor,
-    documents: Iterable[services.SubmittedDocument] = (),
+    documents: Iterable[actions.SubmittedDocument] = (),
     pages: int = 0,
     reason: str = "",
     certification: dict | None = None,
@@ -39,21 +39,21 @@ def counter_intake_record(
     if decision not in DECISIONS:
         raise ValueError(f"unknown counter decision {decision!r}")
     if decision == RECEIVE and certification is not None:
-        return services.copy_certification_receive(
+        return actions.copy_certification_receive(
             procedure_code=procedure.code, applicant=applicant, actor=actor, channel=channel,
             **certification,
         )
     with transaction.atomic():
-        dossier = services.dossier_create(
+        dossier = actions.dossier_create(
             procedure_code=procedure.code, applicant=applicant, channel=channel, actor=actor,
             documents=documents, pages=pages, receive=decision == RECEIVE,
         )
         if decision == COMPLETE:
-            dossier = services.dossier_request_completion(
+            dossier = actions.dossier_request_completion(
                 dossier=dossier, actor=actor, reason=reason
             )
         elif decision == REFUSE:
-            dossier = services.dossier_refuse_intake(dossier=dossier, actor=actor, reason=reason)
+            dossier = actions.dossier_refuse_intake(dossier=dossier, actor=actor, reason=reason)
     return dossier
 
 

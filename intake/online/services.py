@@ -1,7 +1,7 @@
 """Writes of the residents' online service: drafts and submission, completing a dossier
 asked to be completed, ratings and complaints.
 
-Dossiers change only through ``cases.services``; what lives here is what hangs off them and
+Dossiers change only through ``cases.actions``; what lives here is what hangs off them and
 the one transaction that ties an intake write to the dossier write it goes with.
 """
 
@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.calendar import working_calendar
 from cases.models import (
     Channel,
@@ -74,7 +74,7 @@ def online_submit(
     *,
     user,
     procedure: Procedure,
-    applicant: case_services.Applicant,
+    applicant: case_actions.Applicant,
     form_data: dict,
     files: dict,
     pages: int = 0,
@@ -90,14 +90,14 @@ def online_submit(
     name. The fee is computed by the catalogue's rule inside ``dossier_create``.
     """
     documents = [
-        case_services.SubmittedDocument(
+        case_actions.SubmittedDocument(
             name=document.name, copy_type=CopyType.ELECTRONIC, quantity=document.quantity,
             required_document_id=document.pk, file=file,
         )
         for document, file in files.items()
     ]
     with transaction.atomic():
-        dossier = case_services.dossier_create(
+        dossier = case_actions.dossier_create(
             procedure_code=procedure.code, applicant=applicant, channel=Channel.ONLINE,
             actor=user, documents=documents, pages=pages,
         )
@@ -124,14 +124,14 @@ def online_complete(*, dossier: Dossier, user, files: Iterable, note: str) -> Do
     if not files and not note:
         raise invalid("note", _("Hãy tải lên giấy tờ bổ sung hoặc ghi rõ nội dung đã hoàn thiện."))
     if dossier.status == Status.SUPPLEMENT_REQUESTED:
-        action, step = "supplement", case_services.dossier_supplement
+        action, step = "supplement", case_actions.dossier_supplement
     else:
-        action, step = "complete", case_services.dossier_complete
+        action, step = "complete", case_actions.dossier_complete
     reason = denial_reason(user, dossier, action)
     if reason:
         raise ApplicationError(reason, kind=ErrorKind.FORBIDDEN)
     documents = [
-        case_services.SubmittedDocument(
+        case_actions.SubmittedDocument(
             name=_("Bổ sung: %(name)s") % {"name": shown_name(upload)[:300]},
             copy_type=CopyType.ELECTRONIC, file=upload,
         )

@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.access import page_for
 from cases.models import Procedure, Status
 from cases.selectors import dossier_get
@@ -251,7 +251,7 @@ def _raw(form) -> dict:
 def _send(request, procedure, applicant_form, eform, documents_form, submit_form, existing):
     files = {f.required_document: f.file.name for f in existing.values()}
     files.update(documents_form.uploads())
-    applicant = case_services.Applicant(**applicant_form.cleaned_data)
+    applicant = case_actions.Applicant(**applicant_form.cleaned_data)
     try:
         dossier = services.online_submit(
             user=request.user, procedure=procedure, applicant=applicant,
@@ -325,7 +325,7 @@ def my_dossier(request, code):
         stop_form = forms.StopForm(request.POST, prefix="x")
         if stop_form.is_valid():
             try:
-                case_services.dossier_request_stop(
+                case_actions.dossier_request_stop(
                     dossier=dossier, actor=request.user, reason=stop_form.cleaned_data["reason"]
                 )
             except ApplicationError as exc:

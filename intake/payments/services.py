@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.models import (
     Dossier,
     DossierEvent,
@@ -102,7 +102,7 @@ def _settle(payment: Payment, *, method: str, transaction_id: str, provider: str
                                    "paid_at", "recorded_by"])
         dossier = locked.dossier
         if locked.purpose == PaymentPurpose.FEE and dossier.fee_due:
-            case_services.dossier_record_fee_payment(
+            case_actions.dossier_record_fee_payment(
                 dossier=dossier, actor=actor, via=method, at=at,
                 note=_("Đã nộp %(amount)s đồng (%(method)s, mã %(reference)s).") % {
                     "amount": f"{locked.amount:,}".replace(",", "."),
@@ -110,7 +110,7 @@ def _settle(payment: Payment, *, method: str, transaction_id: str, provider: str
                 },
             )
         if locked.purpose == PaymentPurpose.OBLIGATION and dossier.status == Status.AWAITING_PAYMENT:
-            case_services.dossier_confirm_payment(
+            case_actions.dossier_confirm_payment(
                 dossier=dossier, actor=actor, at=at,
                 note=_("Đã nộp %(amount)s đồng (%(method)s, mã %(reference)s).") % {
                     "amount": f"{locked.amount:,}".replace(",", "."),

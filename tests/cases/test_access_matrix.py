@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from cases import policy, registry, services
+from cases import actions, policy, registry
 from cases.delegation import may_be_delegated, may_delegate
 from cases.models import Dossier, Procedure
 from cases.selectors import dossier_visible_to
@@ -310,12 +310,12 @@ def world(monkeypatch, django_capture_on_commit_callbacks, settings, tmp_path):
     }
     procedure = Procedure.objects.get(code=support.BIRTH_REGISTRATION)
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = services.dossier_create(
+        dossier = actions.dossier_create(
             procedure_code=procedure.code, applicant=applicant(**PERSONAL), actor=users["owner"],
             channel="online",
             documents=mandatory_papers(procedure),
         )
-        dossier = services.dossier_receive(dossier=dossier, actor=people.counter)
+        dossier = actions.dossier_receive(dossier=dossier, actor=people.counter)
     document = dossier.documents.first()
     document.file.save("to-khai.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     export = ExportJob.objects.create(owner=people.director, kind="bieu06", file_format="csv")

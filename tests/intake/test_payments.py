@@ -4,7 +4,7 @@ the (simulated) gateway or in cash. Valid, tampered, replayed and wrong-amount m
 import pytest
 from django.utils import translation
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.models import DossierEvent, Status
 from devtools.simulators.payments import SimulatedProvider
 from intake.models import NoticeVerdict, Payment, PaymentNotice, PaymentPurpose, PaymentStatus
@@ -18,7 +18,7 @@ CALLBACK = "/thanh-toan-callback/"
 def _obligation(catalogue, owner, django_capture_on_commit_callbacks, amount=1_250_000):
     dossier = dossier_in("in_progress", procedure=catalogue.land, resident=owner)
     with django_capture_on_commit_callbacks(execute=True):
-        case_services.dossier_request_payment(
+        case_actions.dossier_request_payment(
             dossier=dossier, actor=dossier.handler, reason="Nộp thuế thu nhập cá nhân", amount=amount
         )
     return Payment.objects.get(dossier=dossier, purpose=PaymentPurpose.OBLIGATION)
@@ -245,7 +245,7 @@ def test_an_online_fee_payment_is_the_dossiers_fee_paid_online(client, catalogue
     owner = resident()
     document = catalogue.land.documents.get()
     dossier = services.online_submit(
-        user=owner, procedure=catalogue.land, applicant=case_services.Applicant(
+        user=owner, procedure=catalogue.land, applicant=case_actions.Applicant(
             name="Nguyễn Văn An", id_number="042090001234", phone="0912345678", address="Thành Sen"),
         form_data={}, files={document: None},
     )

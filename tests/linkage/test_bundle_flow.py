@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.models import DossierEvent, DossierPause
 from intake.models import Notification
 from linkage import outbox
@@ -246,12 +246,12 @@ def test_sweep_recovers_a_lost_hook_a_stale_claim_and_an_unpublished_outbox(
 def test_refused_parent_cancels_the_bundle(django_capture_on_commit_callbacks):
     people = support.load_catalogue()
     bundle = support.submit(people, "birth")
-    dossier = case_services.dossier_assign(
+    dossier = case_actions.dossier_assign(
         dossier=bundle.dossier, actor=people.counter, handler=people.handler
     )
-    dossier = case_services.dossier_submit_for_approval(dossier=dossier, actor=people.handler)
+    dossier = case_actions.dossier_submit_for_approval(dossier=dossier, actor=people.handler)
     with django_capture_on_commit_callbacks(execute=True):
-        case_services.dossier_refuse(dossier=dossier, actor=people.leader, reason="Giấy tờ giả")
+        case_actions.dossier_refuse(dossier=dossier, actor=people.leader, reason="Giấy tờ giả")
     bundle.refresh_from_db()
     assert bundle.state == BundleState.CANCELLED
     assert {s.state for s in _dependents(bundle)} == {StepState.CANCELLED}
@@ -296,7 +296,7 @@ def test_sweep_warns_of_steps_not_passed_on_and_past_their_limit(
 def test_sweep_cancels_a_bundle_whose_parent_was_stopped_while_the_hook_was_lost():
     people = support.load_catalogue()
     bundle = support.submit(people, "birth")
-    case_services.dossier_stop(dossier=bundle.dossier, actor=people.counter, reason="Rút hồ sơ")
+    case_actions.dossier_stop(dossier=bundle.dossier, actor=people.counter, reason="Rút hồ sơ")
     assert bundle_sweep()["reconciled"] == 1
     bundle.refresh_from_db()
     assert bundle.state == BundleState.CANCELLED

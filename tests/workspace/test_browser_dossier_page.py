@@ -131,11 +131,11 @@ def test_the_notification_log_names_each_kind(desktop, live_server, catalogue, c
 
 def test_the_second_supplement_request_is_not_offered(desktop, live_server, catalogue, counter,
                                                       handler):
-    from cases import services
+    from cases import actions as case_actions
 
     dossier = dossier_in("supplement_requested", procedure=catalogue.civil, counter=counter,
                          handler=handler)
-    services.dossier_supplement(dossier=dossier, actor=counter)
+    case_actions.dossier_supplement(dossier=dossier, actor=counter)
     page = desktop
     login(page, live_server, handler)
     page.goto(f"{live_server.url}/lam-viec/ho-so/{dossier.code}/")
