@@ -150,9 +150,9 @@ def run(env: dict, processes: list) -> None:
     from cases.catalogue_import import catalogue_import, catalogue_load
     from cases.models import Department, Dossier
     from linkage import outbox
+    from linkage.bundles import bundle_submit
     from linkage.kinds import bundle_kinds_import
     from linkage.models import Bundle, BundleState, BundleStep, Outbox, StepState
-    from linkage.services import bundle_submit
     from thanhsen.models import User
     from thanhsen.roles import Role
 

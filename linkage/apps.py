@@ -9,11 +9,11 @@ class LinkageConfig(AppConfig):
     def ready(self):
         from cases import hooks
         from cases.labels import register_event_labels
+        from linkage.bundles import PARENT_ACTIONS, on_dossier_event
         from linkage.framework import outbound
         from linkage.labels import EVENT_LABELS
         from linkage.portal import mapping
         from linkage.portal.services import CONNECTOR, record_event
-        from linkage.services import PARENT_ACTIONS, on_dossier_event
 
         hooks.subscribe(on_dossier_event, actions=PARENT_ACTIONS)
         hooks.subscribe_in_transaction(record_event, actions=mapping.SYNCED_ACTIONS)

@@ -22,7 +22,8 @@ from cases.models import DossierEvent, PauseKind
 from cases.periods import Period, period_from_query
 from cases.policy import bundle_denial_reason
 from intake.counter.services import counter_form_claim
-from linkage import selectors, services
+from linkage import bundles as bundle_actions
+from linkage import selectors
 from linkage.forms import BundleIntakeForm
 from linkage.models import BundleState, BundleStep
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -161,7 +162,7 @@ def step_retry(request, pk: int):
     )
     error = ""
     try:
-        step = services.step_retry_now(step=step, actor=request.user)
+        step = bundle_actions.step_retry_now(step=step, actor=request.user)
     except ApplicationError as exc:
         error = exc.message
     if request.htmx:
@@ -205,7 +206,7 @@ def _bundle_action(request, code: str, action):
 @require_POST
 def bundle_correct(request, code: str):
     def act(bundle):
-        services.bundle_correction_complete(
+        bundle_actions.bundle_correction_complete(
             bundle=bundle, actor=request.user, note=request.POST.get("note", "")
         )
         messages.success(request, _("Đã ghi nhận sửa hộ tịch; các bước bị trả về được gửi lại."))
@@ -218,12 +219,12 @@ def bundle_correct(request, code: str):
 def bundle_relatives(request, code: str):
     def act(bundle):
         if request.POST.get("confirmed"):
-            services.bundle_relatives_confirmed(bundle=bundle, actor=request.user)
+            bundle_actions.bundle_relatives_confirmed(bundle=bundle, actor=request.user)
             messages.success(
                 request, _("Đã nhận xác nhận của thân nhân; các bước chế độ được gửi đi.")
             )
         else:
-            services.bundle_relatives_wait_start(
+            bundle_actions.bundle_relatives_wait_start(
                 bundle=bundle, actor=request.user, reason=request.POST.get("reason", "")
             )
             messages.success(
@@ -244,7 +245,7 @@ def _counter_applicant(data) -> Applicant:
 def counter_bundle(request, kind: str):
     """File a birth or death bundle at the counter, then the confirmation with its receipt.
 
-    Thin over ``services.bundle_submit`` (which creates the parent dossier, receives it and
+    Thin over ``linkage.bundles.bundle_submit`` (which creates the parent dossier, receives it and
     creates the steps in one transaction). The form's one-time token is the counter's
     (``intake.counter.services.counter_form_claim``, in the database): a double submit gets the
     first bundle's confirmation, and filing works while Redis is down.
@@ -266,7 +267,7 @@ def counter_bundle(request, kind: str):
         data = form.cleaned_data
 
         def record():
-            return services.bundle_submit(
+            return bundle_actions.bundle_submit(
                 kind_code=bundle_kind.code, applicant=_counter_applicant(data),
                 actor=request.user, channel=data["channel"],
                 chosen_procedures=data["chosen_procedures"],

@@ -20,16 +20,10 @@ from cases.calendar import working_calendar
 from cases.models import Procedure
 from devtools.simulators.agencies import RESULT_DOCUMENTS
 from linkage.adapters import AgencyReply, ReplyStatus
+from linkage.bundles import bundle_civil_status_done, bundle_relatives_wait_start, bundle_submit
 from linkage.kinds import bundle_kinds_import
 from linkage.models import Bundle, BundleKind, BundleStep
-from linkage.services import (
-    bundle_civil_status_done,
-    bundle_relatives_wait_start,
-    bundle_submit,
-    step_claim,
-    step_record_failure,
-    step_record_reply,
-)
+from linkage.pipeline import step_claim, step_record_failure, step_record_reply
 from thanhsen.models import User
 from thanhsen.roles import Role
 

@@ -10,9 +10,9 @@ from cases import actions
 from cases.catalogue_import import catalogue_import, catalogue_load
 from cases.models import Department, Procedure
 from linkage.adapters import AgencyError, AgencyReply
+from linkage.bundles import bundle_submit
 from linkage.kinds import bundle_kinds_import
 from linkage.selectors import bundle_kind_in_force
-from linkage.services import bundle_submit
 from tests.factories import UserFactory, applicant, mandatory_papers
 from thanhsen.roles import Role
 

@@ -10,15 +10,15 @@ from cases.models import DossierEvent, DossierPause
 from intake.models import Notification
 from linkage import outbox
 from linkage.adapters import AgencyError, AgencyReply
-from linkage.models import Bundle, BundleState, BundleStep, Outbox, StepState
-from linkage.selectors import bundle_classification, bundle_tracks_for
-from linkage.services import (
+from linkage.bundles import (
     bundle_correction_complete,
     bundle_relatives_confirmed,
     bundle_relatives_wait_start,
-    bundle_sweep,
     step_retry_now,
 )
+from linkage.models import Bundle, BundleState, BundleStep, Outbox, StepState
+from linkage.selectors import bundle_classification, bundle_tracks_for
+from linkage.sweep import bundle_sweep
 from linkage.tasks import step_run
 from tests.linkage import support
 from thanhsen.errors import ApplicationError

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from linkage.services import bundle_submit
+from linkage.bundles import bundle_submit
 from tests.factories import applicant
 from tests.linkage import support
 
