@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -19,3 +21,7 @@ class LinkageConfig(AppConfig):
         hooks.subscribe_in_transaction(record_event, actions=mapping.SYNCED_ACTIONS)
         outbound.register(CONNECTOR)
         register_event_labels(EVENT_LABELS)
+        # Register the Celery tasks in every process, the web's included: the services send
+        # them by name (``linkage.outbox``, ``linkage.framework.outbound``), so with eager
+        # tasks (no Redis) they run in-process.
+        import_module("linkage.tasks")

@@ -343,3 +343,14 @@ def test_ending_the_relatives_pause_re_dates_the_parent_dossier_at_once(
     bundle.dossier.refresh_from_db()
     assert parent_due_before is not None and bundle.dossier.due_at > parent_due_before
     assert bundle.dossier.quality_due_at > parent_due_before
+
+
+def test_the_tasks_sent_by_name_are_registered():
+    """The outbox and the portal's streams send their tasks by name (no import of the tasks
+    module, which imports them); ``LinkageConfig.ready`` registers those names in every
+    process, so a typo or a renamed task fails here, not in production."""
+    from celery import current_app
+
+    from linkage.framework import outbound
+
+    assert {outbox.RUN_STEP, outbound.DELIVER_STREAM} <= set(current_app.tasks)
