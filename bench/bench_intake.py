@@ -83,7 +83,7 @@ def main() -> None:
         from django.db import transaction
         from django.utils import timezone
 
-        from cases import services
+        from cases import actions
         from cases.catalogue_import import catalogue_import, catalogue_load
         from cases.models import Dossier, DossierDocument, DossierEvent, Procedure
         from thanhsen.models import User
@@ -93,16 +93,16 @@ def main() -> None:
         counter = User.objects.create(username="bench-counter", role=Role.COUNTER_OFFICER)
         procedure = Procedure.objects.get(code__startswith="1.000894", is_current=True)
         documents = list(procedure.documents.all())
-        applicant = services.Applicant(
+        applicant = actions.Applicant(
             name="Nguyễn Văn An", id_number="042090001234", phone="0912345678",
             address="Phường Thành Sen, Hà Tĩnh",
         )
 
         def through_services(client: int, i: int) -> None:
-            services.dossier_create(
+            actions.dossier_create(
                 procedure_code=procedure.code, applicant=applicant, channel="direct",
                 actor=counter, receive=True,
-                documents=[services.SubmittedDocument(name=d.name, copy_type=d.copy_type)
+                documents=[actions.SubmittedDocument(name=d.name, copy_type=d.copy_type)
                            for d in documents],
             )
 

@@ -146,13 +146,13 @@ def run(env: dict, processes: list) -> None:
     from django.db.models import Max, Min
     from django.utils import timezone
 
-    from cases import services as case_services
+    from cases import actions as case_actions
     from cases.catalogue_import import catalogue_import, catalogue_load
     from cases.models import Department, Dossier
     from linkage import outbox
+    from linkage.bundles import bundle_submit
     from linkage.kinds import bundle_kinds_import
     from linkage.models import Bundle, BundleState, BundleStep, Outbox, StepState
-    from linkage.services import bundle_submit
     from thanhsen.models import User
     from thanhsen.roles import Role
 
@@ -171,15 +171,15 @@ def run(env: dict, processes: list) -> None:
         actor=counter,
         channel="direct",
         receive=True,
-        applicant=case_services.Applicant(
+        applicant=case_actions.Applicant(
             name="Nguyễn Văn An",
             id_number="042090001234",
             phone="0912345678",
             address="Phường Thành Sen",
         ),
     )
-    dossier = case_services.dossier_assign(dossier=template.dossier, actor=counter, handler=handler)
-    dossier = case_services.dossier_submit_for_approval(dossier=dossier, actor=handler)
+    dossier = case_actions.dossier_assign(dossier=template.dossier, actor=counter, handler=handler)
+    dossier = case_actions.dossier_submit_for_approval(dossier=dossier, actor=handler)
 
     now = timezone.now()
     base = Dossier.objects.get(pk=dossier.pk)

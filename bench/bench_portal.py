@@ -88,19 +88,19 @@ def _template_bodies(counter, handler, signer, procedure) -> list[tuple[str, dic
     """The messages a real dossier writes from creation to return, padded to PER_DOSSIER."""
     from django.utils import timezone
 
-    from cases import services
+    from cases import actions
     from linkage.framework.models import OutboundMessage
     from linkage.portal import mapping
 
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=procedure.code, channel="direct", actor=counter, receive=True,
-        applicant=services.Applicant(name="Nguyễn Văn An", id_number="042090001234",
+        applicant=actions.Applicant(name="Nguyễn Văn An", id_number="042090001234",
                                      phone="0912345678", address="Phường Thành Sen"),
     )
-    dossier = services.dossier_assign(dossier=dossier, actor=counter, handler=handler)
-    dossier = services.dossier_submit_for_approval(dossier=dossier, actor=handler)
-    dossier = services.dossier_approve(dossier=dossier, actor=signer)
-    dossier = services.dossier_return_result(dossier=dossier, actor=counter)
+    dossier = actions.dossier_assign(dossier=dossier, actor=counter, handler=handler)
+    dossier = actions.dossier_submit_for_approval(dossier=dossier, actor=handler)
+    dossier = actions.dossier_approve(dossier=dossier, actor=signer)
+    dossier = actions.dossier_return_result(dossier=dossier, actor=counter)
     bodies = [(m.kind, m.body) for m in
               OutboundMessage.objects.filter(stream__dossier=dossier).order_by("sequence")]
     while len(bodies) < PER_DOSSIER:

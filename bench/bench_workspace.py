@@ -143,7 +143,7 @@ def main():
         from django.test import Client
         from django.utils import timezone
 
-        from cases import services
+        from cases import actions
         from cases.models import Authorisation, Department, Procedure
         from intake.documents.render import dossier_form_pdf, html_to_pdf
         from thanhsen.models import User
@@ -167,11 +167,11 @@ def main():
 
         # 1. Receipt PDF vs bare WeasyPrint pages.
         procedure = Procedure.objects.get(code="1.013831.000.00.00.H27")
-        dossier = services.dossier_create(
+        dossier = actions.dossier_create(
             procedure_code=procedure.code, channel="direct", actor=counter, receive=True,
-            applicant=services.Applicant(name="Nguyễn Thị Bích Ngọc", id_number="042190000001",
+            applicant=actions.Applicant(name="Nguyễn Thị Bích Ngọc", id_number="042190000001",
                                          phone="0912345678", address="Số 12, đường Trần Phú, phường Thành Sen"),
-            documents=[services.SubmittedDocument(name=d.name, copy_type=d.copy_type)
+            documents=[actions.SubmittedDocument(name=d.name, copy_type=d.copy_type)
                        for d in procedure.documents.all()],
         )
         same_size, one_paragraph = bare_pages(dossier)

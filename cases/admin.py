@@ -8,13 +8,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 
-from cases import services
+from cases import actions
 from cases.models import (
     Agency,
     Authorisation,
     CalendarDay,
     CatalogueChange,
-    Department,
     Dossier,
     DossierDocument,
     DossierEvent,
@@ -29,13 +28,6 @@ from cases.models import (
 @admin.register(Field)
 class FieldAdmin(admin.ModelAdmin):
     list_display = ["code", "name"]
-    search_fields = ["code", "name"]
-
-
-@admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind"]
-    list_filter = ["kind"]
     search_fields = ["code", "name"]
 
 
@@ -63,14 +55,14 @@ class ProcedureAdmin(admin.ModelAdmin):
         """Once dossiers use a version, an edit publishes the next version instead."""
         if change and obj.dossiers.exists():
             changes = {name: getattr(obj, name) for name in form.changed_data}
-            new = services.procedure_revise(procedure=obj, changes=changes, actor=request.user)
+            new = actions.procedure_revise(procedure=obj, changes=changes, actor=request.user)
             obj.pk = new.pk
             self.message_user(request, _("Đã ban hành phiên bản %(v)s.") % {"v": new.version})
             return
         before = Procedure.objects.get(pk=obj.pk) if change else None
         super().save_model(request, obj, form, change)
         if change:
-            services.catalogue_change_record(
+            actions.catalogue_change_record(
                 before=before, after=obj, fields=form.changed_data, actor=request.user
             )
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import django_filters
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -15,9 +12,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import selectors, services
-from cases.models import Channel, CopyType, Department, Dossier, DossierEvent, Procedure, Status
+from cases import actions, selectors
+from cases.models import Channel, CopyType, Dossier, DossierEvent, Procedure, Status
 from cases.policy import PERSONAL_DATA_FIELDS, may_view_personal_data
+from cases.registry import API_ACTIONS
 from cases.validators import validate_id_number, validate_moment, validate_phone
 from thanhsen.errors import ApplicationError, ErrorKind
 
@@ -210,11 +208,11 @@ class DossierListCreate(ListAPIView):
     @extend_schema(request=DossierCreateInput, responses={201: DossierDetailOutput})
     def post(self, request):
         data = _validated(DossierCreateInput, request.data)
-        dossier = services.dossier_create(
+        dossier = actions.dossier_create(
             procedure_code=data["procedure"],
-            applicant=services.Applicant(**data["applicant"]),
+            applicant=actions.Applicant(**data["applicant"]),
             channel=data["channel"],
-            documents=[services.SubmittedDocument(**doc) for doc in data["documents"]],
+            documents=[actions.SubmittedDocument(**doc) for doc in data["documents"]],
             pages=data["pages"],
             receive=data["receive"],
             note=data["note"],
@@ -226,7 +224,7 @@ class DossierListCreate(ListAPIView):
 class DossierDetail(APIView):
     @extend_schema(responses=DossierDetailOutput)
     def get(self, request, code: str):
-        services.dossier_read_personal_data(
+        actions.dossier_read_personal_data(
             dossier=selectors.dossier_get(user=request.user, code=code), actor=request.user
         )
         return Response(_detail(request, code))
@@ -244,71 +242,12 @@ def _validated(serializer_class, data) -> dict:
 
 
 # --- transitions -----------------------------------------------------------------------------
-class NoteInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-
-
-class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=4000)
-
-
-class AssignInput(NoteInput):
-    department = serializers.SlugRelatedField(
-        slug_field="code", queryset=Department.objects.all(), required=False, default=None
-    )
-    handler = serializers.SlugRelatedField(
-        slug_field="username",
-        queryset=get_user_model().objects.filter(is_active=True),
-        required=False,
-        default=None,
-    )
-
-
-class PaymentRequestInput(ReasonInput):
-    amount = serializers.IntegerField(min_value=0, required=False, default=None)
-
-
-class ExtendInput(ReasonInput):
-    new_due_at = serializers.DateTimeField(validators=[validate_moment])
-
-
-class StopInput(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
-
-
-@dataclass(frozen=True)
-class Action:
-    service: object
-    input: type[serializers.Serializer]
-
-
-ACTIONS: dict[str, Action] = {
-    "receive": Action(services.dossier_receive, NoteInput),
-    "refuse_intake": Action(services.dossier_refuse_intake, ReasonInput),
-    "request_completion": Action(services.dossier_request_completion, ReasonInput),
-    "complete": Action(services.dossier_complete, NoteInput),
-    "assign": Action(services.dossier_assign, AssignInput),
-    "request_supplement": Action(services.dossier_request_supplement, ReasonInput),
-    "supplement": Action(services.dossier_supplement, NoteInput),
-    "request_payment": Action(services.dossier_request_payment, PaymentRequestInput),
-    "confirm_payment": Action(services.dossier_confirm_payment, NoteInput),
-    "submit_for_approval": Action(services.dossier_submit_for_approval, NoteInput),
-    "send_back": Action(services.dossier_send_back, ReasonInput),
-    "approve": Action(services.dossier_approve, NoteInput),
-    "refuse": Action(services.dossier_refuse, ReasonInput),
-    "return_result": Action(services.dossier_return_result, NoteInput),
-    "request_stop": Action(services.dossier_request_stop, ReasonInput),
-    "stop": Action(services.dossier_stop, StopInput),
-    "extend": Action(services.dossier_extend, ExtendInput),
-}
-
-
 class DossierTransition(APIView):
     """Take one step: 200 with the dossier, 409 when not allowed now, 403 when not yours."""
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=sorted(ACTIONS)),
+            OpenApiParameter("name", str, OpenApiParameter.PATH, enum=sorted(API_ACTIONS)),
         ],
         request=inline_serializer(
             "TransitionInput",
@@ -324,12 +263,12 @@ class DossierTransition(APIView):
         responses=DossierDetailOutput,
     )
     def post(self, request, code: str, name: str):
-        action = ACTIONS.get(name)
+        action = API_ACTIONS.get(name)
         if action is None:
             raise ApplicationError(
                 _("Không có thao tác “%(name)s”.") % {"name": name}, kind=ErrorKind.NOT_FOUND
             )
         dossier = selectors.dossier_get(user=request.user, code=code)
-        data = _validated(action.input, request.data)
+        data = _validated(action.api_input, request.data)
         action.service(dossier=dossier, actor=request.user, **data)
         return Response(_detail(request, code))

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from cases.actions import catalogue_change_record, procedure_revise
 from cases.models import Agency, Department, Field, Procedure, RequiredDocument
-from cases.services import catalogue_change_record, procedure_revise
 
 DEFAULT_CATALOGUE = Path(__file__).resolve().parent / "data" / "catalogue.json"
 

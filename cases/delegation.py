@@ -19,8 +19,9 @@ from datetime import date, datetime, time
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models.catalogue import CompetentAuthority, DepartmentKind
+from cases.models.catalogue import CompetentAuthority
 from cases.models.delegation import Authorisation
+from thanhsen.models import DepartmentKind
 from thanhsen.roles import Role
 
 OWN_AUTHORITY = {

@@ -12,21 +12,28 @@ from cases.models import Department, Outcome, ReturnMethod
 from cases.uploads import validate_scan
 
 
-class NoteForm(forms.Form):
+class ActionForm(forms.Form):
+    """A dossier action's form: what its service is called with once the form is valid."""
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class NoteForm(ActionForm):
     note = forms.CharField(
         label=_("Ghi chú"), required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(ActionForm):
     reason = forms.CharField(
         label=_("Lý do, nội dung"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Cần ghi rõ lý do.")},
     )
 
 
-class CorrectResultForm(forms.Form):
+class CorrectResultForm(ActionForm):
     """The corrected decision after a post-audit: approve or refuse again, with its content."""
 
     outcome = forms.ChoiceField(
@@ -40,7 +47,7 @@ class CorrectResultForm(forms.Form):
     )
 
 
-class StopForm(forms.Form):
+class StopForm(ActionForm):
     reason = forms.CharField(
         label=_("Lý do dừng"), required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -48,7 +55,7 @@ class StopForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(ActionForm):
     department = forms.ModelChoiceField(
         label=_("Đơn vị xử lý"), queryset=Department.objects.all(), required=False,
         empty_label=_("— Đơn vị của thủ tục —"),
@@ -67,7 +74,7 @@ class AssignForm(forms.Form):
         )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(ActionForm):
     reason = forms.CharField(
         label=_("Nghĩa vụ tài chính"), max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -76,7 +83,7 @@ class PaymentForm(forms.Form):
     amount = forms.IntegerField(label=_("Số tiền (đồng)"), min_value=0, required=False)
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(ActionForm):
     new_due_date = forms.DateField(
         label=_("Ngày hẹn trả mới"), widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": _("Cần chọn ngày hẹn trả mới."),
@@ -88,14 +95,14 @@ class ExtendForm(forms.Form):
         error_messages={"required": _("Cần ghi rõ lý do chậm trả kết quả.")},
     )
 
-    def cleaned_service_data(self) -> dict:
+    def service_data(self) -> dict:
         """The new appointment is the end of the chosen day's working hours (17:30)."""
         day = self.cleaned_data["new_due_date"]
         new_due_at = datetime.combine(day, time(17, 30), timezone.get_current_timezone())
         return {"new_due_at": new_due_at, "reason": self.cleaned_data["reason"]}
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(ActionForm):
     method = forms.ChoiceField(
         label=_("Hình thức nhận kết quả"), choices=ReturnMethod.choices,
         widget=forms.RadioSelect, initial=ReturnMethod.IN_PERSON,
@@ -116,26 +123,3 @@ class ReturnForm(forms.Form):
             validate_scan(upload)
         return upload
 
-
-#: The form each action takes; an action missing here needs no input.
-ACTION_FORMS: dict[str, type[forms.Form]] = {
-    "receive": NoteForm,
-    "refuse_intake": ReasonForm,
-    "request_completion": ReasonForm,
-    "complete": NoteForm,
-    "assign": AssignForm,
-    "take": NoteForm,
-    "release": NoteForm,
-    "request_supplement": ReasonForm,
-    "supplement": NoteForm,
-    "request_payment": PaymentForm,
-    "confirm_payment": NoteForm,
-    "submit_for_approval": NoteForm,
-    "send_back": ReasonForm,
-    "approve": NoteForm,
-    "refuse": ReasonForm,
-    "correct_result": CorrectResultForm,
-    "return_result": ReturnForm,
-    "stop": StopForm,
-    "extend": ExtendForm,
-}

@@ -10,7 +10,7 @@ applicant, the counter and the director of the center for every dossier, a handl
 dossiers of their own department. The ward leader signs from the dossier's substance and the
 administrator keeps accounts and the catalogue; neither needs them, so neither sees them,
 not through the API, the printed forms nor the scans. Every read of them by staff is written
-in the dossier's history (``cases.services.dossier_record_personal_data_view``).
+in the dossier's history (``cases.actions.dossier_record_personal_data_view``).
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ PAGES: dict[str, frozenset[str]] = {
     "intake": INTAKE_ROLES,
     # the register (Mẫu 07): every line carries an applicant's address and phone
     "register": CASEWORK_ROLES,
-    # payments awaiting the counter: who takes cash (``intake.services.payment_record_cash``)
+    # payments awaiting the counter: who takes cash (``intake.payments.services.payment_record_cash``)
     "payments": INTAKE_ROLES,
     # the notifications sent to residents
     "delivery_log": INTAKE_ROLES,

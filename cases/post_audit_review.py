@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.actions import dossier_open_correction
 from cases.delegation_services import authorisation_suspend
 from cases.models import Finding, PostAuditDraw
-from cases.services import dossier_open_correction
 from thanhsen.errors import ApplicationError, ErrorKind
 
 

@@ -1,6 +1,6 @@
 """The staff workspace: work queues, search, the dossier page and its actions.
 
-Thin on purpose: reads come from ``cases.selectors``, writes from ``cases.services``; a view
+Thin on purpose: reads come from ``cases.selectors``, writes from ``cases.actions``; a view
 only parses the form, calls one function and turns an ``ApplicationError`` into what the
 officer reads (a message beside the field, a 403 page, or a clear notice on the dossier).
 """
@@ -17,17 +17,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from cases import selectors, services
+from cases import actions as case_actions
+from cases import selectors
 from cases.access import PERSONAL_DATA_DENIED, forbidden, page_for
 from cases.delegation import may_be_delegated, signing_authorisation, signing_denial_reason
-from cases.forms import ACTION_FORMS, AssignForm
+from cases.forms import AssignForm
 from cases.models import Dossier, Status
 from cases.models.dossier import LOCKED_STATES
 from cases.policy import denial_reason
+from cases.registry import PAGE_ACTIONS
 from cases.uploads import upload_response
 from thanhsen.errors import ApplicationError, ErrorKind
 from thanhsen.roles import HANDLER_ROLES, SIGNER_ROLES, Role
@@ -96,41 +97,15 @@ class ActionView:
     hint: str = ""
 
 
-ACTION_LABELS = {
-    "receive": (gettext_lazy("Tiếp nhận"), "primary"),
-    "request_completion": (gettext_lazy("Yêu cầu hoàn thiện (Mẫu 02)"), "secondary"),
-    "complete": (gettext_lazy("Công dân đã hoàn thiện"), "secondary"),
-    "refuse_intake": (gettext_lazy("Từ chối tiếp nhận (Mẫu 03)"), "danger"),
-    "take": (gettext_lazy("Nhận xử lý"), "primary"),
-    "assign": (gettext_lazy("Chuyển, phân công xử lý"), "primary"),
-    "release": (gettext_lazy("Trả lại hàng đợi"), "secondary"),
-    "request_supplement": (gettext_lazy("Yêu cầu bổ sung (Mẫu 02)"), "secondary"),
-    "supplement": (gettext_lazy("Đã nhận đủ hồ sơ bổ sung"), "primary"),
-    "request_payment": (gettext_lazy("Yêu cầu nghĩa vụ tài chính"), "secondary"),
-    "confirm_payment": (gettext_lazy("Xác nhận đã nộp"), "primary"),
-    "submit_for_approval": (gettext_lazy("Trình ký"), "primary"),
-    "approve": (gettext_lazy("Phê duyệt, ký"), "primary"),
-    "send_back": (gettext_lazy("Trả lại để xử lý lại"), "secondary"),
-    "refuse": (gettext_lazy("Từ chối giải quyết (Mẫu 03)"), "danger"),
-    "return_result": (gettext_lazy("Trả kết quả"), "primary"),
-    "correct_result": (gettext_lazy("Cấp lại kết quả đã điều chỉnh"), "primary"),
-    "extend": (gettext_lazy("Xin lỗi, hẹn lại (Mẫu 04)"), "secondary"),
-    "stop": (gettext_lazy("Dừng xử lý (Mẫu 05)"), "danger"),
-}
-
-#: Actions that are not state-machine transitions, with the states they make sense in.
-EXTRA_ACTIONS = ("request_completion", "complete", "extend", "release", "correct_result")
-
-
 def _extra_allowed(dossier: Dossier, user, name: str) -> bool:
     return (
-        services.action_refusal(dossier, name, at=timezone.now()) is None
+        case_actions.action_refusal(dossier, name, at=timezone.now()) is None
         and denial_reason(user, dossier, name) is None
     )
 
 
 def _form_for(name: str, dossier: Dossier, data=None, files=None):
-    form_class = ACTION_FORMS[name]
+    form_class = PAGE_ACTIONS[name].form
     prefix = name
     if form_class is AssignForm:
         department_id = dossier.department_id or dossier.procedure.department_id
@@ -144,21 +119,24 @@ def available_actions(dossier: Dossier, user, *, bound: tuple[str, object] | Non
     now = timezone.now()
     names = {
         name for name in selectors.dossier_available_actions(dossier, user)
-        if name not in services.RULED_TRANSITIONS
-        or services.action_refusal(dossier, name, at=now) is None
+        if name not in case_actions.RULED_TRANSITIONS
+        or case_actions.action_refusal(dossier, name, at=now) is None
     }
-    names |= {name for name in EXTRA_ACTIONS if _extra_allowed(dossier, user, name)}
+    names |= {
+        name for name, action in PAGE_ACTIONS.items()
+        if not action.transition and _extra_allowed(dossier, user, name)
+    }
     if "assign" in names and user.role in HANDLER_ROLES:
         names.discard("assign")
         if dossier.handler_id is None:
             names.add("take")
     actions = []
-    for name, (label, style) in ACTION_LABELS.items():
+    for name, action in PAGE_ACTIONS.items():
         if name not in names:
             continue
         form = bound[1] if bound and bound[0] == name else _form_for(name, dossier)
         actions.append(ActionView(
-            name=name, label=label, form=form, style=style,
+            name=name, label=action.label, form=form, style=action.style,
             open=bool(bound and bound[0] == name),
             url=reverse("cases:action", args=[dossier.code, name]),
         ))
@@ -167,7 +145,7 @@ def available_actions(dossier: Dossier, user, *, bound: tuple[str, object] | Non
 
 def _render_dossier(request, code: str, *, bound=None, status: int = 200):
     user = request.user
-    shows_personal_data = services.dossier_read_personal_data(
+    shows_personal_data = case_actions.dossier_read_personal_data(
         dossier=selectors.dossier_get(user=user, code=code), actor=user
     )
     dossier = selectors.dossier_get_for_page(user=user, code=code)
@@ -226,7 +204,7 @@ def dossier_file(request, code: str, kind: str):
         stored = None
     if not stored:
         raise Http404(_("Không có tệp này."))
-    if not services.dossier_read_personal_data(dossier=dossier, actor=request.user):
+    if not case_actions.dossier_read_personal_data(dossier=dossier, actor=request.user):
         return forbidden(request, PERSONAL_DATA_DENIED)
     return upload_response(stored, download_name=f"{dossier.code}-{kind}")
 
@@ -234,16 +212,6 @@ def dossier_file(request, code: str, kind: str):
 @page_for("workspace")
 def dossier_detail(request, code: str):
     return _render_dossier(request, code)
-
-
-def _service_call(name: str, form, dossier: Dossier, user):
-    data = dict(form.cleaned_data)
-    if name == "take":
-        return services.dossier_assign(dossier=dossier, actor=user, handler=user, **data)
-    if name == "extend":
-        return services.dossier_extend(dossier=dossier, actor=user, **form.cleaned_service_data())
-    service = getattr(services, f"dossier_{name}")
-    return service(dossier=dossier, actor=user, **data)
 
 
 #: Service field names that a form names differently.
@@ -254,7 +222,8 @@ _FIELD_ALIASES = {"new_due_at": "new_due_date"}
 @require_POST
 def dossier_action(request, code: str, name: str):
     """Take one action from the dossier page: success and conflicts come back as messages."""
-    if name not in ACTION_FORMS:
+    action = PAGE_ACTIONS.get(name)
+    if action is None:
         raise Http404
     try:
         dossier = selectors.dossier_get(user=request.user, code=code)
@@ -264,7 +233,7 @@ def dossier_action(request, code: str, name: str):
     if not form.is_valid():
         return _render_dossier(request, code, bound=(name, form), status=400)
     try:
-        _service_call(name, form, dossier, request.user)
+        action.service(dossier=dossier, actor=request.user, **form.service_data())
     except ApplicationError as exc:
         if exc.kind == ErrorKind.FORBIDDEN:
             raise
@@ -276,5 +245,5 @@ def dossier_action(request, code: str, name: str):
             return _render_dossier(request, code, bound=(name, form), status=400)
         messages.error(request, exc.message)
         return redirect("cases:dossier", code=code)
-    messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": ACTION_LABELS[name][0]})
+    messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": action.label})
     return redirect("cases:dossier", code=code)

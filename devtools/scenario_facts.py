@@ -27,10 +27,10 @@ from cases.calendar import working_calendar
 from cases.deadlines import VIETNAM_TZ, TimeUnit, classify, due_at
 from cases.models import Dossier, Procedure, Status
 from cases.synthetic import SYNTHETIC_WITHDRAWAL_REASON
+from linkage.bundles import bundle_limit
 from linkage.kinds import bundle_kinds_import
 from linkage.models import Bundle, BundleKind, BundleState, BundleStep, StepState
 from linkage.selectors import bundle_kind_in_force
-from linkage.services import bundle_limit
 
 BUNDLE_GROUPS = ("birth", "death")
 #: Passing a finished step on takes the systems minutes; an agency acknowledges within two

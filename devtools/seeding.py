@@ -1,6 +1,6 @@
 """Bulk history for reports: the center's published period, or N dossiers at scale.
 
-This bypasses ``cases.services`` on purpose (millions of rows), so it writes exactly what the
+This bypasses ``cases.actions`` on purpose (millions of rows), so it writes exactly what the
 services would: codes from the per-day sequence, timestamps in working hours, due dates from
 ``cases.deadlines`` and classifications from ``classify``, the folded name the search reads,
 the essential events of each step, the fee payment of fee-bearing dossiers (as intake settles
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cases.actions import COPY_CERTIFICATION_ROOT
 from cases.calendar import working_calendar
 from cases.deadlines import VIETNAM_TZ, Classification, TimeUnit, classify, due_at
 from cases.fees import fee_amount
@@ -40,7 +41,6 @@ from cases.models import (
     Status,
 )
 from cases.search import fold
-from cases.services import COPY_CERTIFICATION_ROOT
 from intake.models import Payment, PaymentMethod, PaymentPurpose, PaymentStatus
 from thanhsen.models import User
 from thanhsen.roles import HANDLER_ROLES, Role
@@ -131,7 +131,7 @@ class Writer:
         self.cal, self.rng, self.people, self.now = cal, rng, people, now
         self.progress = progress
         self.unit = settings.UNIT_CODE
-        #: The certification register: one sequence per year, as ``cases.services`` numbers it.
+        #: The certification register: one sequence per year, as ``cases.actions`` numbers it.
         self.register_unit = f"{self.unit}-SCT"
         self.sequence: dict[tuple[str, date], int] = {
             (unit, day): value for unit, day, value in DossierCodeSequence.objects.filter(

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from devtools.simulators.payments import SimulatedProvider
-from intake import services
 from intake.models import Payment
 from intake.online.lookup import client_ip
+from intake.payments import services
 
 
 @login_required

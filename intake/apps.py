@@ -10,7 +10,7 @@ def on_dossier_event(event_id: int) -> None:
 
     A failure here is logged and kept from the other apps' reactions to the same event.
     """
-    from intake.services import notifications_for_event
+    from intake.notifications.services import notifications_for_event
 
     try:
         notifications_for_event(event_id=event_id)

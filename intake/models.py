@@ -2,7 +2,8 @@
 ratings and complaints.
 
 The dossier itself belongs to ``cases``; these tables hang off it and are written only by
-``intake.services`` (and the payment and notification modules it drives).
+the services of the subpackage each belongs to (``intake.online.services``,
+``intake.payments.services``, ``intake.notifications.services``, ``intake.counter.services``).
 """
 
 from django.conf import settings

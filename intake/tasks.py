@@ -2,8 +2,9 @@
 
 from celery import shared_task
 
+from intake.counter.services import counter_token_purge
+from intake.notifications.services import notification_deliver, notifications_sweep
 from intake.online.lookup import throttle_purge
-from intake.services import counter_token_purge, notification_deliver, notifications_sweep
 
 
 @shared_task(bind=True, max_retries=5, acks_late=True)

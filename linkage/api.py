@@ -8,10 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors as case_selectors
+from cases.actions import Applicant, SubmittedDocument
 from cases.api import ApplicantInput, DocumentInput
 from cases.models import Channel
-from cases.services import Applicant, SubmittedDocument
-from linkage import services
+from linkage import bundles
 from linkage.models import Bundle
 from linkage.selectors import bundle_classification
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -77,7 +77,7 @@ class BundleCreate(APIView):
         serializer = BundleCreateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        bundle = services.bundle_submit(
+        bundle = bundles.bundle_submit(
             kind_code=data["kind"],
             applicant=Applicant(**data["applicant"]),
             actor=request.user,

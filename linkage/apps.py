@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -9,13 +11,17 @@ class LinkageConfig(AppConfig):
     def ready(self):
         from cases import hooks
         from cases.labels import register_event_labels
+        from linkage.bundles import PARENT_ACTIONS, on_dossier_event
         from linkage.framework import outbound
         from linkage.labels import EVENT_LABELS
         from linkage.portal import mapping
         from linkage.portal.services import CONNECTOR, record_event
-        from linkage.services import PARENT_ACTIONS, on_dossier_event
 
         hooks.subscribe(on_dossier_event, actions=PARENT_ACTIONS)
         hooks.subscribe_in_transaction(record_event, actions=mapping.SYNCED_ACTIONS)
         outbound.register(CONNECTOR)
         register_event_labels(EVENT_LABELS)
+        # Register the Celery tasks in every process, the web's included: the services send
+        # them by name (``linkage.outbox``, ``linkage.framework.outbound``), so with eager
+        # tasks (no Redis) they run in-process.
+        import_module("linkage.tasks")

@@ -2,7 +2,7 @@
 
 Built from the kind's configured steps, so a procedure added to a kind in the catalogue
 appears here without a code change. The counts a death bundle allows are checked by
-``linkage.services.bundle_submit``; the form only says which are mandatory.
+``linkage.bundles.bundle_submit``; the form only says which are mandatory.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.services import SubmittedDocument
+from cases.actions import SubmittedDocument
 from intake.counter.forms import CounterApplicantForm
 
 

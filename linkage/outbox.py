@@ -6,10 +6,14 @@ the sweep publishes it later. Publishing twice is harmless: the task's claim dec
 
 from __future__ import annotations
 
+from celery import current_app
 from django.utils import timezone
 
 from linkage.framework import publish as framework_publish
 from linkage.models import BundleStep, Outbox
+
+#: The Celery task that runs one step (``linkage.tasks.run_step``).
+RUN_STEP = "linkage.tasks.run_step"
 
 
 def publish_on_commit(outbox_ids: list[int]) -> None:
@@ -46,7 +50,7 @@ def _send_all(step_ids: list[int]) -> int:
 
 
 def _enqueue(step_id: int) -> None:
-    from linkage.tasks import run_step
-
-    # No publish retries: a dead broker must not hold the request; the sweep retries.
-    run_step.apply_async((step_id,), retry=False)
+    # Sent by name, so this module needs no import of the tasks that import the services
+    # (``LinkageConfig.ready`` registers them). No publish retries: a dead broker must not
+    # hold the request; the sweep retries.
+    current_app.tasks[RUN_STEP].apply_async((step_id,), retry=False)

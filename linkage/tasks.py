@@ -13,15 +13,11 @@ from django.utils import timezone
 from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
 from linkage.framework.outbound import TransportError, stream_deliver, streams_sweep
 from linkage.models import StepState
+from linkage.pipeline import step_claim, step_record_failure, step_record_reply
 from linkage.portal.reconciliation import reconciliation_run
 from linkage.portal.services import enabled as portal_enabled
 from linkage.portal.sweep import portal_sweep
-from linkage.services import (
-    bundle_sweep,
-    step_claim,
-    step_record_failure,
-    step_record_reply,
-)
+from linkage.sweep import bundle_sweep
 
 log = logging.getLogger(__name__)
 

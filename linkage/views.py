@@ -15,14 +15,15 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from cases.access import forbidden, page_for
+from cases.actions import Applicant
 from cases.deadlines import Classification
 from cases.labels import CLASSIFICATION_LABELS, EVENT_LABELS
 from cases.models import DossierEvent, PauseKind
 from cases.periods import Period, period_from_query
 from cases.policy import bundle_denial_reason
-from cases.services import Applicant
 from intake.counter.services import counter_form_claim
-from linkage import selectors, services
+from linkage import bundles as bundle_actions
+from linkage import selectors
 from linkage.forms import BundleIntakeForm
 from linkage.models import BundleState, BundleStep
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -45,13 +46,15 @@ class ListFilters:
 
 
 def _list_filters(params, kinds) -> ListFilters:
-    """The list's filters from the query string (``state``, ``kind``, ``tu``/``den`` as the
+    """The list's filters from the query string (``trang_thai``, ``loai``, ``tu``/``den`` as the
     reports take them, ``phan_loai``). A bad value drops its filter with a message saying so:
-    a stale or hand-edited link still opens the list, and never silently shows the wrong one."""
+    a stale or hand-edited link still opens the list, and never silently shows the wrong one.
+    Links made before the parameters took the pages' Vietnamese names (``state``, ``kind``)
+    still work."""
     filters = ListFilters()
-    state = params.get("state", "")
+    state = params.get("trang_thai", params.get("state", ""))
     filters.state = state if state in BundleState.values else ""
-    kind = params.get("kind", "").strip()
+    kind = params.get("loai", params.get("kind", "")).strip()
     if kind in {k.code for k in kinds}:
         filters.kind = kind
     elif kind:
@@ -159,7 +162,7 @@ def step_retry(request, pk: int):
     )
     error = ""
     try:
-        step = services.step_retry_now(step=step, actor=request.user)
+        step = bundle_actions.step_retry_now(step=step, actor=request.user)
     except ApplicationError as exc:
         error = exc.message
     if request.htmx:
@@ -203,7 +206,7 @@ def _bundle_action(request, code: str, action):
 @require_POST
 def bundle_correct(request, code: str):
     def act(bundle):
-        services.bundle_correction_complete(
+        bundle_actions.bundle_correction_complete(
             bundle=bundle, actor=request.user, note=request.POST.get("note", "")
         )
         messages.success(request, _("Đã ghi nhận sửa hộ tịch; các bước bị trả về được gửi lại."))
@@ -216,12 +219,12 @@ def bundle_correct(request, code: str):
 def bundle_relatives(request, code: str):
     def act(bundle):
         if request.POST.get("confirmed"):
-            services.bundle_relatives_confirmed(bundle=bundle, actor=request.user)
+            bundle_actions.bundle_relatives_confirmed(bundle=bundle, actor=request.user)
             messages.success(
                 request, _("Đã nhận xác nhận của thân nhân; các bước chế độ được gửi đi.")
             )
         else:
-            services.bundle_relatives_wait_start(
+            bundle_actions.bundle_relatives_wait_start(
                 bundle=bundle, actor=request.user, reason=request.POST.get("reason", "")
             )
             messages.success(
@@ -242,7 +245,7 @@ def _counter_applicant(data) -> Applicant:
 def counter_bundle(request, kind: str):
     """File a birth or death bundle at the counter, then the confirmation with its receipt.
 
-    Thin over ``services.bundle_submit`` (which creates the parent dossier, receives it and
+    Thin over ``linkage.bundles.bundle_submit`` (which creates the parent dossier, receives it and
     creates the steps in one transaction). The form's one-time token is the counter's
     (``intake.counter.services.counter_form_claim``, in the database): a double submit gets the
     first bundle's confirmation, and filing works while Redis is down.
@@ -264,7 +267,7 @@ def counter_bundle(request, kind: str):
         data = form.cleaned_data
 
         def record():
-            return services.bundle_submit(
+            return bundle_actions.bundle_submit(
                 kind_code=bundle_kind.code, applicant=_counter_applicant(data),
                 actor=request.user, channel=data["channel"],
                 chosen_procedures=data["chosen_procedures"],

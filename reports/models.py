@@ -26,7 +26,7 @@ class DailyRollup(models.Model):
     day = models.DateField()
     procedure = models.ForeignKey("cases.Procedure", on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(
-        "cases.Department", null=True, on_delete=models.CASCADE, related_name="+"
+        "thanhsen.Department", null=True, on_delete=models.CASCADE, related_name="+"
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"

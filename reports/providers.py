@@ -20,9 +20,9 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.actions import COPY_CERTIFICATION_ROOT
 from cases.models import CopyCertification, Dossier, OnlineLevel, Procedure
 from cases.periods import Period
-from cases.services import COPY_CERTIFICATION_ROOT
 from intake.models import (
     Complaint,
     OnlineSubmission,

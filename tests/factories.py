@@ -1,4 +1,4 @@
-"""factory_boy factories, and ``dossier_in`` which walks a dossier to a state through services.
+"""factory_boy factories, and ``dossier_in`` which walks a dossier to a state through actions.
 
 Dossiers are never built by setting ``status``: they take the same path as at the counter, so
 every test dossier has a consistent history and due dates.
@@ -12,7 +12,7 @@ from datetime import datetime
 import factory
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.models import (
     CompetentAuthority,
     Department,
@@ -134,14 +134,14 @@ class Catalogue:
         )
 
 
-def applicant(**overrides) -> services.Applicant:
+def applicant(**overrides) -> actions.Applicant:
     values = dict(
         name="Nguyễn Văn An", id_number="042090001234", phone="0912345678",
         address="Số 5, đường Phan Đình Phùng, phường Thành Sen, Hà Tĩnh",
         email="an@example.vn",
     )
     values.update(overrides)
-    return services.Applicant(**values)
+    return actions.Applicant(**values)
 
 
 #: The path from ``submitted`` to each state, as (service, actor role) steps.
@@ -159,11 +159,11 @@ PATHS = {
 }
 
 
-def mandatory_papers(procedure: Procedure) -> list[services.SubmittedDocument]:
+def mandatory_papers(procedure: Procedure) -> list[actions.SubmittedDocument]:
     """The procedure's mandatory papers, as the counter's checklist hands them in: receipt
     refuses a dossier missing one."""
     return [
-        services.SubmittedDocument(name=doc.name, copy_type=doc.copy_type, quantity=doc.quantity,
+        actions.SubmittedDocument(name=doc.name, copy_type=doc.copy_type, quantity=doc.quantity,
                                    required_document_id=doc.pk)
         for doc in procedure.documents.filter(mandatory=True)
     ]
@@ -178,27 +178,27 @@ def dossier_in(state: str, *, procedure: Procedure, at: datetime | None = None, 
     signer = signer or UserFactory(role=_SIGNER_ROLE[procedure.competent_authority],
                                    department=procedure.department)
     creator = resident or counter
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=procedure.code, applicant=applicant(), actor=creator, at=at,
         channel="online" if resident else "direct",
         documents=mandatory_papers(procedure),
     )
     steps = {
-        "receive": lambda d: services.dossier_receive(dossier=d, actor=counter, at=at),
-        "refuse_intake": lambda d: services.dossier_refuse_intake(
+        "receive": lambda d: actions.dossier_receive(dossier=d, actor=counter, at=at),
+        "refuse_intake": lambda d: actions.dossier_refuse_intake(
             dossier=d, actor=counter, reason="Không thuộc thẩm quyền", at=at),
-        "assign": lambda d: services.dossier_assign(
+        "assign": lambda d: actions.dossier_assign(
             dossier=d, actor=counter, handler=handler, at=at),
-        "request_supplement": lambda d: services.dossier_request_supplement(
+        "request_supplement": lambda d: actions.dossier_request_supplement(
             dossier=d, actor=handler, reason="Thiếu giấy khai sinh", at=at),
-        "request_payment": lambda d: services.dossier_request_payment(
+        "request_payment": lambda d: actions.dossier_request_payment(
             dossier=d, actor=handler, reason="Nộp thuế thu nhập cá nhân", at=at),
-        "submit_for_approval": lambda d: services.dossier_submit_for_approval(
+        "submit_for_approval": lambda d: actions.dossier_submit_for_approval(
             dossier=d, actor=handler, at=at),
-        "approve": lambda d: services.dossier_approve(dossier=d, actor=signer, at=at),
-        "return_result": lambda d: services.dossier_return_result(
+        "approve": lambda d: actions.dossier_approve(dossier=d, actor=signer, at=at),
+        "return_result": lambda d: actions.dossier_return_result(
             dossier=_fee_paid(d, counter, at), actor=counter, at=at),
-        "stop": lambda d: services.dossier_stop(
+        "stop": lambda d: actions.dossier_stop(
             dossier=d, actor=counter, reason="Công dân rút hồ sơ", at=at),
     }
     for step in PATHS[state]:
@@ -210,7 +210,7 @@ def _fee_paid(dossier, counter, at):
     """The fee is collected in cash before the result goes out, as the counter must."""
     if not dossier.fee_due:
         return dossier
-    return services.dossier_record_fee_payment(dossier=dossier, actor=counter, via="cash", at=at)
+    return actions.dossier_record_fee_payment(dossier=dossier, actor=counter, via="cash", at=at)
 
 
 _SIGNER_ROLE = {

@@ -3,10 +3,17 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from thanhsen.forms import AdminLoginForm
-from thanhsen.models import LoginAttempt, User
+from thanhsen.models import Department, LoginAttempt, User
 
 #: The admin's login counts against the same limits as the public login page.
 admin.site.login_form = AdminLoginForm
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
 
 
 @admin.register(User)

@@ -1,4 +1,5 @@
-"""Accounts: one user model for staff and residents, carrying the role and the department."""
+"""Accounts: one user model for staff and residents, carrying the role and the department
+(the organisation's units, which the catalogue's procedures are also handled by)."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -9,10 +10,37 @@ from django.utils.translation import gettext_lazy as _
 from thanhsen.roles import HANDLER_ROLES, STAFF_ROLES, Role
 
 
+class DepartmentKind(models.TextChoices):
+    CENTER = "center", _("Trung tâm Phục vụ hành chính công")
+    WARD_OFFICE = "ward_office", _("Phòng chuyên môn của phường")
+    LAND_OFFICE = "land_office", _("Văn phòng Đăng ký đất đai")
+    EXTERNAL = "external", _("Cơ quan bên ngoài")
+
+
+class Department(models.Model):
+    """A unit of the ward's organisation: who handles a dossier, and where a staff account
+    works. Which department handles what is configuration, never code."""
+
+    code = models.CharField(_("mã"), max_length=16, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=16, choices=DepartmentKind.choices)
+
+    class Meta:
+        # The table keeps the name it had when the catalogue owned departments: moving the
+        # model to the base app changed no row.
+        db_table = "cases_department"
+        ordering = ["name"]
+        verbose_name = _("phòng, đơn vị")
+        verbose_name_plural = _("phòng, đơn vị")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(AbstractUser):
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices, default=Role.RESIDENT)
     department = models.ForeignKey(
-        "cases.Department",
+        Department,
         verbose_name=_("phòng, đơn vị"),
         null=True,
         blank=True,

@@ -287,7 +287,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "linkage.tasks.portal_reconcile",
         "schedule": 86400.0,
     },
-    # Writes and queues residents' messages the on-commit path could not (intake.services).
+    # Writes and queues residents' messages the on-commit path could not (intake.notifications.services).
     "intake-notification-sweep": {
         "task": "intake.tasks.notification_sweep",
         "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", default=120.0),

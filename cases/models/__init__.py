@@ -4,8 +4,6 @@ from cases.models.catalogue import (
     Agency,
     CompetentAuthority,
     CopyType,
-    Department,
-    DepartmentKind,
     Field,
     OnlineLevel,
     Procedure,
@@ -27,6 +25,7 @@ from cases.models.dossier import (
     Status,
 )
 from cases.models.events import DossierEvent
+from thanhsen.models import Department, DepartmentKind
 
 __all__ = [
     "Agency",

@@ -1,4 +1,8 @@
-"""The procedure catalogue: fields, departments, agencies and versioned procedures."""
+"""The procedure catalogue: fields, agencies and versioned procedures.
+
+The departments a procedure is handled by are the organisation's units, owned by the base app
+(``thanhsen.models.Department``) beside the accounts that belong to them.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -6,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases.steps import allotment_errors, legal_hours
+from thanhsen.models import Department
 
 
 class Field(models.Model):
@@ -18,29 +23,6 @@ class Field(models.Model):
         ordering = ["name"]
         verbose_name = _("lĩnh vực")
         verbose_name_plural = _("lĩnh vực")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class DepartmentKind(models.TextChoices):
-    CENTER = "center", _("Trung tâm Phục vụ hành chính công")
-    WARD_OFFICE = "ward_office", _("Phòng chuyên môn của phường")
-    LAND_OFFICE = "land_office", _("Văn phòng Đăng ký đất đai")
-    EXTERNAL = "external", _("Cơ quan bên ngoài")
-
-
-class Department(models.Model):
-    """Who handles a dossier. Which department handles what is configuration, never code."""
-
-    code = models.CharField(_("mã"), max_length=16, unique=True)
-    name = models.CharField(_("tên"), max_length=200)
-    kind = models.CharField(_("loại"), max_length=16, choices=DepartmentKind.choices)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("phòng, đơn vị")
-        verbose_name_plural = _("phòng, đơn vị")
 
     def __str__(self) -> str:
         return self.name
@@ -97,7 +79,7 @@ ALLOTMENT_MESSAGES = {
 
 def validate_step_allotments(value) -> None:
     """The shape of a configured split; its total against the legal time is checked by
-    ``Procedure.clean`` and ``cases.services.procedure_revise``, which know the limit."""
+    ``Procedure.clean`` and ``cases.actions.procedure_revise``, which know the limit."""
     for code in allotment_errors(value, total_hours=None):
         raise ValidationError(ALLOTMENT_MESSAGES[code], code=code)
 
@@ -106,7 +88,7 @@ class Procedure(models.Model):
     """One version of a procedure (thủ tục hành chính).
 
     A procedure is never edited once a dossier refers to it: a change publishes a new version
-    (``cases.services.procedure_revise``) so each dossier keeps the rules it was received under.
+    (``cases.actions.procedure_revise``) so each dossier keeps the rules it was received under.
     """
 
     code = models.CharField(_("mã thủ tục"), max_length=40)

@@ -1,6 +1,6 @@
 """The dossier (hồ sơ), its state machine, documents, pauses and code sequence.
 
-Transitions here only move the state; services (``cases.services``) lock the row, check the
+Transitions here only move the state; services (``cases.actions``) lock the row, check the
 actor, fill in the fields that go with the move, save and write the event.
 """
 
@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
-from cases.models.catalogue import CopyType, Department, Procedure
+from cases.models.catalogue import CopyType, Procedure
 from cases.policy import transition_permission
 from cases.search import fold
 from cases.uploads import ScanPath
+from thanhsen.models import Department
 
 
 class Status(models.TextChoices):

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.calendar import working_calendar
 from cases.catalogue_import import catalogue_import, catalogue_load
 from cases.models import (
@@ -179,12 +179,12 @@ class _DemoDossier:
         resident = self.users["congdan"] if online and self.rng.random() < 0.2 else None
         counter = self.users["tiepnhan"]
         with transaction.atomic():
-            dossier = services.dossier_create(
+            dossier = actions.dossier_create(
                 procedure_code=self.procedure.code, applicant=self._applicant(),
                 channel="online" if online else self.rng.choice(["direct", "direct", "postal"]),
                 actor=resident or counter, at=at, pages=self.rng.randint(1, 6),
                 documents=[
-                    services.SubmittedDocument(
+                    actions.SubmittedDocument(
                         name=doc.name, copy_type=doc.copy_type, quantity=doc.quantity,
                         required_document_id=doc.pk, reused=self.rng.random() < 0.3,
                     )
@@ -196,63 +196,63 @@ class _DemoDossier:
     def _steps(self, dossier: Dossier, state: str, at: datetime, counter: User, resident: User | None):
         if state == "submitted":
             if self.rng.random() < 0.3:
-                services.dossier_request_completion(
+                actions.dossier_request_completion(
                     dossier=dossier, actor=counter, at=self._later(at, 0),
                     reason="Bổ sung bản chụp căn cước của người nộp; ảnh tờ khai bị mờ.",
                 )
             return
         at = self._later(at, 0)
         if state == "not_accepted":
-            services.dossier_refuse_intake(
+            actions.dossier_refuse_intake(
                 dossier=dossier, actor=counter, at=at,
                 reason="Yêu cầu không thuộc thẩm quyền giải quyết của UBND phường.",
             )
             return
-        dossier = services.dossier_receive(dossier=dossier, actor=counter, at=at)
+        dossier = actions.dossier_receive(dossier=dossier, actor=counter, at=at)
         if state == "received":
             return
         if state == "stopped":
-            services.dossier_stop(dossier=dossier, actor=counter, at=self._later(at),
+            actions.dossier_stop(dossier=dossier, actor=counter, at=self._later(at),
                                   reason="Công dân đề nghị rút hồ sơ để bổ sung thông tin.")
             return
         at = self._later(at, 0)
-        dossier = services.dossier_assign(dossier=dossier, actor=counter, handler=self.handler, at=at)
+        dossier = actions.dossier_assign(dossier=dossier, actor=counter, handler=self.handler, at=at)
         if state == "in_progress":
             return
         if state == "supplement_requested" or (state in {"returned", "resolved"} and self.rng.random() < 0.1):
             at = self._later(at, 2)
-            dossier = services.dossier_request_supplement(
+            dossier = actions.dossier_request_supplement(
                 dossier=dossier, actor=self.handler, at=at,
                 reason="Thiếu bản sao giấy chứng nhận kết hôn của cha mẹ; đề nghị bổ sung.",
             )
             if state == "supplement_requested":
                 return
             at = self._later(at, 3)
-            dossier = services.dossier_supplement(dossier=dossier, actor=counter, at=at)
+            dossier = actions.dossier_supplement(dossier=dossier, actor=counter, at=at)
         if state == "awaiting_payment" or (
             self.procedure.is_fee_bearing and state in {"returned", "resolved"} and self.rng.random() < 0.3
         ):
             at = self._later(at, 1)
-            dossier = services.dossier_request_payment(
+            dossier = actions.dossier_request_payment(
                 dossier=dossier, actor=self.handler, at=at, reason="Nộp lệ phí và thuế theo thông báo.",
             )
             if state == "awaiting_payment":
                 return
             at = self._later(at, 2)
-            dossier = services.dossier_confirm_payment(dossier=dossier, actor=counter, at=at)
+            dossier = actions.dossier_confirm_payment(dossier=dossier, actor=counter, at=at)
         at = self._decision_moment(dossier, at)
-        dossier = services.dossier_submit_for_approval(dossier=dossier, actor=self.handler, at=at)
+        dossier = actions.dossier_submit_for_approval(dossier=dossier, actor=self.handler, at=at)
         if state == "awaiting_approval":
             return
         at = self._later(at, 0)
-        dossier = services.dossier_approve(dossier=dossier, actor=self.signer, at=at)
+        dossier = actions.dossier_approve(dossier=dossier, actor=self.signer, at=at)
         if state == "resolved":
             return
         at = self._later(at, 2)
         if dossier.fee_due:
-            dossier = services.dossier_record_fee_payment(dossier=dossier, actor=counter,
+            dossier = actions.dossier_record_fee_payment(dossier=dossier, actor=counter,
                                                           via=FeePayment.CASH, at=at)
-        services.dossier_return_result(dossier=dossier, actor=counter, at=at)
+        actions.dossier_return_result(dossier=dossier, actor=counter, at=at)
 
     def _decision_moment(self, dossier: Dossier, at: datetime) -> datetime:
         """Most decisions land before the due date, a few on it, the odd one late."""
@@ -265,10 +265,10 @@ class _DemoDossier:
             target = self._working_moment(timezone.localdate(dossier.due_at) + timedelta(days=2))
         return max(at + timedelta(minutes=5), min(target, self.latest))
 
-    def _applicant(self) -> services.Applicant:
+    def _applicant(self) -> actions.Applicant:
         rng = self.rng
         name = f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"
-        return services.Applicant(
+        return actions.Applicant(
             name=name,
             id_number=f"042{rng.randint(0, 999999999):09d}",
             phone=f"09{rng.randint(0, 99999999):08d}",

@@ -10,7 +10,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
-from cases import services
+from cases import actions
 from cases.models import CopyCertification, Procedure
 from intake.documents.certified import render_certified_copy
 from thanhsen.models import User
@@ -43,17 +43,17 @@ def seed_certifications() -> int:
         ("Lê Thị Hồng Nhung", "Bằng tốt nghiệp đại học", 2, True),
         ("Phan Văn Quý", "Giấy chứng nhận quyền sử dụng đất", 4, False),
     ):
-        dossier = services.copy_certification_receive(
+        dossier = actions.copy_certification_receive(
             procedure_code=procedure.code, actor=counter, document_name=document, pages=pages,
             scan=_scan(document),
-            applicant=services.Applicant(name=name, id_number="042190005555", phone="0912555666",
+            applicant=actions.Applicant(name=name, id_number="042190005555", phone="0912555666",
                                          address="Phường Thành Sen, Hà Tĩnh"),
         )
         if handler:
-            services.dossier_assign(dossier=dossier, actor=handler, handler=handler)
-            services.dossier_submit_for_approval(dossier=dossier, actor=handler)
+            actions.dossier_assign(dossier=dossier, actor=handler, handler=handler)
+            actions.dossier_submit_for_approval(dossier=dossier, actor=handler)
             if sign:
-                services.copy_certification_certify(dossier=dossier, actor=director,
+                actions.copy_certification_certify(dossier=dossier, actor=director,
                                                     render=render_certified_copy)
         created += 1
     return created

@@ -8,11 +8,12 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.models import Procedure
 from devtools.simulators.payments import SimulatedProvider
-from intake import services
 from intake.models import OnlineSubmission, Payment, PaymentStatus
+from intake.online import services
+from intake.payments import services as payment_services
 from thanhsen.models import User
 from thanhsen.roles import HANDLER_ROLES
 
@@ -32,7 +33,7 @@ def _files(procedure: Procedure) -> dict:
 
 def _submit(user, code: str, form_data: dict):
     procedure = Procedure.objects.get(code=code, is_current=True)
-    applicant = case_services.Applicant(
+    applicant = case_actions.Applicant(
         name="Nguyễn Văn An", id_number="042090001234", phone=user.phone or "0912000111",
         email=user.email, address="Số 12, đường Trần Phú, phường Thành Sen, Hà Tĩnh",
     )
@@ -44,7 +45,7 @@ def _submit(user, code: str, form_data: dict):
 
 def _pay_online(payment: Payment) -> None:
     provider = SimulatedProvider()
-    services.payment_receive_notice(
+    payment_services.payment_receive_notice(
         params=provider.signed(reference=payment.reference, amount=payment.amount, status="paid",
                                transaction=f"SIM{payment.pk:08d}"),
         channel="callback", provider_name=provider.name,
@@ -67,7 +68,7 @@ def seed_resident_demo() -> int:
             "child_name": "Nguyễn Minh Khôi", "child_birth_date": "2026-11-20", "child_sex": "Nam",
             "birth_place": "Bệnh viện Đa khoa tỉnh Hà Tĩnh", "mother_id": "042190004321",
         })
-        case_services.dossier_request_completion(
+        case_actions.dossier_request_completion(
             dossier=to_complete, actor=counter,
             reason="Ảnh chụp Giấy chứng sinh bị mờ; đề nghị chụp lại rõ nét cả hai mặt.",
         )
@@ -77,11 +78,11 @@ def seed_resident_demo() -> int:
         })
         _pay_online(Payment.objects.get(dossier=returned, status=PaymentStatus.PENDING))
         handler = User.objects.filter(department=procedure.department, role__in=HANDLER_ROLES).first()
-        returned = case_services.dossier_receive(dossier=returned, actor=counter)
-        returned = case_services.dossier_assign(dossier=returned, actor=counter, handler=handler)
-        returned = case_services.dossier_submit_for_approval(dossier=returned, actor=handler)
-        returned = case_services.dossier_approve(dossier=returned, actor=signer)
-        returned = case_services.dossier_return_result(dossier=returned, actor=counter)
+        returned = case_actions.dossier_receive(dossier=returned, actor=counter)
+        returned = case_actions.dossier_assign(dossier=returned, actor=counter, handler=handler)
+        returned = case_actions.dossier_submit_for_approval(dossier=returned, actor=handler)
+        returned = case_actions.dossier_approve(dossier=returned, actor=signer)
+        returned = case_actions.dossier_return_result(dossier=returned, actor=counter)
         services.rating_submit(
             dossier_id=returned.pk,
             scores={"time_score": 2, "visits_score": 2, "bodies_score": 2, "attitude_score": 2,
@@ -94,6 +95,6 @@ def seed_resident_demo() -> int:
             "current_value": "Nguyễn Văn Ân", "requested_value": "Nguyễn Văn An",
             "reason": "Sai dấu trong giấy khai sinh bản gốc.",
         })
-        in_progress = case_services.dossier_receive(dossier=in_progress, actor=counter)
-        case_services.dossier_assign(dossier=in_progress, actor=counter, handler=handler)
+        in_progress = case_actions.dossier_receive(dossier=in_progress, actor=counter)
+        case_actions.dossier_assign(dossier=in_progress, actor=counter, handler=handler)
     return 3

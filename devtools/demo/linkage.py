@@ -14,22 +14,16 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases import services as case_services
+from cases import actions as case_actions
+from cases.actions import Applicant
 from cases.calendar import working_calendar
 from cases.models import Procedure
-from cases.services import Applicant
 from devtools.simulators.agencies import RESULT_DOCUMENTS
 from linkage.adapters import AgencyReply, ReplyStatus
+from linkage.bundles import bundle_civil_status_done, bundle_relatives_wait_start, bundle_submit
 from linkage.kinds import bundle_kinds_import
 from linkage.models import Bundle, BundleKind, BundleStep
-from linkage.services import (
-    bundle_civil_status_done,
-    bundle_relatives_wait_start,
-    bundle_submit,
-    step_claim,
-    step_record_failure,
-    step_record_reply,
-)
+from linkage.pipeline import step_claim, step_record_failure, step_record_reply
 from thanhsen.models import User
 from thanhsen.roles import Role
 
@@ -100,7 +94,7 @@ class _Walk:
                 receive=True,
                 at=self.at,
                 documents=[
-                    case_services.SubmittedDocument(
+                    case_actions.SubmittedDocument(
                         name=doc.name, copy_type=doc.copy_type, quantity=doc.quantity,
                         required_document_id=doc.pk,
                     )
@@ -117,13 +111,13 @@ class _Walk:
                 bundle_relatives_wait_start(bundle=bundle, actor=self.counter, at=self._tick())
             if scenario == "civil_status":
                 return
-            dossier = case_services.dossier_assign(
+            dossier = case_actions.dossier_assign(
                 dossier=bundle.dossier, actor=self.counter, handler=handler, at=self._tick()
             )
-            dossier = case_services.dossier_submit_for_approval(
+            dossier = case_actions.dossier_submit_for_approval(
                 dossier=dossier, actor=handler, at=self._tick(40)
             )
-            case_services.dossier_approve(dossier=dossier, actor=self.leader, at=self._tick(30))
+            case_actions.dossier_approve(dossier=dossier, actor=self.leader, at=self._tick(30))
             bundle_civil_status_done(bundle=bundle, at=self.at)
             steps = list(
                 BundleStep.objects.filter(bundle=bundle, is_root=False, state="ready")

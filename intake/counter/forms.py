@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cases.actions import SubmittedDocument
 from cases.models import Channel, CopyType
-from cases.services import SubmittedDocument
 from cases.uploads import MAX_UPLOAD_BYTES, validate_scan
 from cases.validators import validate_id_number, validate_phone
 from intake.counter.services import COMPLETE, DECISIONS, RECEIVE, REFUSE

@@ -8,10 +8,12 @@ and the decision commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.models import Dossier, Procedure
 from intake.models import CounterIntakeToken
 
@@ -23,10 +25,10 @@ def counter_intake_record(
     *,
     procedure: Procedure,
     decision: str,
-    applicant: services.Applicant,
+    applicant: actions.Applicant,
     channel: str,
     actor,
-    documents: Iterable[services.SubmittedDocument] = (),
+    documents: Iterable[actions.SubmittedDocument] = (),
     pages: int = 0,
     reason: str = "",
     certification: dict | None = None,
@@ -37,21 +39,21 @@ def counter_intake_record(
     if decision not in DECISIONS:
         raise ValueError(f"unknown counter decision {decision!r}")
     if decision == RECEIVE and certification is not None:
-        return services.copy_certification_receive(
+        return actions.copy_certification_receive(
             procedure_code=procedure.code, applicant=applicant, actor=actor, channel=channel,
             **certification,
         )
     with transaction.atomic():
-        dossier = services.dossier_create(
+        dossier = actions.dossier_create(
             procedure_code=procedure.code, applicant=applicant, channel=channel, actor=actor,
             documents=documents, pages=pages, receive=decision == RECEIVE,
         )
         if decision == COMPLETE:
-            dossier = services.dossier_request_completion(
+            dossier = actions.dossier_request_completion(
                 dossier=dossier, actor=actor, reason=reason
             )
         elif decision == REFUSE:
-            dossier = services.dossier_refuse_intake(dossier=dossier, actor=actor, reason=reason)
+            dossier = actions.dossier_refuse_intake(dossier=dossier, actor=actor, reason=reason)
     return dossier
 
 
@@ -77,3 +79,14 @@ def counter_form_claim(*, token: str, record: Callable[[], Dossier]) -> tuple[Do
         claim.dossier = dossier
         claim.save(update_fields=["dossier"])
     return dossier, ""
+
+
+#: How long a counter form's one-time token keeps a resend from recording the dossier again.
+COUNTER_TOKEN_TTL = timedelta(days=1)
+
+
+def counter_token_purge() -> int:
+    """Forget the counter forms' tokens older than ``COUNTER_TOKEN_TTL``; beat runs it."""
+    deleted, _count = CounterIntakeToken.objects.filter(
+        created_at__lt=timezone.now() - COUNTER_TOKEN_TTL).delete()
+    return deleted

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from cases import selectors, services
+from cases import actions, selectors
 from cases.access import page_for
 from cases.search import fold
 from intake.counter.forms import RECEIVE, IntakeForm
@@ -40,8 +40,8 @@ def pick_procedure(request):
     return render(request, template, context)
 
 
-def _applicant(data) -> services.Applicant:
-    return services.Applicant(
+def _applicant(data) -> actions.Applicant:
+    return actions.Applicant(
         name=data["applicant_name"], id_number=data["id_number"], phone=data["phone"],
         address=data["address"], email=data.get("email", ""),
     )
@@ -68,7 +68,7 @@ def intake(request, code: str):
         procedure = selectors.procedure_get(code=code)
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
-    certification = services.is_copy_certification(procedure)
+    certification = actions.is_copy_certification(procedure)
     if request.method != "POST":
         form = IntakeForm(procedure=procedure, certification=certification,
                           initial={"token": uuid.uuid4().hex, "decision": RECEIVE})
@@ -130,7 +130,7 @@ def certify(request, code: str):
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
     try:
-        certification = services.copy_certification_certify(
+        certification = actions.copy_certification_certify(
             dossier=dossier, actor=request.user, render=render_certified_copy)
     except ApplicationError as exc:
         if exc.kind == ErrorKind.FORBIDDEN:

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import selectors, services
+from cases import actions, selectors
 from cases.access import PERSONAL_DATA_DENIED, forbidden, page_for
 from cases.models import Dossier
 from cases.policy import may_view_personal_data
@@ -51,7 +51,7 @@ def dossier_document(request, code: str, form: str):
         return render(request, "403.html", {"exception": exc.message}, status=409)
     if signed is not None:
         if personal:
-            services.dossier_read_personal_data(dossier=dossier, actor=request.user)
+            actions.dossier_read_personal_data(dossier=dossier, actor=request.user)
         with signed.file.open("rb") as stored:
             return pdf_response(stored.read(), f"{form}-{code}.pdf")
     content = (None if form == RESULT_KEY
@@ -59,7 +59,7 @@ def dossier_document(request, code: str, form: str):
     if content is None:
         raise Http404(_("Biểu mẫu này không áp dụng cho hồ sơ ở trạng thái hiện tại."))
     if personal:
-        services.dossier_read_personal_data(dossier=dossier, actor=request.user)
+        actions.dossier_read_personal_data(dossier=dossier, actor=request.user)
     return pdf_response(content, f"{form}-{code}.pdf")
 
 
@@ -95,7 +95,7 @@ def register(request):
         return render(request, "documents/register_page.html", context, status=400 if error else 200)
     dossiers = list(selectors.dossier_register(user=request.user, start=start, end=end)
                     .select_related("procedure", "department", "procedure__department"))
-    services.dossier_record_personal_data_views(dossiers=dossiers, actor=request.user)
+    actions.dossier_record_personal_data_views(dossiers=dossiers, actor=request.user)
     first_entry = Dossier.objects.filter(
         received_at__year=start.year, received_at__date__lt=start
     ).count() + 1

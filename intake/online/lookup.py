@@ -25,7 +25,7 @@ from django.db import connection
 from django.utils import timezone
 
 from intake.models import LookupThrottle
-from intake.selectors import (
+from intake.online.public_status import (
     PublicStatus,
     dossier_for_lookup,
     dossier_owned_by,

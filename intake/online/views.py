@@ -22,15 +22,15 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.access import page_for
 from cases.models import Procedure, Status
 from cases.selectors import dossier_get
-from intake import selectors, services
 from intake.models import OnlineDraft, Rating
-from intake.online import forms
+from intake.online import forms, public_status, selectors, services
 from intake.online.accounts import resident_register
 from intake.online.lookup import client_ip, lookup_by_factor, lookup_by_token
+from intake.payments import selectors as payment_selectors
 from intake.tokens import code_from_status_token, status_token
 from intake.vneid import signed_in_with_vneid
 from thanhsen.errors import ApplicationError
@@ -132,7 +132,7 @@ def _layout(language: str, shape) -> list[str]:
         code, wait, received, appointment, returned, amount, to_bring, token, deadline = shape
         marked = SimpleNamespace(
             **{name: _MARK.format(name) for name in _VALUE_NAMES},
-            status=code, steps=selectors.tracker(code, wait), can_rate=token,
+            status=code, steps=public_status.tracker(code, wait), can_rate=token,
             received_at=received, appointment_at=appointment, returned_at=returned,
             amount_due=amount, deadline_state=deadline,
         )
@@ -251,7 +251,7 @@ def _raw(form) -> dict:
 def _send(request, procedure, applicant_form, eform, documents_form, submit_form, existing):
     files = {f.required_document: f.file.name for f in existing.values()}
     files.update(documents_form.uploads())
-    applicant = case_services.Applicant(**applicant_form.cleaned_data)
+    applicant = case_actions.Applicant(**applicant_form.cleaned_data)
     try:
         dossier = services.online_submit(
             user=request.user, procedure=procedure, applicant=applicant,
@@ -274,7 +274,7 @@ def submitted(request, code):
     """The confirmation page: the code, what happens next, the fee to pay."""
     dossier = _own_dossier(request.user, code)
     return render(request, "intake/submitted.html", {
-        "dossier": dossier, "payment": selectors.payment_pending(dossier),
+        "dossier": dossier, "payment": payment_selectors.payment_pending(dossier),
         "status_token": status_token(dossier.code),
     })
 
@@ -325,7 +325,7 @@ def my_dossier(request, code):
         stop_form = forms.StopForm(request.POST, prefix="x")
         if stop_form.is_valid():
             try:
-                case_services.dossier_request_stop(
+                case_actions.dossier_request_stop(
                     dossier=dossier, actor=request.user, reason=stop_form.cleaned_data["reason"]
                 )
             except ApplicationError as exc:
@@ -333,7 +333,7 @@ def my_dossier(request, code):
             else:
                 messages.success(request, _("Đã gửi đề nghị dừng xử lý."))
                 return redirect("intake:my_dossier", code=code)
-    status = selectors.dossier_public_status(dossier)
+    status = public_status.dossier_public_status(dossier)
     return render(request, "intake/my_dossier.html", {
         "dossier": dossier, "status": status, "needs_completion": needs_completion,
         "complete_form": complete_form, "stop_form": stop_form,
@@ -353,7 +353,7 @@ def rate(request):
     """Rate a returned dossier through the signed link of the notification or status page."""
     token = request.GET.get("t") or request.POST.get("t") or ""
     code = code_from_status_token(token)
-    row = selectors.dossier_for_lookup(code).row if code else None
+    row = public_status.dossier_for_lookup(code).row if code else None
     if row is None:
         raise Http404
     dossier, done = row.dossier, row.rated

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 
 from cases.access import page_for
 from cases.selectors import dossier_visible_to
-from intake import services
 from intake.models import NoticeVerdict, Payment, PaymentStatus
 from intake.online.lookup import client_ip
+from intake.payments import services
 from intake.payments.providers import online_payment_offered, provider_get
 from thanhsen.request_guard import accepts_malformed_text
 

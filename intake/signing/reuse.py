@@ -1,6 +1,6 @@
 """Find an e-certified copy by what its holder has: the register number printed on it
 (``<number>/<year>/SCT/BS``) or the verification id its QR code opens, and attach it to
-another dossier as a reused component (``cases.services.dossier_reuse_certified_copy``).
+another dossier as a reused component (``cases.actions.dossier_reuse_certified_copy``).
 
 A copy whose stored signed file no longer matches the registry is refused: only a copy that
 verifies as valid is reused.
@@ -13,7 +13,7 @@ import uuid
 
 from django.utils.translation import gettext as _
 
-from cases import services
+from cases import actions
 from cases.models import CopyCertification, Dossier
 from cases.policy import denial_reason
 from intake.signing.models import DocumentKind, SignedDocument
@@ -52,13 +52,13 @@ def certified_copy_find(reference: str) -> CopyCertification:
 
 
 def may_reuse_certified_copy(user, dossier: Dossier) -> bool:
-    return dossier.status in services.REUSE_STATES and not denial_reason(
+    return dossier.status in actions.REUSE_STATES and not denial_reason(
         user, dossier, "reuse_certified_copy")
 
 
 def dossier_reuse_certified_copy_by_reference(*, dossier: Dossier, actor, reference: str) -> Dossier:
     """At the counter the officer sees the holder; online the copy must be the applicant's own."""
-    return services.dossier_reuse_certified_copy(
+    return actions.dossier_reuse_certified_copy(
         dossier=dossier, actor=actor, certification=certified_copy_find(reference),
         owner_only=getattr(actor, "role", None) == Role.RESIDENT,
     )

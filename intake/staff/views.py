@@ -12,14 +12,17 @@ from django.views.decorators.http import require_POST
 
 from cases.access import page_for
 from cases.models import Dossier
-from intake import selectors, services
 from intake.models import Complaint, Payment, Rating
+from intake.notifications import selectors as notification_selectors
+from intake.online import selectors, services
+from intake.payments import selectors as payment_selectors
+from intake.payments import services as payment_services
 from thanhsen.errors import ApplicationError
 
 
 @page_for("delivery_log")
 def notification_log(request):
-    page = Paginator(selectors.notification_log(), 50).get_page(request.GET.get("trang"))
+    page = Paginator(notification_selectors.notification_log(), 50).get_page(request.GET.get("trang"))
     return render(request, "intake/staff/notifications.html", {"page": page})
 
 
@@ -56,10 +59,10 @@ def complaint_answer(request, pk):
 @page_for("payments")
 def payments(request):
     """The cash desk: every fee still due and every pending obligation, by dossier code."""
-    code = (request.GET.get("code") or "").strip().upper()
+    code = (request.GET.get("q") or "").strip().upper()
     return render(request, "intake/staff/payments.html", {
-        "fees": selectors.fees_due(code)[:100],
-        "obligations": selectors.obligations_pending(code)[:100],
+        "fees": payment_selectors.fees_due(code)[:100],
+        "obligations": payment_selectors.obligations_pending(code)[:100],
         "code": code,
     })
 
@@ -75,7 +78,7 @@ def _cash_taken(request, payment) -> None:
 def payment_cash(request, reference):
     payment = get_object_or_404(Payment, reference=reference)
     try:
-        services.payment_record_cash(payment=payment, actor=request.user)
+        payment_services.payment_record_cash(payment=payment, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -88,7 +91,7 @@ def payment_cash(request, reference):
 def fee_cash(request, code):
     dossier = get_object_or_404(Dossier, code=code)
     try:
-        payment = services.fee_collect_cash(dossier=dossier, actor=request.user)
+        payment = payment_services.fee_collect_cash(dossier=dossier, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from celery import current_app
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,6 +33,9 @@ from linkage.framework.contract import Contract, ContractError
 from linkage.framework.models import MessageState, OutboundMessage, SyncStream
 
 log = logging.getLogger(__name__)
+
+#: The Celery task that delivers one stream's pending messages (``linkage.tasks``).
+DELIVER_STREAM = "linkage.tasks.deliver_stream"
 
 
 class TransportError(Exception):
@@ -135,9 +139,8 @@ def streams_publish(stream_ids: list[int]) -> int:
 
 
 def _enqueue(stream_id: int) -> None:
-    from linkage.tasks import deliver_stream
-
-    deliver_stream.apply_async((stream_id,), retry=False)
+    # Sent by name: the task module imports this one (``LinkageConfig.ready`` registers it).
+    current_app.tasks[DELIVER_STREAM].apply_async((stream_id,), retry=False)
 
 
 # --- delivering ----------------------------------------------------------------------------

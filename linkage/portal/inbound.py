@@ -26,8 +26,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cases.actions import Applicant, SubmittedDocument, dossier_create
 from cases.models import Channel, Dossier
-from cases.services import Applicant, SubmittedDocument, dossier_create
 from cases.uploads import validate_scan
 from linkage.framework.models import InboundItem, OutboundMessage, SyncCursor
 from linkage.framework.outbound import TransportError

@@ -55,7 +55,7 @@ def portal_message_label(kind: str) -> str:
 def bundles_drill(period, kind: str, bucket: str = "all") -> str:
     """URL of the staff bundle list showing the bundles behind one number of the dashboard's
     bundle table: the reports' ``tu``/``den`` period, the kind and the ``phan_loai`` bucket."""
-    params = {**period.as_query(), "kind": kind}
+    params = {**period.as_query(), "loai": kind}
     if bucket != "all":
         params["phan_loai"] = bucket
     return reverse("linkage:bundles") + "?" + urlencode(params)

@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from cases import policy, services
+from cases import actions, policy, registry
 from cases.delegation import may_be_delegated, may_delegate
 from cases.models import Dossier, Procedure
 from cases.selectors import dossier_visible_to
@@ -173,7 +173,9 @@ MATRIX = [
     Entry("procedure-detail", public(), args=procedure_code),
     Entry("dossier-list", api()),
     Entry("dossier-detail", api(dossier=the_dossier), args=code, shows_personal_data=True),
-    Entry("dossier-transition", api(ok=405), args=lambda w: [w.dossier.code, "receive"]),
+    # every action of the registry, through the API and from the dossier page
+    *(Entry("dossier-transition", api(ok=405), args=lambda w, name=name: [w.dossier.code, name])
+      for name in registry.API_ACTIONS),
     Entry("linkage:api_bundles", api(ok=405)),
     Entry("linkage:api_bundle", api(dossier=the_bundle_dossier), args=bundle_code),
     # residents' online service
@@ -207,7 +209,8 @@ MATRIX = [
     Entry("cases:search", page("workspace"), query="q=TSHT"),
     Entry("cases:dossier", page("workspace", dossier=the_dossier), args=code,
           shows_personal_data=True),
-    Entry("cases:action", page("workspace", ok=405), args=lambda w: [w.dossier.code, "receive"]),
+    *(Entry("cases:action", page("workspace", ok=405), args=lambda w, name=name: [w.dossier.code, name])
+      for name in registry.PAGE_ACTIONS),
     Entry("cases:file", page("workspace", dossier=the_dossier, personal=True),
           args=lambda w: [w.dossier.code, w.document_pk]),
     Entry("intake:document", page("workspace", dossier=the_dossier, personal=True),
@@ -275,6 +278,17 @@ def test_every_url_is_in_the_matrix():
     assert installed == {entry.name for entry in MATRIX}
 
 
+def test_every_registered_action_is_judged_by_the_policy():
+    """Who may take an action is the policy's: each action names a role set of
+    ``policy.ACTION_ROLES`` or is a signer's; each action of the page has a label."""
+    for action in registry.ACTIONS.values():
+        assert (action.policy_action in policy.ACTION_ROLES) != (
+            action.policy_action in policy.SIGNING_ACTIONS
+        ), action.name
+        assert action.roles is None or action.roles == policy.ACTION_ROLES[action.policy_action]
+    assert all(action.label for action in registry.PAGE_ACTIONS.values())
+
+
 @pytest.fixture
 def world(monkeypatch, django_capture_on_commit_callbacks, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -296,12 +310,12 @@ def world(monkeypatch, django_capture_on_commit_callbacks, settings, tmp_path):
     }
     procedure = Procedure.objects.get(code=support.BIRTH_REGISTRATION)
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = services.dossier_create(
+        dossier = actions.dossier_create(
             procedure_code=procedure.code, applicant=applicant(**PERSONAL), actor=users["owner"],
             channel="online",
             documents=mandatory_papers(procedure),
         )
-        dossier = services.dossier_receive(dossier=dossier, actor=people.counter)
+        dossier = actions.dossier_receive(dossier=dossier, actor=people.counter)
     document = dossier.documents.first()
     document.file.save("to-khai.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     export = ExportJob.objects.create(owner=people.director, kind="bieu06", file_format="csv")

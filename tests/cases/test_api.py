@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.models import Dossier, DossierEvent
 from tests.factories import UserFactory, applicant, dossier_in
 from thanhsen.roles import Role
@@ -217,7 +217,7 @@ def test_invalid_filter_values_are_a_400_with_fields(as_user, director, populati
 
 def test_pagination_shape(as_user, counter, catalogue):
     for _ in range(51):
-        services.dossier_create(procedure_code=catalogue.civil.code, applicant=applicant(),
+        actions.dossier_create(procedure_code=catalogue.civil.code, applicant=applicant(),
                                 channel="direct", actor=counter)
     client = as_user(counter)
 
@@ -317,7 +317,7 @@ def test_detail_shows_the_history_with_actors_and_notes(as_user, catalogue, coun
                                                         director):
     dossier = dossier_in("in_progress", procedure=catalogue.civil, counter=counter,
                          handler=handler)
-    services.dossier_request_supplement(dossier=dossier, actor=handler, reason="Thiếu ảnh 4x6")
+    actions.dossier_request_supplement(dossier=dossier, actor=handler, reason="Thiếu ảnh 4x6")
 
     events = as_user(director).get(f"{DOSSIERS}{dossier.code}/").json()["events"]
 
@@ -351,7 +351,7 @@ def test_procedure_list_and_detail_are_public(api_client, catalogue):
 
 
 def test_only_the_current_version_is_listed(api_client, catalogue):
-    services.procedure_revise(procedure=catalogue.civil, changes={"time_limit": 5})
+    actions.procedure_revise(procedure=catalogue.civil, changes={"time_limit": 5})
 
     results = api_client.get("/api/v1/procedures/").json()["results"]
     civil = [p for p in results if p["code"] == catalogue.civil.code]

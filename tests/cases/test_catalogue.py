@@ -28,10 +28,10 @@ def test_a_changed_rule_becomes_a_new_version_once_dossiers_use_it(catalogue, co
     data = catalogue_load()
     catalogue_import(data=data)
     death = next(p for p in data["procedures"] if p["code"].startswith("1.000656"))
-    from cases import services
+    from cases import actions
     from tests.factories import applicant, mandatory_papers
 
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=death["code"], applicant=applicant(), channel="direct", actor=counter,
         receive=True,
         documents=mandatory_papers(Procedure.objects.get(code=death["code"], is_current=True)),
@@ -49,11 +49,11 @@ def test_a_changed_rule_becomes_a_new_version_once_dossiers_use_it(catalogue, co
 
 
 def test_a_revision_through_the_service_records_who_changed_what(catalogue, leader):
-    from cases import services
+    from cases import actions
     from cases.models import CatalogueChange
 
     old_fee = catalogue.civil.fee
-    new = services.procedure_revise(
+    new = actions.procedure_revise(
         procedure=catalogue.civil, changes={"fee": {"kind": "fixed", "amount": 8000}},
         actor=leader,
     )

@@ -4,11 +4,11 @@ on the official forms; and an English for every text of ``cases/data/catalogue.j
 import pytest
 from django.conf import settings
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.catalogue_english import catalogue_glossary, catalogue_texts
 from cases.catalogue_import import catalogue_load
 from cases.models import RequiredDocument
-from intake import services as intake_services
+from intake.online import services as intake_services
 from tests.factories import ProcedureFactory, applicant
 from tests.workspace.helpers import pdf_text
 
@@ -93,7 +93,7 @@ def test_staff_dossier_page_in_english_while_the_control_sheet_stays_vietnamese(
     assert "<dt>Giới tính</dt><dd>Nữ</dd>" in vietnamese
     assert "Birth registration" not in vietnamese
 
-    case_services.dossier_receive(dossier=dossier, actor=counter)
+    case_actions.dossier_receive(dossier=dossier, actor=counter)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     sheet = client.get(f"/lam-viec/ho-so/{dossier.code}/bieu-mau/mau-06.pdf")
     text = pdf_text(b"".join(sheet.streaming_content) if sheet.streaming else sheet.content)

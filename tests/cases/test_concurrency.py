@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from cases import services
+from cases import actions
 from cases.models import Dossier, DossierEvent
 from tests.factories import applicant, dossier_in, mandatory_papers
 from thanhsen.errors import ApplicationError
@@ -39,7 +39,7 @@ def test_ten_officers_receiving_one_dossier_receive_it_once(catalogue, counter):
     dossier = dossier_in("submitted", procedure=catalogue.civil, counter=counter)
 
     results, errors = _race(
-        10, lambda i: services.dossier_receive(dossier=dossier, actor=counter)
+        10, lambda i: actions.dossier_receive(dossier=dossier, actor=counter)
     )
 
     assert len(results) == 1
@@ -56,7 +56,7 @@ def test_twenty_dossiers_created_at_once_get_consecutive_codes(catalogue, counte
     papers = mandatory_papers(catalogue.civil)
     results, errors = _race(
         20,
-        lambda i: services.dossier_create(
+        lambda i: actions.dossier_create(
             procedure_code=catalogue.civil.code, applicant=applicant(), channel="direct",
             actor=counter, receive=True, documents=papers,
         ).code,

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.delegation_services import authorisation_grant
 from cases.models import Authorisation, Finding, PostAuditDraw
 from tests.factories import UserFactory, dossier_in
@@ -42,7 +42,7 @@ def test_the_leader_sees_who_holds_what_expiring_and_decisions_taken(catalogue, 
                                                                      director):
     authorisation = grant(chairman, director)
     dossier = dossier_in("awaiting_approval", procedure=catalogue.civil, signer=chairman)
-    services.dossier_approve(dossier=dossier, actor=director)
+    actions.dossier_approve(dossier=dossier, actor=director)
     client.force_login(chairman)
 
     page = client.get(reverse("cases:delegation")).content.decode()
@@ -116,7 +116,7 @@ def test_a_handler_may_not_open_the_register_or_the_post_audit(client, handler):
 def test_the_authoriser_reviews_from_the_queue(catalogue, client, chairman, director):
     grant(chairman, director)
     dossier = dossier_in("awaiting_approval", procedure=catalogue.civil, signer=chairman)
-    services.dossier_refuse(dossier=dossier, actor=director, reason="Thiếu giấy tờ")
+    actions.dossier_refuse(dossier=dossier, actor=director, reason="Thiếu giấy tờ")
     draw = PostAuditDraw.objects.get(dossier=dossier)
     client.force_login(chairman)
 
@@ -137,7 +137,7 @@ def test_the_authoriser_reviews_from_the_queue(catalogue, client, chairman, dire
 def test_another_leader_cannot_open_someone_else_s_review(catalogue, client, chairman, director):
     grant(chairman, director)
     dossier = dossier_in("awaiting_approval", procedure=catalogue.civil, signer=chairman)
-    services.dossier_refuse(dossier=dossier, actor=director, reason="Thiếu giấy tờ")
+    actions.dossier_refuse(dossier=dossier, actor=director, reason="Thiếu giấy tờ")
     client.force_login(UserFactory(role=Role.WARD_LEADER))
 
     response = client.get(reverse("cases:post_audit_review",
@@ -149,7 +149,7 @@ def test_another_leader_cannot_open_someone_else_s_review(catalogue, client, cha
 def test_the_leader_s_dashboard_shows_post_audit_coverage(catalogue, client, chairman, director):
     grant(chairman, director)
     dossier = dossier_in("awaiting_approval", procedure=catalogue.civil, signer=chairman)
-    services.dossier_refuse(dossier=dossier, actor=director, reason="Thiếu giấy tờ")
+    actions.dossier_refuse(dossier=dossier, actor=director, reason="Thiếu giấy tờ")
     client.force_login(chairman)
 
     page = client.get(reverse("reports:dashboard")).content.decode()

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.delegation_services import authorisation_grant, authorisation_revoke
 from cases.models import Authorisation, Dossier
 from tests.factories import UserFactory, dossier_in
@@ -112,12 +112,12 @@ def test_revocation_needs_a_reason(catalogue, chairman, director):
 def test_a_decision_after_revocation_is_refused(catalogue, chairman, director):
     authorisation = grant(chairman, director)
     before = awaiting_approval(catalogue, chairman)
-    services.dossier_approve(dossier=before, actor=director)
+    actions.dossier_approve(dossier=before, actor=director)
     after = awaiting_approval(catalogue, chairman)
 
     authorisation_revoke(authorisation=authorisation, actor=chairman,
                          reason="Điều chuyển công tác")
-    error = refused(lambda: services.dossier_approve(dossier=after, actor=director),
+    error = refused(lambda: actions.dossier_approve(dossier=after, actor=director),
                     ErrorKind.FORBIDDEN)
 
     assert error.message == "Văn bản ủy quyền đã hết hiệu lực hoặc đã bị thu hồi."
@@ -136,7 +136,7 @@ def test_a_decision_under_authorisation_states_tuq_with_the_authoriser_s_title(
     director.position = "Giám đốc"
     director.save()
 
-    services.dossier_approve(dossier=dossier, actor=director)
+    actions.dossier_approve(dossier=dossier, actor=director)
 
     assert Dossier.objects.get(pk=dossier.pk).signed_as == [
         "TUQ. PHÓ CHỦ TỊCH", "GIÁM ĐỐC TRUNG TÂM"
@@ -153,7 +153,7 @@ def test_a_leader_signs_in_their_own_right(catalogue, position, lines):
     leader = UserFactory(role=Role.WARD_LEADER, position=position)
     dossier = awaiting_approval(catalogue, leader)
 
-    services.dossier_refuse(dossier=dossier, actor=leader, reason="Không đủ điều kiện")
+    actions.dossier_refuse(dossier=dossier, actor=leader, reason="Không đủ điều kiện")
 
     dossier = Dossier.objects.get(pk=dossier.pk)
     assert dossier.signed_as == lines
@@ -166,7 +166,7 @@ def test_a_named_specialist_of_the_center_signs_under_authorisation(catalogue, c
     authorisation = grant(chairman, specialist, codes=["2.000815", "1.000894"])
     dossier = awaiting_approval(catalogue, chairman)
 
-    services.dossier_approve(dossier=dossier, actor=specialist)
+    actions.dossier_approve(dossier=dossier, actor=specialist)
 
     dossier = Dossier.objects.get(pk=dossier.pk)
     assert dossier.decided_under == authorisation

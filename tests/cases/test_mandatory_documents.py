@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases import services
+from cases import actions
 from cases.models import Dossier, DossierEvent, RequiredDocument
 from tests.factories import applicant
 
@@ -67,9 +67,9 @@ def test_optional_documents_are_not_required(as_user, counter, catalogue):
 
 
 def test_dossier_page_receive_action_names_the_missing_documents(client, counter, catalogue, birth_proof):
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=catalogue.civil.code, applicant=applicant(), channel="direct", actor=counter,
-        documents=[services.SubmittedDocument(name="Tờ khai", copy_type="original")],
+        documents=[actions.SubmittedDocument(name="Tờ khai", copy_type="original")],
     )
     client.force_login(counter)
 
@@ -84,12 +84,12 @@ def test_dossier_page_receive_action_names_the_missing_documents(client, counter
 
 
 def test_a_document_linked_to_the_requirement_counts_whatever_its_name(counter, catalogue, birth_proof):
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=catalogue.civil.code, applicant=applicant(), channel="direct", actor=counter,
         receive=True,
         documents=[
-            services.SubmittedDocument(name="Tờ khai", copy_type="original"),
-            services.SubmittedDocument(name="Bản xác nhận của UBND xã Cẩm Xuyên", copy_type="original",
+            actions.SubmittedDocument(name="Tờ khai", copy_type="original"),
+            actions.SubmittedDocument(name="Bản xác nhận của UBND xã Cẩm Xuyên", copy_type="original",
                                        required_document_id=birth_proof.pk),
         ],
     )
@@ -101,7 +101,7 @@ def test_copy_certification_receives_the_original_it_is_given(counter, catalogue
     """Its one mandatory paper is the original shown at the counter, whatever that paper is."""
     assert [d.name for d in catalogue.certification.documents.filter(mandatory=True)] == ["Tờ khai"]
 
-    dossier = services.copy_certification_receive(
+    dossier = actions.copy_certification_receive(
         procedure_code=catalogue.certification.code, applicant=applicant(), actor=counter,
         document_name="Giấy khai sinh", pages=1,
         scan=SimpleUploadedFile("ban-chinh.pdf", b"%PDF-1.4\n", content_type="application/pdf"),

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases import policy, services
+from cases import actions, policy
 from cases.models import Dossier, DossierEvent, Status
 from tests.factories import UserFactory, dossier_in
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -145,7 +145,7 @@ def _run_matrix_case(owned_dossier, as_user, personas, counter, procedure, actio
                      target, expected):
     dossier = owned_dossier(state, procedure)
     if action == "complete":
-        services.dossier_request_completion(dossier=dossier, actor=counter, reason="Thiếu ảnh")
+        actions.dossier_request_completion(dossier=dossier, actor=counter, reason="Thiếu ảnh")
     status_before = Dossier.objects.get(pk=dossier.pk).status
     events = DossierEvent.objects.filter(dossier=dossier).count()
 
@@ -172,7 +172,7 @@ def test_land_matrix(owned_dossier, as_user, personas, counter, catalogue, actio
 
 
 def test_the_matrix_covers_every_action_the_api_offers():
-    from cases.api import ACTIONS
+    from cases.registry import API_ACTIONS as ACTIONS
 
     assert set(CIVIL_MATRIX) == set(ACTIONS)
 
@@ -246,7 +246,7 @@ def test_the_service_refuses_another_residents_action_too(owned_dossier):
     stranger = UserFactory(role=Role.RESIDENT)
 
     with pytest.raises(ApplicationError) as info:
-        services.dossier_request_stop(dossier=dossier, actor=stranger, reason="Rút hồ sơ")
+        actions.dossier_request_stop(dossier=dossier, actor=stranger, reason="Rút hồ sơ")
 
     assert info.value.kind is ErrorKind.FORBIDDEN
     assert info.value.message == "Bạn chỉ thao tác được trên hồ sơ của chính mình."
@@ -275,7 +275,7 @@ def test_the_service_refuses_a_handler_of_another_department(owned_dossier, outs
     dossier = owned_dossier("in_progress")
 
     with pytest.raises(ApplicationError) as info:
-        services.dossier_request_supplement(dossier=dossier, actor=outsider, reason="Thiếu")
+        actions.dossier_request_supplement(dossier=dossier, actor=outsider, reason="Thiếu")
 
     assert info.value.kind is ErrorKind.FORBIDDEN
     assert info.value.message == "Hồ sơ không thuộc đơn vị của bạn."

@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.delegation_services import authorisation_grant
 from cases.models import Dossier, DossierEvent, Finding, PostAuditDraw, PostAuditRule
 from cases.post_audit import (
@@ -94,8 +94,8 @@ def decided(catalogue, chairman, director, *, refuse=False, resident=None):
     dossier = dossier_in("awaiting_approval", procedure=catalogue.civil, signer=chairman,
                          resident=resident)
     if refuse:
-        return services.dossier_refuse(dossier=dossier, actor=director, reason="Không đủ điều kiện")
-    return services.dossier_approve(dossier=dossier, actor=director)
+        return actions.dossier_refuse(dossier=dossier, actor=director, reason="Không đủ điều kiện")
+    return actions.dossier_approve(dossier=dossier, actor=director)
 
 
 def test_a_decision_under_delegation_is_drawn_when_signed_with_what_the_draw_used(
@@ -166,7 +166,7 @@ def test_a_finding_can_suspend_the_delegation_and_later_decisions_are_refused(
     assert not Dossier.objects.get(pk=draw.dossier_id).correction_opened_at
     later = dossier_in("awaiting_approval", procedure=catalogue.civil, signer=chairman)
     with pytest.raises(ApplicationError) as info:
-        services.dossier_approve(dossier=later, actor=director)
+        actions.dossier_approve(dossier=later, actor=director)
     assert info.value.kind is ErrorKind.FORBIDDEN
 
 

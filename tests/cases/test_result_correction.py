@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.delegation_services import authorisation_grant, authorisation_suspend
 from cases.models import Dossier, Finding, Outcome, PostAuditDraw
 from cases.post_audit_review import post_audit_record_finding
@@ -51,7 +51,7 @@ def refused_wrongly(catalogue, chairman, director, django_capture_on_commit_call
     owner = make_resident()
     dossier = dossier_in("awaiting_approval", procedure=catalogue.civil, signer=chairman,
                          resident=owner)
-    dossier = services.dossier_refuse(dossier=dossier, actor=director, reason="Thiếu giấy tờ")
+    dossier = actions.dossier_refuse(dossier=dossier, actor=director, reason="Thiếu giấy tờ")
     first = signed_result(dossier)
     with django_capture_on_commit_callbacks(execute=True):
         post_audit_record_finding(draw=PostAuditDraw.objects.get(dossier=dossier),
@@ -66,7 +66,7 @@ def test_the_authoriser_reissues_the_corrected_result_which_supersedes_the_old_o
     resolved_at = dossier.resolved_at
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_correct_result(dossier=dossier, actor=chairman, outcome=Outcome.APPROVED,
+        actions.dossier_correct_result(dossier=dossier, actor=chairman, outcome=Outcome.APPROVED,
                                         reason="Chấp thuận đăng ký khai sinh.")
 
     dossier = Dossier.objects.get(pk=dossier.pk)
@@ -110,21 +110,21 @@ def test_a_suspended_delegate_cannot_reissue_and_nothing_is_corrected_twice(
     authorisation_suspend(authorisation=dossier.decided_under, actor=chairman,
                           reason="Hậu kiểm: từ chối sai.")
     with pytest.raises(ApplicationError) as suspended:
-        services.dossier_correct_result(dossier=dossier, actor=director,
+        actions.dossier_correct_result(dossier=dossier, actor=director,
                                         outcome=Outcome.APPROVED, reason="Chấp thuận")
     assert suspended.value.kind is ErrorKind.FORBIDDEN
 
-    services.dossier_correct_result(dossier=dossier, actor=chairman, outcome=Outcome.REFUSED,
+    actions.dossier_correct_result(dossier=dossier, actor=chairman, outcome=Outcome.REFUSED,
                                     reason="Từ chối: thiếu tờ khai (Điều 16 Luật Hộ tịch).")
 
     with pytest.raises(ApplicationError) as again:
-        services.dossier_correct_result(dossier=dossier, actor=chairman,
+        actions.dossier_correct_result(dossier=dossier, actor=chairman,
                                         outcome=Outcome.APPROVED, reason="Chấp thuận")
     assert again.value.kind is ErrorKind.CONFLICT
 
     other = dossier_in("resolved", procedure=catalogue.civil, signer=chairman)
     with pytest.raises(ApplicationError) as not_open:
-        services.dossier_correct_result(dossier=other, actor=chairman,
+        actions.dossier_correct_result(dossier=other, actor=chairman,
                                         outcome=Outcome.APPROVED, reason="Chấp thuận")
     assert not_open.value.kind is ErrorKind.CONFLICT
 
@@ -133,7 +133,7 @@ def test_the_corrected_refusal_needs_its_reasons(chairman, refused_wrongly):
     dossier, _first, _owner = refused_wrongly
 
     with pytest.raises(ApplicationError) as info:
-        services.dossier_correct_result(dossier=dossier, actor=chairman,
+        actions.dossier_correct_result(dossier=dossier, actor=chairman,
                                         outcome=Outcome.REFUSED, reason="  ")
 
     assert "reason" in info.value.fields

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases import services
+from cases import actions
 from cases.models import DossierDocument, DossierEvent, Status
 from cases.periods import Period
 from reports import exports
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 def _supplement_requested(catalogue, counter, handler, owner):
     dossier = dossier_in("in_progress", procedure=catalogue.civil, counter=counter,
                          handler=handler, resident=owner)
-    return services.dossier_request_supplement(dossier=dossier, actor=handler,
+    return actions.dossier_request_supplement(dossier=dossier, actor=handler,
                                                reason="Thiếu giấy khai sinh")
 
 
@@ -66,7 +66,7 @@ def test_the_resident_page_also_needs_a_file_for_a_supplement(
 def test_the_counter_records_papers_brought_in_person(catalogue, counter, handler, resident):
     """At the counter the papers are in the officer's hands: the step needs no upload."""
     dossier = _supplement_requested(catalogue, counter, handler, resident)
-    services.dossier_supplement(dossier=dossier, actor=counter, note="Nộp tại quầy")
+    actions.dossier_supplement(dossier=dossier, actor=counter, note="Nộp tại quầy")
     dossier.refresh_from_db()
     assert dossier.status == Status.IN_PROGRESS
 

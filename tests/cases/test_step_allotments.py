@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from cases import services
+from cases import actions
 from cases.deadlines import Classification, vietnam_calendar
 from cases.step_selectors import procedure_allotments
 from cases.steps import Step, default_allotments, judge, legal_hours, step_times
@@ -94,15 +94,15 @@ def test_waits_on_the_resident_count_against_no_step():
 
 
 def received(procedure, counter, when):
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=procedure.code,
         applicant=applicant(),
         channel="direct",
         actor=counter,
         at=when,
-        documents=[services.SubmittedDocument(name="Tờ khai", copy_type="original")],
+        documents=[actions.SubmittedDocument(name="Tờ khai", copy_type="original")],
     )
-    return services.dossier_receive(dossier=dossier, actor=counter, at=when)
+    return actions.dossier_receive(dossier=dossier, actor=counter, at=when)
 
 
 @pytest.mark.django_db
@@ -112,11 +112,11 @@ def test_control_sheet_shows_each_steps_allotment_time_used_and_result(
 ):
     # 3 working days: 4 h counter, 12 h department, 4 h signature, 4 h return.
     dossier = received(catalogue.civil, counter, at(2, 8))
-    dossier = services.dossier_assign(dossier=dossier, actor=counter, handler=handler, at=at(2, 9))
+    dossier = actions.dossier_assign(dossier=dossier, actor=counter, handler=handler, at=at(2, 9))
     # Monday 09:00 to Tuesday 16:00 is 13 working hours: one more than the department's 12.
-    dossier = services.dossier_submit_for_approval(dossier=dossier, actor=handler, at=at(3, 16))
-    dossier = services.dossier_approve(dossier=dossier, actor=leader, at=at(3, 16, 30))
-    dossier = services.dossier_return_result(dossier=dossier, actor=counter, at=at(4, 8, 30))
+    dossier = actions.dossier_submit_for_approval(dossier=dossier, actor=handler, at=at(3, 16))
+    dossier = actions.dossier_approve(dossier=dossier, actor=leader, at=at(3, 16, 30))
+    dossier = actions.dossier_return_result(dossier=dossier, actor=counter, at=at(4, 8, 30))
     client.force_login(counter)
 
     sheet = pdf_text(client.get(reverse("intake:document", args=[dossier.code, "mau-06"])).content)
@@ -133,7 +133,7 @@ def test_control_sheet_shows_each_steps_allotment_time_used_and_result(
 @pytest.mark.django_db
 def test_allotments_are_versioned_with_the_procedure(catalogue, counter):
     old = received(catalogue.civil, counter, at(2, 8))
-    revised = services.procedure_revise(
+    revised = actions.procedure_revise(
         procedure=catalogue.civil,
         changes={"step_allotments": {"counter": 2, "department": 18, "approval": 2, "return": 2}},
     )
@@ -154,7 +154,7 @@ def test_allotments_are_versioned_with_the_procedure(catalogue, counter):
 )
 def test_a_split_that_does_not_fit_the_legal_time_is_refused(catalogue, split, message):
     with pytest.raises(ApplicationError) as error:
-        services.procedure_revise(procedure=catalogue.civil, changes={"step_allotments": split})
+        actions.procedure_revise(procedure=catalogue.civil, changes={"step_allotments": split})
     assert message in str(error.value.fields["step_allotments"][0])
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases import services
+from cases import actions
 from cases.deadlines import VIETNAM_TZ, Classification, Pause, classify_open
 from cases.models import DossierPause, PauseKind, Status
 from cases.periods import Period
@@ -29,7 +29,7 @@ from cases.selectors import (
     dossier_queue_filters,
     dossier_visible_to,
 )
-from intake.selectors import dossier_for_lookup, dossier_public_status
+from intake.online.public_status import dossier_for_lookup, dossier_public_status
 from reports import rollups
 from reports.insights import dossiers_at_risk
 from reports.selectors import report_table
@@ -43,13 +43,13 @@ def at(day: date, hour: int = 9, minute: int = 0) -> datetime:
 
 
 def _receive(procedure, *, when: datetime, people: dict):
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=procedure.code, applicant=applicant(), actor=people["counter"], at=when,
         channel="direct",
-        documents=[services.SubmittedDocument(name="Tờ khai", copy_type="original")],
+        documents=[actions.SubmittedDocument(name="Tờ khai", copy_type="original")],
     )
-    dossier = services.dossier_receive(dossier=dossier, actor=people["counter"], at=when)
-    return services.dossier_assign(dossier=dossier, actor=people["counter"],
+    dossier = actions.dossier_receive(dossier=dossier, actor=people["counter"], at=when)
+    return actions.dossier_assign(dossier=dossier, actor=people["counter"],
                                    handler=people["handler"], at=when + timedelta(minutes=1))
 
 
@@ -73,7 +73,7 @@ def civil_people(catalogue):
 def tax_wait(catalogue, land_people):
     """Received 24/09/2025 (due 08/10/2025), waiting since 2 October for the tax payment."""
     dossier = _receive(catalogue.land, when=at(date(2025, 9, 24)), people=land_people)
-    return services.dossier_request_payment(
+    return actions.dossier_request_payment(
         dossier=dossier, actor=land_people["handler"], amount=2_500_000,
         reason="Nộp thuế thu nhập cá nhân theo thông báo thuế, hạn nộp 15/10/2025",
         at=at(date(2025, 10, 2), 10),
@@ -83,7 +83,7 @@ def tax_wait(catalogue, land_people):
 @pytest.fixture
 def supplement_wait(catalogue, civil_people):
     dossier = _receive(catalogue.civil, when=at(date(2025, 9, 24)), people=civil_people)
-    return services.dossier_request_supplement(
+    return actions.dossier_request_supplement(
         dossier=dossier, actor=civil_people["handler"], reason="Thiếu giấy khai sinh",
         at=at(date(2025, 9, 25)),
     )
@@ -177,7 +177,7 @@ def test_the_status_page_of_an_overdue_dossier_says_so(client, late):
 
 @pytest.mark.django_db
 def test_once_paid_the_due_date_moves_and_the_dossier_is_judged_again(land_people, tax_wait):
-    paid = services.dossier_confirm_payment(dossier=tax_wait, actor=land_people["handler"],
+    paid = actions.dossier_confirm_payment(dossier=tax_wait, actor=land_people["handler"],
                                             at=at(date(2025, 10, 14), 9))
     # 2 Oct 10:00 to 14 Oct 09:00 covers 8 working days (2 Oct's 5.5 hours count, 14 Oct's
     # 1.5 do not): 8 Oct moves to 20 Oct.
@@ -191,7 +191,7 @@ def test_the_at_risk_list_leaves_out_a_dossier_waiting_on_the_resident(catalogue
     dossier = _receive(catalogue.civil, when=at(date(2026, 3, 2)), people=civil_people)
     # Due Thu 5 Mar: on Wed 4 Mar it is at risk, unless it waits on the resident.
     assert dossier in dossiers_at_risk(now=at(date(2026, 3, 4), 10))
-    services.dossier_request_payment(dossier=dossier, actor=civil_people["handler"],
+    actions.dossier_request_payment(dossier=dossier, actor=civil_people["handler"],
                                      reason="Nộp lệ phí", at=at(date(2026, 3, 4), 9))
     assert dossier not in dossiers_at_risk(now=at(date(2026, 3, 4), 10))
 
@@ -246,10 +246,10 @@ def _walk(catalogue, people, now, days_back, minute, land, plan):
             continue
         try:
             if kind == "payment":
-                dossier = services.dossier_request_payment(
+                dossier = actions.dossier_request_payment(
                     dossier=dossier, actor=people["handler"], reason="Nộp thuế", at=start)
             else:
-                dossier = services.dossier_request_supplement(
+                dossier = actions.dossier_request_supplement(
                     dossier=dossier, actor=people["handler"], reason="Thiếu giấy tờ", at=start)
         except ApplicationError:  # a second supplement, or past the 3-day window
             continue
@@ -257,10 +257,10 @@ def _walk(catalogue, people, now, days_back, minute, land, plan):
         busy_until = end
         if end is not None:
             if kind == "payment":
-                dossier = services.dossier_confirm_payment(dossier=dossier,
+                dossier = actions.dossier_confirm_payment(dossier=dossier,
                                                            actor=people["counter"], at=end)
             else:
-                dossier = services.dossier_supplement(dossier=dossier, actor=people["counter"],
+                dossier = actions.dossier_supplement(dossier=dossier, actor=people["counter"],
                                                       at=end)
     dossier.refresh_from_db()
     return dossier, recorded

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.urls import reverse
 
-from cases import services
+from cases import actions
 from cases.catalogue_import import catalogue_import, catalogue_load
 from cases.deadlines import VIETNAM_TZ
 from cases.models import Procedure
@@ -43,7 +43,7 @@ def seeded():
 
     def filed(procedure, route, start):
         papers = [
-            services.SubmittedDocument(name=d.name, copy_type=d.copy_type)
+            actions.SubmittedDocument(name=d.name, copy_type=d.copy_type)
             for d in procedure.documents.filter(mandatory=True)
         ]
         return walk(

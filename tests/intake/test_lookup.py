@@ -243,16 +243,16 @@ def test_returned_dossier_offers_the_rating_link(client, catalogue):
 
 
 def test_status_shows_what_is_asked_and_the_amount_due(client, catalogue, django_capture_on_commit_callbacks):
-    from cases import services
+    from cases import actions
 
     dossier = dossier_in("in_progress", procedure=catalogue.land)
     with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_request_payment(dossier=dossier, actor=dossier.handler,
+        actions.dossier_request_payment(dossier=dossier, actor=dossier.handler,
                                          reason="Nộp lệ phí trước bạ", amount=450000)
     page = _post(client, dossier.code, "5678").content.decode()
     assert "Chờ thực hiện nghĩa vụ tài chính" in page and "450.000 đồng" in page
     incomplete = dossier_in("submitted", procedure=catalogue.civil)
-    services.dossier_request_completion(dossier=incomplete, actor=dossier.received_by,
+    actions.dossier_request_completion(dossier=incomplete, actor=dossier.received_by,
                                         reason="Thiếu bản chụp căn cước")
     page = _post(client, incomplete.code, "5678").content.decode()
     assert "Cần hoàn thiện hồ sơ" in page and "Thiếu bản chụp căn cước" in page
@@ -267,8 +267,8 @@ def test_fragment_from_a_layout_is_the_template_rendered_in_full(status, variant
     from django.template.loader import render_to_string
 
     from intake.online.lookup import LookupResult
+    from intake.online.public_status import PublicStatus, tracker
     from intake.online.views import _result_fragment
-    from intake.selectors import PublicStatus, tracker
 
     full = variant == "full"
     at = datetime(2026, 2, 25, 1, 30, tzinfo=UTC)

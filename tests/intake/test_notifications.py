@@ -11,11 +11,11 @@ from celery.signals import task_postrun
 from django.core import mail
 from django.utils import timezone
 
-from cases import hooks, services
+from cases import actions, hooks
 from cases.models import DossierEvent
 from intake.models import DeliveryStatus, Notification
 from intake.notifications import adapters
-from intake.services import NotificationSweep, notifications_sweep
+from intake.notifications.services import NotificationSweep, notifications_sweep
 from intake.tasks import send_notification
 from tests.factories import UserFactory, dossier_in
 from tests.intake.helpers import resident
@@ -89,7 +89,7 @@ def test_gateway_failure_is_logged_and_retried_until_sent(catalogue, monkeypatch
     app.conf.task_eager_propagates = False
     with django_capture_on_commit_callbacks(execute=True):
         dossier = dossier_in("submitted", procedure=catalogue.civil)
-        services.dossier_request_completion(dossier=dossier, actor=UserFactory(role=Role.COUNTER_OFFICER),
+        actions.dossier_request_completion(dossier=dossier, actor=UserFactory(role=Role.COUNTER_OFFICER),
                                             reason="Ảnh căn cước bị mờ")
     # Eager Celery runs the retry at once: the first attempt failed, the second sent.
     notification = Notification.objects.get(dossier=dossier, channel="sms")

@@ -4,7 +4,7 @@ the (simulated) gateway or in cash. Valid, tampered, replayed and wrong-amount m
 import pytest
 from django.utils import translation
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.models import DossierEvent, Status
 from devtools.simulators.payments import SimulatedProvider
 from intake.models import NoticeVerdict, Payment, PaymentNotice, PaymentPurpose, PaymentStatus
@@ -18,7 +18,7 @@ CALLBACK = "/thanh-toan-callback/"
 def _obligation(catalogue, owner, django_capture_on_commit_callbacks, amount=1_250_000):
     dossier = dossier_in("in_progress", procedure=catalogue.land, resident=owner)
     with django_capture_on_commit_callbacks(execute=True):
-        case_services.dossier_request_payment(
+        case_actions.dossier_request_payment(
             dossier=dossier, actor=dossier.handler, reason="Nộp thuế thu nhập cá nhân", amount=amount
         )
     return Payment.objects.get(dossier=dossier, purpose=PaymentPurpose.OBLIGATION)
@@ -146,8 +146,17 @@ def test_counter_records_cash_and_the_dossier_resumes(client, paid_request, cata
     assert "đã được thanh toán" in again.content.decode()
 
 
+def test_the_cash_desk_searches_by_code_with_q(client, paid_request, catalogue):
+    client.force_login(UserFactory(role=Role.COUNTER_OFFICER, department=catalogue.center))
+    page = client.get("/can-bo/thu-phi/").content.decode()
+    assert 'name="q"' in page
+    code = paid_request.dossier.code
+    assert code in client.get("/can-bo/thu-phi/", {"q": code.lower()}).content.decode()
+    assert code not in client.get("/can-bo/thu-phi/", {"q": "KHONG-CO"}).content.decode()
+
+
 def test_a_resident_cannot_record_cash(paid_request):
-    from intake.services import payment_record_cash
+    from intake.payments.services import payment_record_cash
     from thanhsen.errors import ApplicationError
 
     with pytest.raises(ApplicationError):
@@ -231,12 +240,12 @@ def test_without_a_provider_online_payment_cannot_start_and_the_gateway_pages_ar
 
 
 def test_an_online_fee_payment_is_the_dossiers_fee_paid_online(client, catalogue):
-    from intake import services
+    from intake.online import services
 
     owner = resident()
     document = catalogue.land.documents.get()
     dossier = services.online_submit(
-        user=owner, procedure=catalogue.land, applicant=case_services.Applicant(
+        user=owner, procedure=catalogue.land, applicant=case_actions.Applicant(
             name="Nguyễn Văn An", id_number="042090001234", phone="0912345678", address="Thành Sen"),
         form_data={}, files={document: None},
     )
@@ -250,7 +259,7 @@ def test_an_online_fee_payment_is_the_dossiers_fee_paid_online(client, catalogue
 
 
 def test_the_cash_desk_cannot_take_a_fee_twice(catalogue, counter):
-    from intake import services
+    from intake.payments import services
     from thanhsen.errors import ApplicationError
 
     dossier = dossier_in("received", procedure=catalogue.land, counter=counter)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.models import Dossier, RequiredDocument
 from intake.models import Notification, Rating
 from tests.factories import Catalogue, ProcedureFactory, UserFactory
@@ -69,7 +69,7 @@ def test_submit_receive_result_rate_on_a_phone(live_server, page, screenshot, se
     expect(page.get_by_text(dossier.code, exact=True)).to_be_visible()
     screenshot("3-submitted")
 
-    case_services.dossier_receive(dossier=dossier, actor=counter)
+    case_actions.dossier_receive(dossier=dossier, actor=counter)
     page.goto(f"{live_server.url}/ho-so-cua-toi/{dossier.code}/")
     expect(page.locator(".status-card__headline")).to_have_text("Đã tiếp nhận")
     screenshot("4-received")
@@ -77,14 +77,14 @@ def test_submit_receive_result_rate_on_a_phone(live_server, page, screenshot, se
     assert any("đã được tiếp nhận" in m["text"] and m["to"] == "0912345678" for m in sms)
     assert Notification.objects.filter(dossier=dossier, kind="received", status="sent").count() == 2
 
-    dossier = case_services.dossier_assign(dossier=dossier, actor=counter, handler=handler)
-    dossier = case_services.dossier_submit_for_approval(dossier=dossier, actor=handler)
-    dossier = case_services.dossier_approve(dossier=dossier, actor=signer)
+    dossier = case_actions.dossier_assign(dossier=dossier, actor=counter, handler=handler)
+    dossier = case_actions.dossier_submit_for_approval(dossier=dossier, actor=handler)
+    dossier = case_actions.dossier_approve(dossier=dossier, actor=signer)
     page.reload()
     expect(page.locator(".status-card__headline")).to_have_text("Đã có kết quả")
     screenshot("5-result")
 
-    case_services.dossier_return_result(dossier=dossier, actor=counter)
+    case_actions.dossier_return_result(dossier=dossier, actor=counter)
     page.get_by_role("button", name="Đăng xuất").click()
     page.goto(f"{live_server.url}/tra-cuu/")
     page.get_by_label("Mã hồ sơ").fill(dossier.code)

@@ -5,7 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from intake.models import Complaint, ComplaintStatus, Rating
-from intake.services import complaint_due
+from intake.online.services import complaint_due
 from intake.tokens import status_token
 from tests.factories import UserFactory, dossier_in
 from tests.intake.helpers import resident

@@ -4,7 +4,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.models import Dossier, RequiredDocument, Status
 from intake.models import OnlineDraft, OnlineSubmission, Payment, PaymentStatus
 from tests.factories import ProcedureFactory, UserFactory, dossier_in
@@ -204,7 +204,7 @@ def test_resident_completes_the_same_dossier_after_a_completion_request(client, 
     owner = resident()
     dossier = dossier_in("submitted", procedure=catalogue.civil, resident=owner)
     counter = UserFactory(role=Role.COUNTER_OFFICER)
-    case_services.dossier_request_completion(dossier=dossier, actor=counter,
+    case_actions.dossier_request_completion(dossier=dossier, actor=counter,
                                              reason="Bổ sung ảnh chụp rõ căn cước của người nộp.")
     client.force_login(owner)
     page = client.get(f"/ho-so-cua-toi/{dossier.code}/").content.decode()
@@ -218,7 +218,7 @@ def test_resident_completes_the_same_dossier_after_a_completion_request(client, 
     assert dossier.status == Status.SUBMITTED and dossier.completion_request == ""
     assert dossier.documents.filter(name="Bổ sung: cccd.pdf").exists()
     assert dossier.events.filter(action="complete", actor=owner).exists()
-    case_services.dossier_receive(dossier=dossier, actor=counter)
+    case_actions.dossier_receive(dossier=dossier, actor=counter)
     assert "Đã tiếp nhận" in client.get(f"/ho-so-cua-toi/{dossier.code}/").content.decode()
 
 

@@ -1,4 +1,4 @@
-"""Helpers for the linkage tests: the real catalogue, the people, bundles walked by services."""
+"""Helpers for the linkage tests: the real catalogue, the people, bundles walked by actions."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.catalogue_import import catalogue_import, catalogue_load
 from cases.models import Department, Procedure
 from linkage.adapters import AgencyError, AgencyReply
+from linkage.bundles import bundle_submit
 from linkage.kinds import bundle_kinds_import
 from linkage.selectors import bundle_kind_in_force
-from linkage.services import bundle_submit
 from tests.factories import UserFactory, applicant, mandatory_papers
 from thanhsen.roles import Role
 
@@ -76,9 +76,9 @@ def submit(people: People, kind: str = "birth", chosen=(), **kwargs):
 def approve(people: People, bundle):
     """The civil-status officer's part in the workspace: assign, submit, sign."""
     dossier = bundle.dossier
-    dossier = services.dossier_assign(dossier=dossier, actor=people.counter, handler=people.handler)
-    dossier = services.dossier_submit_for_approval(dossier=dossier, actor=people.handler)
-    return services.dossier_approve(dossier=dossier, actor=people.leader)
+    dossier = actions.dossier_assign(dossier=dossier, actor=people.counter, handler=people.handler)
+    dossier = actions.dossier_submit_for_approval(dossier=dossier, actor=people.handler)
+    return actions.dossier_approve(dossier=dossier, actor=people.leader)
 
 
 @dataclass

@@ -5,20 +5,20 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases import services as case_services
+from cases import actions as case_actions
 from cases.models import DossierEvent, DossierPause
 from intake.models import Notification
 from linkage import outbox
 from linkage.adapters import AgencyError, AgencyReply
-from linkage.models import Bundle, BundleState, BundleStep, Outbox, StepState
-from linkage.selectors import bundle_classification, bundle_tracks_for
-from linkage.services import (
+from linkage.bundles import (
     bundle_correction_complete,
     bundle_relatives_confirmed,
     bundle_relatives_wait_start,
-    bundle_sweep,
     step_retry_now,
 )
+from linkage.models import Bundle, BundleState, BundleStep, Outbox, StepState
+from linkage.selectors import bundle_classification, bundle_tracks_for
+from linkage.sweep import bundle_sweep
 from linkage.tasks import step_run
 from tests.linkage import support
 from thanhsen.errors import ApplicationError
@@ -246,12 +246,12 @@ def test_sweep_recovers_a_lost_hook_a_stale_claim_and_an_unpublished_outbox(
 def test_refused_parent_cancels_the_bundle(django_capture_on_commit_callbacks):
     people = support.load_catalogue()
     bundle = support.submit(people, "birth")
-    dossier = case_services.dossier_assign(
+    dossier = case_actions.dossier_assign(
         dossier=bundle.dossier, actor=people.counter, handler=people.handler
     )
-    dossier = case_services.dossier_submit_for_approval(dossier=dossier, actor=people.handler)
+    dossier = case_actions.dossier_submit_for_approval(dossier=dossier, actor=people.handler)
     with django_capture_on_commit_callbacks(execute=True):
-        case_services.dossier_refuse(dossier=dossier, actor=people.leader, reason="Giấy tờ giả")
+        case_actions.dossier_refuse(dossier=dossier, actor=people.leader, reason="Giấy tờ giả")
     bundle.refresh_from_db()
     assert bundle.state == BundleState.CANCELLED
     assert {s.state for s in _dependents(bundle)} == {StepState.CANCELLED}
@@ -296,7 +296,7 @@ def test_sweep_warns_of_steps_not_passed_on_and_past_their_limit(
 def test_sweep_cancels_a_bundle_whose_parent_was_stopped_while_the_hook_was_lost():
     people = support.load_catalogue()
     bundle = support.submit(people, "birth")
-    case_services.dossier_stop(dossier=bundle.dossier, actor=people.counter, reason="Rút hồ sơ")
+    case_actions.dossier_stop(dossier=bundle.dossier, actor=people.counter, reason="Rút hồ sơ")
     assert bundle_sweep()["reconciled"] == 1
     bundle.refresh_from_db()
     assert bundle.state == BundleState.CANCELLED
@@ -343,3 +343,14 @@ def test_ending_the_relatives_pause_re_dates_the_parent_dossier_at_once(
     bundle.dossier.refresh_from_db()
     assert parent_due_before is not None and bundle.dossier.due_at > parent_due_before
     assert bundle.dossier.quality_due_at > parent_due_before
+
+
+def test_the_tasks_sent_by_name_are_registered():
+    """The outbox and the portal's streams send their tasks by name (no import of the tasks
+    module, which imports them); ``LinkageConfig.ready`` registers those names in every
+    process, so a typo or a renamed task fails here, not in production."""
+    from celery import current_app
+
+    from linkage.framework import outbound
+
+    assert {outbox.RUN_STEP, outbound.DELIVER_STREAM} <= set(current_app.tasks)

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 import pytest
 
 from cases.deadlines import VIETNAM_TZ
-from linkage.services import bundle_submit
+from linkage.bundles import bundle_submit
 from tests.factories import applicant
 from tests.linkage import support
 from thanhsen.errors import ApplicationError

@@ -11,8 +11,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
+from linkage.bundles import bundle_correction_complete
 from linkage.models import Bundle, BundleState, BundleStep, Outbox, StepState
-from linkage.services import bundle_correction_complete, bundle_sweep
+from linkage.sweep import bundle_sweep
 from linkage.tasks import run_step
 from tests.conftest import skip_or_fail
 from tests.linkage import support

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases import services
+from cases import actions
 from cases.models import Status
 from linkage.framework import outbound
 from linkage.framework.models import InboundItem, MessageState, OutboundMessage
@@ -50,10 +50,10 @@ def test_a_portal_dossier_received_in_the_browser_reaches_the_portal_in_order(
 
     signer = UserFactory(role=Role.WARD_LEADER, department=catalogue.civil.department)
     dossier.refresh_from_db()
-    dossier = services.dossier_assign(dossier=dossier, actor=counter, handler=handler)
-    dossier = services.dossier_submit_for_approval(dossier=dossier, actor=handler)
-    dossier = services.dossier_approve(dossier=dossier, actor=signer)
-    dossier = services.dossier_return_result(dossier=dossier, actor=counter)
+    dossier = actions.dossier_assign(dossier=dossier, actor=counter, handler=handler)
+    dossier = actions.dossier_submit_for_approval(dossier=dossier, actor=handler)
+    dossier = actions.dossier_approve(dossier=dossier, actor=signer)
+    dossier = actions.dossier_return_result(dossier=dossier, actor=counter)
     assert dossier.status == Status.RETURNED
     portal_sweep()  # beat fetches the acknowledgements
 

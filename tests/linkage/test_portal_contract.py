@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from jsonschema import Draft202012Validator
 
-from cases import services
+from cases import actions
 from linkage.framework.contract import ContractError
 from linkage.framework.models import OutboundMessage
 from linkage.portal import services as portal_services
@@ -85,7 +85,7 @@ def test_every_message_the_lifecycle_writes_conforms(state, catalogue, counter):
     procedure = catalogue.land if state == "awaiting_payment" else catalogue.civil
     dossier = dossier_in(state, procedure=procedure, counter=counter)
     if state == "in_progress":
-        services.dossier_extend(
+        actions.dossier_extend(
             dossier=dossier, actor=dossier.handler, reason="Cần xác minh thêm",
             new_due_at=dossier.due_at + timedelta(days=3),
         )

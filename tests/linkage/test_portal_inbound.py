@@ -3,7 +3,7 @@ counter's answer goes back as the portal's status."""
 
 import pytest
 
-from cases import services
+from cases import actions
 from cases.models import Channel, Status
 from linkage.framework import outbound
 from linkage.framework.models import InboundItem, OutboundMessage, SyncStream
@@ -73,10 +73,10 @@ def test_receipt_completion_request_and_refusal_go_back_as_2_5_and_3(offering, c
         offering.portal.offer()
     portal_sweep()
     received, to_complete, refused = [i.dossier for i in InboundItem.objects.order_by("pk")]
-    services.dossier_receive(dossier=received, actor=counter)
-    services.dossier_request_completion(dossier=to_complete, actor=counter,
+    actions.dossier_receive(dossier=received, actor=counter)
+    actions.dossier_request_completion(dossier=to_complete, actor=counter,
                                         reason="Thiếu bản sao giấy khai sinh")
-    services.dossier_refuse_intake(dossier=refused, actor=counter,
+    actions.dossier_refuse_intake(dossier=refused, actor=counter,
                                    reason="Không thuộc thẩm quyền giải quyết")
     for stream in SyncStream.objects.all():
         assert outbound.stream_deliver(stream.pk) == "sent 2"

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from linkage.framework import outbound
 from linkage.framework.models import MessageState, OutboundMessage, SyncStream, SyncWarning
 from linkage.portal import services as portal_services
@@ -38,7 +38,7 @@ def _deliver(dossier) -> str:
 
 def test_each_change_writes_one_message_in_its_own_transaction(catalogue, counter, settings):
     settings.PORTAL_BASE_URL = ""
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=catalogue.civil.code, applicant=applicant(), channel="direct",
         actor=counter, receive=True, documents=mandatory_papers(catalogue.civil),
     )
@@ -47,7 +47,7 @@ def test_each_change_writes_one_message_in_its_own_transaction(catalogue, counte
         (2, "CapNhatTrangThai", MessageState.PENDING),
     ]
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.dossier_assign(dossier=dossier, actor=counter, handler=None,
+        actions.dossier_assign(dossier=dossier, actor=counter, handler=None,
                                 department=catalogue.civil_office)
         raise RuntimeError("the request failed after the change")
     assert len(_messages(dossier)) == 2  # the rolled-back change left no message
@@ -86,9 +86,9 @@ def test_a_refused_message_blocks_only_its_own_dossier(catalogue, counter, porta
     refused = dossier_in("received", procedure=catalogue.civil, counter=counter)
     other = dossier_in("received", procedure=catalogue.civil, counter=counter)
     portal.portal.configure(reject_kinds=["TienDoXuLy"], reject_codes=[])
-    services.dossier_assign(dossier=refused, actor=counter, department=catalogue.civil_office,
+    actions.dossier_assign(dossier=refused, actor=counter, department=catalogue.civil_office,
                             handler=None)
-    services.dossier_assign(dossier=other, actor=counter, department=catalogue.civil_office,
+    actions.dossier_assign(dossier=other, actor=counter, department=catalogue.civil_office,
                             handler=None)
     portal.portal.configure(reject_kinds=[], reject_codes=[refused.code])
     assert _deliver(refused) == "rejected"  # TaoHoSo ... refused at the first message
@@ -117,7 +117,7 @@ def test_staff_retry_a_refused_message_then_the_rest_follows_in_order(catalogue,
 def test_marking_corrected_sets_the_message_aside_and_resyncs(catalogue, counter, portal):
     dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
     _deliver(dossier)
-    services.dossier_assign(dossier=dossier, actor=counter, department=catalogue.civil_office,
+    actions.dossier_assign(dossier=dossier, actor=counter, department=catalogue.civil_office,
                             handler=None)
     portal.portal.configure(reject_kinds=["TienDoXuLy"])
     assert _deliver(dossier) == "rejected"
@@ -189,7 +189,7 @@ def test_a_dossier_from_before_the_sync_began_opens_with_its_creation(
 ):
     dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
     SyncStream.objects.filter(dossier=dossier).delete()  # as if written before this release
-    services.dossier_assign(dossier=dossier, actor=counter, department=catalogue.civil_office,
+    actions.dossier_assign(dossier=dossier, actor=counter, department=catalogue.civil_office,
                             handler=None)
     assert _messages(dossier) == [
         (1, "TaoHoSo", MessageState.PENDING), (2, "TienDoXuLy", MessageState.PENDING)

@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from linkage.framework.models import MessageState, OutboundMessage, SyncStream
 from linkage.framework.outbound import streams_sweep
 from linkage.portal.sweep import portal_sweep
@@ -142,7 +142,7 @@ def test_a_refused_message_waits_with_its_reason_and_blocks_only_its_dossier(
     refused = dossier_in("received", procedure=catalogue.civil, counter=counter)
     drive(all_acknowledged)
     portal.portal.configure(reject_codes=[refused.code])
-    services.dossier_assign(dossier=refused, actor=counter, department=catalogue.civil_office,
+    actions.dossier_assign(dossier=refused, actor=counter, department=catalogue.civil_office,
                             handler=None)
     others = [dossier_in("returned", procedure=catalogue.civil, counter=counter)
               for _ in range(5)]

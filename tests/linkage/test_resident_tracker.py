@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from linkage.services import bundle_submit
+from linkage.bundles import bundle_submit
 from tests.factories import applicant
 from tests.linkage import support
 
@@ -27,9 +27,9 @@ def test_the_residents_dossier_page_has_one_track_per_procedure(client):
 
 
 def test_a_dossier_that_is_not_a_bundle_shows_no_bundle_tracker(client, catalogue, resident):
-    from cases import services
+    from cases import actions
 
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=catalogue.civil.code, applicant=applicant(), channel="online",
         actor=resident,
     )

@@ -130,6 +130,21 @@ def test_the_list_says_which_filters_are_active(client, catalogue):
     assert "7 hồ sơ liên thông" in text(client.get(reverse("linkage:bundles"), {"kind": "birth"}))
 
 
+def test_the_filters_take_the_pages_vietnamese_names(client, catalogue):
+    """``loai`` and ``trang_thai``, like ``tu``/``den``/``phan_loai`` and the other pages'
+    parameters; the form submits them and the counts link with them."""
+    september(catalogue)
+    client.force_login(UserFactory(role=Role.WARD_LEADER))
+    page = client.get(reverse("linkage:bundles")).content.decode()
+    assert '<select name="loai">' in page and '<select name="trang_thai">' in page
+    assert 'href="?trang_thai=completed"' in page
+    assert "7 hồ sơ liên thông" in text(client.get(reverse("linkage:bundles"), {"loai": "birth"}))
+    completed = Bundle.objects.filter(state=BundleState.COMPLETED).count()
+    for query in ({"trang_thai": "completed"}, {"state": "completed"}):
+        shown = text(client.get(reverse("linkage:bundles"), query))
+        assert f"{completed} hồ sơ liên thông · Đang lọc" in shown, query
+
+
 def test_the_list_pages_keep_the_filters(client, catalogue):
     people, kind = team(catalogue), kinds(catalogue)
     for i in range(31):

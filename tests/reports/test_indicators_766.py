@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases import services
+from cases import actions
 from cases.deadlines import VIETNAM_TZ
 from cases.models import CopyCertification, Dossier, DossierDocument
 from cases.periods import Period
@@ -86,7 +86,7 @@ def test_digitised_needs_an_e_result_where_one_is_due(catalogue, client, directo
                                                       tmp_path):
     settings.MEDIA_ROOT = tmp_path
     people = team(catalogue)
-    documents = [services.SubmittedDocument(
+    documents = [actions.SubmittedDocument(
         name="Tờ khai", copy_type="original",
         file=SimpleUploadedFile("to-khai.pdf", b"%PDF-1.4\n%%EOF\n"))]
     paper_result = walk(procedure=catalogue.civil, route="returned", start=at(9, 2),

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.deadlines import VIETNAM_TZ
 from cases.models import Dossier
 from cases.periods import Period
@@ -103,14 +103,14 @@ def september(catalogue, settings, tmp_path):
     walk(procedure=civil, route="in_progress", start=at(8), gaps=[HOUR] * 2, people=people)
     c3 = walk(procedure=civil, route="returned", start=at(10), gaps=[HOUR] * 5, people=people)
     c4 = walk(procedure=civil, route="returned", start=at(11), gaps=[HOUR] * 5, people=people)
-    k1 = services.copy_certification_receive(
+    k1 = actions.copy_certification_receive(
         procedure_code=catalogue.certification.code, applicant=applicant(),
         actor=people["counter"], document_name="Bằng tốt nghiệp", pages=3,
         scan=SimpleUploadedFile("ban-chinh.pdf", b"%PDF-1.4\n%%EOF\n"), at=at(16, 8))
-    k1 = services.dossier_assign(dossier=k1, actor=people["counter"], handler=people["handler"],
+    k1 = actions.dossier_assign(dossier=k1, actor=people["counter"], handler=people["handler"],
                                  at=at(16, 9))
-    k1 = services.dossier_submit_for_approval(dossier=k1, actor=people["handler"], at=at(16, 10))
-    services.copy_certification_certify(dossier=k1, actor=people["signer"], at=at(16, 11),
+    k1 = actions.dossier_submit_for_approval(dossier=k1, actor=people["handler"], at=at(16, 10))
+    actions.copy_certification_certify(dossier=k1, actor=people["signer"], at=at(16, 11),
                                         render=lambda c: b"%PDF-1.4\n%%EOF\n")
     Dossier.objects.filter(pk=c1.pk).update(result_file="results/2025/09/ket-qua.pdf")
     for n, (dossier, method) in enumerate([(l0, PaymentMethod.ONLINE), (l1, PaymentMethod.ONLINE),
@@ -242,7 +242,7 @@ def test_dashboard_counts_birth_and_death_bundles_by_classification(client, cata
     assert "Liên thông khai sinh 4 2 1 0 1" in page
     assert "Liên thông khai tử 1 0 0 1 0" in page
     html = client.get(reverse("reports:dashboard"), SEPTEMBER.as_query()).content.decode()
-    assert f'{reverse("linkage:bundles")}?kind=birth' in html
+    assert f'{reverse("linkage:bundles")}?loai=birth' in html
 
 
 @pytest.mark.django_db
@@ -280,8 +280,8 @@ def test_the_refresh_task_leaves_the_dashboard_computed(client, catalogue):
 
 @pytest.mark.django_db
 def test_dossiers_filed_from_a_vneid_account_count_as_using_population_data(catalogue, counter):
-    from cases.services import Applicant, dossier_receive
-    from intake import services as intake_services
+    from cases.actions import Applicant, dossier_receive
+    from intake.online import services as intake_services
     from tests.intake.helpers import resident
 
     document = catalogue.land.documents.get()

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.db import transaction
 
-from cases import services
+from cases import actions
 from cases.deadlines import VIETNAM_TZ
 from cases.periods import Period
 from reports import rollups
@@ -35,9 +35,9 @@ def test_incremental_refresh_rewrites_only_what_changed_and_agrees(catalogue):
     rollups.refresh(full=True, today=date(2025, 10, 31))
     untouched = DailyRollup.objects.filter(day__lt=date(2025, 9, 2)).count()
     # Weeks later the old dossier is finished: the incremental run rewrites from its day.
-    old = services.dossier_submit_for_approval(dossier=old, actor=people["handler"],
+    old = actions.dossier_submit_for_approval(dossier=old, actor=people["handler"],
                                                at=at(date(2025, 10, 20)))
-    services.dossier_approve(dossier=old, actor=people["signer"], at=at(date(2025, 10, 21)))
+    actions.dossier_approve(dossier=old, actor=people["signer"], at=at(date(2025, 10, 21)))
     days = rollups.refresh(today=date(2025, 10, 31))
     assert days[0] == date(2025, 9, 2)
     assert DailyRollup.objects.filter(day__lt=date(2025, 9, 2)).count() == untouched

@@ -3,7 +3,7 @@ the resident's declaration, the payment state, a history that reads."""
 
 import pytest
 
-from intake import services as intake_services
+from intake.online import services as intake_services
 from tests.factories import applicant, dossier_in
 from tests.workspace.helpers import pdf_text
 from tests.workspace.test_browser import login
@@ -131,11 +131,11 @@ def test_the_notification_log_names_each_kind(desktop, live_server, catalogue, c
 
 def test_the_second_supplement_request_is_not_offered(desktop, live_server, catalogue, counter,
                                                       handler):
-    from cases import services
+    from cases import actions as case_actions
 
     dossier = dossier_in("supplement_requested", procedure=catalogue.civil, counter=counter,
                          handler=handler)
-    services.dossier_supplement(dossier=dossier, actor=counter)
+    case_actions.dossier_supplement(dossier=dossier, actor=counter)
     page = desktop
     login(page, live_server, handler)
     page.goto(f"{live_server.url}/lam-viec/ho-so/{dossier.code}/")

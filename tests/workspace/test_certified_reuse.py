@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.delegation_services import authorisation_grant
 from cases.models import DossierDocument
 from cases.periods import Period
@@ -40,13 +40,13 @@ def certified(catalogue, counter, handler):
                             valid_from=today - timedelta(days=1),
                             valid_until=today + timedelta(days=30),
                             document_number="15/QĐ-UBND", decision_date=today)
-        dossier = services.copy_certification_receive(
+        dossier = actions.copy_certification_receive(
             procedure_code=catalogue.certification.code,
             applicant=applicant(**applicant_overrides), actor=counter,
             document_name="Giấy khai sinh", pages=1, scan=png())
-        services.dossier_assign(dossier=dossier, actor=handler, handler=handler)
-        dossier = services.dossier_submit_for_approval(dossier=dossier, actor=handler)
-        return services.copy_certification_certify(dossier=dossier, actor=director,
+        actions.dossier_assign(dossier=dossier, actor=handler, handler=handler)
+        dossier = actions.dossier_submit_for_approval(dossier=dossier, actor=handler)
+        return actions.copy_certification_certify(dossier=dossier, actor=director,
                                                    render=render_certified_copy)
 
     return make

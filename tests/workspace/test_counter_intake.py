@@ -133,7 +133,7 @@ def test_other_roles_get_a_403(client, catalogue, personas, persona):
 
 
 def _applicant():
-    from cases.services import Applicant
+    from cases.actions import Applicant
 
     return Applicant(name="Nguyễn Thị Hoa", id_number="042190000123", phone="0912345678",
                      address="Số 7, đường Trần Phú, phường Thành Sen")

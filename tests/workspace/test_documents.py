@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from cases import services
+from cases import actions
+from cases.catalogue_import import DEFAULT_CATALOGUE
 from cases.models import Procedure
 from intake.documents.render import QR_MASK_PATTERN, lookup_url, qr_data_uri
 from intake.tokens import code_from_status_token
@@ -47,18 +48,18 @@ def test_receipt_carries_code_names_dates_and_register_entry(client, catalogue, 
 def test_receipt_fits_one_a5_page_for_the_longest_procedure_in_the_catalogue(
     client, catalogue, counter
 ):
-    entries = json.loads((Path(services.__file__).parent / "data" / "catalogue.json").read_text())
+    entries = json.loads(DEFAULT_CATALOGUE.read_text())
     longest = max(entries["procedures"], key=lambda p: len(p["name"]) + sum(
         len(d["name"]) for d in p["documents"]))
     Procedure.objects.filter(pk=catalogue.land.pk).update(name=longest["name"])
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=catalogue.land.code, channel="direct", actor=counter, receive=True,
-        applicant=services.Applicant(
+        applicant=actions.Applicant(
             name="Nguyễn Thị Bích Ngọc Hoàng Phương", id_number="042190000001", phone="0912345678",
             email="bich.ngoc.hoang.phuong@example.vn",
             address="Số 128, ngõ 45, đường Trần Phú, tổ dân phố 7, phường Thành Sen, tỉnh Hà Tĩnh"),
         documents=mandatory_papers(catalogue.land) + [
-            services.SubmittedDocument(name=d["name"], copy_type=d["copy_type"])
+            actions.SubmittedDocument(name=d["name"], copy_type=d["copy_type"])
             for d in longest["documents"]],
     )
     client.force_login(counter)
@@ -98,10 +99,10 @@ def test_a_form_that_does_not_apply_yet_is_404(client, catalogue, counter, key):
 def test_supplement_refusal_apology_stop_and_control_sheet(client, catalogue, counter, handler, leader):
     dossier = dossier_in("in_progress", procedure=catalogue.land, counter=counter)
     land = dossier.handler
-    services.dossier_request_supplement(dossier=dossier, actor=land, reason="Thiếu sơ đồ thửa đất")
+    actions.dossier_request_supplement(dossier=dossier, actor=land, reason="Thiếu sơ đồ thửa đất")
     new_due = dossier.due_at + timedelta(days=7)
-    services.dossier_extend(dossier=dossier, actor=land, new_due_at=new_due, reason="Chờ đo đạc")
-    services.dossier_stop(dossier=dossier, actor=counter, reason="Công dân rút hồ sơ")
+    actions.dossier_extend(dossier=dossier, actor=land, new_due_at=new_due, reason="Chờ đo đạc")
+    actions.dossier_stop(dossier=dossier, actor=counter, reason="Công dân rút hồ sơ")
     refused = dossier_in("not_accepted", procedure=catalogue.civil, counter=counter)
     client.force_login(counter)
     assert "Thiếu sơ đồ thửa đất" in pdf_text(form(client, dossier, "mau-02").content)
@@ -126,12 +127,12 @@ def _queries_for(client, dossier, key) -> int:
 def test_a_form_takes_the_same_queries_however_long_the_dossier(client, catalogue, counter):
     """No query per document on the receipt, nor per hand-off on the control sheet."""
     short = dossier_in("received", procedure=catalogue.civil, counter=counter)
-    long = services.dossier_create(
+    long = actions.dossier_create(
         procedure_code=catalogue.civil.code, channel="direct", actor=counter, receive=True,
-        applicant=services.Applicant(name="Trần Thị Bình", id_number="042190000002",
+        applicant=actions.Applicant(name="Trần Thị Bình", id_number="042190000002",
                                      phone="0912000111", address="Thành Sen"),
         documents=mandatory_papers(catalogue.civil) + [
-            services.SubmittedDocument(name=f"Giấy tờ {i}", copy_type="copy") for i in range(6)],
+            actions.SubmittedDocument(name=f"Giấy tờ {i}", copy_type="copy") for i in range(6)],
     )
     returned = dossier_in("returned", procedure=catalogue.civil, counter=counter)
     client.force_login(counter)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.models import Dossier, DossierEvent, Status
 from tests.factories import dossier_in
 from tests.workspace.helpers import text
@@ -141,8 +141,8 @@ def test_missing_reason_shows_the_error_summary_and_the_field_message(
 
 def test_a_conflict_comes_back_as_a_clear_message(client, catalogue, counter, handler):
     dossier = dossier_in("in_progress", procedure=catalogue.civil, counter=counter, handler=handler)
-    services.dossier_request_supplement(dossier=dossier, actor=handler, reason="Thiếu giấy")
-    services.dossier_supplement(dossier=dossier, actor=counter)
+    actions.dossier_request_supplement(dossier=dossier, actor=handler, reason="Thiếu giấy")
+    actions.dossier_supplement(dossier=dossier, actor=counter)
     client.force_login(handler)
     response = act(client, dossier, "request_supplement", reason="Lần hai")
     assert response.status_code == 302
@@ -185,10 +185,10 @@ def test_dossier_page_holds_a_fixed_number_of_queries(client, catalogue, counter
     page_of(client, dossier)
     with CaptureQueriesContext(connection) as short_history:
         page_of(client, dossier)
-    services.dossier_request_supplement(dossier=dossier, actor=handler, reason="Thiếu")
-    services.dossier_supplement(dossier=dossier, actor=counter)
+    actions.dossier_request_supplement(dossier=dossier, actor=handler, reason="Thiếu")
+    actions.dossier_supplement(dossier=dossier, actor=counter)
     for _ in range(10):
-        services.dossier_record_personal_data_view(dossier=dossier, actor=counter)
+        actions.dossier_record_personal_data_view(dossier=dossier, actor=counter)
     with CaptureQueriesContext(connection) as long_history:
         response = page_of(client, dossier)
     assert response.status_code == 200

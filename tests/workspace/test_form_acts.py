@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 import pytest
 from django.urls import reverse
 
-from cases import services
+from cases import actions
 from cases.deadlines import VIETNAM_TZ
 from cases.models import Authorisation
 from tests.factories import UserFactory, applicant
@@ -41,13 +41,13 @@ def people(catalogue):
 
 
 def _received(procedure, people, handler):
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=procedure.code, applicant=applicant(), actor=people["counter"],
         channel="direct", at=at(2),
-        documents=[services.SubmittedDocument(name="Tờ khai", copy_type="original")],
+        documents=[actions.SubmittedDocument(name="Tờ khai", copy_type="original")],
     )
-    dossier = services.dossier_receive(dossier=dossier, actor=people["counter"], at=at(2))
-    return services.dossier_assign(dossier=dossier, actor=people["counter"], handler=handler,
+    dossier = actions.dossier_receive(dossier=dossier, actor=people["counter"], at=at(2))
+    return actions.dossier_assign(dossier=dossier, actor=people["counter"], handler=handler,
                                    at=at(2, 9, 10))
 
 
@@ -63,17 +63,17 @@ def land_dossier(catalogue, people):
     """Supplement asked by the land officer, apology by the land officer, stop at the counter,
     and the director looking at it after each."""
     dossier = _received(catalogue.land, people, people["land"])
-    dossier = services.dossier_request_supplement(
+    dossier = actions.dossier_request_supplement(
         dossier=dossier, actor=people["land"], reason="Thiếu sơ đồ thửa đất", at=at(3, 10))
-    services.dossier_record_personal_data_view(dossier=dossier, actor=people["director"],
+    actions.dossier_record_personal_data_view(dossier=dossier, actor=people["director"],
                                                at=at(3, 11))
-    dossier = services.dossier_supplement(dossier=dossier, actor=people["counter"], at=at(4))
-    dossier = services.dossier_extend(
+    dossier = actions.dossier_supplement(dossier=dossier, actor=people["counter"], at=at(4))
+    dossier = actions.dossier_extend(
         dossier=dossier, actor=people["land"], new_due_at=at(25, 17, 30),
         reason="Chờ đo đạc lại ranh giới thửa đất", at=at(5, 14))
-    dossier = services.dossier_stop(dossier=dossier, actor=people["counter"],
+    dossier = actions.dossier_stop(dossier=dossier, actor=people["counter"],
                                     reason="Công dân rút hồ sơ", at=at(9, 8))
-    services.dossier_record_personal_data_view(dossier=dossier, actor=people["director"],
+    actions.dossier_record_personal_data_view(dossier=dossier, actor=people["director"],
                                                at=at(10, 8))
     return dossier
 
@@ -106,11 +106,11 @@ def test_mau_03_names_the_signer_of_the_refusal_not_the_director_who_viewed_it(
     client, catalogue, people
 ):
     dossier = _received(catalogue.civil, people, people["handler"])
-    dossier = services.dossier_submit_for_approval(dossier=dossier, actor=people["handler"],
+    dossier = actions.dossier_submit_for_approval(dossier=dossier, actor=people["handler"],
                                                    at=at(3))
-    dossier = services.dossier_refuse(dossier=dossier, actor=people["leader"],
+    dossier = actions.dossier_refuse(dossier=dossier, actor=people["leader"],
                                       reason="Không đủ điều kiện kết hôn", at=at(4, 10))
-    services.dossier_record_personal_data_view(dossier=dossier, actor=people["director"],
+    actions.dossier_record_personal_data_view(dossier=dossier, actor=people["director"],
                                                at=at(6))
     text = pdf_text(_form(client, people["director"], dossier, "mau-03"))
     assert "Trần Minh Chủ" in text and "Võ Đức Xem" not in text
@@ -119,14 +119,14 @@ def test_mau_03_names_the_signer_of_the_refusal_not_the_director_who_viewed_it(
 
 
 def test_mau_03_at_intake_names_the_counter_officer_and_the_day(client, catalogue, people):
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=catalogue.civil.code, applicant=applicant(), actor=people["counter"],
         channel="direct", at=at(2),
-        documents=[services.SubmittedDocument(name="Tờ khai", copy_type="original")],
+        documents=[actions.SubmittedDocument(name="Tờ khai", copy_type="original")],
     )
-    dossier = services.dossier_refuse_intake(dossier=dossier, actor=people["counter"],
+    dossier = actions.dossier_refuse_intake(dossier=dossier, actor=people["counter"],
                                              reason="Không thuộc thẩm quyền", at=at(2, 15))
-    services.dossier_record_personal_data_view(dossier=dossier, actor=people["director"],
+    actions.dossier_record_personal_data_view(dossier=dossier, actor=people["director"],
                                                at=at(6))
     text = pdf_text(_form(client, people["director"], dossier, "mau-03"))
     assert "Lê Thu Tiếp" in text and "Võ Đức Xem" not in text
@@ -142,9 +142,9 @@ def test_mau_03_signed_under_an_authorisation_says_tuq_and_names_the_document(
         valid_until=date(2026, 12, 31), document_number="15/QĐ-UBND",
     )
     dossier = _received(catalogue.civil, people, people["handler"])
-    dossier = services.dossier_submit_for_approval(dossier=dossier, actor=people["handler"],
+    dossier = actions.dossier_submit_for_approval(dossier=dossier, actor=people["handler"],
                                                    at=at(3))
-    dossier = services.dossier_refuse(dossier=dossier, actor=people["director"],
+    dossier = actions.dossier_refuse(dossier=dossier, actor=people["director"],
                                       reason="Không đủ điều kiện", at=at(4, 10))
     text = pdf_text(_form(client, people["counter"], dossier, "mau-03"))
     # The signed form's signing block: the authoriser's title above the signer's.

@@ -36,14 +36,14 @@ def test_the_header_does_not_split_the_wards_name(catalogue, counter, state, key
 def test_a_long_control_sheet_stays_on_one_page(catalogue, counter, handler, leader):
     """Ten steps, two of them sent back with a long remark: one A4 sheet, the remark wrapping
     in its own column."""
-    from cases import services
+    from cases import actions
 
     dossier = dossier_in("supplement_requested", procedure=catalogue.civil, counter=counter,
                          handler=handler)
-    dossier = services.dossier_supplement(dossier=dossier, actor=counter)
+    dossier = actions.dossier_supplement(dossier=dossier, actor=counter)
     for _ in range(2):
-        dossier = services.dossier_submit_for_approval(dossier=dossier, actor=handler)
-        dossier = services.dossier_send_back(dossier=dossier, actor=leader,
+        dossier = actions.dossier_submit_for_approval(dossier=dossier, actor=handler)
+        dossier = actions.dossier_send_back(dossier=dossier, actor=leader,
                                              reason="Sửa lại trích yếu " * 8)
-    dossier = services.dossier_submit_for_approval(dossier=dossier, actor=handler)
+    dossier = actions.dossier_submit_for_approval(dossier=dossier, actor=handler)
     assert pdf_pages(dossier_form_pdf(dossier, "mau-06", base_url="http://testserver")) == 1

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from tests.factories import applicant
 from tests.workspace.helpers import pdf_text, text
 
@@ -23,11 +23,11 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def received(procedure, counter, at: datetime):
-    dossier = services.dossier_create(
+    dossier = actions.dossier_create(
         procedure_code=procedure.code, applicant=applicant(), channel="direct", actor=counter, at=at,
-        documents=[services.SubmittedDocument(name="Tờ khai", copy_type="original")],
+        documents=[actions.SubmittedDocument(name="Tờ khai", copy_type="original")],
     )
-    return services.dossier_receive(dossier=dossier, actor=counter, at=at)
+    return actions.dossier_receive(dossier=dossier, actor=counter, at=at)
 
 
 def test_receipt_sets_the_hand_over_deadline(catalogue, counter):
@@ -42,10 +42,10 @@ def test_counter_queue_warns_before_and_shows_late_hand_overs(client, catalogue,
     fresh = received(catalogue.civil, counter, timezone.now())
     forgotten = received(catalogue.civil, counter, datetime(2026, 3, 2, 10, tzinfo=HCM))
     late = received(catalogue.civil, counter, datetime(2026, 3, 2, 10, tzinfo=HCM))
-    services.dossier_assign(dossier=late, actor=counter, handler=handler,
+    actions.dossier_assign(dossier=late, actor=counter, handler=handler,
                             at=datetime(2026, 3, 3, 9, tzinfo=HCM))
     in_time = received(catalogue.civil, counter, datetime(2026, 3, 2, 16, tzinfo=HCM))
-    services.dossier_assign(dossier=in_time, actor=counter, handler=handler,
+    actions.dossier_assign(dossier=in_time, actor=counter, handler=handler,
                             at=datetime(2026, 3, 3, 11, tzinfo=HCM))
     client.force_login(counter)
 
@@ -67,9 +67,9 @@ def test_counter_queue_warns_before_and_shows_late_hand_overs(client, catalogue,
 
 def test_reassignment_keeps_the_first_hand_over(catalogue, counter, handler, other_handler, director):
     dossier = received(catalogue.civil, counter, datetime(2026, 3, 2, 10, tzinfo=HCM))
-    services.dossier_assign(dossier=dossier, actor=counter, handler=handler,
+    actions.dossier_assign(dossier=dossier, actor=counter, handler=handler,
                             at=datetime(2026, 3, 2, 11, tzinfo=HCM))
-    dossier = services.dossier_assign(dossier=dossier, actor=director, handler=other_handler,
+    dossier = actions.dossier_assign(dossier=dossier, actor=director, handler=other_handler,
                                       at=datetime(2026, 3, 4, 9, tzinfo=HCM))
 
     assert dossier.handed_over_at == datetime(2026, 3, 2, 11, tzinfo=HCM)
@@ -78,10 +78,10 @@ def test_reassignment_keeps_the_first_hand_over(catalogue, counter, handler, oth
 @pytest.mark.pdf
 def test_control_sheet_judges_the_hand_over_against_its_own_deadline(client, catalogue, counter, handler):
     late = received(catalogue.civil, counter, datetime(2026, 3, 2, 10, tzinfo=HCM))
-    services.dossier_assign(dossier=late, actor=counter, handler=handler,
+    actions.dossier_assign(dossier=late, actor=counter, handler=handler,
                             at=datetime(2026, 3, 3, 9, tzinfo=HCM))
     in_time = received(catalogue.civil, counter, datetime(2026, 3, 2, 16, tzinfo=HCM))
-    services.dossier_assign(dossier=in_time, actor=counter, handler=handler,
+    actions.dossier_assign(dossier=in_time, actor=counter, handler=handler,
                             at=datetime(2026, 3, 3, 11, tzinfo=HCM))
     client.force_login(counter)
 
@@ -113,7 +113,7 @@ def test_counter_and_dashboard_are_warned_before_the_hand_over_lapses(
     late = received(catalogue.civil, counter, datetime(2026, 2, 27, 9, tzinfo=HCM))
     # Received at 13:45, due by 17:30 too, but handed over already.
     done = received(catalogue.civil, counter, datetime(2026, 3, 2, 13, 45, tzinfo=HCM))
-    services.dossier_assign(dossier=done, actor=counter, handler=handler,
+    actions.dossier_assign(dossier=done, actor=counter, handler=handler,
                             at=datetime(2026, 3, 2, 14, tzinfo=HCM))
     # Received after 15:00: due by the end of Tuesday morning, not at risk on Monday.
     fresh = received(catalogue.civil, counter, datetime(2026, 3, 2, 15, 30, tzinfo=HCM))

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from cases import services
+from cases import actions
 from tests.factories import dossier_in
 from tests.workspace.helpers import text
 
@@ -99,7 +99,7 @@ def test_each_queue_tab_counts_what_its_list_holds(client, catalogue, counter, d
     """The tab counts come from one combined query; each must agree with its own list."""
     dossier_in("submitted", procedure=catalogue.civil, resident=resident)
     incomplete = dossier_in("submitted", procedure=catalogue.civil, resident=resident)
-    services.dossier_request_completion(dossier=incomplete, actor=counter, reason="Thiếu tờ khai")
+    actions.dossier_request_completion(dossier=incomplete, actor=counter, reason="Thiếu tờ khai")
     dossier_in("received", procedure=catalogue.civil, counter=counter)
     dossier_in("received", procedure=catalogue.certification, counter=counter)
     dossier_in("supplement_requested", procedure=catalogue.civil, counter=counter)

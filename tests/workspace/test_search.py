@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from cases import services
+from cases import actions
 from tests.factories import applicant, dossier_in
 from tests.workspace.helpers import text
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _create(catalogue, counter, **who):
-    return services.dossier_create(
+    return actions.dossier_create(
         procedure_code=catalogue.civil.code, applicant=applicant(**who), channel="direct",
         actor=counter,
     )

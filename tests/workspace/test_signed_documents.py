@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from cases import services
+from cases import actions
 from cases.delegation_services import authorisation_grant
 from intake.documents.certified import render_certified_copy
 from intake.signing.documents import signed_result
@@ -68,13 +68,13 @@ def test_a_certified_copy_carries_the_statement_the_number_and_a_signature_under
     client, catalogue, counter, handler, chairman, director
 ):
     delegate(chairman, director, [catalogue.certification.root_code])
-    dossier = services.copy_certification_receive(
+    dossier = actions.copy_certification_receive(
         procedure_code=catalogue.certification.code, applicant=applicant(), actor=counter,
         document_name="Giấy khai sinh", pages=1, scan=png())
-    services.dossier_assign(dossier=dossier, actor=handler, handler=handler)
-    dossier = services.dossier_submit_for_approval(dossier=dossier, actor=handler)
+    actions.dossier_assign(dossier=dossier, actor=handler, handler=handler)
+    dossier = actions.dossier_submit_for_approval(dossier=dossier, actor=handler)
 
-    certification = services.copy_certification_certify(dossier=dossier, actor=director,
+    certification = actions.copy_certification_certify(dossier=dossier, actor=director,
                                                         render=render_certified_copy)
 
     content = certification.certified_pdf.read()
@@ -145,7 +145,7 @@ def test_a_revoked_certificate_signs_nothing(catalogue, chairman):
 def test_the_result_states_the_authority_it_was_signed_under(catalogue, chairman, director):
     delegate(chairman, director, ["1.000894"])
     dossier = dossier_in("awaiting_approval", procedure=catalogue.civil, signer=chairman)
-    dossier = services.dossier_approve(dossier=dossier, actor=director)
+    dossier = actions.dossier_approve(dossier=dossier, actor=director)
 
     document = signed_result(dossier)
 

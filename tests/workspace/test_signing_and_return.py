@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
+from cases import actions
 from cases.models import Authorisation, CopyCertification, DossierEvent, Status
 from tests.factories import applicant, dossier_in
 from tests.workspace.helpers import PDF, pdf_text, png, text
@@ -63,7 +63,7 @@ def test_expired_or_out_of_scope_authorisation_is_refused_with_a_reason(
 
 
 def receive_certification(catalogue, counter, *, pages=3, scan=None):
-    return services.copy_certification_receive(
+    return actions.copy_certification_receive(
         procedure_code=catalogue.certification.code, applicant=applicant(), actor=counter,
         document_name="Bằng tốt nghiệp trung học phổ thông", pages=pages, scan=scan or png(),
     )
@@ -97,8 +97,8 @@ def test_certifying_gives_register_numbers_and_a_certified_pdf(
     first = receive_certification(catalogue, counter, pages=3)
     second = receive_certification(catalogue, counter, pages=1, scan=SimpleUploadedFile("s.pdf", PDF))
     for dossier in (first, second):
-        services.dossier_assign(dossier=dossier, actor=handler, handler=handler)
-        services.dossier_submit_for_approval(dossier=dossier, actor=handler)
+        actions.dossier_assign(dossier=dossier, actor=handler, handler=handler)
+        actions.dossier_submit_for_approval(dossier=dossier, actor=handler)
     client.force_login(director)
     page = client.get(reverse("cases:dossier", args=[first.code])).content.decode()
     assert reverse("intake:certify", args=[first.code]) in page
@@ -121,8 +121,8 @@ def test_certifying_gives_register_numbers_and_a_certified_pdf(
 
 def test_certification_refused_without_authority_leaves_no_number(client, catalogue, counter, handler, director):
     dossier = receive_certification(catalogue, counter)
-    services.dossier_assign(dossier=dossier, actor=handler, handler=handler)
-    services.dossier_submit_for_approval(dossier=dossier, actor=handler)
+    actions.dossier_assign(dossier=dossier, actor=handler, handler=handler)
+    actions.dossier_submit_for_approval(dossier=dossier, actor=handler)
     client.force_login(director)
     response = client.post(reverse("intake:certify", args=[dossier.code]))
     assert response.status_code == 403

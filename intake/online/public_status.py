@@ -1,5 +1,6 @@
-"""Reads for the residents' pages: the public status of a dossier, a resident's dossiers,
-payments owed, the delivery log and the anonymous ratings.
+"""The public status of a dossier: what the lookup page, the receipt's QR link and the
+resident's own page show (the tracker, the situation in words, the due date), read with the
+lookup's failure counts in one statement.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -17,18 +17,15 @@ from django.utils.translation import gettext as _
 from cases.deadlines import Pause
 from cases.models import Dossier, DossierPause, Outcome, Procedure, Status
 from cases.models.dossier import STOPPABLE_STATES
-from cases.selectors import dossier_deadline_state, dossier_visible_to
+from cases.selectors import dossier_deadline_state
 from intake.models import (
-    Complaint,
     LookupThrottle,
-    Notification,
-    OnlineDraft,
     Payment,
-    PaymentPurpose,
-    PaymentStatus,
     Rating,
 )
+from intake.online.selectors import rating_exists
 from intake.payments.providers import online_payment_offered
+from intake.payments.selectors import _FEE_CLOSED_STATES, payment_amount_due
 from intake.templatetags.intake_tags import vnd
 from thanhsen.roles import Role
 
@@ -56,8 +53,6 @@ _TRACKER_POSITION = {
     Status.STOPPED: (1, None),
 }
 
-#: Dossiers whose fee is no longer collected: not accepted, stopped or already handed back.
-_FEE_CLOSED_STATES = (Status.NOT_ACCEPTED, Status.STOPPED, Status.RETURNED)
 
 #: What the dossier waits for at its current step, shown beside that step.
 WAITS = {
@@ -477,71 +472,3 @@ def dossier_owned_by(*, code: str, user) -> bool:
     if user is None or not user.is_authenticated or user.role != Role.RESIDENT:
         return False
     return Dossier.objects.filter(code=code, applicant_user=user).exists()
-
-
-# --- residents ------------------------------------------------------------------------------
-def online_procedures() -> QuerySet[Procedure]:
-    """Every current procedure the portal offers online (end-to-end or partly)."""
-    return (
-        Procedure.objects.filter(is_current=True, online_level__in=["full", "partial"])
-        .select_related("field")
-        .order_by("field__name", "name")
-    )
-
-
-def resident_dossiers(user) -> QuerySet[Dossier]:
-    return dossier_visible_to(user).order_by("-created_at")
-
-
-def resident_drafts(user) -> QuerySet[OnlineDraft]:
-    return OnlineDraft.objects.filter(user=user).order_by("-updated_at")
-
-
-def payment_pending(dossier: Dossier) -> Payment | None:
-    return dossier.payments.filter(status=PaymentStatus.PENDING).order_by("created_at").first()
-
-
-def payment_amount_due(dossier: Dossier) -> int:
-    payment = payment_pending(dossier)
-    return payment.amount if payment else 0
-
-
-def rating_exists(dossier: Dossier) -> bool:
-    return Rating.objects.filter(dossier=dossier).exists()
-
-
-# --- staff ----------------------------------------------------------------------------------
-def fees_due(code: str = "") -> QuerySet[Dossier]:
-    """Dossiers with the procedure's fee unpaid, oldest first: what the cash desk collects,
-    whether the dossier came online or at the counter."""
-    dossiers = Dossier.objects.filter(fee_amount__gt=0, fee_paid_at__isnull=True).exclude(
-        status__in=_FEE_CLOSED_STATES
-    )
-    if code:
-        dossiers = dossiers.filter(code=code)
-    return dossiers.select_related("procedure").order_by("created_at", "id")
-
-
-def obligations_pending(code: str = "") -> QuerySet[Payment]:
-    """Financial obligations (nghĩa vụ tài chính) a dossier waits on, oldest first."""
-    payments = Payment.objects.filter(
-        status=PaymentStatus.PENDING, purpose=PaymentPurpose.OBLIGATION
-    ).select_related("dossier")
-    if code:
-        payments = payments.filter(dossier__code=code)
-    return payments.order_by("created_at")
-
-
-def notification_log() -> QuerySet[Notification]:
-    return Notification.objects.select_related("dossier").order_by("-created_at", "-id")
-
-
-def ratings_anonymous() -> QuerySet:
-    """Ratings as staff see them: procedure, month, scores and comment; no dossier, no person."""
-    return Rating.objects.select_related("procedure").only(
-        "procedure__name", "created_at", *Rating.CRITERIA, "comment"
-    )
-
-
-def complaints_open() -> QuerySet[Complaint]:
-    return Complaint.objects.order_by("status", "due_at")

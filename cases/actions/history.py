@@ -1,0 +1,87 @@
+"""A dossier's history and pauses: ``cases`` is their only writer, and every app calls
+these (``record_event``, ``pause_start``, ``pause_end``; ending a pause re-dates the
+dossier at once).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+
+from django.db import transaction
+
+from cases import hooks
+from cases.actions.dates import _refresh_due_dates
+from cases.history import keep_given_event_time
+from cases.models import (
+    Dossier,
+    DossierEvent,
+    DossierPause,
+)
+
+
+def record_event(
+    *,
+    dossier_id: int,
+    action: str,
+    at: datetime,
+    actor=None,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    payload: dict | None = None,
+    authorisation=None,
+) -> DossierEvent:
+    """Append one row to a dossier's history and publish it to the hooks once committed.
+
+    Call it inside the transaction that made the change, so the row and the change commit
+    together and the reactions (notifications, bundles, the national portal) see both.
+    """
+    keep_given_event_time(at)
+    event = DossierEvent.objects.create(
+        dossier_id=dossier_id,
+        actor=actor,
+        at=at,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        authorisation=authorisation,
+        payload=payload or {},
+    )
+    hooks.record(event)
+    transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
+    return event
+
+
+def pause_start(*, dossier_id: int, kind: str, reason: str, at: datetime) -> DossierPause:
+    """Stop the dossier's clock from ``at`` until ``pause_end`` (the deadline moves by it)."""
+    return DossierPause.objects.create(
+        dossier_id=dossier_id, kind=kind, reason=reason, started_at=at
+    )
+
+
+def pause_end(*, dossier_id: int, kind: str, at: datetime) -> Dossier | None:
+    """End the open pause of this kind and re-date the dossier at once (the due dates move by
+    the time the pause lasted); None when no such pause was open."""
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure")
+            .get(pk=dossier_id)
+        )
+        fields = _pause_close(dossier, kind, at)
+        if fields is None:
+            return None
+        if fields:
+            dossier.save(update_fields=fields)
+    return dossier
+
+
+def _pause_close(dossier: Dossier, kind: str, at: datetime) -> list[str] | None:
+    """Close the open pause of ``kind`` and recompute the due dates on ``dossier`` (unsaved):
+    the fields to save, or None when no such pause was open."""
+    closed = dossier.pauses.filter(kind=kind, ended_at__isnull=True).update(ended_at=at)
+    if not closed:
+        return None
+    return _refresh_due_dates(dossier, at) if dossier.received_at else []
