@@ -843,6 +843,9 @@ def dossier_return_result(
         unpaid = fee_refusal(d)
         if unpaid:
             raise unpaid
+        held = hooks.result_hold(d)
+        if held:
+            raise ApplicationError(held, kind=ErrorKind.CONFLICT)
         d.returned_at = at
         d.returned_by = actor
         d.return_method = method

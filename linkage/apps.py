@@ -9,6 +9,7 @@ class LinkageConfig(AppConfig):
     def ready(self):
         from cases import hooks
         from cases.labels import register_event_labels
+        from linkage.civil_status import services as civil_status
         from linkage.framework import outbound
         from linkage.labels import EVENT_LABELS
         from linkage.portal import mapping
@@ -18,4 +19,7 @@ class LinkageConfig(AppConfig):
         hooks.subscribe(on_dossier_event, actions=PARENT_ACTIONS)
         hooks.subscribe_in_transaction(record_event, actions=mapping.SYNCED_ACTIONS)
         outbound.register(CONNECTOR)
+        hooks.subscribe_in_transaction(civil_status.record_approval, actions={"approve"})
+        hooks.hold_results(civil_status.result_hold)
+        outbound.register(civil_status.CONNECTOR)
         register_event_labels(EVENT_LABELS)

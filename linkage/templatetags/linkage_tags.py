@@ -6,6 +6,8 @@ Pages of other apps (the resident's dossier page, the leadership dashboard) use 
 importing linkage: the tracker renders nothing for a dossier that is not a bundle.
 ``{% bundle_counter_kinds %}`` offers the bundles on the counter's procedure picker and
 ``{% bundle_of dossier as bundle %}`` gives the receipt (Mẫu 01) a bundle's procedures.
+``{% civil_status_health %}`` is the registry's row on the sync health page and
+``{% civil_status_extract dossier %}`` the resident's electronic extract (or what it waits for).
 ``{{ seconds|lag }}`` words a sync lag the way staff read it ("2 giờ 5 phút", not 7500 s).
 """
 
@@ -17,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cases.policy import sync_denial_reason
-from linkage.labels import PORTAL_MESSAGE_LABELS
+from linkage.civil_status.selectors import registry_health
+from linkage.labels import PORTAL_MESSAGE_LABELS, SYSTEM_LABELS
+from linkage.models import CivilRegistration
 from linkage.portal.selectors import dossier_sync_timeline
 from linkage.selectors import bundle_kinds_for_counter, bundle_receipt, bundle_tracks_for
 
@@ -43,6 +47,25 @@ def sync_timeline(context, dossier):
         "csrf_token": context.get("csrf_token"),
         "may_resync": sync_denial_reason(user, "retry") is None,
     }
+
+
+@register.inclusion_tag("linkage/civil_status/partials/health_row.html")
+def civil_status_health():
+    return {"health": registry_health()}
+
+
+@register.inclusion_tag("linkage/civil_status/partials/extract.html")
+def civil_status_extract(dossier):
+    registration = (
+        CivilRegistration.objects.filter(dossier_id=dossier.pk).select_related("dossier").first()
+    )
+    return {"registration": registration}
+
+
+@register.filter
+def sync_system_label(system: str) -> str:
+    """``{{ stream.system|sync_system_label }}``: which outside system, as staff name it."""
+    return SYSTEM_LABELS.get(system, system)
 
 
 @register.filter
