@@ -109,7 +109,7 @@ def result_hold(dossier) -> str | None:
     """``cases.hooks`` asks: the result of a dossier whose registration is still with the
     registry is not ready."""
     state = (
-        CivilRegistration.objects.filter(dossier_id=dossier.pk)
+        CivilRegistration.objects.filter(dossier_id=getattr(dossier, "pk", None) or dossier.id)
         .values_list("state", flat=True).first()
     )
     if state == RegistrationState.AWAITING:

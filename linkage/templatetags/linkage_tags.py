@@ -24,6 +24,7 @@ from linkage.labels import PORTAL_MESSAGE_LABELS, SYSTEM_LABELS
 from linkage.models import CivilRegistration
 from linkage.portal.selectors import dossier_sync_timeline
 from linkage.selectors import bundle_kinds_for_counter, bundle_receipt, bundle_tracks_for
+from thanhsen.roles import Role
 
 register = template.Library()
 
@@ -54,12 +55,17 @@ def civil_status_health():
     return {"health": registry_health()}
 
 
-@register.inclusion_tag("linkage/civil_status/partials/extract.html")
-def civil_status_extract(dossier):
+@register.inclusion_tag("linkage/civil_status/partials/extract.html", takes_context=True)
+def civil_status_extract(context, dossier):
+    """The registration's number and extract: the resident downloads it; staff print it only
+    when the resident asks (through the dossier's file, which checks who may read it)."""
     registration = (
         CivilRegistration.objects.filter(dossier_id=dossier.pk).select_related("dossier").first()
     )
-    return {"registration": registration}
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    resident = user is not None and getattr(user, "role", "") == Role.RESIDENT
+    return {"registration": registration, "staff": not resident}
 
 
 @register.filter

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Dossier, DossierEvent
+from intake.models import Notification
 from linkage.civil_status import services as registry_services
 from linkage.civil_status.contract import CONTRACT
 from linkage.civil_status.sweep import civil_status_sweep
@@ -92,8 +93,9 @@ def test_approval_sends_the_registration_and_the_extract_becomes_the_result(peop
         services.dossier_return_result(dossier=dossier, actor=people.counter)
     client = Client()
     client.force_login(people.resident)
-    page = client.get(reverse("intake:my_dossier", args=[dossier.code]))
-    assert "đang chờ Cơ sở dữ liệu hộ tịch" in page.content.decode()
+    page = client.get(reverse("intake:my_dossier", args=[dossier.code])).content.decode()
+    assert "đang chờ Cơ sở dữ liệu hộ tịch" in page
+    assert "Đã phê duyệt, chờ cấp trích lục" in page and "Mời bạn đến Trung tâm" not in page
     assert client.get(reverse("linkage:civil_status_my_extract", args=[dossier.code])
                       ).status_code == 404
 
@@ -229,3 +231,17 @@ def test_the_health_page_has_a_row_for_the_registry(people, registry):
     client.force_login(people.director)
     page = client.get(reverse("linkage:portal_health")).content.decode()
     assert 'data-health-row="hotich"' in page and "Cơ sở dữ liệu hộ tịch" in page
+
+
+def test_the_resident_hears_of_the_result_when_the_extract_arrives_not_at_approval(
+    people, registry, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = _approved(people)
+    assert not Notification.objects.filter(dossier=dossier, kind="result_ready").exists()
+    _deliver(dossier)
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_services.replies_pull()
+    sent = Notification.objects.filter(dossier=dossier, kind="result_ready")
+    assert sent.exists()
+    assert all("Trích lục điện tử đã sẵn sàng" in n.body for n in sent)
