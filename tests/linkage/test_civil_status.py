@@ -15,6 +15,7 @@ from cases.models import Dossier, DossierEvent
 from intake.models import Notification
 from linkage.civil_status import services as registry_services
 from linkage.civil_status.contract import CONTRACT
+from linkage.civil_status.reconciliation import DIFFERENT, MISSING, reconciliation_run
 from linkage.civil_status.sweep import civil_status_sweep
 from linkage.framework import outbound
 from linkage.framework.models import (
@@ -96,6 +97,8 @@ def test_approval_sends_the_registration_and_the_extract_becomes_the_result(peop
     page = client.get(reverse("intake:my_dossier", args=[dossier.code])).content.decode()
     assert "đang chờ Cơ sở dữ liệu hộ tịch" in page
     assert "Đã phê duyệt, chờ cấp trích lục" in page and "Mời bạn đến Trung tâm" not in page
+    assert "Tải kết quả giải quyết" not in page
+    assert client.get(reverse("signing:my_result", args=[dossier.code])).status_code == 404
     assert client.get(reverse("linkage:civil_status_my_extract", args=[dossier.code])
                       ).status_code == 404
 
@@ -245,3 +248,22 @@ def test_the_resident_hears_of_the_result_when_the_extract_arrives_not_at_approv
     sent = Notification.objects.filter(dossier=dossier, kind="result_ready")
     assert sent.exists()
     assert all("Trích lục điện tử đã sẵn sàng" in n.body for n in sent)
+
+
+def test_reconciliation_lists_what_the_registry_holds_otherwise(people, registry):
+    first, second, third = (_approved(people) for _ in range(3))
+    for dossier in (first, second, third):
+        _deliver(dossier)
+    registry_services.replies_pull()
+    today = timezone.localdate()
+    assert reconciliation_run(start=today, end=today).mismatches == []
+    # Our record of one says another page; the registry lost another.
+    CivilRegistration.objects.filter(dossier=first).update(page="99")
+    registry.registry.registered.pop(second.code)
+    run = reconciliation_run(start=today, end=today)
+    assert {(m["code"], m["kind"]) for m in run.mismatches} == {
+        (first.code, DIFFERENT), (second.code, MISSING)
+    }
+    assert run.checked == 3 and run.held_by_them == 2
+    with pytest.raises(ApplicationError):
+        reconciliation_run(start=today, end=today, actor=people.handler)
