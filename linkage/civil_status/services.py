@@ -192,6 +192,7 @@ def reply_accept(item, *, fetch, at: datetime | None = None) -> str:
     content = None
     if item["LoaiPhanHoi"] == "DaDangKy":
         try:
+            registered_at = _registry_moment(item["NgayDangKy"])
             content = _extract(item, fetch)
         except ValueError as exc:
             _keep(item, external_id, error=str(exc), at=at, dossier_id=record.dossier_id)
@@ -206,7 +207,7 @@ def reply_accept(item, *, fetch, at: datetime | None = None) -> str:
             ) != item["MaThongDiep"]:
                 raise _Stale
             if content is not None:
-                _registered(record, item, content, at=at)
+                _registered(record, item, content, registered_at=registered_at, at=at)
                 return Verdict.REGISTERED
             _returned(record, item, at=at)
             return Verdict.RETURNED
@@ -222,8 +223,16 @@ class _Stale(Exception):
     """Another reply was applied between the check and the lock."""
 
 
-def _registered(record: CivilRegistration, item: dict, content: bytes, *, at: datetime) -> None:
-    registered_at = timezone.make_aware(datetime.strptime(item["NgayDangKy"], "%Y%m%d%H%M%S"))
+def _registry_moment(value: str) -> datetime:
+    """A ``yyyyMMddHHmmss`` of the registry (Vietnamese time); ``ValueError`` if no such day."""
+    try:
+        return timezone.make_aware(datetime.strptime(value, "%Y%m%d%H%M%S"))
+    except ValueError as exc:
+        raise ValueError(_("Ngày đăng ký không hợp lệ: %(value)s.") % {"value": value}) from exc
+
+
+def _registered(record: CivilRegistration, item: dict, content: bytes, *,
+                registered_at: datetime, at: datetime) -> None:
     record.state = RegistrationState.REGISTERED
     record.number, record.book, record.page = item["SoDangKy"], item["QuyenSo"], item["TrangSo"]
     record.registered_at = registered_at

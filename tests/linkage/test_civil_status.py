@@ -83,6 +83,14 @@ def test_the_contract_is_checked_both_ways(people, registry):
     assert CONTRACT.errors("phan_hoi", registered)
     assert registry_services.reply_accept(registered, fetch=lambda path: b"") == "invalid"
     assert CivilRegistration.objects.get(dossier=dossier).state == RegistrationState.AWAITING
+    # Per the pattern but no such day: kept with the reason, nothing registered.
+    no_such_day = {**registered, "MaPhanHoi": "PH-2", "SoDangKy": "5", "QuyenSo": "01/2026",
+                   "TrangSo": "2", "NgayDangKy": "20260231120000",
+                   "TrichLuc": {"TenTep": "trich-luc.pdf", "DuongDan": "/files/1",
+                                "MaBam": "0" * 64, "KichThuoc": 10}}
+    assert CONTRACT.errors("phan_hoi", no_such_day) == []
+    assert registry_services.reply_accept(no_such_day, fetch=lambda path: b"") == "invalid"
+    assert CivilRegistration.objects.get(dossier=dossier).state == RegistrationState.AWAITING
 
 
 def test_approval_sends_the_registration_and_the_extract_becomes_the_result(people, registry):
