@@ -8,6 +8,7 @@ speaks Vietnamese whatever language the officer reads.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from cases.models import Dossier
 from linkage.models import CivilRegistration, RegistrationKind
@@ -19,8 +20,12 @@ REGISTRY_PROCEDURES = {
     "1.000894": RegistrationKind.MARRIAGE,
     "2.000635": RegistrationKind.EXTRACT,
 }
-#: The fields a registry may return for correction and the officer may correct.
-CORRECTABLE = ("NguoiYeuCau.HoTen", "NguoiYeuCau.SoDinhDanh", "NguoiYeuCau.DiaChi")
+#: The fields a registry may return for correction, as the officer reads them.
+FIELD_LABELS = {
+    "NguoiYeuCau.HoTen": gettext_lazy("Họ, chữ đệm, tên người yêu cầu"),
+    "NguoiYeuCau.SoDinhDanh": gettext_lazy("Số định danh cá nhân người yêu cầu"),
+    "NguoiYeuCau.DiaChi": gettext_lazy("Địa chỉ người yêu cầu"),
+}
 SYSTEM_OFFICER = "Hệ thống một cửa"
 
 

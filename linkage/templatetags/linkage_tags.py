@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cases.policy import sync_denial_reason
+from linkage.civil_status.mapping import FIELD_LABELS
 from linkage.civil_status.selectors import registry_health
 from linkage.labels import PORTAL_MESSAGE_LABELS, SYSTEM_LABELS
 from linkage.models import CivilRegistration
@@ -66,6 +67,12 @@ def civil_status_extract(context, dossier):
     user = getattr(request, "user", None)
     resident = user is not None and getattr(user, "role", "") == Role.RESIDENT
     return {"registration": registration, "staff": not resident}
+
+
+@register.filter
+def registry_field_label(field: str) -> str:
+    """``{{ registration.returned_field|registry_field_label }}``: the field as staff read it."""
+    return FIELD_LABELS.get(field, field)
 
 
 @register.filter

@@ -144,6 +144,7 @@ def test_a_return_for_correction_reaches_the_officer_and_goes_again(people, regi
     client.force_login(people.handler)
     queue = client.get(reverse("linkage:civil_status_queue")).content.decode()
     assert "Họ tên không khớp Cơ sở dữ liệu quốc gia về dân cư" in queue
+    assert "Họ, chữ đệm, tên người yêu cầu" in queue
     answer = client.post(reverse("linkage:civil_status_correct", args=[record.pk]),
                          {"value": ""})
     assert answer.status_code == 302
