@@ -52,3 +52,25 @@ def record(event) -> None:
     for subscription in _recorders:
         if subscription.actions is None or event.action in subscription.actions:
             subscription.callback(event)
+
+
+# --- results issued by another system ------------------------------------------------------
+# Some results are issued by an outside system after the ward's decision (the civil-status
+# registry's extract): until it arrives the result is not ready, so it cannot be handed over
+# and the resident is not told it is. The app that talks to that system says so here.
+_result_holds: list[Callable[[object], str | None]] = []
+
+
+def hold_results(callback: Callable[[object], str | None]) -> None:
+    """Register ``callback(dossier)``: why its result is not ready yet, or None."""
+    if callback not in _result_holds:
+        _result_holds.append(callback)
+
+
+def result_hold(dossier) -> str | None:
+    """Why the dossier's result is not ready yet (a sentence for staff), or None."""
+    for callback in _result_holds:
+        reason = callback(dossier)
+        if reason:
+            return reason
+    return None

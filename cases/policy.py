@@ -189,6 +189,18 @@ def bundle_denial_reason(user, bundle, action: str) -> str | None:
     return None
 
 
+def civil_registration_denial_reason(user, dossier) -> str | None:
+    """Why ``user`` may not correct and resend a registration the civil-status registry
+    returned: the civil-status handlers of the dossier's department and the director may."""
+    if not _logged_in(user):
+        return _("Bạn cần đăng nhập để thực hiện thao tác này.")
+    if user.role not in BUNDLE_ACTION_ROLES["complete_correction"]:
+        return _("Vai trò của bạn không được thực hiện thao tác này.")
+    if user.role in HANDLER_ROLES and not _in_department(user, dossier):
+        return _("Hồ sơ không thuộc đơn vị của bạn.")
+    return None
+
+
 # --- which roles open which pages ------------------------------------------------------------
 #: Each group of staff or resident pages and the audiences that may open it. The access
 #: decorators (``cases.access``) guard the pages with it and the menu offers exactly these.

@@ -12,6 +12,7 @@ class LinkageConfig(AppConfig):
         from cases import hooks
         from cases.labels import register_event_labels
         from linkage.bundles import PARENT_ACTIONS, on_dossier_event
+        from linkage.civil_status import services as civil_status
         from linkage.framework import outbound
         from linkage.labels import EVENT_LABELS
         from linkage.portal import mapping
@@ -20,6 +21,9 @@ class LinkageConfig(AppConfig):
         hooks.subscribe(on_dossier_event, actions=PARENT_ACTIONS)
         hooks.subscribe_in_transaction(record_event, actions=mapping.SYNCED_ACTIONS)
         outbound.register(CONNECTOR)
+        hooks.subscribe_in_transaction(civil_status.record_approval, actions={"approve"})
+        hooks.hold_results(civil_status.result_hold)
+        outbound.register(civil_status.CONNECTOR)
         register_event_labels(EVENT_LABELS)
         # Register the Celery tasks in every process, the web's included: the services send
         # them by name (``linkage.outbox``, ``linkage.framework.outbound``), so with eager

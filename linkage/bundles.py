@@ -45,7 +45,9 @@ from linkage.models import (
     BundleKind,
     BundleState,
     BundleStep,
+    CivilRegistration,
     Outbox,
+    RegistrationState,
     StepState,
 )
 from linkage.selectors import bundle_kind_in_force
@@ -282,7 +284,7 @@ def bundle_limit(kind: BundleKind, selected, *, needs_verification: bool, elderl
 
 
 #: The parent dossier's own steps a bundle follows.
-PARENT_ACTIONS = frozenset({"receive", "approve", "refuse", "stop"})
+PARENT_ACTIONS = frozenset({"receive", "approve", "civil_status_registered", "refuse", "stop"})
 
 
 def on_dossier_event(event_id: int) -> None:
@@ -300,15 +302,17 @@ def on_dossier_event(event_id: int) -> None:
     if event["action"] == "receive":
         with transaction.atomic():
             _refresh_due(_locked(bundle.pk), at=event["at"])
-    elif event["action"] == "approve":
+    elif event["action"] in ("approve", "civil_status_registered"):
         bundle_civil_status_done(bundle=bundle, at=event["at"])
     else:
         bundle_cancel(bundle=bundle, at=event["at"])
 
 
 def bundle_civil_status_done(*, bundle: Bundle, at: datetime | None = None) -> Bundle:
-    """The ward has registered the birth or death: the dependent steps go out in parallel.
+    """The birth or death is registered: the dependent steps go out in parallel.
 
+    With the civil-status registry connected the registration is the registry's: the step
+    waits for its answer and starts the agencies from its extract (number, book, page).
     Idempotent, because both the hook and the sweep (for a hook lost with its process) call it.
     """
     at = at or timezone.now()
@@ -316,11 +320,20 @@ def bundle_civil_status_done(*, bundle: Bundle, at: datetime | None = None) -> B
         bundle = _locked(bundle.pk)
         if bundle.state != BundleState.CIVIL_STATUS:
             return bundle
+        registry = CivilRegistration.objects.filter(dossier_id=bundle.dossier_id).first()
+        if registry is not None and registry.state != RegistrationState.REGISTERED:
+            return bundle
         root = bundle.steps.get(is_root=True)
         root.state = StepState.DONE
         root.ready_at = root.ready_at or bundle.dossier.received_at or at
         root.sent_at = root.acknowledged_at = root.completed_at = at
         root.result = {"document": _("Trích lục"), "number": bundle.dossier.code}
+        if registry is not None:
+            root.external_reference = registry.number
+            root.sent_at = registry.created_at
+            root.completed_at = registry.registered_at or at
+            root.result = {"document": _("Trích lục"), "number": registry.number,
+                           "book": registry.book, "page": registry.page}
         root.save(
             update_fields=[
                 "state",
@@ -329,6 +342,7 @@ def bundle_civil_status_done(*, bundle: Bundle, at: datetime | None = None) -> B
                 "acknowledged_at",
                 "completed_at",
                 "result",
+                "external_reference",
             ]
         )
         bundle.state = BundleState.IN_PROGRESS

@@ -13,6 +13,9 @@ EVENT_LABELS = {
     "bundle_relatives_wait": gettext_lazy("Chờ thân nhân xác nhận qua VNeID"),
     "bundle_relatives_confirmed": gettext_lazy("Thân nhân đã xác nhận"),
     "bundle_cancel": gettext_lazy("Dừng liên thông"),
+    "civil_status_registered": gettext_lazy("Cơ sở dữ liệu hộ tịch đã đăng ký, có trích lục"),
+    "civil_status_return": gettext_lazy("Cơ sở dữ liệu hộ tịch trả về để sửa"),
+    "civil_status_correct": gettext_lazy("Đã sửa đăng ký hộ tịch, gửi lại"),
 }
 
 #: What staff read for each kind of message to the national portal (``LoaiThongDiep``).
@@ -26,4 +29,11 @@ PORTAL_MESSAGE_LABELS = {
     "DanhGia": gettext_lazy("Đánh giá"),
     "DungXuLy": gettext_lazy("Dừng xử lý"),
     "ChuyenHoSo": gettext_lazy("Chuyển hồ sơ"),
+    "DangKy": gettext_lazy("Đăng ký hộ tịch (Cơ sở dữ liệu hộ tịch)"),
+}
+
+#: The outside systems a dossier's messages go to, as staff name them.
+SYSTEM_LABELS = {
+    "dvcqg": gettext_lazy("Cổng DVCQG"),
+    "hotich": gettext_lazy("Cơ sở dữ liệu hộ tịch"),
 }

@@ -224,3 +224,61 @@ class Outbox(models.Model):
         ]
         verbose_name = _("thư chờ gửi")
         verbose_name_plural = _("thư chờ gửi")
+
+
+class RegistrationKind(models.TextChoices):
+    BIRTH = "KhaiSinh", _("Đăng ký khai sinh")
+    DEATH = "KhaiTu", _("Đăng ký khai tử")
+    MARRIAGE = "KetHon", _("Đăng ký kết hôn")
+    EXTRACT = "BanSaoTrichLuc", _("Cấp bản sao trích lục hộ tịch")
+
+
+class RegistrationState(models.TextChoices):
+    AWAITING = "awaiting", _("Chờ Cơ sở dữ liệu hộ tịch trả kết quả")
+    CORRECTION = "correction", _("Bị trả về để sửa")
+    REGISTERED = "registered", _("Đã đăng ký, có trích lục")
+
+
+class CivilRegistration(models.Model):
+    """A dossier's registration in the civil-status registry (the Ministry of Justice's shared
+    e-civil-status software): what was sent, the registry's number, book and page, or the
+    field it returned for correction. One per dossier; each (re)submission is an outbox
+    message of the ``hotich`` stream, ``message`` the one the registry's answer must name.
+
+    It lives here, beside the bundles, because the bundle sweep reads it (a bundle's
+    civil-status step waits for the registry) and the connector writes it.
+    """
+
+    dossier = models.OneToOneField(
+        "cases.Dossier", verbose_name=_("hồ sơ"), on_delete=models.CASCADE,
+        related_name="civil_registration",
+    )
+    kind = models.CharField(_("loại đăng ký"), max_length=16, choices=RegistrationKind.choices)
+    state = models.CharField(
+        _("trạng thái"), max_length=12, choices=RegistrationState.choices,
+        default=RegistrationState.AWAITING,
+    )
+    submissions = models.PositiveSmallIntegerField(_("số lần gửi"), default=1)
+    message = models.ForeignKey(
+        OutboundMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("thông điệp đang chờ trả lời"),
+    )
+    corrections = models.JSONField(_("các trường đã sửa"), default=dict, blank=True)
+    returned_field = models.CharField(_("trường bị trả về"), max_length=100, blank=True)
+    returned_reason = models.TextField(_("lý do trả về"), blank=True)
+    returned_at = models.DateTimeField(_("trả về lúc"), null=True, blank=True)
+    number = models.CharField(_("số đăng ký"), max_length=40, blank=True)
+    book = models.CharField(_("quyển số"), max_length=40, blank=True)
+    page = models.CharField(_("trang số"), max_length=20, blank=True)
+    registered_at = models.DateTimeField(_("đăng ký lúc"), null=True, blank=True)
+    extract_sha256 = models.CharField(_("mã băm trích lục"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("gửi lần đầu lúc"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "created_at"])]
+        verbose_name = _("đăng ký hộ tịch điện tử")
+        verbose_name_plural = _("đăng ký hộ tịch điện tử")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.dossier_id}"

@@ -28,6 +28,7 @@ from linkage.models import (
     BundleState,
     BundleStep,
     Outbox,
+    RegistrationState,
     StepState,
 )
 
@@ -54,6 +55,11 @@ def bundle_sweep(*, now: datetime | None = None, batch: int = 500) -> dict:
         state=BundleState.CIVIL_STATUS,
         dossier__outcome=Outcome.APPROVED,
         dossier__status__in=(Status.RESOLVED, Status.RETURNED),
+    ).exclude(
+        # Still with the civil-status registry: its answer releases the bundle.
+        dossier__civil_registration__state__in=(
+            RegistrationState.AWAITING, RegistrationState.CORRECTION
+        )
     )[:batch]:
         bundle_civil_status_done(bundle=bundle, at=now)
         counts["reconciled"] += 1

@@ -11,6 +11,9 @@ from celery import shared_task
 from django.utils import timezone
 
 from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
+from linkage.civil_status import reconciliation as civil_status_reconciliation
+from linkage.civil_status.services import enabled as civil_status_enabled
+from linkage.civil_status.sweep import civil_status_sweep
 from linkage.framework.outbound import TransportError, stream_deliver, streams_sweep
 from linkage.models import StepState
 from linkage.pipeline import step_claim, step_record_failure, step_record_reply
@@ -58,7 +61,8 @@ def deliver_stream(stream_id: int) -> str:
 @shared_task(name="linkage.tasks.sweep", ignore_result=True)
 def sweep() -> dict:
     now = timezone.now()
-    return {**bundle_sweep(now=now), **streams_sweep(now=now), **portal_sweep(now=now)}
+    return {**bundle_sweep(now=now), **streams_sweep(now=now), **portal_sweep(now=now),
+            "civil_status": civil_status_sweep(now=now)}
 
 
 @shared_task(name="linkage.tasks.portal_reconcile", ignore_result=True)
@@ -74,4 +78,21 @@ def portal_reconcile() -> int:
         return 0
     if run.mismatches:
         log.warning("portal reconciliation %s: %d mismatch(es)", yesterday, len(run.mismatches))
+    return len(run.mismatches)
+
+
+@shared_task(name="linkage.tasks.civil_status_reconcile", ignore_result=True)
+def civil_status_reconcile() -> int:
+    """Daily: reconcile yesterday's registrations with the registry; returns the mismatches."""
+    if not civil_status_enabled():
+        return 0
+    yesterday = timezone.localdate() - timedelta(days=1)
+    try:
+        run = civil_status_reconciliation.reconciliation_run(start=yesterday, end=yesterday)
+    except TransportError as exc:
+        log.warning("civil-status reconciliation %s: registry unreachable (%s)", yesterday, exc)
+        return 0
+    if run.mismatches:
+        log.warning("civil-status reconciliation %s: %d mismatch(es)", yesterday,
+                    len(run.mismatches))
     return len(run.mismatches)

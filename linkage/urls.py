@@ -1,6 +1,7 @@
 from django.urls import path
 
 from linkage import api, views
+from linkage.civil_status import views as civil_status_views
 from linkage.portal import api as portal_api
 from linkage.portal import views as portal_views
 
@@ -36,6 +37,22 @@ urlpatterns = [
         "lien-thong/cong-dvcqg/ho-so/<str:code>/dong-bo-lai/",
         portal_views.dossier_resync,
         name="portal_resync",
+    ),
+    path("lien-thong/ho-tich/", civil_status_views.queue, name="civil_status_queue"),
+    path(
+        "lien-thong/ho-tich/dang-ky/<int:pk>/sua/",
+        civil_status_views.correct,
+        name="civil_status_correct",
+    ),
+    path(
+        "lien-thong/ho-tich/luong/<int:pk>/gui-lai/",
+        civil_status_views.stream_retry,
+        name="civil_status_stream_retry",
+    ),
+    path(
+        "ho-so-cua-toi/<str:code>/trich-luc/",
+        civil_status_views.my_extract,
+        name="civil_status_my_extract",
     ),
     path("lien-thong/<str:code>/", views.bundle_detail, name="bundle"),
     path("lien-thong/<str:code>/da-sua-ho-tich/", views.bundle_correct, name="bundle_correct"),

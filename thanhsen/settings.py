@@ -277,6 +277,13 @@ PORTAL_CLIENT_SECRET = env.str("PORTAL_CLIENT_SECRET", default="")
 PORTAL_TIMEOUT_SECONDS = env.float("PORTAL_TIMEOUT_SECONDS", default=10.0)
 #: The bearer token the portal presents when it pushes a dossier; empty: push is off.
 PORTAL_PUSH_TOKEN = env.str("PORTAL_PUSH_TOKEN", default="")
+# --- The civil-status registry (the Ministry of Justice's shared e-civil-status software) ----
+#: Empty: the connector is off and an approval is the result, as before the connection (the
+#: registry is then kept by hand). `make run` points it at the simulator (/civil-status/).
+CIVIL_STATUS_BASE_URL = env.str("CIVIL_STATUS_BASE_URL", default="")
+#: The bearer token the registry issued to the ward; empty: no Authorization header.
+CIVIL_STATUS_TOKEN = env.str("CIVIL_STATUS_TOKEN", default="")
+CIVIL_STATUS_TIMEOUT_SECONDS = env.float("CIVIL_STATUS_TIMEOUT_SECONDS", default=10.0)
 CELERY_BEAT_SCHEDULE = {
     "linkage-sweep": {
         "task": "linkage.tasks.sweep",
@@ -285,6 +292,11 @@ CELERY_BEAT_SCHEDULE = {
     # Compares yesterday's dossiers with what the national portal holds.
     "linkage-portal-reconcile": {
         "task": "linkage.tasks.portal_reconcile",
+        "schedule": 86400.0,
+    },
+    # Compares yesterday's registrations with what the civil-status registry holds.
+    "linkage-civil-status-reconcile": {
+        "task": "linkage.tasks.civil_status_reconcile",
         "schedule": 86400.0,
     },
     # Writes and queues residents' messages the on-commit path could not (intake.notifications.services).

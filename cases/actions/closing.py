@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from cases import hooks
 from cases.actions.core import _apply, _Change, _not_now, _require_text
 from cases.models import (
     Dossier,
@@ -47,6 +48,9 @@ def dossier_return_result(
         unpaid = fee_refusal(d)
         if unpaid:
             raise unpaid
+        held = hooks.result_hold(d)
+        if held:
+            raise ApplicationError(held, kind=ErrorKind.CONFLICT)
         d.returned_at = at
         d.returned_by = actor
         d.return_method = method

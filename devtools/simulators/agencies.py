@@ -17,6 +17,7 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 
+from devtools.simulators.faults import FaultControl
 from devtools.simulators.server import Reply
 from devtools.simulators.server import make_server as serve_systems
 
@@ -42,7 +43,7 @@ class SimulatorConfig:
     seed: int | None = None
 
 
-class AgencySimulator:
+class AgencySimulator(FaultControl):
     def __init__(self, config: SimulatorConfig | None = None):
         self.config = config or SimulatorConfig()
         self.lock = threading.Lock()
@@ -57,15 +58,6 @@ class AgencySimulator:
             self.per_subject: dict[tuple[str, str], int] = {}  # per (dossier, procedure)
             self.returned: set[tuple[str, str]] = set()
             self.submissions = self.replays = self.failures = self.timeouts = 0
-
-    def configure(self, **changes) -> None:
-        with self.lock:
-            for name, value in changes.items():
-                if not hasattr(self.config, name):
-                    raise ValueError(f"unknown setting {name}")
-                setattr(self.config, name, value)
-            if "seed" in changes:
-                self.rng = random.Random(self.config.seed)
 
     def stats(self) -> dict:
         with self.lock:
@@ -160,10 +152,11 @@ def agency_system(simulator: AgencySimulator):
     ``GET /_stats``, ``POST /_config`` and ``POST /_reset``."""
 
     def handle(method: str, path: str, query: dict, headers: dict, raw: bytes) -> Reply:
+        controlled = simulator.control(method, path, raw)
+        if controlled is not None:
+            return controlled
         parts = path.strip("/").split("/")
         if method == "GET":
-            if parts == ["_stats"]:
-                return Reply(200, simulator.stats())
             time.sleep(simulator.config.latency)
             if len(parts) == 3 and parts[1] == "submissions":
                 return Reply(*simulator.status(parts[2]))
@@ -172,15 +165,6 @@ def agency_system(simulator: AgencySimulator):
             body = json.loads(raw or b"{}")
         except ValueError:
             return Reply(400, {"error": "invalid JSON"})
-        if parts == ["_config"]:
-            try:
-                simulator.configure(**body)
-            except (TypeError, ValueError) as exc:
-                return Reply(400, {"error": str(exc)})
-            return Reply(200, simulator.stats())
-        if parts == ["_reset"]:
-            simulator.reset()
-            return Reply(200, simulator.stats())
         time.sleep(simulator.config.latency)
         key = next((v for k, v in headers.items() if k.lower() == "idempotency-key"), "")
         if len(parts) != 2 or parts[1] != "submissions" or not key:

@@ -31,6 +31,7 @@ from urllib.parse import parse_qs
 
 from pypdf import PdfWriter
 
+from devtools.simulators.faults import FaultControl
 from devtools.simulators.server import Reply
 from linkage.portal.contract import CONTRACT, OUTGOING
 
@@ -68,7 +69,7 @@ class PortalConfig:
     seed: int | None = None
 
 
-class PortalSimulator:
+class PortalSimulator(FaultControl):
     def __init__(self, config: PortalConfig | None = None):
         self.config = config or PortalConfig()
         self.lock = threading.Lock()
@@ -90,15 +91,6 @@ class PortalSimulator:
             self.files: dict[str, bytes] = {}
             self.offer_clock = time.monotonic()
             self.linked: dict[str, str] = {}  # portal code → our code, from TaoHoSo
-
-    def configure(self, **changes) -> None:
-        with self.lock:
-            for name, value in changes.items():
-                if not hasattr(self.config, name):
-                    raise ValueError(f"unknown setting {name}")
-                setattr(self.config, name, value)
-            if "seed" in changes:
-                self.rng = random.Random(self.config.seed)
 
     def stats(self) -> dict:
         with self.lock:
@@ -126,17 +118,9 @@ class PortalSimulator:
 
     # --- HTTP ---------------------------------------------------------------------------------
     def __call__(self, method: str, path: str, query: dict, headers: dict, raw: bytes) -> Reply:
-        if path == "/_stats" and method == "GET":
-            return Reply(200, self.stats())
-        if path == "/_reset" and method == "POST":
-            self.reset()
-            return Reply(200, self.stats())
-        if path == "/_config" and method == "POST":
-            try:
-                self.configure(**json.loads(raw or b"{}"))
-            except (ValueError, TypeError) as exc:
-                return Reply(400, {"error": str(exc)})
-            return Reply(200, self.stats())
+        controlled = self.control(method, path, raw)
+        if controlled is not None:
+            return controlled
         if path == "/_offer" and method == "POST":
             try:
                 count = int(json.loads(raw or b"{}").get("count", 1))

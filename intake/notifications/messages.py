@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import hooks
 from cases.models import Dossier, DossierEvent, Outcome
 from intake.tokens import status_token, status_url
 
@@ -22,6 +23,7 @@ NOTIFIED_ACTIONS = {
     "request_supplement": "supplement_requested",
     "request_payment": "payment_requested",
     "approve": "result_ready",
+    "civil_status_registered": "result_ready",
     "refuse": "result_ready",
     "extend": "apology",
     "stop": "stopped",
@@ -79,6 +81,10 @@ def _sentence(event: DossierEvent, dossier: Dossier) -> str:
     if kind == "payment_requested":
         return _("cần thực hiện nghĩa vụ tài chính: %(reason)s") % {"reason": event.note}
     if kind == "result_ready":
+        if event.action == "civil_status_registered":
+            return _("đã được đăng ký (số %(number)s, quyển %(book)s). Trích lục điện tử đã sẵn "
+                     "sàng để tải về.") % {"number": event.payload.get("number", ""),
+                                            "book": event.payload.get("book", "")}
         if dossier.outcome == Outcome.REFUSED:
             return _("đã có kết quả (từ chối giải quyết). Mời nhận văn bản trả lời tại Trung tâm.")
         return _("đã có kết quả. Mời bạn đến Trung tâm nhận kết quả.")
@@ -115,6 +121,10 @@ def _sentence(event: DossierEvent, dossier: Dossier) -> str:
 def message_for(event: DossierEvent, dossier: Dossier) -> Message | None:
     kind = NOTIFIED_ACTIONS.get(event.action)
     if kind is None:
+        return None
+    if event.action == "approve" and hooks.result_hold(dossier):
+        # The result is issued by another system (the civil-status registry's extract): the
+        # resident hears when it arrives, not before.
         return None
     if kind == "submitted" and (event.payload or {}).get("channel") != "online":
         # At the counter the resident holds the receipt already; online they need the code.

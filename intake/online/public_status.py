@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from cases import hooks
 from cases.deadlines import Pause
 from cases.models import Dossier, DossierPause, Outcome, Procedure, Status
 from cases.models.dossier import STOPPABLE_STATES
@@ -220,6 +221,14 @@ _PHRASES = {
         gettext_lazy("Mời bạn đến Trung tâm nhận kết quả trong giờ làm việc."),
         gettext_lazy("Căn cước của người nhận; giấy ủy quyền nếu nhận thay."),
     ),
+    # Approved, and the result is issued by another system (the civil-status registry's
+    # extract) that has not answered yet.
+    "result_held": (
+        gettext_lazy("Đã phê duyệt, chờ cấp trích lục"),
+        gettext_lazy("Hồ sơ đang chờ Cơ sở dữ liệu hộ tịch cấp số đăng ký và trích lục điện tử. "
+                     "Bạn không cần làm gì thêm; chúng tôi sẽ báo khi có kết quả."),
+        "",
+    ),
     "refused": (
         gettext_lazy("Đã có kết quả: từ chối giải quyết"),
         gettext_lazy("Mời bạn đến Trung tâm nhận kết quả trong giờ làm việc."),
@@ -245,6 +254,8 @@ def _situation(dossier: Dossier) -> str:
         return "completion"
     if dossier.status == Status.RESOLVED and dossier.outcome == Outcome.REFUSED:
         return "refused"
+    if dossier.status == Status.RESOLVED and hooks.result_hold(dossier):
+        return "result_held"
     if dossier.status == Status.AWAITING_PAYMENT and not online_payment_offered():
         return "payment_at_counter"
     return dossier.status

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cases import actions as case_actions
+from cases import hooks
 from cases.access import page_for
 from cases.models import Procedure, Status
 from cases.selectors import dossier_get
@@ -344,6 +345,7 @@ def my_dossier(request, code):
         and not dossier.stop_requested_at,
         "status_token": status_token(dossier.code),
         "documents": dossier.documents.all(),
+        "result_held": bool(dossier.resolved_at and hooks.result_hold(dossier)),
     })
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import selectors
+from cases import hooks, selectors
 from cases.access import page_for
 from intake.documents.views import pdf_response
 from intake.online.views import _own_dossier
@@ -70,6 +70,8 @@ def my_result(request, code: str):
     dossier = _own_dossier(request.user, code)
     if dossier.correction_opened_at:
         raise Http404(_("Kết quả đang được điều chỉnh."))
+    if hooks.result_hold(dossier):
+        raise Http404(_("Hồ sơ chưa có kết quả."))
     try:
         document = signed_result(dossier)
     except ApplicationError as exc:

@@ -6,6 +6,8 @@ Pages of other apps (the resident's dossier page, the leadership dashboard) use 
 importing linkage: the tracker renders nothing for a dossier that is not a bundle.
 ``{% bundle_counter_kinds %}`` offers the bundles on the counter's procedure picker and
 ``{% bundle_of dossier as bundle %}`` gives the receipt (Mẫu 01) a bundle's procedures.
+``{% civil_status_health %}`` is the registry's row on the sync health page and
+``{% civil_status_extract dossier %}`` the resident's electronic extract (or what it waits for).
 ``{{ seconds|lag }}`` words a sync lag the way staff read it ("2 giờ 5 phút", not 7500 s).
 """
 
@@ -17,9 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from cases.policy import sync_denial_reason
-from linkage.labels import PORTAL_MESSAGE_LABELS
+from linkage.civil_status.mapping import FIELD_LABELS
+from linkage.civil_status.selectors import registry_health
+from linkage.labels import PORTAL_MESSAGE_LABELS, SYSTEM_LABELS
+from linkage.models import CivilRegistration
 from linkage.portal.selectors import dossier_sync_timeline
 from linkage.selectors import bundle_kinds_for_counter, bundle_receipt, bundle_tracks_for
+from thanhsen.roles import Role
 
 register = template.Library()
 
@@ -43,6 +49,36 @@ def sync_timeline(context, dossier):
         "csrf_token": context.get("csrf_token"),
         "may_resync": sync_denial_reason(user, "retry") is None,
     }
+
+
+@register.inclusion_tag("linkage/civil_status/partials/health_row.html")
+def civil_status_health():
+    return {"health": registry_health()}
+
+
+@register.inclusion_tag("linkage/civil_status/partials/extract.html", takes_context=True)
+def civil_status_extract(context, dossier):
+    """The registration's number and extract: the resident downloads it; staff print it only
+    when the resident asks (through the dossier's file, which checks who may read it)."""
+    registration = (
+        CivilRegistration.objects.filter(dossier_id=dossier.pk).select_related("dossier").first()
+    )
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    resident = user is not None and getattr(user, "role", "") == Role.RESIDENT
+    return {"registration": registration, "staff": not resident}
+
+
+@register.filter
+def registry_field_label(field: str) -> str:
+    """``{{ registration.returned_field|registry_field_label }}``: the field as staff read it."""
+    return FIELD_LABELS.get(field, field)
+
+
+@register.filter
+def sync_system_label(system: str) -> str:
+    """``{{ stream.system|sync_system_label }}``: which outside system, as staff name it."""
+    return SYSTEM_LABELS.get(system, system)
 
 
 @register.filter

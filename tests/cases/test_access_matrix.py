@@ -253,6 +253,13 @@ MATRIX = [
     Entry("linkage:portal_stream_retry", page("sync", ok=405), args=lambda w: [999999]),
     Entry("linkage:portal_resync", page("sync", ok=405), args=code),
     Entry("linkage:api_sync", api(dossier=the_dossier), args=code),
+    # the civil-status registry: the officer's queue, the correction, a resend; the extract
+    Entry("linkage:civil_status_queue", page("workspace")),
+    Entry("linkage:civil_status_correct", page("workspace", ok=405), args=lambda w: [999999]),
+    Entry("linkage:civil_status_stream_retry", page("workspace", ok=405),
+          args=lambda w: [999999]),
+    Entry("linkage:civil_status_my_extract", page("resident", dossier=the_dossier, ok=404),
+          args=code),
     Entry("linkage:api_portal_push", public(405)),
     Entry("signing:my_result", page("resident", dossier=the_dossier, ok=404), args=code),
     Entry("signing:reuse_copy_online", page("resident", ok=405), args=code),

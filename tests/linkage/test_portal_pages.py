@@ -83,7 +83,7 @@ def test_residents_handlers_and_outsiders_may_not_act(client, handler, resident,
 def test_dossier_page_has_the_sync_timeline_with_acks_and_refusals(client, counter, refused):
     client.force_login(counter)
     page = client.get(reverse("cases:dossier", args=[refused.code])).content.decode()
-    assert "Đồng bộ Cổng DVCQG" in page
+    assert "Đồng bộ với hệ thống bên ngoài" in page and "Cổng DVCQG #" in page
     assert "#1 Tạo hồ sơ" in page and "Đã gửi, chờ biên nhận" in page
     assert "Cổng từ chối:" in page and "Đồng bộ lại trạng thái" in page
 

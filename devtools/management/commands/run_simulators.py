@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from devtools.simulators.agencies import AgencySimulator, SimulatorConfig, agency_system
+from devtools.simulators.civil_status import CivilStatusConfig, CivilStatusSimulator
 from devtools.simulators.portal import PortalConfig, PortalSimulator
 from devtools.simulators.server import make_server
 
@@ -10,7 +11,8 @@ from devtools.simulators.server import make_server
 class Command(BaseCommand):
     help = (
         "Chạy các hệ thống mô phỏng bên ngoài trên một cổng: Cổng DVCQG tại /portal/, các cơ "
-        "quan liên thông tại /agencies/. / Serve the simulated outside systems on one port."
+        "quan liên thông tại /agencies/, Cơ sở dữ liệu hộ tịch tại /civil-status/. / Serve the "
+        "simulated outside systems on one port."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +29,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--agency-return-procedure", action="append", default=[],
             help="mã thủ tục bị trả về một lần mỗi hồ sơ / rejected once per dossier",
+        )
+        parser.add_argument("--civil-status-result-delay", type=float, default=2.0,
+                            help="giây đến khi có trích lục / seconds until the extract")
+        parser.add_argument(
+            "--civil-status-return-code", action="append", default=[],
+            help="mã hồ sơ bị trả về để sửa một lần / dossier code returned once for correction",
         )
         parser.add_argument("--seed", type=int, default=None)
 
@@ -49,12 +57,25 @@ class Command(BaseCommand):
                 seed=options["seed"],
             )
         )
+        civil_status = CivilStatusSimulator(
+            CivilStatusConfig(
+                ack_delay=min(1.0, options["civil_status_result_delay"]),
+                result_delay=options["civil_status_result_delay"],
+                return_codes=options["civil_status_return_code"],
+                seed=options["seed"],
+            )
+        )
         host, port = options["host"], options["port"]
-        server = make_server({"/portal": portal, "/agencies": agency_system(agencies)}, host, port)
+        server = make_server(
+            {"/portal": portal, "/agencies": agency_system(agencies),
+             "/civil-status": civil_status},
+            host, port,
+        )
         self.stdout.write(
             f"Simulators on http://{host}:{port}/ — portal at /portal/ (GET /portal/_stats, "
             f"POST /portal/_config), agencies at /agencies/ (GET /agencies/_stats, "
-            f"POST /agencies/_config)"
+            f"POST /agencies/_config), civil-status registry at /civil-status/ (GET "
+            f"/civil-status/_stats, POST /civil-status/_config)"
         )
         self.stdout.flush()
         try:
