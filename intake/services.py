@@ -309,6 +309,21 @@ def payment_record_cash(*, payment: Payment, actor) -> Payment:
     return payment
 
 
+def payment_confirm_by_authority(*, dossier: Dossier, authority: str, transaction_id: str,
+                                 actor, at: datetime) -> None:
+    """An obligation paid to the authority that levied it (land taxes go to the state budget
+    through the tax authority), as that authority confirmed it: the dossier's payable item is
+    settled once and its payment wait ends, as if the resident had paid it here."""
+    payment = Payment.objects.filter(
+        dossier=dossier, purpose=PaymentPurpose.OBLIGATION, status=PaymentStatus.PENDING
+    ).first()
+    if payment is not None:
+        _settle(payment, method=PaymentMethod.ONLINE, transaction_id=transaction_id,
+                provider=authority, actor=actor, at=at)
+    elif dossier.status == Status.AWAITING_PAYMENT:
+        case_services.dossier_confirm_payment(dossier=dossier, actor=actor, at=at)
+
+
 def fee_collect_cash(*, dossier: Dossier, actor) -> Payment:
     """The counter takes a dossier's fee in cash, whatever channel the dossier came by.
 

@@ -10,7 +10,8 @@ class LinkageConfig(AppConfig):
         from cases import hooks
         from cases.labels import register_event_labels
         from linkage.framework import outbound
-        from linkage.labels import EVENT_LABELS
+        from linkage.labels import EVENT_LABELS, LAND_EVENT_LABELS
+        from linkage.land import services as land_services
         from linkage.portal import mapping
         from linkage.portal.services import CONNECTOR, record_event
         from linkage.services import PARENT_ACTIONS, on_dossier_event
@@ -18,4 +19,8 @@ class LinkageConfig(AppConfig):
         hooks.subscribe(on_dossier_event, actions=PARENT_ACTIONS)
         hooks.subscribe_in_transaction(record_event, actions=mapping.SYNCED_ACTIONS)
         outbound.register(CONNECTOR)
+        hooks.subscribe_in_transaction(land_services.on_handover, actions={"assign"})
+        outbound.register(land_services.LAND_CONNECTOR)
+        outbound.register(land_services.TAX_CONNECTOR)
+        register_event_labels(LAND_EVENT_LABELS)
         register_event_labels(EVENT_LABELS)

@@ -15,6 +15,13 @@ EVENT_LABELS = {
     "bundle_cancel": gettext_lazy("Dừng liên thông"),
 }
 
+#: The land pipeline's lines in a dossier's history (``linkage.land``).
+LAND_EVENT_LABELS = {
+    "land_transfer": gettext_lazy("Chuyển Văn phòng Đăng ký đất đai"),
+    "land_answer": gettext_lazy("Văn phòng Đăng ký đất đai trả thông tin địa chính"),
+    "land_result": gettext_lazy("Văn phòng Đăng ký đất đai trả kết quả"),
+}
+
 #: What staff read for each kind of message to the national portal (``LoaiThongDiep``).
 PORTAL_MESSAGE_LABELS = {
     "TaoHoSo": gettext_lazy("Tạo hồ sơ"),
@@ -26,4 +33,6 @@ PORTAL_MESSAGE_LABELS = {
     "DanhGia": gettext_lazy("Đánh giá"),
     "DungXuLy": gettext_lazy("Dừng xử lý"),
     "ChuyenHoSo": gettext_lazy("Chuyển hồ sơ"),
+    "HoanThanhNghiaVuTaiChinh": gettext_lazy("Đã hoàn thành nghĩa vụ tài chính"),
+    "ChuyenThongTinThue": gettext_lazy("Chuyển thông tin xác định nghĩa vụ tài chính"),
 }

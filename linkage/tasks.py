@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
 from linkage.framework.outbound import TransportError, stream_deliver, streams_sweep
+from linkage.land.sweep import land_sweep
 from linkage.models import StepState
 from linkage.portal.reconciliation import reconciliation_run
 from linkage.portal.services import enabled as portal_enabled
@@ -62,7 +63,8 @@ def deliver_stream(stream_id: int) -> str:
 @shared_task(name="linkage.tasks.sweep", ignore_result=True)
 def sweep() -> dict:
     now = timezone.now()
-    return {**bundle_sweep(now=now), **streams_sweep(now=now), **portal_sweep(now=now)}
+    return {**bundle_sweep(now=now), **streams_sweep(now=now), **portal_sweep(now=now),
+            **land_sweep(now=now)}
 
 
 @shared_task(name="linkage.tasks.portal_reconcile", ignore_result=True)

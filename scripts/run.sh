@@ -55,6 +55,8 @@ manage signing_dev_keys
 # under /agencies/ (AGENCY_BASE_URL's default). An operator's PORTAL_BASE_URL (even empty) wins.
 background "simulators" "$PY" manage.py run_simulators
 export PORTAL_BASE_URL=${PORTAL_BASE_URL-http://127.0.0.1:8765/portal}
+export LAND_BASE_URL=${LAND_BASE_URL-http://127.0.0.1:8765/land}
+export TAX_BASE_URL=${TAX_BASE_URL-http://127.0.0.1:8765/tax}
 
 echo
 if [ -n "${REDIS_URL:-}" ]; then

@@ -277,6 +277,15 @@ PORTAL_CLIENT_SECRET = env.str("PORTAL_CLIENT_SECRET", default="")
 PORTAL_TIMEOUT_SECONDS = env.float("PORTAL_TIMEOUT_SECONDS", default=10.0)
 #: The bearer token the portal presents when it pushes a dossier; empty: push is off.
 PORTAL_PUSH_TOKEN = env.str("PORTAL_PUSH_TOKEN", default="")
+# --- Liên thông with the land registration office and the tax authority ------------------
+#: Empty: the connector is off; land dossiers are not transferred automatically (the land
+#: officer can transfer one once it is configured). `make run` points them at the simulators.
+LAND_BASE_URL = env.str("LAND_BASE_URL", default="")
+LAND_API_KEY = env.str("LAND_API_KEY", default="")
+LAND_TIMEOUT_SECONDS = env.float("LAND_TIMEOUT_SECONDS", default=10.0)
+TAX_BASE_URL = env.str("TAX_BASE_URL", default="")
+TAX_API_KEY = env.str("TAX_API_KEY", default="")
+TAX_TIMEOUT_SECONDS = env.float("TAX_TIMEOUT_SECONDS", default=10.0)
 CELERY_BEAT_SCHEDULE = {
     "linkage-sweep": {
         "task": "linkage.tasks.sweep",

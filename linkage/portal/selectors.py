@@ -14,8 +14,8 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from linkage.framework.models import InboundItem, MessageState, OutboundMessage, SyncStream
+from linkage.framework.outbound import connector_for
 from linkage.portal import SYSTEM
-from linkage.portal.services import enabled
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ class SyncHealth:
     days: list[LagDay] = field(default_factory=list)
 
 
-def _messages() -> QuerySet[OutboundMessage]:
-    return OutboundMessage.objects.filter(stream__system=SYSTEM)
+def _messages(system: str = SYSTEM) -> QuerySet[OutboundMessage]:
+    return OutboundMessage.objects.filter(stream__system=system)
 
 
 _LAG_SQL = """
@@ -55,18 +55,18 @@ SELECT {day} AS day, COUNT(*),
 """
 
 
-def _lags(*, since: datetime, per_day: bool) -> list[tuple]:
+def _lags(*, since: datetime, per_day: bool, system: str = SYSTEM) -> list[tuple]:
     """(day, count, p50, p95) of sync lag in seconds; PostgreSQL computes the percentiles."""
     day = "(m.sent_at AT TIME ZONE %s)::date" if per_day else "NULL::date"
     sql = _LAG_SQL.format(day=day, message=OutboundMessage._meta.db_table,
                           stream=SyncStream._meta.db_table)
-    params = ([timezone.get_current_timezone_name()] if per_day else []) + [SYSTEM, since]
+    params = ([timezone.get_current_timezone_name()] if per_day else []) + [system, since]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [(d, n, p50, p95) for d, n, p50, p95 in cursor.fetchall()]
     rows: dict = {}
-    for created, sent in _messages().filter(sent_at__gte=since).values_list("created_at",
+    for created, sent in _messages(system).filter(sent_at__gte=since).values_list("created_at",
                                                                             "sent_at"):
         key = timezone.localdate(sent) if per_day else None
         rows.setdefault(key, []).append((sent - created).total_seconds())
@@ -83,9 +83,10 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def sync_health(*, now: datetime | None = None, days: int = 7) -> SyncHealth:
+def sync_health(*, now: datetime | None = None, days: int = 7, system: str = SYSTEM) -> SyncHealth:
+    """The health of one connector's sync (the portal's unless ``system`` says another)."""
     now = now or timezone.now()
-    totals = _messages().aggregate(
+    totals = _messages(system).aggregate(
         backlog=Count("pk", filter=Q(state=MessageState.PENDING)),
         oldest=Min("created_at", filter=Q(state=MessageState.PENDING)),
         awaiting=Count("pk", filter=Q(state=MessageState.SENT)),
@@ -93,21 +94,21 @@ def sync_health(*, now: datetime | None = None, days: int = 7) -> SyncHealth:
         warnings=Count("pk", filter=~Q(warning="")),
         last=Max("sent_at"),
     )
-    recent = _lags(since=now - timedelta(hours=24), per_day=False)
+    recent = _lags(since=now - timedelta(hours=24), per_day=False, system=system)
     _day, _n, p50, p95 = recent[0] if recent else (None, 0, None, None)
     return SyncHealth(
-        enabled=enabled(),
+        enabled=connector_for(system).enabled(),
         backlog=totals["backlog"],
         oldest_pending_at=totals["oldest"],
         awaiting_ack=totals["awaiting"],
         rejected=totals["rejected"],
-        blocked_dossiers=SyncStream.objects.filter(system=SYSTEM, blocked=True).count(),
+        blocked_dossiers=SyncStream.objects.filter(system=system, blocked=True).count(),
         warnings=totals["warnings"],
         last_success_at=totals["last"],
         lag_p50=p50,
         lag_p95=p95,
         days=[LagDay(d, n, a, b) for d, n, a, b in _lags(since=now - timedelta(days=days),
-                                                            per_day=True)],
+                                                            per_day=True, system=system)],
     )
 
 

@@ -10,7 +10,7 @@ written and simply wait, so nothing is lost when the portal is configured later.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 
 from django.conf import settings
@@ -18,16 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.calendar import working_calendar
 from cases.models import Dossier, DossierEvent
 from cases.policy import sync_denial_reason
-from linkage.framework import outbound, publish
+from linkage.framework import outbound, publish, service_levels
 from linkage.framework.models import (
     MessageState,
     OutboundMessage,
     SyncCursor,
     SyncStream,
-    SyncWarning,
 )
 from linkage.portal import SYSTEM, mapping
 from linkage.portal.contract import ACKNOWLEDGEMENT, CONTRACT, schema_for
@@ -35,10 +33,6 @@ from thanhsen.errors import ApplicationError, ErrorKind
 
 log = logging.getLogger(__name__)
 
-#: Decree 63/2024 art. 7(4): pass a change on within 10 minutes, acknowledged within 2
-#: working hours.
-PASS_ON_LIMIT = timedelta(minutes=10)
-ACK_LIMIT_SECONDS = 2 * 3600
 #: The wire speaks Vietnamese whatever the officer reads.
 RESYNC_NOTE = "Đồng bộ lại theo yêu cầu"
 
@@ -131,33 +125,7 @@ def acknowledgements_pull(*, adapter=None, pages: int = 20) -> dict:
 # --- service levels ------------------------------------------------------------------------
 def warnings_raise(*, now: datetime) -> int:
     """Mark what breaks the service levels; the "cần xử lý" queue lists what is marked."""
-    mine = OutboundMessage.objects.filter(stream__system=SYSTEM)
-    changed = mine.filter(state__in=(MessageState.ACKNOWLEDGED, MessageState.CORRECTED)).exclude(
-        warning=""
-    ).update(warning="")
-    changed += mine.filter(state=MessageState.REJECTED).exclude(
-        warning=SyncWarning.REJECTED
-    ).update(warning=SyncWarning.REJECTED)
-    late = mine.filter(state=MessageState.PENDING, created_at__lt=now - PASS_ON_LIMIT)
-    changed += late.filter(stream__blocked=True).exclude(warning=SyncWarning.BLOCKED).update(
-        warning=SyncWarning.BLOCKED
-    )
-    changed += late.filter(stream__blocked=False).exclude(
-        warning=SyncWarning.NOT_SYNCED
-    ).update(warning=SyncWarning.NOT_SYNCED)
-    cal = working_calendar()
-    unacknowledged = []
-    for pk, sent_at in mine.filter(
-        state=MessageState.SENT, sent_at__lt=now - timedelta(seconds=ACK_LIMIT_SECONDS)
-    ).exclude(warning=SyncWarning.NOT_ACKNOWLEDGED).values_list("pk", "sent_at")[:5000]:
-        if cal.working_seconds_between(sent_at, now) > ACK_LIMIT_SECONDS:
-            unacknowledged.append(pk)
-    changed += OutboundMessage.objects.filter(pk__in=unacknowledged).update(
-        warning=SyncWarning.NOT_ACKNOWLEDGED
-    )
-    if changed:
-        log.warning("portal sync: %d message(s) changed warning; see the cần xử lý queue", changed)
-    return changed
+    return service_levels.warnings_raise(SYSTEM, now=now)
 
 
 # --- staff actions -------------------------------------------------------------------------

@@ -250,6 +250,9 @@ MATRIX = [
     Entry("linkage:portal_stream_retry", page("sync", ok=405), args=lambda w: [999999]),
     Entry("linkage:portal_resync", page("sync", ok=405), args=code),
     Entry("linkage:api_sync", api(dossier=the_dossier), args=code),
+    # the land officers' queue and the transfer to the land registration office
+    Entry("linkage:land_queue", page("land")),
+    Entry("linkage:land_transfer", page("land", ok=405), args=code),
     Entry("linkage:api_portal_push", public(405)),
     Entry("signing:my_result", page("resident", dossier=the_dossier, ok=404), args=code),
     Entry("signing:reuse_copy_online", page("resident", ok=405), args=code),

@@ -1,3 +1,4 @@
-"""Fixtures shared by the linkage tests: the simulated portal."""
+"""Fixtures shared by the linkage tests: the simulated portal, land office and tax authority."""
 
+from tests.linkage.land_support import land_rig, land_systems  # noqa: F401 — fixtures
 from tests.linkage.portal_support import portal, portal_rig  # noqa: F401 — fixtures
