@@ -7,6 +7,8 @@ linkage.
 """
 
 from django import template
+from django.conf import settings
+from django.utils import translation
 
 from linkage.land.selectors import land_hops, land_replies_refused, land_sync_health
 from linkage.land.services import is_land_procedure, land_enabled, transfer_refusal
@@ -30,7 +32,9 @@ def land_panel(context, dossier):
 
 @register.inclusion_tag("linkage/land/partials/sheet.html")
 def land_hops_sheet(dossier):
-    return {"hops": land_hops(dossier)}
+    """Forms are printed in Vietnamese whatever language the officer reads."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {"hops": land_hops(dossier)}
 
 
 @register.inclusion_tag("linkage/land/partials/health.html")
