@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
 from linkage.framework.outbound import TransportError, stream_deliver, streams_sweep
+from linkage.land.reconciliation import land_reconcile
+from linkage.land.services import land_enabled
 from linkage.land.sweep import land_sweep
 from linkage.models import StepState
 from linkage.portal.reconciliation import reconciliation_run
@@ -80,4 +82,19 @@ def portal_reconcile() -> int:
         return 0
     if run.mismatches:
         log.warning("portal reconciliation %s: %d mismatch(es)", yesterday, len(run.mismatches))
+    return len(run.mismatches)
+
+
+@shared_task(name="linkage.tasks.land_reconcile", ignore_result=True)
+def land_reconcile_daily() -> int:
+    """Daily: compare every transferred dossier's step with the land office's; mismatches."""
+    if not land_enabled():
+        return 0
+    try:
+        run = land_reconcile()
+    except TransportError as exc:
+        log.warning("land reconciliation: office unreachable (%s)", exc)
+        return 0
+    if run.mismatches:
+        log.warning("land reconciliation: %d mismatch(es)", len(run.mismatches))
     return len(run.mismatches)

@@ -296,6 +296,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "linkage.tasks.portal_reconcile",
         "schedule": 86400.0,
     },
+    # Compares each land dossier's last step with what the land office recorded.
+    "linkage-land-reconcile": {
+        "task": "linkage.tasks.land_reconcile",
+        "schedule": 86400.0,
+    },
     # Writes and queues residents' messages the on-commit path could not (intake.services).
     "intake-notification-sweep": {
         "task": "intake.tasks.notification_sweep",

@@ -176,3 +176,10 @@ def land_replies_refused() -> QuerySet:
 
     return InboundItem.objects.filter(system__in=(LAND, TAX)).exclude(error="").order_by(
         "-received_at", "-pk")
+
+
+def land_last_reconciliation():
+    """The last comparison with the land office (``linkage.land.reconciliation``), or None."""
+    from linkage.framework.models import ReconciliationRun
+
+    return ReconciliationRun.objects.filter(system=LAND).first()

@@ -10,7 +10,12 @@ from django import template
 from django.conf import settings
 from django.utils import translation
 
-from linkage.land.selectors import land_hops, land_replies_refused, land_sync_health
+from linkage.land.selectors import (
+    land_hops,
+    land_last_reconciliation,
+    land_replies_refused,
+    land_sync_health,
+)
 from linkage.land.services import is_land_procedure, land_enabled, transfer_refusal
 
 register = template.Library()
@@ -39,4 +44,5 @@ def land_hops_sheet(dossier):
 
 @register.inclusion_tag("linkage/land/partials/health.html")
 def land_health():
-    return {"systems": land_sync_health(), "refused": land_replies_refused()[:20]}
+    return {"systems": land_sync_health(), "refused": land_replies_refused()[:20],
+            "run": land_last_reconciliation()}

@@ -159,3 +159,19 @@ def test_the_office_down_holds_messages_with_a_warning_until_it_recovers(
     message.refresh_from_db()
     assert message.state == MessageState.ACKNOWLEDGED and message.warning == ""
     assert land_systems.land.stats()["dossiers"] == [dossier.code]
+
+
+def test_reconciliation_finds_a_dossier_the_office_lost(
+    catalogue, counter, land_officer, land_systems
+):
+    from linkage.land.reconciliation import MISSING, land_reconcile
+
+    dossier = handed_over(catalogue, counter, land_officer)
+    deliver(dossier, LAND)
+    replies_pull(LAND)
+    assert land_reconcile().mismatches == []
+
+    land_systems.land.reset()  # the office's system lost what it held
+    run = land_reconcile()
+    assert run.mismatches == [{"code": dossier.code, "kind": MISSING, "ours": "DaTraThongTin",
+                               "theirs": None}]
