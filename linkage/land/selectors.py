@@ -183,3 +183,10 @@ def land_last_reconciliation():
     from linkage.framework.models import ReconciliationRun
 
     return ReconciliationRun.objects.filter(system=LAND).first()
+
+
+def land_attention_queue() -> QuerySet:
+    """The land office's and the tax authority's messages refused or past a service level."""
+    from linkage.portal.selectors import attention_queue
+
+    return attention_queue(LAND, TAX)

@@ -112,10 +112,11 @@ def sync_health(*, now: datetime | None = None, days: int = 7, system: str = SYS
     )
 
 
-def attention_queue() -> QuerySet[OutboundMessage]:
-    """The "cần xử lý" queue: refused messages and every service-level warning, oldest first."""
+def attention_queue(*systems: str) -> QuerySet[OutboundMessage]:
+    """The "cần xử lý" queue: refused messages and every service-level warning, oldest first
+    (the portal's, or the named systems')."""
     return (
-        _messages()
+        OutboundMessage.objects.filter(stream__system__in=systems or (SYSTEM,))
         .filter(~Q(warning="") | Q(state=MessageState.REJECTED))
         .select_related("stream__dossier")
         .order_by("created_at", "pk")

@@ -155,7 +155,7 @@ def stream_retry_now(*, stream: SyncStream, actor, at: datetime | None = None) -
         stream.next_attempt_at = at
         stream.claimed_at = None
         stream.save(update_fields=["blocked", "attempts", "next_attempt_at", "claimed_at"])
-        if enabled():
+        if outbound.connector_for(stream.system).enabled():
             publish.on_commit([stream.pk], outbound.streams_publish)
     return stream
 
@@ -191,8 +191,9 @@ def message_mark_corrected(
         stream.next_attempt_at = at
         stream.attempts = 0
         stream.save(update_fields=["blocked", "next_attempt_at", "attempts"])
-        dossier_resync(dossier=Dossier.objects.get(pk=stream.dossier_id), actor=actor, at=at,
-                       note=note, checked=True)
+        if stream.system == SYSTEM:
+            dossier_resync(dossier=Dossier.objects.get(pk=stream.dossier_id), actor=actor,
+                           at=at, note=note, checked=True)
     return message
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import translation
 
 from linkage.land.selectors import (
+    land_attention_queue,
     land_hops,
     land_last_reconciliation,
     land_replies_refused,
@@ -42,7 +43,9 @@ def land_hops_sheet(dossier):
         return {"hops": land_hops(dossier)}
 
 
-@register.inclusion_tag("linkage/land/partials/health.html")
-def land_health():
+@register.inclusion_tag("linkage/land/partials/health.html", takes_context=True)
+def land_health(context):
     return {"systems": land_sync_health(), "refused": land_replies_refused()[:20],
-            "run": land_last_reconciliation()}
+            "run": land_last_reconciliation(), "queue": land_attention_queue()[:50],
+            "may_act": context.get("may_act"), "request": context.get("request"),
+            "csrf_token": context.get("csrf_token")}

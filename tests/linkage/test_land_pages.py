@@ -97,3 +97,21 @@ def test_a_dossier_handed_over_before_the_office_was_connected_is_transferred_by
     assert LandTransfer.objects.filter(dossier=dossier).exists()
     again = client.post(f"/lien-thong/dat-dai/{dossier.code}/chuyen/", follow=True)
     assert "Hồ sơ đã được chuyển Văn phòng Đăng ký đất đai." in again.content.decode()
+
+
+def test_a_refused_land_message_is_listed_on_the_health_page_and_can_be_sent_again(
+    client, catalogue, counter, land_officer, director, land_systems
+):
+    land_systems.land.configure(reject_codes=["placeholder"])
+    dossier = services.dossier_assign(
+        dossier=land_dossier(catalogue, counter), actor=counter, handler=land_officer)
+    land_systems.land.configure(reject_codes=[dossier.code])
+    assert deliver(dossier, LAND) == "rejected"
+
+    client.force_login(director)
+    page = client.get("/lien-thong/cong-dvcqg/").content.decode()
+    assert f"Từ chối hồ sơ {dossier.code} (mô phỏng)." in page
+    stream = SyncStream.objects.get(dossier=dossier, system=LAND)
+    land_systems.land.configure(reject_codes=[])
+    client.post(f"/lien-thong/cong-dvcqg/luong/{stream.pk}/gui-lai/")
+    assert deliver(dossier, LAND) == "sent 1"
