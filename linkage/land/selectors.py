@@ -90,9 +90,9 @@ def _transfer_acknowledged_at(dossier_id: int) -> datetime | None:
     )
 
 
-def land_hops(dossier: Dossier) -> list[Hop]:
+def land_hops(dossier: Dossier, transfer: LandTransfer | None = None) -> list[Hop]:
     """The hops of a land dossier's journey, in order; empty when it was never transferred."""
-    transfer = LandTransfer.objects.filter(dossier_id=dossier.pk).first()
+    transfer = transfer or LandTransfer.objects.filter(dossier_id=dossier.pk).first()
     if transfer is None:
         return []
     cal = working_calendar()
@@ -152,7 +152,7 @@ def land_queue(*, limit: int = 200) -> list[QueueRow]:
     )
     rows = []
     for transfer in transfers:
-        hops = land_hops(transfer.dossier)
+        hops = land_hops(transfer.dossier, transfer)
         waiting = waiting_for(hops)
         rows.append(QueueRow(transfer.dossier, transfer, waiting, bool(waiting and waiting.late)))
     return rows

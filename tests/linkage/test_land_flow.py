@@ -106,3 +106,25 @@ def test_a_land_transfer_goes_to_the_office_pays_its_tax_and_comes_back_with_the
     assert OutboundMessage.objects.filter(
         stream__dossier=dossier, stream__system__in=[LAND, TAX]
     ).exclude(state=MessageState.ACKNOWLEDGED).count() == 0
+
+
+def test_a_hand_over_rolled_back_transfers_nothing(catalogue, counter, land_officer, land_systems):
+    from django.db import transaction
+
+    dossier = land_dossier(catalogue, counter)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
+        raise RuntimeError("the request failed after the change")
+    assert not LandTransfer.objects.filter(dossier=dossier).exists()
+    assert not OutboundMessage.objects.filter(stream__system=LAND).exists()
+
+
+def test_a_procedure_the_office_does_not_decide_is_not_transferred(
+    catalogue, counter, handler, land_systems
+):
+    from tests.factories import dossier_in
+
+    dossier = dossier_in("in_progress", procedure=catalogue.civil, counter=counter,
+                         handler=handler)
+    assert not LandTransfer.objects.filter(dossier=dossier).exists()
+    assert land_hops(dossier) == []
