@@ -220,6 +220,14 @@ _PHRASES = {
                      "quyết tạm dừng cho tới khi thanh toán xong."),
         "",
     ),
+    # An obligation paid to the authority that levied it (the tax authority's notice).
+    "payment_elsewhere": (
+        gettext_lazy("Chờ thực hiện nghĩa vụ tài chính"),
+        gettext_lazy("Nộp tiền tại cơ quan thuế theo thông báo nộp tiền (hoặc trực tuyến qua Cổng "
+                     "Dịch vụ công quốc gia). Thời hạn giải quyết tạm dừng cho tới khi cơ quan "
+                     "thuế xác nhận đã nộp."),
+        "",
+    ),
     Status.RESOLVED: (
         gettext_lazy("Đã có kết quả"),
         gettext_lazy("Mời bạn đến Trung tâm nhận kết quả trong giờ làm việc."),
@@ -250,6 +258,10 @@ def _situation(dossier: Dossier) -> str:
         return "completion"
     if dossier.status == Status.RESOLVED and dossier.outcome == Outcome.REFUSED:
         return "refused"
+    if dossier.status == Status.AWAITING_PAYMENT and Payment.objects.filter(
+        dossier_id=dossier.id, status=PaymentStatus.PENDING
+    ).exclude(levied_by="").exists():
+        return "payment_elsewhere"
     if dossier.status == Status.AWAITING_PAYMENT and not online_payment_offered():
         return "payment_at_counter"
     return dossier.status
@@ -525,7 +537,7 @@ def fees_due(code: str = "") -> QuerySet[Dossier]:
 def obligations_pending(code: str = "") -> QuerySet[Payment]:
     """Financial obligations (nghĩa vụ tài chính) a dossier waits on, oldest first."""
     payments = Payment.objects.filter(
-        status=PaymentStatus.PENDING, purpose=PaymentPurpose.OBLIGATION
+        status=PaymentStatus.PENDING, purpose=PaymentPurpose.OBLIGATION, levied_by=""
     ).select_related("dossier")
     if code:
         payments = payments.filter(dossier__code=code)

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cases import services as case_services
 from cases.calendar import working_calendar
@@ -193,8 +194,17 @@ def payment_gateway_actor():
     return user
 
 
-def payment_for_request(*, event: DossierEvent) -> Payment | None:
-    """A payment-request event with an amount becomes a payable item (once per event)."""
+#: Why a payable item levied by another authority is not taken here.
+LEVIED_ELSEWHERE = _lazy("Khoản này nộp tại cơ quan thuế theo thông báo của cơ quan thuế (hoặc "
+                         "trực tuyến qua Cổng Dịch vụ công quốc gia), không nộp tại Trung tâm.")
+
+
+def payment_for_request(*, event: DossierEvent, levied_by: str = "") -> Payment | None:
+    """A payment-request event with an amount becomes a payable item (once per event).
+
+    ``levied_by`` names the authority the resident pays directly (the tax authority's notice of
+    land taxes): neither the gateway nor the cash desk takes it; that authority confirms it.
+    """
     amount = (event.payload or {}).get("amount")
     if not amount:
         return None
@@ -202,7 +212,7 @@ def payment_for_request(*, event: DossierEvent) -> Payment | None:
         event=event,
         defaults=dict(
             dossier_id=event.dossier_id, purpose=PaymentPurpose.OBLIGATION, amount=int(amount),
-            description=event.note[:300], reference=_new_reference(),
+            description=event.note[:300], reference=_new_reference(), levied_by=levied_by,
         ),
     )
     return payment
@@ -301,6 +311,8 @@ def payment_record_cash(*, payment: Payment, actor) -> Payment:
     """The counter took the amount in cash."""
     if actor is None or not actor.is_authenticated or actor.role not in INTAKE_ROLES:
         raise ApplicationError(_("Chỉ cán bộ tiếp nhận mới thu tiền mặt."), kind=ErrorKind.FORBIDDEN)
+    if payment.levied_by:
+        raise ApplicationError(LEVIED_ELSEWHERE, kind=ErrorKind.CONFLICT)
     verdict = _settle(payment, method=PaymentMethod.CASH, transaction_id="", provider="",
                       actor=actor, at=timezone.now())
     if verdict != NoticeVerdict.ACCEPTED:

@@ -184,7 +184,7 @@ def _tax_notice(transfer: LandTransfer, item: dict, at: datetime) -> str | None:
         at=at,
     )
     request = dossier.events.filter(action="request_payment").order_by("-at", "-pk").first()
-    payment_for_request(event=request)
+    payment_for_request(event=request, levied_by=TAX)
     transfer.notice_at = at
     transfer.notice_number = item["SoThongBao"]
     transfer.notice_amount = item["SoTien"]

@@ -11,6 +11,8 @@ from cases import services
 from cases.models import Dossier, PauseKind, Status
 from cases.selectors import dossier_queue_filters
 from intake.models import Payment, PaymentStatus
+from intake.selectors import obligations_pending
+from intake.services import payment_record_cash
 from linkage.framework import outbound
 from linkage.framework.models import MessageState, OutboundMessage, SyncStream
 from linkage.land import SYSTEM as LAND
@@ -19,6 +21,7 @@ from linkage.land.pipeline import replies_pull, reply_accept
 from linkage.land.selectors import land_hops
 from linkage.tax import SYSTEM as TAX
 from tests.linkage.land_support import land_dossier
+from thanhsen.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +73,11 @@ def test_a_land_transfer_goes_to_the_office_pays_its_tax_and_comes_back_with_the
     assert dossier.pauses.filter(kind=PauseKind.PAYMENT, ended_at__isnull=True).exists()
     payment = Payment.objects.get(dossier=dossier, status=PaymentStatus.PENDING)
     assert payment.amount == 37_500_000  # 2 % + 0.5 % of 1.5 billion
+    # Paid at the tax authority: neither the cash desk nor the gateway takes it.
+    assert payment.levied_by == TAX
+    assert not obligations_pending(dossier.code).exists()
+    with pytest.raises(ApplicationError, match="nộp tại cơ quan thuế"):
+        payment_record_cash(payment=payment, actor=counter)
     # Past the original due date, the dossier waits: it is not overdue.
     original_due = dossier.due_at
     assert original_due < now

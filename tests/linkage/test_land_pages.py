@@ -115,3 +115,23 @@ def test_a_refused_land_message_is_listed_on_the_health_page_and_can_be_sent_aga
     land_systems.land.configure(reject_codes=[])
     client.post(f"/lien-thong/cong-dvcqg/luong/{stream.pk}/gui-lai/")
     assert deliver(dossier, LAND) == "sent 1"
+
+
+def test_the_resident_is_told_to_pay_the_tax_notice_at_the_tax_authority(
+    client, catalogue, counter, land_officer, resident, land_systems
+):
+    from tests.factories import dossier_in
+
+    dossier = dossier_in("received", procedure=catalogue.land, resident=resident,
+                         counter=counter)
+    services.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
+    deliver(dossier, LAND)
+    replies_pull(LAND)
+    deliver(dossier, TAX)
+    replies_pull(TAX)
+
+    client.force_login(resident)
+    page = client.get(f"/ho-so-cua-toi/{dossier.code}/").content.decode()
+    assert "Thông báo nộp tiền số TB000001 của cơ quan thuế" in page
+    assert "Khoản này nộp tại cơ quan thuế theo thông báo của cơ quan thuế" in page
+    assert "Thanh toán trực tuyến" not in page
