@@ -190,3 +190,13 @@ def land_attention_queue() -> QuerySet:
     from linkage.portal.selectors import attention_queue
 
     return attention_queue(LAND, TAX)
+
+
+def land_messages(dossier_id: int) -> list[OutboundMessage]:
+    """The dossier's messages to the land office and the tax authority, in order, each with its
+    acknowledgement or the reason it was refused."""
+    return list(
+        OutboundMessage.objects.filter(stream__dossier_id=dossier_id,
+                                       stream__system__in=(LAND, TAX))
+        .select_related("stream").order_by("created_at", "pk")
+    )

@@ -10,10 +10,12 @@ from django import template
 from django.conf import settings
 from django.utils import translation
 
+from cases.policy import sync_denial_reason
 from linkage.land.selectors import (
     land_attention_queue,
     land_hops,
     land_last_reconciliation,
+    land_messages,
     land_replies_refused,
     land_sync_health,
 )
@@ -33,6 +35,8 @@ def land_panel(context, dossier):
     )
     return {"hops": hops, "dossier": dossier, "may_transfer": may_transfer,
             "transfer": getattr(dossier, "land_transfer", None) if hops else None,
+            "messages": land_messages(dossier.pk) if hops else [],
+            "may_see_messages": user is not None and sync_denial_reason(user, "view") is None,
             "csrf_token": context.get("csrf_token")}
 
 

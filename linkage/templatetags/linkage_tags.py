@@ -1,6 +1,7 @@
 """``{% bundle_tracks dossier %}``: a bundle's per-step tracker on any dossier page;
 ``{% bundles_drill period kind bucket %}``: the bundle list behind a number of the dashboard;
-``{% sync_timeline dossier %}``: the dossier's messages to the national portal (staff page).
+``{% sync_timeline dossier %}``: the dossier's messages to the national portal (staff page; the
+land office's and the tax authority's are on the land panel, ``land_tags``).
 
 Pages of other apps (the resident's dossier page, the leadership dashboard) use them without
 importing linkage: the tracker renders nothing for a dossier that is not a bundle.
@@ -18,6 +19,7 @@ from django.utils.translation import pgettext
 
 from cases.policy import sync_denial_reason
 from linkage.labels import PORTAL_MESSAGE_LABELS
+from linkage.portal import SYSTEM
 from linkage.portal.selectors import dossier_sync_timeline
 from linkage.selectors import bundle_kinds_for_counter, bundle_receipt, bundle_tracks_for
 
@@ -37,7 +39,7 @@ def sync_timeline(context, dossier):
     if sync_denial_reason(user, "view"):
         return {"messages": []}
     return {
-        "messages": dossier_sync_timeline(dossier.pk),
+        "messages": [m for m in dossier_sync_timeline(dossier.pk) if m.stream.system == SYSTEM],
         "dossier": dossier,
         "request": request,
         "csrf_token": context.get("csrf_token"),

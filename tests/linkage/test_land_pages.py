@@ -111,6 +111,8 @@ def test_a_refused_land_message_is_listed_on_the_health_page_and_can_be_sent_aga
     client.force_login(director)
     page = client.get("/lien-thong/cong-dvcqg/").content.decode()
     assert f"Từ chối hồ sơ {dossier.code} (mô phỏng)." in page
+    dossier_page = client.get(f"/lam-viec/ho-so/{dossier.code}/").content.decode()
+    assert "Bị từ chối:" in dossier_page and "Cổng từ chối:" not in dossier_page
     stream = SyncStream.objects.get(dossier=dossier, system=LAND)
     land_systems.land.configure(reject_codes=[])
     client.post(f"/lien-thong/cong-dvcqg/luong/{stream.pk}/gui-lai/")
