@@ -30,11 +30,6 @@ def wire_date(value: str) -> date:
     return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
 
 
-def parse_time(value: str) -> datetime:
-    naive = datetime.strptime(value, "%Y%m%d%H%M%S")
-    return timezone.make_aware(naive, timezone.get_current_timezone())
-
-
 def _clean(body: dict) -> dict:
     return {k: v for k, v in body.items() if v is not None and v != ""}
 

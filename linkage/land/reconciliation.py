@@ -17,14 +17,13 @@ from linkage.land import SYSTEM as LAND
 from linkage.land.models import LandTransfer
 from linkage.land.services import land_adapter
 
-#: Our side of the office's ``BuocCuoi``: the last step each side should have recorded.
-STAGES = ("DaNhan", "DaTraThongTin", "DaHoanThanhNghiaVu", "DaTraKetQua")
 MISSING = "missing"  # we transferred it and it was acknowledged; the office does not hold it
 STAGE = "stage"  # both hold it, at different steps (a reply or a message got lost)
 UNKNOWN = "unknown"  # the office holds a dossier we never transferred
 
 
 def our_stage(transfer: LandTransfer) -> str:
+    """Our side of the office's ``BuocCuoi``: the last step we recorded."""
     if transfer.result_at:
         return "DaTraKetQua"
     if transfer.paid_at:
