@@ -25,6 +25,7 @@ DENIED = {
     "delegation": _("Trang này dành cho lãnh đạo phường và người được ủy quyền."),
     "post_audit": _("Trang hậu kiểm dành cho lãnh đạo UBND phường."),
     "sync": _("Trang này chỉ dành cho cán bộ Trung tâm."),
+    "land": _("Trang này dành cho cán bộ Văn phòng Đăng ký đất đai và Giám đốc Trung tâm."),
 }
 
 #: What a user reads who may see a dossier but not a paper with the applicant's personal data.

@@ -28,6 +28,7 @@ NAV = [
     NavEntry(_("Tiếp nhận"), "intake:counter_intake", PAGES["intake"]),
     NavEntry(_("Tìm hồ sơ"), "cases:search", PAGES["workspace"]),
     NavEntry(_("Liên thông"), "linkage:bundles", PAGES["workspace"]),
+    NavEntry(_("Liên thông đất đai"), "linkage:land_queue", PAGES["land"]),
     NavEntry(_("Sổ theo dõi"), "intake:register_book", PAGES["register"]),
     NavEntry(_("Thu phí"), "intake:staff_payments", PAGES["payments"]),
     NavEntry(_("Phản ánh, đánh giá"), "intake:staff_complaints", PAGES["workspace"]),

@@ -54,7 +54,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "assign": frozenset({COUNTER, DIRECTOR, HANDLING, LAND}),
     "request_supplement": frozenset({HANDLING, LAND, DIRECTOR}),
     "supplement": frozenset({COUNTER, RESIDENT}),
-    "request_payment": frozenset({HANDLING, LAND, DIRECTOR}),
+    # SYSTEM: the tax authority's notice of a land dossier's financial obligation.
+    "request_payment": frozenset({HANDLING, LAND, DIRECTOR, SYSTEM}),
     "confirm_payment": frozenset({COUNTER, LAND, DIRECTOR, SYSTEM}),
     "pay_fee": frozenset({COUNTER, DIRECTOR, SYSTEM}),
     "submit_for_approval": frozenset({HANDLING, LAND, DIRECTOR}),
@@ -67,6 +68,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "open_correction": frozenset({LEADER}),
     # An e-certified copy reused as a component: at the counter, or by the resident online.
     "reuse_certified_copy": frozenset({COUNTER, DIRECTOR, RESIDENT}),
+    # Transferring a land dossier to the land registration office's system (linkage.land).
+    "land_transfer": frozenset({LAND, DIRECTOR}),
 }
 
 
@@ -224,6 +227,8 @@ PAGES: dict[str, frozenset[str]] = {
     "post_audit": frozenset({LEADER}),
     # the national portal sync: health, the "cần xử lý" queue, messages, reconciliation
     "sync": WORKSPACE_ROLES | {Role.ADMINISTRATOR},
+    # the land officers' queue of dossiers at the land office and the tax authority
+    "land": frozenset({LAND, DIRECTOR}),
 }
 
 

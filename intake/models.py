@@ -135,6 +135,11 @@ class Payment(models.Model):
         related_name="+",
         help_text=_("Sự kiện yêu cầu thanh toán đã tạo khoản này (mỗi yêu cầu một khoản)."),
     )
+    levied_by = models.CharField(
+        _("nộp tại cơ quan"), max_length=32, blank=True,
+        help_text=_("Khoản nộp thẳng cho cơ quan đã ra thông báo (cơ quan thuế), không nộp tại "
+                    "Trung tâm; cơ quan đó báo khi đã nộp."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("cán bộ thu"),

@@ -14,7 +14,8 @@ class LinkageConfig(AppConfig):
         from linkage.bundles import PARENT_ACTIONS, on_dossier_event
         from linkage.civil_status import services as civil_status
         from linkage.framework import outbound
-        from linkage.labels import EVENT_LABELS
+        from linkage.labels import EVENT_LABELS, LAND_EVENT_LABELS
+        from linkage.land import services as land_services
         from linkage.portal import mapping
         from linkage.portal.services import CONNECTOR, record_event
 
@@ -24,6 +25,10 @@ class LinkageConfig(AppConfig):
         hooks.subscribe_in_transaction(civil_status.record_approval, actions={"approve"})
         hooks.hold_results(civil_status.result_hold)
         outbound.register(civil_status.CONNECTOR)
+        hooks.subscribe_in_transaction(land_services.on_handover, actions={"assign"})
+        outbound.register(land_services.LAND_CONNECTOR)
+        outbound.register(land_services.TAX_CONNECTOR)
+        register_event_labels(LAND_EVENT_LABELS)
         register_event_labels(EVENT_LABELS)
         # Register the Celery tasks in every process, the web's included: the services send
         # them by name (``linkage.outbox``, ``linkage.framework.outbound``), so with eager

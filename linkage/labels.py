@@ -18,6 +18,13 @@ EVENT_LABELS = {
     "civil_status_correct": gettext_lazy("Đã sửa đăng ký hộ tịch, gửi lại"),
 }
 
+#: The land pipeline's lines in a dossier's history (``linkage.land``).
+LAND_EVENT_LABELS = {
+    "land_transfer": gettext_lazy("Chuyển Văn phòng Đăng ký đất đai"),
+    "land_answer": gettext_lazy("Văn phòng Đăng ký đất đai trả thông tin địa chính"),
+    "land_result": gettext_lazy("Văn phòng Đăng ký đất đai trả kết quả"),
+}
+
 #: What staff read for each kind of message to the national portal (``LoaiThongDiep``).
 PORTAL_MESSAGE_LABELS = {
     "TaoHoSo": gettext_lazy("Tạo hồ sơ"),
@@ -29,6 +36,8 @@ PORTAL_MESSAGE_LABELS = {
     "DanhGia": gettext_lazy("Đánh giá"),
     "DungXuLy": gettext_lazy("Dừng xử lý"),
     "ChuyenHoSo": gettext_lazy("Chuyển hồ sơ"),
+    "HoanThanhNghiaVuTaiChinh": gettext_lazy("Đã hoàn thành nghĩa vụ tài chính"),
+    "ChuyenThongTinThue": gettext_lazy("Chuyển thông tin xác định nghĩa vụ tài chính"),
     "DangKy": gettext_lazy("Đăng ký hộ tịch (Cơ sở dữ liệu hộ tịch)"),
 }
 
@@ -36,4 +45,6 @@ PORTAL_MESSAGE_LABELS = {
 SYSTEM_LABELS = {
     "dvcqg": gettext_lazy("Cổng DVCQG"),
     "hotich": gettext_lazy("Cơ sở dữ liệu hộ tịch"),
+    "vpdkdd": gettext_lazy("Văn phòng Đăng ký đất đai"),
+    "thue": gettext_lazy("Cơ quan thuế"),
 }

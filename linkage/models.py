@@ -22,6 +22,7 @@ from linkage.framework.models import (  # noqa: F401 — the framework's tables 
     SyncWarning,
     WorkItem,
 )
+from linkage.land.models import LandTransfer  # noqa: F401 — the land pipeline's table
 
 
 class BundleKind(models.Model):

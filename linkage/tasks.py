@@ -15,6 +15,9 @@ from linkage.civil_status import reconciliation as civil_status_reconciliation
 from linkage.civil_status.services import enabled as civil_status_enabled
 from linkage.civil_status.sweep import civil_status_sweep
 from linkage.framework.outbound import TransportError, stream_deliver, streams_sweep
+from linkage.land.reconciliation import land_reconcile
+from linkage.land.services import land_enabled
+from linkage.land.sweep import land_sweep
 from linkage.models import StepState
 from linkage.pipeline import step_claim, step_record_failure, step_record_reply
 from linkage.portal.reconciliation import reconciliation_run
@@ -62,7 +65,7 @@ def deliver_stream(stream_id: int) -> str:
 def sweep() -> dict:
     now = timezone.now()
     return {**bundle_sweep(now=now), **streams_sweep(now=now), **portal_sweep(now=now),
-            "civil_status": civil_status_sweep(now=now)}
+            "civil_status": civil_status_sweep(now=now), **land_sweep(now=now)}
 
 
 @shared_task(name="linkage.tasks.portal_reconcile", ignore_result=True)
@@ -95,4 +98,19 @@ def civil_status_reconcile() -> int:
     if run.mismatches:
         log.warning("civil-status reconciliation %s: %d mismatch(es)", yesterday,
                     len(run.mismatches))
+    return len(run.mismatches)
+
+
+@shared_task(name="linkage.tasks.land_reconcile", ignore_result=True)
+def land_reconcile_daily() -> int:
+    """Daily: compare every transferred dossier's step with the land office's; mismatches."""
+    if not land_enabled():
+        return 0
+    try:
+        run = land_reconcile()
+    except TransportError as exc:
+        log.warning("land reconciliation: office unreachable (%s)", exc)
+        return 0
+    if run.mismatches:
+        log.warning("land reconciliation: %d mismatch(es)", len(run.mismatches))
     return len(run.mismatches)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from linkage import api, views
 from linkage.civil_status import views as civil_status_views
+from linkage.land import views as land_views
 from linkage.portal import api as portal_api
 from linkage.portal import views as portal_views
 
@@ -54,6 +55,8 @@ urlpatterns = [
         civil_status_views.my_extract,
         name="civil_status_my_extract",
     ),
+    path("lien-thong/dat-dai/", land_views.queue, name="land_queue"),
+    path("lien-thong/dat-dai/<str:code>/chuyen/", land_views.transfer, name="land_transfer"),
     path("lien-thong/<str:code>/", views.bundle_detail, name="bundle"),
     path("lien-thong/<str:code>/da-sua-ho-tich/", views.bundle_correct, name="bundle_correct"),
     path(

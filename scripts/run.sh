@@ -57,6 +57,8 @@ manage signing_dev_keys
 background "simulators" "$PY" manage.py run_simulators
 export PORTAL_BASE_URL=${PORTAL_BASE_URL-http://127.0.0.1:8765/portal}
 export CIVIL_STATUS_BASE_URL=${CIVIL_STATUS_BASE_URL-http://127.0.0.1:8765/civil-status}
+export LAND_BASE_URL=${LAND_BASE_URL-http://127.0.0.1:8765/land}
+export TAX_BASE_URL=${TAX_BASE_URL-http://127.0.0.1:8765/tax}
 
 echo
 if [ -n "${REDIS_URL:-}" ]; then

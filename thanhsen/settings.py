@@ -284,6 +284,15 @@ CIVIL_STATUS_BASE_URL = env.str("CIVIL_STATUS_BASE_URL", default="")
 #: The bearer token the registry issued to the ward; empty: no Authorization header.
 CIVIL_STATUS_TOKEN = env.str("CIVIL_STATUS_TOKEN", default="")
 CIVIL_STATUS_TIMEOUT_SECONDS = env.float("CIVIL_STATUS_TIMEOUT_SECONDS", default=10.0)
+# --- Liên thông with the land registration office and the tax authority ------------------
+#: Empty: the connector is off; land dossiers are not transferred automatically (the land
+#: officer can transfer one once it is configured). `make run` points them at the simulators.
+LAND_BASE_URL = env.str("LAND_BASE_URL", default="")
+LAND_API_KEY = env.str("LAND_API_KEY", default="")
+LAND_TIMEOUT_SECONDS = env.float("LAND_TIMEOUT_SECONDS", default=10.0)
+TAX_BASE_URL = env.str("TAX_BASE_URL", default="")
+TAX_API_KEY = env.str("TAX_API_KEY", default="")
+TAX_TIMEOUT_SECONDS = env.float("TAX_TIMEOUT_SECONDS", default=10.0)
 CELERY_BEAT_SCHEDULE = {
     "linkage-sweep": {
         "task": "linkage.tasks.sweep",
@@ -297,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
     # Compares yesterday's registrations with what the civil-status registry holds.
     "linkage-civil-status-reconcile": {
         "task": "linkage.tasks.civil_status_reconcile",
+        "schedule": 86400.0,
+    },
+    # Compares each land dossier's last step with what the land office recorded.
+    "linkage-land-reconcile": {
+        "task": "linkage.tasks.land_reconcile",
         "schedule": 86400.0,
     },
     # Writes and queues residents' messages the on-commit path could not (intake.notifications.services).

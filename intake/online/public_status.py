@@ -22,6 +22,7 @@ from cases.selectors import dossier_deadline_state
 from intake.models import (
     LookupThrottle,
     Payment,
+    PaymentStatus,
     Rating,
 )
 from intake.online.selectors import rating_exists
@@ -216,6 +217,14 @@ _PHRASES = {
                      "quyết tạm dừng cho tới khi thanh toán xong."),
         "",
     ),
+    # An obligation paid to the authority that levied it (the tax authority's notice).
+    "payment_elsewhere": (
+        gettext_lazy("Chờ thực hiện nghĩa vụ tài chính"),
+        gettext_lazy("Nộp tiền tại cơ quan thuế theo thông báo nộp tiền (hoặc trực tuyến qua Cổng "
+                     "Dịch vụ công quốc gia). Thời hạn giải quyết tạm dừng cho tới khi cơ quan "
+                     "thuế xác nhận đã nộp."),
+        "",
+    ),
     Status.RESOLVED: (
         gettext_lazy("Đã có kết quả"),
         gettext_lazy("Mời bạn đến Trung tâm nhận kết quả trong giờ làm việc."),
@@ -256,6 +265,10 @@ def _situation(dossier: Dossier) -> str:
         return "refused"
     if dossier.status == Status.RESOLVED and hooks.result_hold(dossier):
         return "result_held"
+    if dossier.status == Status.AWAITING_PAYMENT and Payment.objects.filter(
+        dossier_id=dossier.id, status=PaymentStatus.PENDING
+    ).exclude(levied_by="").exists():
+        return "payment_elsewhere"
     if dossier.status == Status.AWAITING_PAYMENT and not online_payment_offered():
         return "payment_at_counter"
     return dossier.status

@@ -39,7 +39,7 @@ def fees_due(code: str = "") -> QuerySet[Dossier]:
 def obligations_pending(code: str = "") -> QuerySet[Payment]:
     """Financial obligations (nghĩa vụ tài chính) a dossier waits on, oldest first."""
     payments = Payment.objects.filter(
-        status=PaymentStatus.PENDING, purpose=PaymentPurpose.OBLIGATION
+        status=PaymentStatus.PENDING, purpose=PaymentPurpose.OBLIGATION, levied_by=""
     ).select_related("dossier")
     if code:
         payments = payments.filter(dossier__code=code)

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cases import actions as case_actions
 from cases.models import (
@@ -61,8 +62,17 @@ def payment_gateway_actor():
     return user
 
 
-def payment_for_request(*, event: DossierEvent) -> Payment | None:
-    """A payment-request event with an amount becomes a payable item (once per event)."""
+#: Why a payable item levied by another authority is not taken here.
+LEVIED_ELSEWHERE = _lazy("Khoản này nộp tại cơ quan thuế theo thông báo của cơ quan thuế (hoặc "
+                         "trực tuyến qua Cổng Dịch vụ công quốc gia), không nộp tại Trung tâm.")
+
+
+def payment_for_request(*, event: DossierEvent, levied_by: str = "") -> Payment | None:
+    """A payment-request event with an amount becomes a payable item (once per event).
+
+    ``levied_by`` names the authority the resident pays directly (the tax authority's notice of
+    land taxes): neither the gateway nor the cash desk takes it; that authority confirms it.
+    """
     amount = (event.payload or {}).get("amount")
     if not amount:
         return None
@@ -70,7 +80,7 @@ def payment_for_request(*, event: DossierEvent) -> Payment | None:
         event=event,
         defaults=dict(
             dossier_id=event.dossier_id, purpose=PaymentPurpose.OBLIGATION, amount=int(amount),
-            description=event.note[:300], reference=_new_reference(),
+            description=event.note[:300], reference=_new_reference(), levied_by=levied_by,
         ),
     )
     return payment
@@ -169,12 +179,30 @@ def payment_record_cash(*, payment: Payment, actor) -> Payment:
     """The counter took the amount in cash."""
     if actor is None or not actor.is_authenticated or actor.role not in INTAKE_ROLES:
         raise ApplicationError(_("Chỉ cán bộ tiếp nhận mới thu tiền mặt."), kind=ErrorKind.FORBIDDEN)
+    if payment.levied_by:
+        raise ApplicationError(LEVIED_ELSEWHERE, kind=ErrorKind.CONFLICT)
     verdict = _settle(payment, method=PaymentMethod.CASH, transaction_id="", provider="",
                       actor=actor, at=timezone.now())
     if verdict != NoticeVerdict.ACCEPTED:
         raise ApplicationError(_("Khoản này đã được thanh toán hoặc đã hủy."), kind=ErrorKind.CONFLICT)
     payment.refresh_from_db()
     return payment
+
+
+
+def payment_confirm_by_authority(*, dossier: Dossier, authority: str, transaction_id: str,
+                                 actor, at: datetime) -> None:
+    """An obligation paid to the authority that levied it (land taxes go to the state budget
+    through the tax authority), as that authority confirmed it: the dossier's payable item is
+    settled once and its payment wait ends, as if the resident had paid it here."""
+    payment = Payment.objects.filter(
+        dossier=dossier, purpose=PaymentPurpose.OBLIGATION, status=PaymentStatus.PENDING
+    ).first()
+    if payment is not None:
+        _settle(payment, method=PaymentMethod.ONLINE, transaction_id=transaction_id,
+                provider=authority, actor=actor, at=at)
+    elif dossier.status == Status.AWAITING_PAYMENT:
+        case_actions.dossier_confirm_payment(dossier=dossier, actor=actor, at=at)
 
 
 def fee_collect_cash(*, dossier: Dossier, actor) -> Payment:

@@ -32,6 +32,9 @@ def payment_start(request, reference):
         Payment, reference=reference, status=PaymentStatus.PENDING,
         dossier__in=dossier_visible_to(request.user),
     )
+    if payment.levied_by:
+        messages.info(request, services.LEVIED_ELSEWHERE)
+        return redirect("intake:my_dossier", code=payment.dossier.code)
     if not online_payment_offered():
         messages.info(request, _("Chưa có thanh toán trực tuyến: mời nộp phí, lệ phí tại quầy "
                                  "tiếp nhận của Trung tâm trong giờ làm việc."))

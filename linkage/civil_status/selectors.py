@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from cases.selectors import dossier_visible_to
 from linkage.civil_status import SYSTEM
-from linkage.civil_status.services import enabled
 from linkage.framework.models import InboundItem
 from linkage.models import CivilRegistration, RegistrationState
 from linkage.portal.selectors import SyncHealth, sync_health
@@ -48,7 +47,7 @@ def registry_health(*, now: datetime | None = None) -> RegistryHealth:
         oldest=Min("created_at", filter=Q(state=RegistrationState.AWAITING)),
     )
     return RegistryHealth(
-        sync=sync_health(now=now, system=SYSTEM, is_enabled=enabled),
+        sync=sync_health(now=now, system=SYSTEM),
         awaiting=counts["awaiting"],
         returned=counts["returned"],
         oldest_awaiting_at=counts["oldest"],

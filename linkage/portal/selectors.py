@@ -14,8 +14,8 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from linkage.framework.models import InboundItem, MessageState, OutboundMessage, SyncStream
+from linkage.framework.outbound import connector_for
 from linkage.portal import SYSTEM
-from linkage.portal.services import enabled
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ SELECT {day} AS day, COUNT(*),
 """
 
 
-def _lags(*, since: datetime, per_day: bool, system: str) -> list[tuple]:
+def _lags(*, since: datetime, per_day: bool, system: str = SYSTEM) -> list[tuple]:
     """(day, count, p50, p95) of sync lag in seconds; PostgreSQL computes the percentiles."""
     day = "(m.sent_at AT TIME ZONE %s)::date" if per_day else "NULL::date"
     sql = _LAG_SQL.format(day=day, message=OutboundMessage._meta.db_table,
@@ -83,9 +83,8 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def sync_health(*, now: datetime | None = None, days: int = 7, system: str = SYSTEM,
-                is_enabled=enabled) -> SyncHealth:
-    """One system's sync health (the portal unless another connector asks for its own)."""
+def sync_health(*, now: datetime | None = None, days: int = 7, system: str = SYSTEM) -> SyncHealth:
+    """The health of one connector's sync (the portal's unless ``system`` says another)."""
     now = now or timezone.now()
     totals = _messages(system).aggregate(
         backlog=Count("pk", filter=Q(state=MessageState.PENDING)),
@@ -98,7 +97,7 @@ def sync_health(*, now: datetime | None = None, days: int = 7, system: str = SYS
     recent = _lags(since=now - timedelta(hours=24), per_day=False, system=system)
     _day, _n, p50, p95 = recent[0] if recent else (None, 0, None, None)
     return SyncHealth(
-        enabled=is_enabled(),
+        enabled=connector_for(system).enabled(),
         backlog=totals["backlog"],
         oldest_pending_at=totals["oldest"],
         awaiting_ack=totals["awaiting"],
@@ -113,10 +112,11 @@ def sync_health(*, now: datetime | None = None, days: int = 7, system: str = SYS
     )
 
 
-def attention_queue(system: str = SYSTEM) -> QuerySet[OutboundMessage]:
-    """The "cần xử lý" queue: refused messages and every service-level warning, oldest first."""
+def attention_queue(*systems: str) -> QuerySet[OutboundMessage]:
+    """The "cần xử lý" queue: refused messages and every service-level warning, oldest first
+    (the portal's, or the named systems')."""
     return (
-        _messages(system)
+        OutboundMessage.objects.filter(stream__system__in=systems or (SYSTEM,))
         .filter(~Q(warning="") | Q(state=MessageState.REJECTED))
         .select_related("stream__dossier")
         .order_by("created_at", "pk")

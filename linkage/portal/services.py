@@ -191,8 +191,9 @@ def message_mark_corrected(
         stream.next_attempt_at = at
         stream.attempts = 0
         stream.save(update_fields=["blocked", "next_attempt_at", "attempts"])
-        dossier_resync(dossier=Dossier.objects.get(pk=stream.dossier_id), actor=actor, at=at,
-                       note=note, checked=True)
+        if stream.system == SYSTEM:
+            dossier_resync(dossier=Dossier.objects.get(pk=stream.dossier_id), actor=actor,
+                           at=at, note=note, checked=True)
     return message
 
 

@@ -66,7 +66,7 @@ def _back(request, fallback: str) -> str:
 @page_for("sync")
 @require_POST
 def stream_retry(request, pk: int):
-    stream = get_object_or_404(SyncStream, pk=pk, system=SYSTEM)
+    stream = get_object_or_404(SyncStream, pk=pk)
     try:
         services.stream_retry_now(stream=stream, actor=request.user)
     except ApplicationError as exc:
@@ -79,7 +79,7 @@ def stream_retry(request, pk: int):
 @page_for("sync")
 @require_POST
 def message_correct(request, pk: int):
-    message = get_object_or_404(OutboundMessage, pk=pk, stream__system=SYSTEM)
+    message = get_object_or_404(OutboundMessage, pk=pk)
     try:
         services.message_mark_corrected(
             message=message, actor=request.user, note=request.POST.get("note", "")

@@ -1,6 +1,7 @@
 """``{% bundle_tracks dossier %}``: a bundle's per-step tracker on any dossier page;
 ``{% bundles_drill period kind bucket %}``: the bundle list behind a number of the dashboard;
-``{% sync_timeline dossier %}``: the dossier's messages to the national portal (staff page).
+``{% sync_timeline dossier %}``: the dossier's messages to the national portal (staff page; the
+land office's and the tax authority's are on the land panel, ``land_tags``).
 
 Pages of other apps (the resident's dossier page, the leadership dashboard) use them without
 importing linkage: the tracker renders nothing for a dossier that is not a bundle.

@@ -260,6 +260,9 @@ MATRIX = [
           args=lambda w: [999999]),
     Entry("linkage:civil_status_my_extract", page("resident", dossier=the_dossier, ok=404),
           args=code),
+    # the land officers' queue and the transfer to the land registration office
+    Entry("linkage:land_queue", page("land")),
+    Entry("linkage:land_transfer", page("land", ok=405), args=code),
     Entry("linkage:api_portal_push", public(405)),
     Entry("signing:my_result", page("resident", dossier=the_dossier, ok=404), args=code),
     Entry("signing:reuse_copy_online", page("resident", ok=405), args=code),

@@ -40,3 +40,27 @@ def test_the_agencies_and_the_portal_answer_on_one_port_under_their_paths():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_land_office_and_the_tax_authority_answer_under_land_and_tax():
+    from devtools.simulators.land import LandSimulator
+    from devtools.simulators.tax import TaxSimulator
+
+    land, tax = LandSimulator(), TaxSimulator()
+    server = make_server({"/land": land, "/tax": tax}, port=0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    json_header = {"Content-Type": "application/json"}
+    try:
+        refused = _call(f"{base}/land/messages", {"LoaiThongDiep": "ChuyenHoSo"}, json_header)
+        assert refused[0] == 422 and refused[1]["TrangThai"] == "TuChoi"
+        assert _call(f"{base}/land/_config", {"outage": True}, json_header)[0] == 200
+        assert _call(f"{base}/land/replies?after=")[0] == 503
+        assert _call(f"{base}/land/_config", {"no_such_knob": 1}, json_header)[0] == 400
+        assert _call(f"{base}/tax/_pay", {"MaHoSo": "TSHT-1"}, json_header)[0] == 404
+        stats = _call(f"{base}/tax/_stats")[1]
+        assert stats["dossiers"] == [] and stats["notices"] == {}
+        assert _call(f"{base}/land/_stats")[1]["rejected"] == 1
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -4,15 +4,19 @@ from django.core.management.base import BaseCommand
 
 from devtools.simulators.agencies import AgencySimulator, SimulatorConfig, agency_system
 from devtools.simulators.civil_status import CivilStatusConfig, CivilStatusSimulator
+from devtools.simulators.land import LandConfig, LandSimulator
 from devtools.simulators.portal import PortalConfig, PortalSimulator
+from devtools.simulators.sector import SectorConfig
 from devtools.simulators.server import make_server
+from devtools.simulators.tax import TaxSimulator
 
 
 class Command(BaseCommand):
     help = (
         "Chạy các hệ thống mô phỏng bên ngoài trên một cổng: Cổng DVCQG tại /portal/, các cơ "
-        "quan liên thông tại /agencies/, Cơ sở dữ liệu hộ tịch tại /civil-status/. / Serve the "
-        "simulated outside systems on one port."
+        "quan liên thông tại /agencies/, Cơ sở dữ liệu hộ tịch tại /civil-status/, Văn phòng Đăng "
+        "ký đất đai tại /land/, cơ quan thuế tại /tax/. / Serve the simulated outside systems on "
+        "one port."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +40,11 @@ class Command(BaseCommand):
             "--civil-status-return-code", action="append", default=[],
             help="mã hồ sơ bị trả về để sửa một lần / dossier code returned once for correction",
         )
+        parser.add_argument("--land-reply-delay", type=float, default=2.0,
+                            help="giây trước khi Văn phòng trả lời / seconds before land replies")
+        parser.add_argument("--land-failure-rate", type=float, default=0.0)
+        parser.add_argument("--tax-reply-delay", type=float, default=2.0)
+        parser.add_argument("--tax-failure-rate", type=float, default=0.0)
         parser.add_argument("--seed", type=int, default=None)
 
     def handle(self, *args, **options):
@@ -65,17 +74,24 @@ class Command(BaseCommand):
                 seed=options["seed"],
             )
         )
+        land = LandSimulator(LandConfig(reply_delay=options["land_reply_delay"],
+                                        failure_rate=options["land_failure_rate"],
+                                        seed=options["seed"]))
+        tax = TaxSimulator(SectorConfig(reply_delay=options["tax_reply_delay"],
+                                        failure_rate=options["tax_failure_rate"],
+                                        seed=options["seed"]))
         host, port = options["host"], options["port"]
         server = make_server(
             {"/portal": portal, "/agencies": agency_system(agencies),
-             "/civil-status": civil_status},
+             "/civil-status": civil_status, "/land": land, "/tax": tax},
             host, port,
         )
         self.stdout.write(
             f"Simulators on http://{host}:{port}/ — portal at /portal/ (GET /portal/_stats, "
             f"POST /portal/_config), agencies at /agencies/ (GET /agencies/_stats, "
-            f"POST /agencies/_config), civil-status registry at /civil-status/ (GET "
-            f"/civil-status/_stats, POST /civil-status/_config)"
+            f"POST /agencies/_config), civil-status registry at /civil-status/, "
+            f"land office at /land/ and tax authority at /tax/ (GET "
+            f"/land/_stats, POST /tax/_pay {{\"MaHoSo\": …}} pays a notice)"
         )
         self.stdout.flush()
         try:

@@ -1,0 +1,103 @@
+"""The land pipeline through a real Redis, real Celery worker processes and the simulated land
+office and tax authority: failures, lost replies, duplicated and reversed reply pages and a
+worker killed with SIGKILL mid-way still end with every dossier's certificate back, each
+message applied once by the office and the tax authority.
+
+The test process plays Celery beat (the sweep's stream and land parts, a few times a second)
+and the residents (paying each notice once it has arrived).
+"""
+
+import time
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from django.utils import timezone
+
+from cases import services
+from linkage.framework.outbound import streams_sweep
+from linkage.land.models import LandTransfer
+from linkage.land.sweep import land_sweep
+from tests.conftest import skip_or_fail
+from tests.linkage.celery_harness import FAST, PrivateRedis, Worker, point_celery_at
+from tests.linkage.land_support import LandRig, land_dossier
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+LAND_FAST = {**FAST, "LAND_TIMEOUT_SECONDS": 1.0, "TAX_TIMEOUT_SECONDS": 1.0}
+
+
+@pytest.fixture(scope="module")
+def harness(django_db_setup, tmp_path_factory):
+    if connection.vendor != "postgresql" or not django_settings.REDIS_URL:
+        skip_or_fail(
+            "needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…"
+        )
+    if not PrivateRedis.available():
+        skip_or_fail("needs redis-server on PATH for a private Redis")
+    redis = PrivateRedis()
+    redis.start()
+    point_celery_at(redis.url)
+    systems = LandRig()
+    patch = pytest.MonkeyPatch()
+    # The worker takes its settings from its environment (the harness passes os.environ on).
+    patch.setenv("LAND_BASE_URL", systems.land_url)
+    patch.setenv("TAX_BASE_URL", systems.tax_url)
+    patch.setenv("LAND_TIMEOUT_SECONDS", "1.0")
+    patch.setenv("TAX_TIMEOUT_SECONDS", "1.0")
+    worker = Worker(broker_url=redis.url, agency_url="http://127.0.0.1:9",
+                    log_dir=tmp_path_factory.mktemp("land-workers"))
+    worker.start()
+    yield systems, worker
+    worker.stop()
+    patch.undo()
+    systems.close()
+    redis.stop()
+    point_celery_at(django_settings.CELERY_BROKER_URL)
+
+
+def test_faults_and_a_killed_worker_still_bring_every_certificate_back_once(
+    harness, settings, catalogue, counter, land_officer
+):
+    systems, worker = harness
+    for name, value in LAND_FAST.items():
+        setattr(settings, name, value)
+    settings.LAND_BASE_URL, settings.TAX_BASE_URL = systems.land_url, systems.tax_url
+    settings.PORTAL_BASE_URL = ""
+    systems.reset()
+    for simulator in (systems.land, systems.tax):
+        simulator.configure(failure_rate=0.2, timeout_rate=0.1, timeout_sleep=1.5,
+                            duplicate_reply_rate=0.5, reverse_replies=True)
+    dossiers = []
+    for number in range(6):
+        dossier = land_dossier(catalogue, counter)
+        dossiers.append(services.dossier_assign(dossier=dossier, actor=counter,
+                                                handler=land_officer))
+        if number == 2:
+            worker.kill()
+            worker.start()
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        now = timezone.now()
+        streams_sweep(now=now)
+        land_sweep(now=now)  # a reply page lost to an injected failure is fetched next pass
+        for transfer in LandTransfer.objects.filter(notice_at__isnull=False,
+                                                    paid_at__isnull=True):
+            systems.tax.pay(code=transfer.dossier.code)
+        if not LandTransfer.objects.filter(result_at__isnull=True).exists():
+            break
+        time.sleep(0.25)
+    left = list(LandTransfer.objects.filter(result_at__isnull=True).values_list(
+        "dossier__code", "answered_at", "notice_at", "paid_at"))
+    assert not left, left
+
+    land, tax = systems.land.stats(), systems.tax.stats()
+    for dossier in dossiers:
+        dossier.refresh_from_db()
+        assert dossier.result_file
+        assert land["messages"][dossier.code] == ["ChuyenHoSo", "HoanThanhNghiaVuTaiChinh"]
+        assert tax["messages"][dossier.code] == ["ChuyenThongTinThue"]
+        actions = list(dossier.events.values_list("action", flat=True))
+        assert actions.count("land_result") == 1 and actions.count("request_payment") == 1
+    assert land["failures"] + tax["failures"] > 0
