@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases import services
+from cases import actions as case_actions
 from cases.models import Status
 from linkage.framework import outbound, service_levels
 from linkage.framework.models import (
@@ -38,7 +38,7 @@ def deliver(dossier, system) -> str:
 
 def handed_over(catalogue, counter, land_officer):
     dossier = land_dossier(catalogue, counter)
-    return services.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
+    return case_actions.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
 
 
 def run_to_the_end(dossier, rig) -> None:

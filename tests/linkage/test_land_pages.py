@@ -4,7 +4,7 @@ transfer of a dossier handed over before the office was connected."""
 
 import pytest
 
-from cases import services
+from cases import actions as case_actions
 from linkage.framework import outbound
 from linkage.framework.models import SyncStream
 from linkage.land import SYSTEM as LAND
@@ -30,7 +30,7 @@ def deliver(dossier, system) -> str:
 def at_the_tax_authority(catalogue, counter, land_officer, land_systems):
     """A land transfer whose tax notice has arrived: the resident has yet to pay."""
     dossier = land_dossier(catalogue, counter)
-    services.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
+    case_actions.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
     deliver(dossier, LAND)
     replies_pull(LAND)
     deliver(dossier, TAX)
@@ -84,7 +84,7 @@ def test_a_dossier_handed_over_before_the_office_was_connected_is_transferred_by
     client, catalogue, counter, land_officer, land_systems, settings
 ):
     settings.LAND_BASE_URL = ""
-    dossier = services.dossier_assign(
+    dossier = case_actions.dossier_assign(
         dossier=land_dossier(catalogue, counter), actor=counter, handler=land_officer)
     assert not LandTransfer.objects.filter(dossier=dossier).exists()
 
@@ -103,7 +103,7 @@ def test_a_refused_land_message_is_listed_on_the_health_page_and_can_be_sent_aga
     client, catalogue, counter, land_officer, director, land_systems
 ):
     land_systems.land.configure(reject_codes=["placeholder"])
-    dossier = services.dossier_assign(
+    dossier = case_actions.dossier_assign(
         dossier=land_dossier(catalogue, counter), actor=counter, handler=land_officer)
     land_systems.land.configure(reject_codes=[dossier.code])
     assert deliver(dossier, LAND) == "rejected"
@@ -126,7 +126,7 @@ def test_the_resident_is_told_to_pay_the_tax_notice_at_the_tax_authority(
 
     dossier = dossier_in("received", procedure=catalogue.land, resident=resident,
                          counter=counter)
-    services.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
+    case_actions.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
     deliver(dossier, LAND)
     replies_pull(LAND)
     deliver(dossier, TAX)

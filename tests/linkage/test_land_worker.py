@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
-from cases import services
+from cases import actions as case_actions
 from linkage.framework.outbound import streams_sweep
 from linkage.land.models import LandTransfer
 from linkage.land.sweep import land_sweep
@@ -71,7 +71,7 @@ def test_faults_and_a_killed_worker_still_bring_every_certificate_back_once(
     dossiers = []
     for number in range(6):
         dossier = land_dossier(catalogue, counter)
-        dossiers.append(services.dossier_assign(dossier=dossier, actor=counter,
+        dossiers.append(case_actions.dossier_assign(dossier=dossier, actor=counter,
                                                 handler=land_officer))
         if number == 2:
             worker.kill()
