@@ -23,12 +23,17 @@ from cases.policy import sync_denial_reason
 from linkage.civil_status.mapping import FIELD_LABELS
 from linkage.civil_status.selectors import registry_health
 from linkage.labels import PORTAL_MESSAGE_LABELS, SYSTEM_LABELS
+from linkage.land import SYSTEM as LAND
 from linkage.models import CivilRegistration
 from linkage.portal.selectors import dossier_sync_timeline
 from linkage.selectors import bundle_kinds_for_counter, bundle_receipt, bundle_tracks_for
+from linkage.tax import SYSTEM as TAX
 from thanhsen.roles import Role
 
 register = template.Library()
+
+#: Systems whose messages have a panel of their own on the dossier page.
+_OWN_PANEL = frozenset({LAND, TAX})
 
 
 @register.inclusion_tag("linkage/partials/tracks.html")
@@ -38,13 +43,18 @@ def bundle_tracks(dossier):
 
 @register.inclusion_tag("linkage/portal/partials/sync_timeline.html", takes_context=True)
 def sync_timeline(context, dossier):
-    """Each message, its acknowledgement or the portal's refusal; nothing for other users."""
+    """Each message, its acknowledgement or the other side's refusal; nothing for other users.
+
+    The land office's and tax authority's messages are left to the land panel on the same page,
+    which shows them beside the hops they belong to."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if sync_denial_reason(user, "view"):
         return {"messages": []}
     return {
-        "messages": dossier_sync_timeline(dossier.pk),
+        "messages": [
+            m for m in dossier_sync_timeline(dossier.pk) if m.stream.system not in _OWN_PANEL
+        ],
         "dossier": dossier,
         "request": request,
         "csrf_token": context.get("csrf_token"),

@@ -35,10 +35,10 @@ def test_every_message_and_reply_kind_has_its_schema(module):
 def test_the_transfer_leaves_per_contract_with_its_files_inside(
     catalogue, counter, land_officer, land_systems
 ):
-    from cases import services
+    from cases import actions as case_actions
 
     dossier = land_dossier(catalogue, counter)
-    services.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
+    case_actions.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
     message = OutboundMessage.objects.get(stream__system=LAND, stream__dossier=dossier)
     wire = LAND_CONNECTOR.envelope(message, dossier.code)
 
@@ -51,10 +51,10 @@ def test_the_transfer_leaves_per_contract_with_its_files_inside(
 def test_a_message_the_contract_refuses_is_parked_with_the_reason_not_sent(
     catalogue, counter, land_officer, land_systems
 ):
-    from cases import services
+    from cases import actions as case_actions
 
     dossier = land_dossier(catalogue, counter)
-    services.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
+    case_actions.dossier_assign(dossier=dossier, actor=counter, handler=land_officer)
     message = OutboundMessage.objects.get(stream__system=LAND, stream__dossier=dossier)
     message.body = {**message.body, "MaTTHC": "not a code"}
     message.save(update_fields=["body"])
