@@ -6,8 +6,9 @@ expression over ``DailyRollup`` that the dashboards sum. ``tests/reports`` hold 
 for every cell, period and grouping, so a number and the list behind it cannot disagree.
 
 Some cells read other apps' tables (payments, ratings and complaints, result files, copy
-certifications): they have no rollup side, and the indicator providers of ``reports.providers``
-count them with the very ``live`` filter the drill-down lists.
+certifications, VNeID filings): the rollup counts them too, day by day, so every number a
+dashboard shows, whatever the period, is a sum over the rollup; the drill-down still lists
+the dossiers through the cell's ``live`` filter.
 """
 
 from __future__ import annotations
@@ -147,9 +148,8 @@ class Cell:
     code: str
     label: str
     live: Callable[[Period], Q]
-    #: Returns a ``Sum`` over ``DailyRollup`` for the period; None for a cell that reads
-    #: other apps' tables and is only ever counted live.
-    rollup: Callable[[Period], object] | None
+    #: Returns a ``Sum`` over ``DailyRollup`` for the period.
+    rollup: Callable[[Period], object]
 
 
 def _days(column: str):
@@ -239,20 +239,27 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
     Cell("processed_overdue", _("Đã và đang giải quyết quá hạn"),
          lambda p: _resolved_in(p, Classification.OVERDUE) | _in_progress(p, overdue=True),
          _plus(_days("resolved_overdue"), _snapshot("open_overdue_end"))),
-    # Live only: other apps' tables.
+    # What other apps' tables say of the dossiers: rolled up the same way.
     Cell("fee_bearing_received", _("Tiếp nhận mới thuộc thủ tục có phí, lệ phí"),
-         lambda p: _received_in(p) & _fee_bearing(), None),
+         lambda p: _received_in(p) & _fee_bearing(), _days("fee_bearing_received")),
     Cell("paid_online", _("Thanh toán phí, lệ phí trực tuyến"),
-         lambda p: _received_in(p) & _fee_bearing() & Q(_paid_online_exists()), None),
+         lambda p: _received_in(p) & _fee_bearing() & Q(_paid_online_exists()),
+         _days("paid_online")),
     Cell("complained", _("Bị phản ánh, kiến nghị hoặc đánh giá không hài lòng"),
-         lambda p: _processed(p) & _complained_or_disliked(), None),
+         lambda p: _processed(p) & _complained_or_disliked(),
+         _plus(_days("resolved_complained"), _snapshot("open_complained_end"))),
+    Cell("rated", _("Đã và đang giải quyết, có đánh giá của người dân"),
+         lambda p: _processed(p) & Q(pk__in=Rating.objects.values("dossier_id")),
+         _plus(_days("resolved_rated"), _snapshot("open_rated_end"))),
     Cell("vneid_received", _("Tiếp nhận mới, nộp bằng tài khoản VNeID"),
-         lambda p: _received_in(p) & Q(online_submission__signed_in_with_vneid=True), None),
+         lambda p: _received_in(p) & Q(online_submission__signed_in_with_vneid=True),
+         _days("vneid_received")),
     Cell("with_result_document", _("Đã giải quyết, thủ tục có văn bản kết quả"),
-         _with_result_document, None),
+         _with_result_document, _days("with_result_document")),
     Cell("e_result", _("Có kết quả điện tử"),
-         lambda p: _with_result_document(p) & _electronic_result(), None),
-    Cell("e_certified", _("Chứng thực bản sao điện tử đã ký trong kỳ"), _certified_in, None),
+         lambda p: _with_result_document(p) & _electronic_result(), _days("e_result")),
+    Cell("e_certified", _("Chứng thực bản sao điện tử đã ký trong kỳ"), _certified_in,
+         _days("e_certified")),
 ]}
 
 #: The official table's columns, in the form's order.
@@ -263,6 +270,13 @@ BIEU06_COLUMNS = [
 ]
 #: Counted beside the table (the form has no column for them).
 BESIDE_COLUMNS = ["stopped", "not_accepted"]
+#: Every cell, in one rollup scan: the dashboard, Biểu 06, the indicators and their providers
+#: all read their period's numbers from it.
+ROLLUP_CELLS = list(CELLS)
+#: Rollup sums that are not dossier counts, read in the same scan: dossiers with an online
+#: fee payment by the payment's day (a dossier paying twice would count twice), which only
+#: says whether a procedure saw any online payment in the period.
+PROCEDURE_SIGNALS = {"fee_paid_online": _days("fee_paid_online")}
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 The rollup is a materialisation of the live cells in ``reports.cells``: one row per day and
 (procedure, department, handler, channel) with the day's counts and the end-of-day snapshot
-of open dossiers. It never holds anything the dossier table cannot recompute.
+of open dossiers, including what other apps' tables say of those dossiers (fee payments,
+ratings and complaints, electronic results, copy certifications, VNeID filings). It never
+holds anything the dossier table and those tables cannot recompute.
 """
 
 from django.conf import settings
@@ -47,6 +49,25 @@ class DailyRollup(models.Model):
     #: Received that day with at least one digitised / reused component.
     digitised = models.PositiveIntegerField(default=0)
     reused = models.PositiveIntegerField(default=0)
+    #: Received that day: of a fee-bearing procedure; of those, fee paid online; filed from a
+    #: VNeID account.
+    fee_bearing_received = models.PositiveIntegerField(default=0)
+    paid_online = models.PositiveIntegerField(default=0)
+    vneid_received = models.PositiveIntegerField(default=0)
+    #: Resolved that day: of a procedure issuing a result document; of those, with an
+    #: electronic result; complained about or rated "không hài lòng"; rated at all.
+    with_result_document = models.PositiveIntegerField(default=0)
+    e_result = models.PositiveIntegerField(default=0)
+    resolved_complained = models.PositiveIntegerField(default=0)
+    resolved_rated = models.PositiveIntegerField(default=0)
+    #: Open at the end of the day and complained about / rated (the snapshot side of the two).
+    open_complained_end = models.PositiveIntegerField(default=0)
+    open_rated_end = models.PositiveIntegerField(default=0)
+    #: Electronic copy certifications signed that day.
+    e_certified = models.PositiveIntegerField(default=0)
+    #: Dossiers whose fee was paid online that day (by payment day, not receipt day): which
+    #: procedures saw an online payment in a period.
+    fee_paid_online = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["day"])]
@@ -56,6 +77,9 @@ class RollupState(models.Model):
     """Singleton: how far the rollup has been brought up to date."""
 
     last_event_id = models.BigIntegerField(default=0)
+    #: Ratings and complaints are not dossier events but change past days' counts too.
+    last_rating_id = models.BigIntegerField(default=0)
+    last_complaint_id = models.BigIntegerField(default=0)
     refreshed_at = models.DateTimeField(null=True, blank=True)
     first_day = models.DateField(null=True, blank=True)
 

@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 
 from cases.models import Channel, Department, Dossier, Field, Procedure
 from cases.periods import Period
-from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
+from reports.cells import (
+    BESIDE_COLUMNS,
+    BIEU06_COLUMNS,
+    CELLS,
+    DIMENSIONS,
+    PROCEDURE_SIGNALS,
+    ROLLUP_CELLS,
+)
 from reports.models import DailyRollup
 from thanhsen.errors import invalid
 from thanhsen.models import User
@@ -80,19 +87,21 @@ def _rollup_base(period: Period) -> QuerySet[DailyRollup]:
 ROLLUP_KEY = ("procedure_id", "department_id", "handler_id", "channel")
 
 
-def rollup_groups(period: Period, columns: list[str]) -> list[dict]:
-    """One GROUP BY over the rollup at its finest key: each cell's sum per key.
+def rollup_groups(period: Period) -> list[dict]:
+    """One GROUP BY over the rollup at its finest key: every cell's sum per key.
 
-    Dashboards split the same period several ways; they all add up these group subtotals
-    instead of scanning the rollup once per table. The rollup only changes when it is
-    refreshed, so the result is cached under the refresh's timestamp: exact, never stale.
+    Dashboards split the same period several ways, and the indicators and their providers
+    read the same period: they all add up these group subtotals instead of scanning the
+    rollup once per table or indicator. The rollup only changes when it is refreshed, so the
+    result is cached under the refresh's timestamp: exact, never stale.
     """
 
     def compute():
-        aggregates = {f"c_{name}": CELLS[name].rollup(period) for name in columns}
+        aggregates = {f"c_{name}": CELLS[name].rollup(period) for name in ROLLUP_CELLS}
+        aggregates.update({f"c_{name}": expr(period) for name, expr in PROCEDURE_SIGNALS.items()})
         return list(_rollup_base(period).values(*ROLLUP_KEY).annotate(**aggregates).order_by())
 
-    return refresh_cached("groups", period, tuple(columns), compute)
+    return refresh_cached("groups", period, None, compute)
 
 
 def refresh_cached(kind: str, period: Period, extra, compute, *, stamp=None):
@@ -124,7 +133,7 @@ def _group_key(dimension: str | None):
 def _aggregate(period: Period, columns: list[str], source: str, key=None,
                groups: list[dict] | None = None) -> list[dict]:
     if source == "rollup":
-        groups = rollup_groups(period, columns) if groups is None else groups
+        groups = rollup_groups(period) if groups is None else groups
         key_of = _group_key(key.code if key else None)
         merged: dict = {}
         for g in groups:
