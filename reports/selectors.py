@@ -69,10 +69,10 @@ def _live_aggregates(period: Period, columns: list[str]) -> dict:
     return {f"c_{name}": Count("id", filter=CELLS[name].live(period)) for name in columns}
 
 
-def _relevant_live(period: Period) -> QuerySet[Dossier]:
-    """Dossiers any cell of the period can count (keeps the live scan to the period)."""
+def _relevant_live(period: Period, columns: list[str]) -> QuerySet[Dossier]:
+    """Dossiers any of the cells can count in the period (keeps the live scan to the period)."""
     q = Q()
-    for name in ALL_COLUMNS:
+    for name in columns:
         q |= CELLS[name].live(period)
     return Dossier.objects.filter(q)
 
@@ -145,7 +145,7 @@ def _aggregate(period: Period, columns: list[str], source: str, key=None,
     if source != "live":
         message = _("Nguồn số liệu không hợp lệ.")
         raise invalid("nguon", message, summary=message)
-    qs = _relevant_live(period)
+    qs = _relevant_live(period, columns)
     aggregates = _live_aggregates(period, columns)
     if key is None:
         return [{"k": None, **qs.aggregate(**aggregates)}]
