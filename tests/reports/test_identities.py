@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from cases.deadlines import VIETNAM_TZ
 from cases.models import CopyCertification
 from cases.periods import Period
-from reports import rollups
 from intake.models import Complaint, OnlineSubmission, Payment, Rating
+from reports import rollups
 from reports.cells import CELLS, DIMENSIONS
 from reports.selectors import ALL_COLUMNS, report_table
 from tests.reports.builders import ROUTES, team, walk
