@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -144,42 +143,47 @@ def _certified_in(p: Period) -> Q:
 
 
 @dataclass(frozen=True)
+class Term:
+    """One rollup column read for a period: summed over its days (``days``), or the end-of-day
+    snapshot of the period's last day (``end``) or of the day before it (``start``); counted
+    with ``sign``, only on rows of ``channels`` when given. ``reports.rollup_reads`` sums a
+    cell's terms for any period from whole months and single days."""
+
+    column: str
+    at: str = "days"
+    sign: int = 1
+    channels: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Cell:
     code: str
     label: str
     live: Callable[[Period], Q]
-    #: Returns a ``Sum`` over ``DailyRollup`` for the period.
-    rollup: Callable[[Period], object]
+    #: The rollup terms whose signed sum is the cell's number.
+    rollup: tuple[Term, ...]
 
 
-def _days(column: str):
+def _days(column: str) -> tuple[Term, ...]:
     """Sum of a daily column over the period's days."""
-    return lambda p: Sum(column, filter=Q(day__gte=p.first, day__lte=p.last), default=0)
+    return (Term(column),)
 
 
-def _snapshot(column: str, *, at_start: bool = False):
-    """A end-of-day snapshot column on one day: the day before the period, or its last day."""
-
-    def expr(p: Period):
-        day = p.first - timedelta(days=1) if at_start else p.snapshot_day()
-        return Sum(column, filter=Q(day=day), default=0)
-
-    return expr
+def _snapshot(column: str, *, at_start: bool = False) -> tuple[Term, ...]:
+    """An end-of-day snapshot column on one day: the day before the period, or its last day."""
+    return (Term(column, "start" if at_start else "end"),)
 
 
-def _plus(*parts):
-    def expr(p: Period):
-        total = parts[0](p)
-        for part in parts[1:]:
-            total = total + part(p)
-        return total
-    return expr
+def _minus(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    return tuple(Term(t.column, t.at, -t.sign, t.channels) for t in terms)
 
 
-def _days_channel(column: str, channels: tuple[str, ...]):
-    return lambda p: Sum(
-        column, filter=Q(day__gte=p.first, day__lte=p.last, channel__in=channels), default=0
-    )
+def _plus(*parts: tuple[Term, ...]) -> tuple[Term, ...]:
+    return tuple(term for part in parts for term in part)
+
+
+def _days_channel(column: str, channels: tuple[str, ...]) -> tuple[Term, ...]:
+    return (Term(column, channels=channels),)
 
 
 _OTHER_CHANNELS = (Channel.DIRECT, Channel.POSTAL)
@@ -210,7 +214,7 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
          lambda p: _in_progress(p), _snapshot("open_end")),
     Cell("in_progress_within", _("Trong hạn"),
          lambda p: _in_progress(p, overdue=False),
-         lambda p: _snapshot("open_end")(p) - _snapshot("open_overdue_end")(p)),
+         _plus(_snapshot("open_end"), _minus(_snapshot("open_overdue_end")))),
     Cell("in_progress_overdue", _("Quá hạn"),
          lambda p: _in_progress(p, overdue=True), _snapshot("open_overdue_end")),
     Cell("stopped", _("Dừng xử lý, công dân rút hồ sơ"),
@@ -227,8 +231,8 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
     Cell("early_on_time_or_within", _("Giải quyết trước hạn, đúng hạn hoặc đang trong hạn"),
          lambda p: _resolved_in(p, Classification.EARLY) | _resolved_in(p, Classification.ON_TIME)
          | _in_progress(p, overdue=False),
-         lambda p: _days("resolved_early")(p) + _days("resolved_on_time")(p)
-         + _snapshot("open_end")(p) - _snapshot("open_overdue_end")(p)),
+         _plus(_days("resolved_early"), _days("resolved_on_time"), _snapshot("open_end"),
+               _minus(_snapshot("open_overdue_end")))),
     Cell("digitised", _("Có thành phần được số hóa và kết quả điện tử khi phải có"),
          lambda p: _received_in(p) & Q(_digitised_exists()) & ~_e_result_missing(),
          _days("digitised")),

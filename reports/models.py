@@ -24,8 +24,9 @@ class ReportDay(models.Model):
         ordering = ["day"]
 
 
-class DailyRollup(models.Model):
-    day = models.DateField()
+class DayCounts(models.Model):
+    """What happened on a day (or in a month, summed), under the rollup's finest key."""
+
     procedure = models.ForeignKey("cases.Procedure", on_delete=models.CASCADE, related_name="+")
     department = models.ForeignKey(
         "cases.Department", null=True, on_delete=models.CASCADE, related_name="+"
@@ -43,9 +44,6 @@ class DailyRollup(models.Model):
     resolved_working_days = models.PositiveIntegerField(default=0)
     stopped = models.PositiveIntegerField(default=0)
     not_accepted = models.PositiveIntegerField(default=0)
-    #: Open at the end of the day (received, not yet resolved or stopped).
-    open_end = models.PositiveIntegerField(default=0)
-    open_overdue_end = models.PositiveIntegerField(default=0)
     #: Received that day with at least one digitised / reused component.
     digitised = models.PositiveIntegerField(default=0)
     reused = models.PositiveIntegerField(default=0)
@@ -60,9 +58,6 @@ class DailyRollup(models.Model):
     e_result = models.PositiveIntegerField(default=0)
     resolved_complained = models.PositiveIntegerField(default=0)
     resolved_rated = models.PositiveIntegerField(default=0)
-    #: Open at the end of the day and complained about / rated (the snapshot side of the two).
-    open_complained_end = models.PositiveIntegerField(default=0)
-    open_rated_end = models.PositiveIntegerField(default=0)
     #: Electronic copy certifications signed that day.
     e_certified = models.PositiveIntegerField(default=0)
     #: Dossiers whose fee was paid online that day (by payment day, not receipt day): which
@@ -70,7 +65,32 @@ class DailyRollup(models.Model):
     fee_paid_online = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(DayCounts):
+    """A day's counts, and the snapshot of the dossiers open at its end."""
+
+    day = models.DateField()
+    #: Open at the end of the day (received, not yet resolved or stopped).
+    open_end = models.PositiveIntegerField(default=0)
+    open_overdue_end = models.PositiveIntegerField(default=0)
+    #: Open at the end of the day and complained about / rated (the snapshot side of the two).
+    open_complained_end = models.PositiveIntegerField(default=0)
+    open_rated_end = models.PositiveIntegerField(default=0)
+
+    class Meta:
         indexes = [models.Index(fields=["day"])]
+
+
+class MonthlyRollup(DayCounts):
+    """A calendar month's day counts summed (snapshots stay daily): a period of whole months
+    reads a dozen rows per key instead of a year of days. Rewritten with its days."""
+
+    month = models.DateField(help_text="The month's first day.")
+
+    class Meta:
+        indexes = [models.Index(fields=["month"])]
 
 
 class RollupState(models.Model):

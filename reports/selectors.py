@@ -25,10 +25,9 @@ from reports.cells import (
     BIEU06_COLUMNS,
     CELLS,
     DIMENSIONS,
-    PROCEDURE_SIGNALS,
-    ROLLUP_CELLS,
 )
 from reports.models import DailyRollup
+from reports.rollup_reads import period_groups
 from thanhsen.errors import invalid
 from thanhsen.models import User
 
@@ -77,31 +76,15 @@ def _relevant_live(period: Period, columns: list[str]) -> QuerySet[Dossier]:
     return Dossier.objects.filter(q)
 
 
-def _rollup_base(period: Period) -> QuerySet[DailyRollup]:
-    return DailyRollup.objects.filter(
-        Q(day__gte=period.first - timedelta(days=1), day__lte=period.last)
-    )
-
-
-#: The rollup's finest key: every dimension is a function of it.
-ROLLUP_KEY = ("procedure_id", "department_id", "handler_id", "channel")
-
-
 def rollup_groups(period: Period) -> list[dict]:
-    """One GROUP BY over the rollup at its finest key: every cell's sum per key.
+    """Every cell's sum per key of the rollup's finest key (``reports.rollup_reads``).
 
     Dashboards split the same period several ways, and the indicators and their providers
-    read the same period: they all add up these group subtotals instead of scanning the
+    read the same period: they all add up these group subtotals instead of reading the
     rollup once per table or indicator. The rollup only changes when it is refreshed, so the
     result is cached under the refresh's timestamp: exact, never stale.
     """
-
-    def compute():
-        aggregates = {f"c_{name}": CELLS[name].rollup(period) for name in ROLLUP_CELLS}
-        aggregates.update({f"c_{name}": expr(period) for name, expr in PROCEDURE_SIGNALS.items()})
-        return list(_rollup_base(period).values(*ROLLUP_KEY).annotate(**aggregates).order_by())
-
-    return refresh_cached("groups", period, None, compute)
+    return refresh_cached("groups", period, None, lambda: period_groups(period))
 
 
 def refresh_cached(kind: str, period: Period, extra, compute, *, stamp=None):

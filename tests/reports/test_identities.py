@@ -81,7 +81,9 @@ dossier_plans = st.lists(
 )
 #: The procedure's fee rule and whether it issues a result document.
 procedure_kinds = st.tuples(st.booleans(), st.booleans())
-periods = st.tuples(st.integers(min_value=0, max_value=50), st.integers(min_value=0, max_value=30))
+#: First day and length: long enough that many periods hold a whole month (read from
+#: ``MonthlyRollup``) with days around it.
+periods = st.tuples(st.integers(min_value=0, max_value=50), st.integers(min_value=0, max_value=75))
 
 
 @pytest.mark.django_db
