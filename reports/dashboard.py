@@ -22,6 +22,7 @@ from reports.indicators import SPECS, IndicatorResult, indicator_list
 from reports.selectors import (
     ALL_COLUMNS,
     refresh_cached,
+    refresh_known,
     report_table,
     rollup_groups,
     rollup_series,
@@ -78,8 +79,12 @@ def trend(period: Period, grain: str, *, at=None) -> dict:
     )
 
 
-def _compute(period: Period, grain: str, at) -> dict:
-    at = at or timezone.now()
+def _compute(period: Period, grain: str, stamp) -> dict:
+    with refresh_known(stamp):
+        return _figures(period, grain, stamp or timezone.now())
+
+
+def _figures(period: Period, grain: str, at) -> dict:
     groups = rollup_groups(period)
     return {
         "by_field": link_table(report_table(period=period, dimension="field", groups=groups),

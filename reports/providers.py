@@ -33,7 +33,7 @@ from intake.models import (
     PaymentStatus,
 )
 from reports.indicators import Detail, Measure, register_provider, satisfaction_from
-from reports.models import DailyRollup
+from reports.models import MonthlyRollup
 from reports.selectors import refresh_cached, rollup_groups
 
 
@@ -174,7 +174,7 @@ def complaints_on_time(period: Period) -> Measure | None:
 def _e_result_counts(period: Period) -> dict | None:
     # Whether an electronic result was ever recorded: the rollup says so per day, whatever
     # the period (a scan of the result files or certifications would read every dossier).
-    if not DailyRollup.objects.filter(e_result__gt=0).exists():
+    if not MonthlyRollup.objects.filter(e_result__gt=0).exists():
         return None
     return _rollup_totals(period, ["e_result", "with_result_document"])
 

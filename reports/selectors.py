@@ -7,13 +7,15 @@ filters that ``dossier_drilldown`` lists. Both are single GROUP BY queries.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from hashlib import md5
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +28,8 @@ from reports.cells import (
     CELLS,
     DIMENSIONS,
 )
-from reports.models import DailyRollup
-from reports.rollup_reads import period_groups
+from reports.models import DailyRollup, MonthlyRollup
+from reports.rollup_reads import period_groups, split
 from thanhsen.errors import invalid
 from thanhsen.models import User
 
@@ -87,13 +89,30 @@ def rollup_groups(period: Period) -> list[dict]:
     return refresh_cached("groups", period, None, lambda: period_groups(period))
 
 
+#: The refresh time a page has already read, for the figures it computes under it.
+_known_stamp: ContextVar = ContextVar("reports_refresh_stamp", default=None)
+
+
+@contextmanager
+def refresh_known(stamp):
+    """Within the block, cached figures use ``stamp`` as the refresh time instead of reading it
+    again: a dashboard's tables, indicators and providers make a dozen cached reads, and each
+    would otherwise ask the database when the rollup was refreshed."""
+    token = _known_stamp.set(stamp)
+    try:
+        yield
+    finally:
+        _known_stamp.reset(token)
+
+
 def refresh_cached(kind: str, period: Period, extra, compute, *, stamp=None):
     """``compute()``, cached for the period until the rollup's next refresh (the time the
     pages print as "số liệu tổng hợp lúc"); not cached before the first refresh. A caller
-    that has already read the refresh time passes it as ``stamp``."""
+    that has already read the refresh time passes it as ``stamp`` (or runs inside
+    ``refresh_known``)."""
     from reports.rollups import refreshed_at
 
-    stamp = stamp or refreshed_at()
+    stamp = stamp or _known_stamp.get() or refreshed_at()
     if stamp is None:
         return compute()
     key = "reports:%s:%s:%s:%s:%s:%s" % (
@@ -217,17 +236,25 @@ def rollup_series(*, period: Period, grain: str = "month") -> list[dict]:
     return refresh_cached("series", period, grain, lambda: _series(period, grain, trunc))
 
 
+_SERIES_SUMS = {"n_received": "received", "early": "resolved_early",
+                "on_time": "resolved_on_time", "overdue": "resolved_overdue"}
+
+
+def _bucket_rows(model, where: Q, trunc) -> list[dict]:
+    return list(model.objects.filter(where).annotate(bucket=trunc).values("bucket").annotate(
+        **{name: Sum(column, default=0) for name, column in _SERIES_SUMS.items()}))
+
+
 def _series(period: Period, grain: str, trunc) -> list[dict]:
-    rows = (
-        DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last)
-        .annotate(bucket=trunc).values("bucket")
-        .annotate(
-            n_received=Sum("received", default=0),
-            early=Sum("resolved_early", default=0),
-            on_time=Sum("resolved_on_time", default=0),
-            overdue=Sum("resolved_overdue", default=0),
-        ).order_by("bucket")
-    )
+    """Per month: the whole months from the monthly rollup, the partial ones from the days."""
+    if grain == "month":
+        months, ranges = split(period)
+        rows = _bucket_rows(MonthlyRollup, Q(month__in=months), F("month")) if months else []
+        for first, last in ranges:
+            rows += _bucket_rows(DailyRollup, Q(day__gte=first, day__lte=last), trunc)
+    else:
+        rows = _bucket_rows(DailyRollup, Q(day__gte=period.first, day__lte=period.last), trunc)
+    rows.sort(key=lambda r: r["bucket"])
     out = []
     for r in rows:
         r["received"] = r.pop("n_received")
