@@ -15,7 +15,7 @@ from reports.indicators import (
     register_provider,
     satisfaction_from,
 )
-from reports.models import DailyRollup
+from reports.models import DailyRollup, MonthlyRollup
 from reports.providers import register_all
 from reports.selectors import report_table
 from tests.reports.builders import team, walk
@@ -57,6 +57,11 @@ def _rollup_rows(first: date, last: date) -> list[tuple]:
                   key=str)
 
 
+def _month_rows() -> list[tuple]:
+    fields = [f.name for f in MonthlyRollup._meta.fields if f.name != "id"]
+    return sorted(MonthlyRollup.objects.values_list(*fields), key=str)
+
+
 @pytest.mark.django_db
 def test_rewriting_a_range_gives_the_rows_a_full_build_gives(catalogue):
     """``rebuild_days`` narrows the dossiers by the range's bounds before joining the days;
@@ -82,11 +87,13 @@ def test_rewriting_a_range_gives_the_rows_a_full_build_gives(catalogue):
     ]:
         walk(procedure=catalogue.civil, route=route, start=start, gaps=gaps, people=people)
     rollups.refresh(full=True, today=date(2025, 10, 31))
-    built = _rollup_rows(first, last)
-    assert built
+    built, months = _rollup_rows(first, last), _month_rows()
+    assert built and MonthlyRollup.objects.values("month").distinct().count() == 2  # Sep, Oct
     with transaction.atomic():
         rollups.rebuild_days(first, last)
     assert _rollup_rows(first, last) == built
+    # October is summed again from all its days, also those after the range.
+    assert _month_rows() == months
 
 
 @pytest.mark.django_db
