@@ -477,6 +477,9 @@ def seed_scale(*, count: int, first: date, last: date, seed: int, now: datetime,
             cursor.execute("DROP TABLE seed_a, seed_b, seed_c, seed_x, seed_d")
             done += size
             progress(done)
+        if indexes:
+            # Sorting a table's keys in memory rather than in temporary files.
+            cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
         for _name, definition in indexes:
             cursor.execute(definition)
         for table in tables:

@@ -40,6 +40,10 @@ _T = {
 }
 
 _KEY = "x.procedure_id, COALESCE(x.department_id, p.department_id), x.handler_id, x.channel"
+#: The same, named: the union of ``_rebuild_sql`` takes its column names from the first part.
+_KEY_AS = ("d.day AS day, x.procedure_id AS procedure_id, "
+           "COALESCE(x.department_id, p.department_id) AS department_id, "
+           "x.handler_id AS handler_id, x.channel AS channel")
 
 #: Columns of a rollup row, in the order of every ``INSERT`` below; the snapshots are the
 #: ``open_*_end`` ones, all others are the day's counts that ``MonthlyRollup`` sums.
@@ -58,7 +62,7 @@ def _only(**values: str) -> str:
     unknown = set(values) - set(_COUNTS)
     if unknown:
         raise KeyError(unknown)
-    return ", ".join(values.get(name, "0") for name in _COUNTS)
+    return ", ".join(f"{values.get(name, '0')} AS {name}" for name in _COUNTS)
 
 
 _SNAPSHOTS = ("open_end", "open_overdue_end", "open_complained_end", "open_rated_end")
@@ -160,7 +164,7 @@ def _dossier_days_sql() -> str:
         open_rated_end=count(f"{open_at_end} AND {rated}"),
     )
     return f"""
-    SELECT d.day, {_KEY}, {counts}
+    SELECT {_KEY_AS}, {counts}
     FROM {t['dossier']} x
     JOIN {t['procedure']} p ON p.id = x.procedure_id
     JOIN {t['day']} d
@@ -181,7 +185,7 @@ def _dated_sql(column: str, source: str, at: str, where: str, count: str) -> str
     on the day of that moment, under the dossier's key."""
     t = _T
     return f"""
-    SELECT d.day, {_KEY}, {_only(**{column: count})}
+    SELECT {_KEY_AS}, {_only(**{column: count})}
     FROM {source} e
     JOIN {t['dossier']} x ON x.id = e.dossier_id
     JOIN {t['procedure']} p ON p.id = x.procedure_id
@@ -197,12 +201,10 @@ def _rebuild_sql() -> str:
     and key (so a day's refusals, signatures and payments do not add rows of their own)."""
     parts = [_dossier_days_sql(), *_dated_selects()]
     sums = ", ".join(f"SUM({name})" for name in _COUNTS)
-    names = ", ".join(_COUNTS)
     return f"""
     INSERT INTO {_T['rollup']} ({_COLUMNS})
     SELECT day, procedure_id, department_id, handler_id, channel, {sums}
-    FROM ({" UNION ALL ".join(parts)}) AS parts (day, procedure_id, department_id, handler_id,
-                                                   channel, {names})
+    FROM ({" UNION ALL ".join(parts)}) AS parts
     GROUP BY day, procedure_id, department_id, handler_id, channel
     """
 
