@@ -151,7 +151,7 @@ def run() -> None:
 
     def dashboard(address: str = url) -> float:
         t = time.perf_counter()
-        response = client.get(address)
+        response = client.get(address, secure=True)  # production settings redirect to HTTPS
         elapsed = time.perf_counter() - t
         if response.status_code != 200:
             raise SystemExit(f"dashboard answered {response.status_code}")
