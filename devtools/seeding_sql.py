@@ -95,6 +95,8 @@ def _calendar_rows(first: date, last: date) -> tuple[list[tuple], list[tuple]]:
 def _per_day(working: list[tuple], count: int) -> list[tuple[int, int]]:
     """Dossiers per working day: the weighted share, remainders to the largest fractions."""
     weights = [(row[0], row[7]) for row in working if row[7] > 0]
+    if not weights:
+        raise seeding.SeedError("Không có ngày làm việc nào trong khoảng ngày đã chọn.")
     total = sum(w for _i, w in weights)
     exact = [(i, count * w / total) for i, w in weights]
     counts = {i: int(x) for i, x in exact}
