@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +54,35 @@ def _procedures_with(period: Period, column: str, among: set[int]) -> set[int]:
     return {pk for pk, total in sums.items() if total and pk in among}
 
 
+def _exists(qs) -> tuple[str, tuple]:
+    sql, params = qs.values("pk")[:1].query.sql_with_params()
+    return f"EXISTS ({sql})", params
+
+
+def _compute_sources() -> dict[str, bool]:
+    checks = {
+        "fee_paid": Payment.objects.filter(purpose=PaymentPurpose.FEE,
+                                           status=PaymentStatus.PAID),
+        "complaint": Complaint.objects.all(),
+        "e_result": MonthlyRollup.objects.filter(e_result__gt=0),
+        "vneid": OnlineSubmission.objects.filter(signed_in_with_vneid=True),
+        "certification_offered": Procedure.objects.filter(
+            is_current=True, code__startswith=f"{COPY_CERTIFICATION_ROOT}."),
+    }
+    parts = [_exists(qs) for qs in checks.values()]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(sql for sql, _params in parts),
+                       [param for _sql, params in parts for param in params])
+        return dict(zip(checks, map(bool, cursor.fetchone()), strict=True))
+
+
+def _sources() -> dict[str, bool]:
+    """Whether each source has ever recorded anything (a paid fee, a complaint, an electronic
+    result, a VNeID filing) and whether the catalogue offers electronic copy certification: one
+    statement, the same for every period, cached until the next refresh."""
+    return refresh_cached("provider-sources", None, None, _compute_sources)
+
+
 def _cached(code: str, period: Period, compute) -> dict | None:
     """Counts only (no translated text) go into the cache; an empty dict means no source."""
     counts = refresh_cached(f"provider-{code}", period, None, lambda: compute() or {})
@@ -61,7 +91,7 @@ def _cached(code: str, period: Period, compute) -> dict | None:
 
 # --- online payment -------------------------------------------------------------------------
 def _online_payment_counts(period: Period) -> dict | None:
-    if not Payment.objects.filter(purpose=PaymentPurpose.FEE, status=PaymentStatus.PAID).exists():
+    if not _sources()["fee_paid"]:
         return None
     return _rollup_totals(period, ["paid_online", "fee_bearing_received"])
 
@@ -93,8 +123,7 @@ def _procedure_counts(period: Period) -> dict:
         "procedures": len(procedures), "online": len(online), "used_online": len(used_online),
         "fee_bearing": len(fee_bearing), "fee_online": len(fee_bearing & online),
         "fee_paid_online": len(paid_online),
-        "any_fee_paid": int(Payment.objects.filter(purpose=PaymentPurpose.FEE,
-                                                   status=PaymentStatus.PAID).exists()),
+        "any_fee_paid": int(_sources()["fee_paid"]),
     }
 
 
@@ -153,7 +182,7 @@ def satisfaction(period: Period) -> Measure | None:
 
 # --- complaints answered on time ------------------------------------------------------------
 def _complaint_counts(period: Period) -> dict | None:
-    if not Complaint.objects.exists():
+    if not _sources()["complaint"]:
         return None
     # Due in the period and settled: answered, or past due unanswered. One still open before
     # its deadline is not counted yet either way.
@@ -174,7 +203,7 @@ def complaints_on_time(period: Period) -> Measure | None:
 def _e_result_counts(period: Period) -> dict | None:
     # Whether an electronic result was ever recorded: the rollup says so per day, whatever
     # the period (a scan of the result files or certifications would read every dossier).
-    if not MonthlyRollup.objects.filter(e_result__gt=0).exists():
+    if not _sources()["e_result"]:
         return None
     return _rollup_totals(period, ["e_result", "with_result_document"])
 
@@ -189,8 +218,7 @@ def e_results(period: Period) -> Measure | None:
 
 # --- electronic copy certification ----------------------------------------------------------
 def _certification_counts(period: Period) -> dict:
-    offered = Procedure.objects.filter(
-        is_current=True, code__startswith=f"{COPY_CERTIFICATION_ROOT}.").exists()
+    offered = _sources()["certification_offered"]
     certified = _rollup_totals(period, ["e_certified"])["e_certified"]
     return {"offered": int(offered), "certified": certified}
 
@@ -207,7 +235,7 @@ def e_certification(period: Period) -> Measure:
 
 # --- population data ------------------------------------------------------------------------
 def _population_counts(period: Period) -> dict | None:
-    if not OnlineSubmission.objects.filter(signed_in_with_vneid=True).exists():
+    if not _sources()["vneid"]:
         return None
     return _rollup_totals(period, ["vneid_received", "received"])
 

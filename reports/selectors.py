@@ -105,19 +105,19 @@ def refresh_known(stamp):
         _known_stamp.reset(token)
 
 
-def refresh_cached(kind: str, period: Period, extra, compute, *, stamp=None):
-    """``compute()``, cached for the period until the rollup's next refresh (the time the
-    pages print as "số liệu tổng hợp lúc"); not cached before the first refresh. A caller
-    that has already read the refresh time passes it as ``stamp`` (or runs inside
-    ``refresh_known``)."""
+def refresh_cached(kind: str, period: Period | None, extra, compute, *, stamp=None):
+    """``compute()``, cached for the period (None: for any period) until the rollup's next
+    refresh (the time the pages print as "số liệu tổng hợp lúc"); not cached before the first
+    refresh. A caller that has already read the refresh time passes it as ``stamp`` (or runs
+    inside ``refresh_known``)."""
     from reports.rollups import refreshed_at
 
     stamp = stamp or _known_stamp.get() or refreshed_at()
     if stamp is None:
         return compute()
+    days = (period.first, period.last, period.snapshot_day()) if period else ("-", "-", "-")
     key = "reports:%s:%s:%s:%s:%s:%s" % (
-        kind, period.first, period.last, period.snapshot_day(), stamp.timestamp(),
-        md5(repr(extra).encode()).hexdigest())
+        kind, *days, stamp.timestamp(), md5(repr(extra).encode()).hexdigest())
     return cache.get_or_set(key, compute, timeout=CACHE_SECONDS)
 
 
@@ -250,8 +250,11 @@ def _series(period: Period, grain: str, trunc) -> list[dict]:
     if grain == "month":
         months, ranges = split(period)
         rows = _bucket_rows(MonthlyRollup, Q(month__in=months), F("month")) if months else []
-        for first, last in ranges:
-            rows += _bucket_rows(DailyRollup, Q(day__gte=first, day__lte=last), trunc)
+        if ranges:
+            days = Q()
+            for first, last in ranges:
+                days |= Q(day__gte=first, day__lte=last)
+            rows += _bucket_rows(DailyRollup, days, trunc)
     else:
         rows = _bucket_rows(DailyRollup, Q(day__gte=period.first, day__lte=period.last), trunc)
     rows.sort(key=lambda r: r["bucket"])
