@@ -54,8 +54,10 @@ _REINDEX_FROM = 50_000
 def supported() -> bool:
     """PostgreSQL, and no current procedure counted in working hours (only the Python path
     walks working seconds; the catalogue has none)."""
-    return connection.vendor == "postgresql" and not Procedure.objects.filter(
-        is_current=True, time_unit=TimeUnit.WORKING_HOURS).exists()
+    return (
+        connection.vendor == "postgresql"
+        and not Procedure.objects.filter(is_current=True, time_unit=TimeUnit.WORKING_HOURS).exists()
+    )
 
 
 def _epoch(moment: datetime) -> float:
@@ -77,8 +79,9 @@ def _calendar_rows(first: date, last: date) -> tuple[list[tuple], list[tuple]]:
             weight = seeding.MONTH_WEIGHTS.get(day.month, 1.0) if day <= last else 0.0
             # An on-time result comes after the afternoon opens (``Writer._resolution``).
             on_time_from = datetime.combine(day, time(13, 30), VIETNAM_TZ)
-            working.append((len(working), day, *map(_epoch, (a1, b1, a2, b2, on_time_from)),
-                            weight))
+            working.append(
+                (len(working), day, *map(_epoch, (a1, b1, a2, b2, on_time_from)), weight)
+            )
         day += timedelta(days=1)
     index = {row[1]: row[0] for row in working}
     day = first
@@ -110,14 +113,24 @@ def _procedure_rows() -> list[tuple]:
     rows = []
     for i, p in enumerate(Procedure.objects.filter(is_current=True).order_by("id")):
         fees = [fee_amount(p.fee, pages=pages) for pages in range(1, 7)]
-        rows.append((i, p.pk, p.department_id, p.time_limit, p.time_unit,
-                     p.root_code == COPY_CERTIFICATION_ROOT, fees))
+        rows.append(
+            (
+                i,
+                p.pk,
+                p.department_id,
+                p.time_limit,
+                p.time_unit,
+                p.root_code == COPY_CERTIFICATION_ROOT,
+                fees,
+            )
+        )
     return rows
 
 
 def _name_rows() -> list[tuple]:
-    names = [f"{a} {b} {c}" for a in seeding._FAMILY for b in seeding._MIDDLE
-             for c in seeding._GIVEN]
+    names = [
+        f"{a} {b} {c}" for a in seeding._FAMILY for b in seeding._MIDDLE for c in seeding._GIVEN
+    ]
     return [(i, name, fold(name)) for i, name in enumerate(names)]
 
 
@@ -268,30 +281,36 @@ def _dossier_columns() -> dict[str, str]:
     open_ = "s.outcome NOT IN ('stopped', 'not_accepted')"
     fee_paid = "s.outcome <> 'not_accepted' AND s.fee > 0"
     return {
-        "id": "s.id", "code": "s.code", "procedure_id": "s.procedure_id", "channel": "s.channel",
+        "id": "s.id",
+        "code": "s.code",
+        "procedure_id": "s.procedure_id",
+        "channel": "s.channel",
         "status": """CASE WHEN s.outcome = 'not_accepted' THEN 'not_accepted'
                           WHEN s.outcome = 'stopped' THEN 'stopped'
                           WHEN s.returned IS NOT NULL THEN 'returned'
                           WHEN s.done IS NOT NULL THEN 'resolved' ELSE 'in_progress' END""",
-        "applicant_name": "s.name", "applicant_name_search": "s.folded",
+        "applicant_name": "s.name",
+        "applicant_name_search": "s.folded",
         "applicant_id_number": "'042' || lpad(floor(random() * 1e9)::bigint::text, 9, '0')",
         "applicant_phone": "'09' || lpad(floor(random() * 1e8)::bigint::text, 8, '0')",
         "applicant_address": "'Phường Thành Sen, tỉnh Hà Tĩnh'",
-        "fee_amount": "s.fee", "created_at": _ts("s.received"),
+        "fee_amount": "s.fee",
+        "created_at": _ts("s.received"),
         "fee_paid_at": f"CASE WHEN {fee_paid} THEN {_ts('s.received')} END",
         "fee_paid_via": f"CASE WHEN {fee_paid} THEN (CASE WHEN s.channel = 'online' "
-                        "THEN 'online' ELSE 'cash' END) ELSE '' END",
+        "THEN 'online' ELSE 'cash' END) ELSE '' END",
         "received_at": received(_ts("s.received")),
         "received_by_id": received("%(counter)s"),
         "initial_due_at": received(_ts("s.initial_due")),
         "due_at": received(_ts("s.due")),
-        "quality_due_at": received(_ts("CASE WHEN s.sup THEN s.quality_due "
-                                       "ELSE s.initial_due END")),
+        "quality_due_at": received(
+            _ts("CASE WHEN s.sup THEN s.quality_due ELSE s.initial_due END")
+        ),
         "not_accepted_reason": "CASE WHEN s.outcome = 'not_accepted' THEN "
-                               "(%(refusals)s::text[])[1 + s.reason_pick %% %(n_refusals)s] ELSE '' END",
+        "(%(refusals)s::text[])[1 + s.reason_pick %% %(n_refusals)s] ELSE '' END",
         "supplement_requested_at": f"CASE WHEN s.sup THEN {_ts('s.asked')} END",
         "supplement_request": "CASE WHEN s.sup THEN "
-                              "(%(supplements)s::text[])[1 + s.reason_pick %% %(n_supplements)s] ELSE '' END",
+        "(%(supplements)s::text[])[1 + s.reason_pick %% %(n_supplements)s] ELSE '' END",
         "supplemented_at": f"CASE WHEN s.sup THEN {_ts('s.back')} END",
         "department_id": f"CASE WHEN {open_} THEN s.department_id END",
         "handler_id": f"CASE WHEN {open_} THEN s.handler_id END",
@@ -309,8 +328,10 @@ def _dossier_columns() -> dict[str, str]:
 
 def _iso(expr: str) -> str:
     """``datetime.isoformat()`` of an epoch, in the ward's zone, as the services write it."""
-    return (f"to_char(to_timestamp({expr}) AT TIME ZONE %(tz)s, "
-            "'YYYY-MM-DD\"T\"HH24:MI:SS') || '+07:00'")
+    return (
+        f"to_char(to_timestamp({expr}) AT TIME ZONE %(tz)s, "
+        "'YYYY-MM-DD\"T\"HH24:MI:SS') || '+07:00'"
+    )
 
 
 def _event_values() -> str:
@@ -325,21 +346,25 @@ def _event_values() -> str:
       (CASE WHEN s.outcome = 'not_accepted' THEN s.refused END, 'refuse_intake', 'submitted',
        'not_accepted', '{{}}'::jsonb,
        (%(refusals)s::text[])[1 + s.reason_pick %% %(n_refusals)s], NULL),
-      ({received('s.received')}, 'receive', 'submitted', 'received',
-       jsonb_build_object('due_at', {_iso('s.initial_due')}), '', %(counter)s),
+      ({received("s.received")}, 'receive', 'submitted', 'received',
+       jsonb_build_object('due_at', {_iso("s.initial_due")}), '', %(counter)s),
       (CASE WHEN s.outcome = 'stopped' THEN s.stopped END, 'stop', 'received', 'stopped',
        '{{}}'::jsonb, 'Công dân rút hồ sơ', %(counter)s),
-      ({in_progress('s.assigned')}, 'assign', 'received', 'in_progress',
+      ({in_progress("s.assigned")}, 'assign', 'received', 'in_progress',
        '{{"department": null, "handler": null}}'::jsonb, '', %(counter)s),
-      ({sup('s.asked')}, 'request_supplement', 'in_progress', 'supplement_requested',
+      ({sup("s.asked")}, 'request_supplement', 'in_progress', 'supplement_requested',
        '{{}}'::jsonb, (%(supplements)s::text[])[1 + s.reason_pick %% %(n_supplements)s], s.handler_id),
-      ({sup('s.back')}, 'supplement', 'supplement_requested', 'in_progress',
-       jsonb_build_object('due_at', {_iso('s.due')}), '', NULL),
-      ({done("greatest(s.assigned, COALESCE(s.back, s.assigned)) + (s.done - greatest("
-             "s.assigned, COALESCE(s.back, s.assigned))) * 3 / 4")},
+      ({sup("s.back")}, 'supplement', 'supplement_requested', 'in_progress',
+       jsonb_build_object('due_at', {_iso("s.due")}), '', NULL),
+      ({
+        done(
+            "greatest(s.assigned, COALESCE(s.back, s.assigned)) + (s.done - greatest("
+            "s.assigned, COALESCE(s.back, s.assigned))) * 3 / 4"
+        )
+    },
        'submit_for_approval', 'in_progress', 'awaiting_approval', '{{}}'::jsonb, '',
        s.handler_id),
-      ({done('s.done')}, 'approve', 'awaiting_approval', 'resolved', '{{}}'::jsonb, '',
+      ({done("s.done")}, 'approve', 'awaiting_approval', 'resolved', '{{}}'::jsonb, '',
        %(signer)s),
       (s.returned, 'return_result', 'resolved', 'returned', '{{}}'::jsonb, '', %(counter)s)
     ) AS v(at, action, from_status, to_status, payload, note, actor_id)"""
@@ -356,13 +381,18 @@ def _insert(model, columns: dict[str, str], source: str, params: dict) -> str:
         elif not f.primary_key:
             key = f"default_{model._meta.model_name}_{f.column}"
             default = f.get_default()
-            params[key] = json.dumps(default) if f.get_internal_type() == "JSONField" \
+            params[key] = (
+                json.dumps(default)
+                if f.get_internal_type() == "JSONField"
                 else f.get_db_prep_save(default, connection)
+            )
             names.append(f.column)
             values.append(f"%({key})s")
     quoted = ", ".join(connection.ops.quote_name(n) for n in names)
-    return (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) "
-            f"SELECT {', '.join(values)} {source}")
+    return (
+        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({quoted}) "
+        f"SELECT {', '.join(values)} {source}"
+    )
 
 
 def _statements(params: dict) -> list[str]:
@@ -372,39 +402,73 @@ def _statements(params: dict) -> list[str]:
     online = "s.channel = 'online'"
     return [
         _insert(Dossier, _dossier_columns(), "FROM seed_d s", params),
-        _insert(DossierDocument, {
-            "dossier_id": "s.id", "name": "'Tờ khai'",
-            "copy_type": "CASE WHEN s.channel = 'online' THEN 'electronic' ELSE 'original' END",
-            "reused": "s.r_reuse < 0.6", "uploaded_at": _ts("s.received"),
-        }, "FROM seed_d s", params),
-        _insert(DossierEvent, {
-            "dossier_id": "s.id", "at": _ts("v.at"), "action": "v.action",
-            "from_status": "v.from_status", "to_status": "v.to_status",
-            "payload": "v.payload", "note": "v.note", "actor_id": "v.actor_id",
-        }, f"FROM seed_d s CROSS JOIN LATERAL {_event_values()} WHERE v.at IS NOT NULL",
-            params),
-        _insert(Payment, {
-            "dossier_id": "s.id", "purpose": "'fee'", "description": "'Phí, lệ phí thủ tục'",
-            "amount": "s.fee", "status": "'paid'", "reference": "'LS' || s.code",
-            "created_at": _ts("s.received"), "paid_at": _ts("s.received"),
-            "method": f"CASE WHEN {online} THEN 'online' ELSE 'cash' END",
-            "provider": f"CASE WHEN {online} THEN %(provider)s ELSE '' END",
-            "provider_transaction": f"CASE WHEN {online} THEN 'LS' || s.code ELSE '' END",
-            "recorded_by_id": f"CASE WHEN {online} THEN NULL ELSE %(counter)s END",
-        }, fee_row, params),
-        _insert(CopyCertification, {
-            "dossier_id": "s.id", "document_name": "'Giấy khai sinh (bản chính)'",
-            "pages": "s.pages", "fee": "s.fee", "scan": "''",
-            "year": "extract(year FROM to_timestamp(s.done) AT TIME ZONE %(tz)s)::int",
-            "number": """CASE WHEN s.done IS NOT NULL THEN COALESCE(q.last_value, 0)
+        _insert(
+            DossierDocument,
+            {
+                "dossier_id": "s.id",
+                "name": "'Tờ khai'",
+                "copy_type": "CASE WHEN s.channel = 'online' THEN 'electronic' ELSE 'original' END",
+                "reused": "s.r_reuse < 0.6",
+                "uploaded_at": _ts("s.received"),
+            },
+            "FROM seed_d s",
+            params,
+        ),
+        _insert(
+            DossierEvent,
+            {
+                "dossier_id": "s.id",
+                "at": _ts("v.at"),
+                "action": "v.action",
+                "from_status": "v.from_status",
+                "to_status": "v.to_status",
+                "payload": "v.payload",
+                "note": "v.note",
+                "actor_id": "v.actor_id",
+            },
+            f"FROM seed_d s CROSS JOIN LATERAL {_event_values()} WHERE v.at IS NOT NULL",
+            params,
+        ),
+        _insert(
+            Payment,
+            {
+                "dossier_id": "s.id",
+                "purpose": "'fee'",
+                "description": "'Phí, lệ phí thủ tục'",
+                "amount": "s.fee",
+                "status": "'paid'",
+                "reference": "'LS' || s.code",
+                "created_at": _ts("s.received"),
+                "paid_at": _ts("s.received"),
+                "method": f"CASE WHEN {online} THEN 'online' ELSE 'cash' END",
+                "provider": f"CASE WHEN {online} THEN %(provider)s ELSE '' END",
+                "provider_transaction": f"CASE WHEN {online} THEN 'LS' || s.code ELSE '' END",
+                "recorded_by_id": f"CASE WHEN {online} THEN NULL ELSE %(counter)s END",
+            },
+            fee_row,
+            params,
+        ),
+        _insert(
+            CopyCertification,
+            {
+                "dossier_id": "s.id",
+                "document_name": "'Giấy khai sinh (bản chính)'",
+                "pages": "s.pages",
+                "fee": "s.fee",
+                "scan": "''",
+                "year": "extract(year FROM to_timestamp(s.done) AT TIME ZONE %(tz)s)::int",
+                "number": """CASE WHEN s.done IS NOT NULL THEN COALESCE(q.last_value, 0)
                 + row_number() OVER (PARTITION BY extract(year FROM to_timestamp(s.done)
                   AT TIME ZONE %(tz)s) ORDER BY s.done, s.id) END""",
-            "signer_id": "CASE WHEN s.done IS NOT NULL THEN %(signer)s END",
-            "certified_at": f"CASE WHEN s.done IS NOT NULL THEN {_ts('s.done')} END",
-        }, """FROM seed_d s LEFT JOIN cases_dossiercodesequence q ON q.unit = %(register)s
+                "signer_id": "CASE WHEN s.done IS NOT NULL THEN %(signer)s END",
+                "certified_at": f"CASE WHEN s.done IS NOT NULL THEN {_ts('s.done')} END",
+            },
+            """FROM seed_d s LEFT JOIN cases_dossiercodesequence q ON q.unit = %(register)s
               AND q.day = make_date(extract(year FROM to_timestamp(s.done)
                                     AT TIME ZONE %(tz)s)::int, 1, 1)
-              WHERE s.certifies AND s.outcome <> 'not_accepted'""", params),
+              WHERE s.certifies AND s.outcome <> 'not_accepted'""",
+            params,
+        ),
         # The day's code sequence and the year's register continue after what was seeded.
         """INSERT INTO cases_dossiercodesequence (unit, day, last_value)
            SELECT %(unit)s, s.day, count(*) + COALESCE(max(q.last_value), 0) FROM seed_d s
@@ -419,15 +483,25 @@ def _statements(params: dict) -> list[str]:
 
 
 def _secondary_indexes(cursor, tables: list[str]) -> list[tuple[str, str]]:
-    cursor.execute("""
+    cursor.execute(
+        """
         SELECT indexname, indexdef FROM pg_indexes
          WHERE tablename = ANY(%s)
-           AND indexname NOT IN (SELECT conname FROM pg_constraint)""", [tables])
+           AND indexname NOT IN (SELECT conname FROM pg_constraint)""",
+        [tables],
+    )
     return cursor.fetchall()
 
 
-def seed_scale(*, count: int, first: date, last: date, seed: int, now: datetime,
-               progress: Callable[[int], None]) -> None:
+def seed_scale(
+    *,
+    count: int,
+    first: date,
+    last: date,
+    seed: int,
+    now: datetime,
+    progress: Callable[[int], None],
+) -> None:
     """Generate ``count`` dossiers received over the working days of [first, last]."""
     rng = random.Random(seed)
     people = seeding._people(rng)
@@ -435,15 +509,24 @@ def seed_scale(*, count: int, first: date, last: date, seed: int, now: datetime,
     per_day = _per_day(working, count)
     procedures = _procedure_rows()
     names = _name_rows()
-    tables = [Dossier._meta.db_table, DossierDocument._meta.db_table,
-              DossierEvent._meta.db_table, Payment._meta.db_table,
-              CopyCertification._meta.db_table]
+    tables = [
+        Dossier._meta.db_table,
+        DossierDocument._meta.db_table,
+        DossierEvent._meta.db_table,
+        Payment._meta.db_table,
+        CopyCertification._meta.db_table,
+    ]
     params = {
-        "tz": str(VIETNAM_TZ), "unit": settings.UNIT_CODE,
-        "register": f"{settings.UNIT_CODE}-SCT", "counter": people["counter"],
-        "signer": people["signer"], "now": now.timestamp(),
-        "procedures": len(procedures), "names": len(names),
-        "refusals": seeding.REFUSAL_REASONS, "n_refusals": len(seeding.REFUSAL_REASONS),
+        "tz": str(VIETNAM_TZ),
+        "unit": settings.UNIT_CODE,
+        "register": f"{settings.UNIT_CODE}-SCT",
+        "counter": people["counter"],
+        "signer": people["signer"],
+        "now": now.timestamp(),
+        "procedures": len(procedures),
+        "names": len(names),
+        "refusals": seeding.REFUSAL_REASONS,
+        "n_refusals": len(seeding.REFUSAL_REASONS),
         "supplements": seeding.SUPPLEMENT_REASONS,
         "n_supplements": len(seeding.SUPPLEMENT_REASONS),
     }
@@ -456,16 +539,19 @@ def seed_scale(*, count: int, first: date, last: date, seed: int, now: datetime,
             cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute("SELECT setseed(%s)", [(seed % 2**31) / 2**31])
         cursor.execute(_SETUP)
-        cursor.executemany("INSERT INTO seed_wd (idx, day, w1a, w1b, w2a, w2b, on_time_from, "
-                           "weight) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", working)
+        cursor.executemany(
+            "INSERT INTO seed_wd (idx, day, w1a, w1b, w2a, w2b, on_time_from, "
+            "weight) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            working,
+        )
         cursor.executemany("INSERT INTO seed_cal VALUES (%s, %s)", days)
-        cursor.executemany("UPDATE seed_wd SET n = %s WHERE idx = %s",
-                           [(n, i) for i, n in per_day])
-        cursor.executemany("INSERT INTO seed_proc VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                           procedures)
+        cursor.executemany("UPDATE seed_wd SET n = %s WHERE idx = %s", [(n, i) for i, n in per_day])
+        cursor.executemany("INSERT INTO seed_proc VALUES (%s, %s, %s, %s, %s, %s, %s)", procedures)
         cursor.executemany("INSERT INTO seed_name VALUES (%s, %s, %s)", names)
-        cursor.executemany("INSERT INTO seed_staff VALUES (%s, %s)",
-                           [(d, h) for d, h in people["handlers"].items() if h])
+        cursor.executemany(
+            "INSERT INTO seed_staff VALUES (%s, %s)",
+            [(d, h) for d, h in people["handlers"].items() if h],
+        )
         cursor.execute("ANALYZE seed_wd; ANALYZE seed_cal; ANALYZE seed_proc")
         indexes = _secondary_indexes(cursor, tables) if count >= _REINDEX_FROM else []
         for name, _definition in indexes:
@@ -485,11 +571,15 @@ def seed_scale(*, count: int, first: date, last: date, seed: int, now: datetime,
         for _name, definition in indexes:
             cursor.execute(definition)
         for table in tables:
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                           f"(SELECT COALESCE(max(id), 1) FROM {table}))")
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT COALESCE(max(id), 1) FROM {table}))"
+            )
         # Dropped here too: inside an outer transaction (tests) ON COMMIT comes later.
-        cursor.execute("DROP TABLE seed_wd, seed_cal, seed_proc, seed_name, seed_staff; "
-                       "DROP FUNCTION pg_temp.moment; SET LOCAL session_replication_role = DEFAULT")
+        cursor.execute(
+            "DROP TABLE seed_wd, seed_cal, seed_proc, seed_name, seed_staff; "
+            "DROP FUNCTION pg_temp.moment; SET LOCAL session_replication_role = DEFAULT"
+        )
 
 
 def _chunks(per_day: list[tuple[int, int]]):
@@ -503,4 +593,3 @@ def _chunks(per_day: list[tuple[int, int]]):
             start, size = None, 0
     if start is not None:
         yield start, per_day[-1][0], size
-

@@ -66,8 +66,10 @@ def _cell_sql(terms: tuple[Term, ...], params: list) -> str:
         name = t.column if t.at == "days" else f"{t.column}_{t.at}"
         value = f"u.{name}"
         if t.channels:
-            value = (f"CASE WHEN u.channel IN ({', '.join(['%s'] * len(t.channels))}) "
-                     f"THEN {value} ELSE 0 END")
+            value = (
+                f"CASE WHEN u.channel IN ({', '.join(['%s'] * len(t.channels))}) "
+                f"THEN {value} ELSE 0 END"
+            )
             params.extend(t.channels)
         parts.append(("- " if t.sign < 0 else "+ ") + f"SUM({value})")
     return " ".join(parts).lstrip("+ ")
@@ -96,20 +98,26 @@ def period_groups(period: Period) -> list[dict]:
         params.extend(range_params)
     for snap in snaps:
         params.append(end if snap.endswith("_end") else start)
-    daily = (f"SELECT {daily_select} FROM {DailyRollup._meta.db_table} "
-             f"WHERE {in_ranges} OR day = %s OR day = %s")
+    daily = (
+        f"SELECT {daily_select} FROM {DailyRollup._meta.db_table} "
+        f"WHERE {in_ranges} OR day = %s OR day = %s"
+    )
     params.extend([*range_params, end, start])
     parts = [daily]
     if months:
         zeros = ", ".join(f"0 AS {s}" for s in snaps)
         marks = ", ".join(["%s"] * len(months))
-        parts.append(f"SELECT {key}, {', '.join(days)}{', ' + zeros if zeros else ''} "
-                     f"FROM {MonthlyRollup._meta.db_table} WHERE month IN ({marks})")
+        parts.append(
+            f"SELECT {key}, {', '.join(days)}{', ' + zeros if zeros else ''} "
+            f"FROM {MonthlyRollup._meta.db_table} WHERE month IN ({marks})"
+        )
         params.extend(months)
     outer_params: list = []
     cells = ", ".join(f"{_cell_sql(ts, outer_params)} AS {name}" for name, ts in terms.items())
-    sql = (f"SELECT {key}, {cells} FROM ({' UNION ALL '.join(parts)}) AS u "
-           f"GROUP BY {', '.join(f'u.{k}' for k in ROLLUP_KEY)}")
+    sql = (
+        f"SELECT {key}, {cells} FROM ({' UNION ALL '.join(parts)}) AS u "
+        f"GROUP BY {', '.join(f'u.{k}' for k in ROLLUP_KEY)}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, outer_params + params)
         names = [col[0] for col in cursor.description]
