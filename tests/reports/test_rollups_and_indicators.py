@@ -15,7 +15,7 @@ from reports.indicators import (
     register_provider,
     satisfaction_from,
 )
-from reports.models import DailyRollup
+from reports.models import DailyRollup, MonthlyRollup
 from reports.providers import register_all
 from reports.selectors import report_table
 from tests.reports.builders import team, walk
@@ -57,6 +57,11 @@ def _rollup_rows(first: date, last: date) -> list[tuple]:
                   key=str)
 
 
+def _month_rows() -> list[tuple]:
+    fields = [f.name for f in MonthlyRollup._meta.fields if f.name != "id"]
+    return sorted(MonthlyRollup.objects.values_list(*fields), key=str)
+
+
 @pytest.mark.django_db
 def test_rewriting_a_range_gives_the_rows_a_full_build_gives(catalogue):
     """``rebuild_days`` narrows the dossiers by the range's bounds before joining the days;
@@ -82,11 +87,13 @@ def test_rewriting_a_range_gives_the_rows_a_full_build_gives(catalogue):
     ]:
         walk(procedure=catalogue.civil, route=route, start=start, gaps=gaps, people=people)
     rollups.refresh(full=True, today=date(2025, 10, 31))
-    built = _rollup_rows(first, last)
-    assert built
+    built, months = _rollup_rows(first, last), _month_rows()
+    assert built and MonthlyRollup.objects.values("month").distinct().count() == 2  # Sep, Oct
     with transaction.atomic():
         rollups.rebuild_days(first, last)
     assert _rollup_rows(first, last) == built
+    # October is summed again from all its days, also those after the range.
+    assert _month_rows() == months
 
 
 @pytest.mark.django_db
@@ -141,3 +148,37 @@ def test_indicators_show_sources_and_accept_a_registered_provider(catalogue):
         "online_payment"].available  # the project's provider: no fee recorded
     with pytest.raises(KeyError):
         register_provider("no_such_indicator", lambda p: None)
+
+
+@pytest.mark.django_db
+def test_a_late_rating_or_complaint_corrects_the_past_days_it_concerns(catalogue):
+    """Ratings and complaints are no dossier events, yet they change the satisfaction counts
+    of the days the dossier was processed on, months back: the next incremental refresh
+    rewrites those days, and the rolled-up number agrees with the list behind it again."""
+    from intake.models import Rating
+    from intake.online import services as intake_services
+
+    people = team(catalogue)
+    rated = walk(procedure=catalogue.civil, route="returned", start=at(date(2025, 9, 10)),
+                 gaps=[timedelta(hours=1)] * 5, people=people)
+    named = walk(procedure=catalogue.civil, route="in_progress", start=at(date(2025, 9, 15)),
+                 gaps=[timedelta(hours=1)] * 2, people=people)
+    rollups.refresh(full=True, today=date(2025, 10, 31))
+    september = Period(date(2025, 9, 1), date(2025, 9, 30))
+    assert report_table(period=september, columns=["complained", "rated"]).total.values == {
+        "complained": 0, "rated": 0}
+
+    intake_services.rating_submit(dossier_id=rated.pk, scores=dict.fromkeys(Rating.CRITERIA, 0))
+    intake_services.complaint_file(kind="feedback", name="Trần Thị Bình", phone="0912345678",
+                                   email="", content="Hồ sơ chậm", dossier_code=named.code)
+    days = rollups.refresh(today=date(2025, 11, 30))
+    assert days[0] == date(2025, 9, 10)
+    for period in (september, Period(date(2025, 9, 12), date(2025, 10, 31))):
+        columns = ["complained", "rated", "processed"]
+        rolled = report_table(period=period, columns=columns).total.values
+        assert rolled == report_table(period=period, columns=columns, source="live").total.values
+    assert report_table(period=september, columns=["complained", "rated"]).total.values == {
+        "complained": 2, "rated": 1}
+    satisfaction = {r.spec.code: r for r in indicator_list(period=september)}["satisfaction"]
+    # Both processed dossiers are complained about or disliked: 100% − 100%.
+    assert (satisfaction.measure.numerator, satisfaction.measure.denominator) == (0, 2)
