@@ -7,7 +7,9 @@ from django.db import transaction
 
 from cases import actions
 from cases.deadlines import VIETNAM_TZ
+from cases.models import CopyCertification, Dossier, DossierDocument, OnlineLevel
 from cases.periods import Period
+from cases.synthetic import SYNTHETIC_WITHDRAWAL_REASON
 from reports import rollups
 from reports.indicators import (
     Measure,
@@ -182,3 +184,34 @@ def test_a_late_rating_or_complaint_corrects_the_past_days_it_concerns(catalogue
     satisfaction = {r.spec.code: r for r in indicator_list(period=september)}["satisfaction"]
     # Both processed dossiers are complained about or disliked: 100% − 100%.
     assert (satisfaction.measure.numerator, satisfaction.measure.denominator) == (0, 2)
+
+
+@pytest.mark.django_db
+def test_the_766_flags_and_simulated_withdrawals_are_rolled_up_like_their_lists(catalogue):
+    """End-to-end online, a reused component (a certified copy used as one counts) and the
+    seeding's simulated withdrawals are rollup columns: a whole month, read from the monthly
+    rollup, gives the lengths of the lists behind the numbers."""
+    people = team(catalogue)
+    catalogue.civil.online_level = OnlineLevel.FULL
+    catalogue.civil.save(update_fields=["online_level"])
+
+    def online(day: int, route: str = "returned"):
+        return walk(procedure=catalogue.civil, route=route, start=at(date(2025, 9, day)),
+                    gaps=[timedelta(hours=1)] * 5, people=people, channel="online")
+
+    end_to_end, collected = online(2), online(3)
+    Dossier.objects.filter(pk=collected.pk).update(return_method="in_person")
+    copy = CopyCertification.objects.create(dossier=collected, document_name="Giấy khai sinh",
+                                            pages=1, fee=2000)
+    DossierDocument.objects.create(dossier=end_to_end, name="Giấy khai sinh",
+                                   copy_type="electronic", certified_copy=copy)
+    invented, _withdrawn = online(4, "stopped"), online(5, "stopped")
+    Dossier.objects.filter(pk=invented.pk).update(stop_reason=SYNTHETIC_WITHDRAWAL_REASON)
+    rollups.refresh(full=True, today=date(2025, 10, 31))
+    september = Period(date(2025, 9, 1), date(2025, 9, 30))
+    columns = ["end_to_end_online", "reused", "stopped_synthetic", "stopped"]
+    rolled = report_table(period=september, columns=columns).total.values
+    assert rolled == report_table(period=september, columns=columns, source="live").total.values
+    # The two withdrawals were filed online too and never paid or collected at the counter.
+    assert rolled == {"end_to_end_online": 3, "reused": 1, "stopped_synthetic": 1, "stopped": 2}
+    assert MonthlyRollup.objects.filter(month=date(2025, 9, 1), stopped_synthetic=1).exists()
