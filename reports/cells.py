@@ -6,17 +6,17 @@ expression over ``DailyRollup`` that the dashboards sum. ``tests/reports`` hold 
 for every cell, period and grouping, so a number and the list behind it cannot disagree.
 
 Some cells read other apps' tables (payments, ratings and complaints, result files, copy
-certifications): they have no rollup side, and the indicator providers of ``reports.providers``
-count them with the very ``live`` filter the drill-down lists.
+certifications, VNeID filings): the rollup counts them too, day by day, so every number a
+dashboard shows, whatever the period, is a sum over the rollup; the drill-down still lists
+the dossiers through the cell's ``live`` filter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -135,43 +135,47 @@ def _certified_in(p: Period) -> Q:
 
 
 @dataclass(frozen=True)
+class Term:
+    """One rollup column read for a period: summed over its days (``days``), or the end-of-day
+    snapshot of the period's last day (``end``) or of the day before it (``start``); counted
+    with ``sign``, only on rows of ``channels`` when given. ``reports.rollup_reads`` sums a
+    cell's terms for any period from whole months and single days."""
+
+    column: str
+    at: str = "days"
+    sign: int = 1
+    channels: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class Cell:
     code: str
     label: str
     live: Callable[[Period], Q]
-    #: Returns a ``Sum`` over ``DailyRollup`` for the period; None for a cell that reads
-    #: other apps' tables and is only ever counted live.
-    rollup: Callable[[Period], object] | None
+    #: The rollup terms whose signed sum is the cell's number.
+    rollup: tuple[Term, ...]
 
 
-def _days(column: str):
+def _days(column: str) -> tuple[Term, ...]:
     """Sum of a daily column over the period's days."""
-    return lambda p: Sum(column, filter=Q(day__gte=p.first, day__lte=p.last), default=0)
+    return (Term(column),)
 
 
-def _snapshot(column: str, *, at_start: bool = False):
-    """A end-of-day snapshot column on one day: the day before the period, or its last day."""
-
-    def expr(p: Period):
-        day = p.first - timedelta(days=1) if at_start else p.snapshot_day()
-        return Sum(column, filter=Q(day=day), default=0)
-
-    return expr
+def _snapshot(column: str, *, at_start: bool = False) -> tuple[Term, ...]:
+    """An end-of-day snapshot column on one day: the day before the period, or its last day."""
+    return (Term(column, "start" if at_start else "end"),)
 
 
-def _plus(*parts):
-    def expr(p: Period):
-        total = parts[0](p)
-        for part in parts[1:]:
-            total = total + part(p)
-        return total
-    return expr
+def _minus(terms: tuple[Term, ...]) -> tuple[Term, ...]:
+    return tuple(Term(t.column, t.at, -t.sign, t.channels) for t in terms)
 
 
-def _days_channel(column: str, channels: tuple[str, ...]):
-    return lambda p: Sum(
-        column, filter=Q(day__gte=p.first, day__lte=p.last, channel__in=channels), default=0
-    )
+def _plus(*parts: tuple[Term, ...]) -> tuple[Term, ...]:
+    return tuple(term for part in parts for term in part)
+
+
+def _days_channel(column: str, channels: tuple[str, ...]) -> tuple[Term, ...]:
+    return (Term(column, channels=channels),)
 
 
 _OTHER_CHANNELS = (Channel.DIRECT, Channel.POSTAL)
@@ -202,7 +206,7 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
          lambda p: _in_progress(p), _snapshot("open_end")),
     Cell("in_progress_within", _("Trong hạn"),
          lambda p: _in_progress(p, overdue=False),
-         lambda p: _snapshot("open_end")(p) - _snapshot("open_overdue_end")(p)),
+         _plus(_snapshot("open_end"), _minus(_snapshot("open_overdue_end")))),
     Cell("in_progress_overdue", _("Quá hạn"),
          lambda p: _in_progress(p, overdue=True), _snapshot("open_overdue_end")),
     Cell("stopped", _("Dừng xử lý, công dân rút hồ sơ"),
@@ -212,7 +216,8 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
     Cell("not_accepted", _("Không được tiếp nhận"), _refused_at_intake, _days("not_accepted")),
     Cell("stopped_synthetic", _("Dừng xử lý do dữ liệu mô phỏng sinh ra"),
          lambda p: Q(stopped_at__gte=p.start_at, stopped_at__lt=p.end_at,
-                     received_at__isnull=False) & synthetic_withdrawal(), None),
+                     received_at__isnull=False) & synthetic_withdrawal(),
+         _days("stopped_synthetic")),
     # Counts the indicators need beside the official columns.
     Cell("received_new", _("Tiếp nhận mới trong kỳ"), _received_in, _days("received")),
     Cell("processed", _("Đã và đang giải quyết"),
@@ -222,8 +227,8 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
     Cell("early_on_time_or_within", _("Giải quyết trước hạn, đúng hạn hoặc đang trong hạn"),
          lambda p: _resolved_in(p, Classification.EARLY) | _resolved_in(p, Classification.ON_TIME)
          | _in_progress(p, overdue=False),
-         lambda p: _days("resolved_early")(p) + _days("resolved_on_time")(p)
-         + _snapshot("open_end")(p) - _snapshot("open_overdue_end")(p)),
+         _plus(_days("resolved_early"), _days("resolved_on_time"), _snapshot("open_end"),
+               _minus(_snapshot("open_overdue_end")))),
     Cell("digitised", _("Có thành phần được số hóa và kết quả điện tử khi phải có"),
          lambda p: _received_in(p) & Q(_digitised_exists()) & ~_e_result_missing(),
          _days("digitised")),
@@ -234,22 +239,29 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
     Cell("processed_overdue", _("Đã và đang giải quyết quá hạn"),
          lambda p: _resolved_in(p, Classification.OVERDUE) | _in_progress(p, overdue=True),
          _plus(_days("resolved_overdue"), _snapshot("open_overdue_end"))),
-    # Live only: other apps' tables.
+    # What other apps' tables say of the dossiers: rolled up the same way.
     Cell("fee_bearing_received", _("Tiếp nhận mới thuộc thủ tục có phí, lệ phí"),
-         lambda p: _received_in(p) & _fee_bearing(), None),
+         lambda p: _received_in(p) & _fee_bearing(), _days("fee_bearing_received")),
     Cell("paid_online", _("Thanh toán phí, lệ phí trực tuyến"),
-         lambda p: _received_in(p) & _fee_bearing() & Q(_paid_online_exists()), None),
+         lambda p: _received_in(p) & _fee_bearing() & Q(_paid_online_exists()),
+         _days("paid_online")),
     Cell("complained", _("Bị phản ánh, kiến nghị hoặc đánh giá không hài lòng"),
-         lambda p: _processed(p) & _complained_or_disliked(), None),
+         lambda p: _processed(p) & _complained_or_disliked(),
+         _plus(_days("resolved_complained"), _snapshot("open_complained_end"))),
+    Cell("rated", _("Đã và đang giải quyết, có đánh giá của người dân"),
+         lambda p: _processed(p) & Q(pk__in=Rating.objects.values("dossier_id")),
+         _plus(_days("resolved_rated"), _snapshot("open_rated_end"))),
     Cell("end_to_end_online", _("Tiếp nhận mới, xử lý trực tuyến toàn trình"),
-         lambda p: _received_in(p) & end_to_end_online(), None),
+         lambda p: _received_in(p) & end_to_end_online(), _days("end_to_end_online")),
     Cell("vneid_received", _("Tiếp nhận mới, nộp bằng tài khoản VNeID"),
-         lambda p: _received_in(p) & Q(online_submission__signed_in_with_vneid=True), None),
+         lambda p: _received_in(p) & Q(online_submission__signed_in_with_vneid=True),
+         _days("vneid_received")),
     Cell("with_result_document", _("Đã giải quyết, thủ tục có văn bản kết quả"),
-         _with_result_document, None),
+         _with_result_document, _days("with_result_document")),
     Cell("e_result", _("Có kết quả điện tử"),
-         lambda p: _with_result_document(p) & electronic_result(), None),
-    Cell("e_certified", _("Chứng thực bản sao điện tử đã ký trong kỳ"), _certified_in, None),
+         lambda p: _with_result_document(p) & electronic_result(), _days("e_result")),
+    Cell("e_certified", _("Chứng thực bản sao điện tử đã ký trong kỳ"), _certified_in,
+         _days("e_certified")),
 ]}
 
 #: The official table's columns, in the form's order.
@@ -260,6 +272,13 @@ BIEU06_COLUMNS = [
 ]
 #: Counted beside the table (the form has no column for them).
 BESIDE_COLUMNS = ["stopped", "not_accepted"]
+#: Every cell, in one rollup scan: the dashboard, Biểu 06, the indicators and their providers
+#: all read their period's numbers from it.
+ROLLUP_CELLS = list(CELLS)
+#: Rollup sums that are not dossier counts, read in the same scan: dossiers with an online
+#: fee payment by the payment's day (a dossier paying twice would count twice), which only
+#: says whether a procedure saw any online payment in the period.
+PROCEDURE_SIGNALS = {"fee_paid_online": _days("fee_paid_online")}
 
 
 @dataclass(frozen=True)

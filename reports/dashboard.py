@@ -1,11 +1,10 @@
 """What the leadership dashboard shows from the rollup, assembled once per rollup refresh.
 
-The dashboard splits one period three ways, adds the 766 indicators (some counted live over
-other apps' tables) and draws the trend. All of it changes only when the rollup is refreshed,
-so it is computed once into the cache under the refresh's time, and the refresh task computes
-it right away for the periods the dashboard's quick links open (this month, the default, among
-them): a leader opening the dashboard after a refresh reads it from the cache instead of
-waiting for the live counts. Live parts (dossiers at risk, bundles) stay in the view.
+The dashboard splits one period three ways, adds the 766 indicators and draws the trend, all
+from one scan of the rollup (``rollup_groups``), whatever the period. All of it changes only
+when the rollup is refreshed, so it is cached under the refresh's time, and the refresh task
+computes it right away for the periods the dashboard's quick links open (this month, the
+default, among them). Live parts (dossiers at risk, bundles) stay in the view.
 """
 
 from __future__ import annotations
@@ -19,18 +18,17 @@ from django.utils.translation import gettext as _
 from cases.periods import Period
 from reports import charts, rollups
 from reports.cells import BESIDE_COLUMNS
-from reports.indicators import INDICATOR_CELLS, SPECS, IndicatorResult, indicator_list
+from reports.indicators import SPECS, IndicatorResult, indicator_list
 from reports.selectors import (
     ALL_COLUMNS,
     refresh_cached,
+    refresh_known,
     report_table,
     rollup_groups,
     rollup_series,
 )
 from reports.templatetags.reports_tags import drill
 
-#: Everything the dashboard shows, read from the rollup in one scan.
-DASHBOARD_COLUMNS = [*ALL_COLUMNS, *INDICATOR_CELLS]
 SHORT_COLUMNS = ["received", "resolved", "resolved_overdue", "in_progress", "in_progress_overdue"]
 
 
@@ -81,9 +79,13 @@ def trend(period: Period, grain: str, *, at=None) -> dict:
     )
 
 
-def _compute(period: Period, grain: str, at) -> dict:
-    at = at or timezone.now()
-    groups = rollup_groups(period, DASHBOARD_COLUMNS)
+def _compute(period: Period, grain: str, stamp) -> dict:
+    with refresh_known(stamp):
+        return _figures(period, grain, stamp or timezone.now())
+
+
+def _figures(period: Period, grain: str, at) -> dict:
+    groups = rollup_groups(period)
     return {
         "by_field": link_table(report_table(period=period, dimension="field", groups=groups),
                                ALL_COLUMNS, at=at),

@@ -317,7 +317,7 @@ class Context:
         from reports.selectors import rollup_groups
 
         self.period = period
-        groups = rollup_groups(period, INDICATOR_CELLS) if groups is None else groups
+        groups = rollup_groups(period) if groups is None else groups
         self.by_procedure: dict[int, dict] = {}
         for g in groups:
             row = self.by_procedure.setdefault(g["procedure_id"], dict.fromkeys(INDICATOR_CELLS, 0))

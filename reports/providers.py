@@ -2,9 +2,11 @@
 
 ``reports`` is the aggregator: it reads intake's payments, ratings and complaints, the
 dossiers' result files and cases' copy certifications; those apps know nothing of reports.
-Every count is one SQL aggregate through a cell of ``reports.cells`` where the number is about
-dossiers, so the list behind it comes from the same filter. Complaints are not dossiers and
-have no drill-down.
+Every count about dossiers is a cell of ``reports.cells`` summed over the daily rollup (the
+refresh counts them day by day, like Biểu 06), so a period of any length costs one rollup scan
+shared with the dashboard, and the list behind the number comes from the cell's live filter.
+Complaints are not dossiers: they are counted from their own (small) table, with no
+drill-down; so are the catalogue counts.
 
 A provider returns None while its source has never recorded anything (no fee paid, no rating
 or complaint, no electronic result): the indicator then reads "chưa có dữ liệu" with its reason
@@ -16,47 +18,69 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.db import connection
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.actions import COPY_CERTIFICATION_ROOT
-from cases.models import CopyCertification, Dossier, OnlineLevel, Procedure
+from cases.models import OnlineLevel, Procedure
 from cases.periods import Period
 from intake.models import (
     Complaint,
     OnlineSubmission,
     Payment,
-    PaymentMethod,
     PaymentPurpose,
     PaymentStatus,
-    Rating,
 )
-from reports.cells import CELLS
-from reports.indicators import SCOPES, Detail, Measure, register_provider, satisfaction_from
+from reports.indicators import Detail, Measure, register_provider, satisfaction_from
+from reports.models import MonthlyRollup
 from reports.selectors import refresh_cached, rollup_groups
-
-
-def _live_counts(period: Period, base: str, cells: list[str]) -> dict[str, int]:
-    """One aggregate over the base cell's dossiers: the count of each cell among them."""
-    return Dossier.objects.filter(CELLS[base].live(period)).aggregate(
-        **{name: Count("id", filter=CELLS[name].live(period)) for name in cells}
-    )
-
-
-def _live_count(period: Period, cell: str) -> int:
-    """The count of one cell's dossiers with its filter as the ``WHERE`` clause, where
-    PostgreSQL turns an ``EXISTS`` into a (hash) semi-join; inside an aggregate's ``FILTER``
-    the same ``EXISTS`` is probed once per dossier of the period."""
-    return Dossier.objects.filter(CELLS[cell].live(period)).count()
 
 
 def _rollup_totals(period: Period, cells: list[str]) -> dict[str, int]:
     totals = dict.fromkeys(cells, 0)
-    for group in rollup_groups(period, cells):
+    for group in rollup_groups(period):
         for name in cells:
             totals[name] += group[f"c_{name}"] or 0
     return totals
+
+
+def _procedures_with(period: Period, column: str, among: set[int]) -> set[int]:
+    """The procedures of ``among`` with a non-zero rollup count in the period."""
+    sums: dict[int, int] = {}
+    for group in rollup_groups(period):
+        sums[group["procedure_id"]] = sums.get(group["procedure_id"], 0) + (group[column] or 0)
+    return {pk for pk, total in sums.items() if total and pk in among}
+
+
+def _exists(qs) -> tuple[str, tuple]:
+    sql, params = qs.values("pk")[:1].query.sql_with_params()
+    return f"EXISTS ({sql})", params
+
+
+def _compute_sources() -> dict[str, bool]:
+    checks = {
+        "fee_paid": Payment.objects.filter(purpose=PaymentPurpose.FEE,
+                                           status=PaymentStatus.PAID),
+        "complaint": Complaint.objects.all(),
+        "e_result": MonthlyRollup.objects.filter(e_result__gt=0),
+        "vneid": OnlineSubmission.objects.filter(signed_in_with_vneid=True),
+        "certification_offered": Procedure.objects.filter(
+            is_current=True, code__startswith=f"{COPY_CERTIFICATION_ROOT}."),
+    }
+    parts = [_exists(qs) for qs in checks.values()]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(sql for sql, _params in parts),
+                       [param for _sql, params in parts for param in params])
+        return dict(zip(checks, map(bool, cursor.fetchone()), strict=True))
+
+
+def _sources() -> dict[str, bool]:
+    """Whether each source has ever recorded anything (a paid fee, a complaint, an electronic
+    result, a VNeID filing) and whether the catalogue offers electronic copy certification: one
+    statement, the same for every period, cached until the next refresh."""
+    return refresh_cached("provider-sources", None, None, _compute_sources)
 
 
 def _cached(code: str, period: Period, compute) -> dict | None:
@@ -67,9 +91,9 @@ def _cached(code: str, period: Period, compute) -> dict | None:
 
 # --- online payment -------------------------------------------------------------------------
 def _online_payment_counts(period: Period) -> dict | None:
-    if not Payment.objects.filter(purpose=PaymentPurpose.FEE, status=PaymentStatus.PAID).exists():
+    if not _sources()["fee_paid"]:
         return None
-    return {name: _live_count(period, name) for name in ("paid_online", "fee_bearing_received")}
+    return _rollup_totals(period, ["paid_online", "fee_bearing_received"])
 
 
 def online_payment(period: Period) -> Measure | None:
@@ -93,20 +117,13 @@ def _procedure_counts(period: Period) -> dict:
     procedures = _online_procedures()
     online = {p.pk for p in procedures if p.online_level in (OnlineLevel.FULL, OnlineLevel.PARTIAL)}
     fee_bearing = {p.pk for p in procedures if p.is_fee_bearing}
-    used_online = set(Dossier.objects.filter(
-        CELLS["received_online"].live(period), procedure_id__in=online,
-    ).values_list("procedure_id", flat=True).distinct())
-    paid_online = set(Payment.objects.filter(
-        purpose=PaymentPurpose.FEE, status=PaymentStatus.PAID, method=PaymentMethod.ONLINE,
-        paid_at__gte=period.start_at, paid_at__lt=period.end_at,
-        dossier__procedure_id__in=fee_bearing,
-    ).values_list("dossier__procedure_id", flat=True).distinct())
+    used_online = _procedures_with(period, "c_received_online", online)
+    paid_online = _procedures_with(period, "c_fee_paid_online", fee_bearing)
     return {
         "procedures": len(procedures), "online": len(online), "used_online": len(used_online),
         "fee_bearing": len(fee_bearing), "fee_online": len(fee_bearing & online),
         "fee_paid_online": len(paid_online),
-        "any_fee_paid": int(Payment.objects.filter(purpose=PaymentPurpose.FEE,
-                                                   status=PaymentStatus.PAID).exists()),
+        "any_fee_paid": int(_sources()["fee_paid"]),
     }
 
 
@@ -140,15 +157,12 @@ def payment_used(period: Period) -> Measure | None:
 def _satisfaction_counts(period: Period) -> dict | None:
     # Per period: a rating of a dossier processed in it, or a complaint received in it. A
     # rating of another period's dossier says nothing of this period's residents.
-    rated = Dossier.objects.filter(CELLS["processed"].live(period),
-                                   pk__in=Rating.objects.values("dossier_id"))
-    complained = Complaint.objects.filter(received_at__gte=period.start_at,
+    totals = _rollup_totals(period, ["processed", "processed_overdue", "complained", "rated"])
+    complaints = Complaint.objects.filter(received_at__gte=period.start_at,
                                           received_at__lt=period.end_at)
-    if not (rated.exists() or complained.exists()):
+    if not (totals.pop("rated") or complaints.exists()):
         return None
-    totals = _rollup_totals(period, ["processed", "processed_overdue"])
-    complained = _live_count(period, "complained")
-    return {**totals, "complained": complained}
+    return totals
 
 
 def satisfaction(period: Period) -> Measure | None:
@@ -168,7 +182,7 @@ def satisfaction(period: Period) -> Measure | None:
 
 # --- complaints answered on time ------------------------------------------------------------
 def _complaint_counts(period: Period) -> dict | None:
-    if not Complaint.objects.exists():
+    if not _sources()["complaint"]:
         return None
     # Due in the period and settled: answered, or past due unanswered. One still open before
     # its deadline is not counted yet either way.
@@ -187,12 +201,11 @@ def complaints_on_time(period: Period) -> Measure | None:
 
 # --- electronic results ---------------------------------------------------------------------
 def _e_result_counts(period: Period) -> dict | None:
-    # The certifications are the small table: look there first, the dossiers only if needed.
-    stored = CopyCertification.objects.exclude(certified_pdf="").exists() or Dossier.objects \
-        .exclude(result_file="").exists()
-    if not stored:
+    # Whether an electronic result was ever recorded: the rollup says so per day, whatever
+    # the period (a scan of the result files or certifications would read every dossier).
+    if not _sources()["e_result"]:
         return None
-    return _live_counts(period, "with_result_document", ["e_result", "with_result_document"])
+    return _rollup_totals(period, ["e_result", "with_result_document"])
 
 
 def e_results(period: Period) -> Measure | None:
@@ -205,13 +218,8 @@ def e_results(period: Period) -> Measure | None:
 
 # --- electronic copy certification ----------------------------------------------------------
 def _certification_counts(period: Period) -> dict:
-    offered = Procedure.objects.filter(
-        is_current=True, code__startswith=f"{COPY_CERTIFICATION_ROOT}.").exists()
-    # The ``e_certified`` cell's dossiers, counted from the certifications' side: a dossier has
-    # at most one certification (one-to-one), so this is the same number without scanning
-    # the dossier table.
-    certified = CopyCertification.objects.filter(
-        certified_at__gte=period.start_at, certified_at__lt=period.end_at).count()
+    offered = _sources()["certification_offered"]
+    certified = _rollup_totals(period, ["e_certified"])["e_certified"]
     return {"offered": int(offered), "certified": certified}
 
 
@@ -227,9 +235,17 @@ def e_certification(period: Period) -> Measure:
 
 # --- end-to-end online ---------------------------------------------------------------------
 def _end_to_end_counts(period: Period) -> dict:
-    eligible = Dossier.objects.filter(CELLS["received_new"].live(period),
-                                      **SCOPES["end_to_end_online"])
-    return {"end_to_end": _live_count(period, "end_to_end_online"), "eligible": eligible.count()}
+    # The denominator is summed per procedure, like ``reports.indicators.Context`` does, over
+    # the procedures offered end-to-end (the indicator's scope, ``SCOPES``, narrows its list
+    # the same way).
+    full = set(Procedure.objects.filter(online_level=OnlineLevel.FULL)
+               .values_list("pk", flat=True))
+    counts = {"end_to_end": 0, "eligible": 0}
+    for group in rollup_groups(period):
+        counts["end_to_end"] += group["c_end_to_end_online"] or 0
+        if group["procedure_id"] in full:
+            counts["eligible"] += group["c_received_new"] or 0
+    return counts
 
 
 def end_to_end_online(period: Period) -> Measure:
@@ -242,9 +258,9 @@ def end_to_end_online(period: Period) -> Measure:
 
 # --- population data ------------------------------------------------------------------------
 def _population_counts(period: Period) -> dict | None:
-    if not OnlineSubmission.objects.filter(signed_in_with_vneid=True).exists():
+    if not _sources()["vneid"]:
         return None
-    return _live_counts(period, "received", ["vneid_received", "received"])
+    return _rollup_totals(period, ["vneid_received", "received"])
 
 
 def population_data(period: Period) -> Measure | None:

@@ -7,21 +7,29 @@ filters that ``dossier_drilldown`` lists. Both are single GROUP BY queries.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from hashlib import md5
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Channel, Department, Dossier, Field, Procedure
 from cases.periods import Period
-from reports.cells import BESIDE_COLUMNS, BIEU06_COLUMNS, CELLS, DIMENSIONS
-from reports.models import DailyRollup
+from reports.cells import (
+    BESIDE_COLUMNS,
+    BIEU06_COLUMNS,
+    CELLS,
+    DIMENSIONS,
+)
+from reports.models import DailyRollup, MonthlyRollup
+from reports.rollup_reads import period_groups, split
 from thanhsen.errors import invalid
 from thanhsen.models import User
 
@@ -62,51 +70,54 @@ def _live_aggregates(period: Period, columns: list[str]) -> dict:
     return {f"c_{name}": Count("id", filter=CELLS[name].live(period)) for name in columns}
 
 
-def _relevant_live(period: Period) -> QuerySet[Dossier]:
-    """Dossiers any cell of the period can count (keeps the live scan to the period)."""
+def _relevant_live(period: Period, columns: list[str]) -> QuerySet[Dossier]:
+    """Dossiers any of the cells can count in the period (keeps the live scan to the period)."""
     q = Q()
-    for name in ALL_COLUMNS:
+    for name in columns:
         q |= CELLS[name].live(period)
     return Dossier.objects.filter(q)
 
 
-def _rollup_base(period: Period) -> QuerySet[DailyRollup]:
-    return DailyRollup.objects.filter(
-        Q(day__gte=period.first - timedelta(days=1), day__lte=period.last)
-    )
+def rollup_groups(period: Period) -> list[dict]:
+    """Every cell's sum per key of the rollup's finest key (``reports.rollup_reads``).
 
-
-#: The rollup's finest key: every dimension is a function of it.
-ROLLUP_KEY = ("procedure_id", "department_id", "handler_id", "channel")
-
-
-def rollup_groups(period: Period, columns: list[str]) -> list[dict]:
-    """One GROUP BY over the rollup at its finest key: each cell's sum per key.
-
-    Dashboards split the same period several ways; they all add up these group subtotals
-    instead of scanning the rollup once per table. The rollup only changes when it is
-    refreshed, so the result is cached under the refresh's timestamp: exact, never stale.
+    Dashboards split the same period several ways, and the indicators and their providers
+    read the same period: they all add up these group subtotals instead of reading the
+    rollup once per table or indicator. The rollup only changes when it is refreshed, so the
+    result is cached under the refresh's timestamp: exact, never stale.
     """
-
-    def compute():
-        aggregates = {f"c_{name}": CELLS[name].rollup(period) for name in columns}
-        return list(_rollup_base(period).values(*ROLLUP_KEY).annotate(**aggregates).order_by())
-
-    return refresh_cached("groups", period, tuple(columns), compute)
+    return refresh_cached("groups", period, None, lambda: period_groups(period))
 
 
-def refresh_cached(kind: str, period: Period, extra, compute, *, stamp=None):
-    """``compute()``, cached for the period until the rollup's next refresh (the time the
-    pages print as "số liệu tổng hợp lúc"); not cached before the first refresh. A caller
-    that has already read the refresh time passes it as ``stamp``."""
+#: The refresh time a page has already read, for the figures it computes under it.
+_known_stamp: ContextVar = ContextVar("reports_refresh_stamp", default=None)
+
+
+@contextmanager
+def refresh_known(stamp):
+    """Within the block, cached figures use ``stamp`` as the refresh time instead of reading it
+    again: a dashboard's tables, indicators and providers make a dozen cached reads, and each
+    would otherwise ask the database when the rollup was refreshed."""
+    token = _known_stamp.set(stamp)
+    try:
+        yield
+    finally:
+        _known_stamp.reset(token)
+
+
+def refresh_cached(kind: str, period: Period | None, extra, compute, *, stamp=None):
+    """``compute()``, cached for the period (None: for any period) until the rollup's next
+    refresh (the time the pages print as "số liệu tổng hợp lúc"); not cached before the first
+    refresh. A caller that has already read the refresh time passes it as ``stamp`` (or runs
+    inside ``refresh_known``)."""
     from reports.rollups import refreshed_at
 
-    stamp = stamp or refreshed_at()
+    stamp = stamp or _known_stamp.get() or refreshed_at()
     if stamp is None:
         return compute()
+    days = (period.first, period.last, period.snapshot_day()) if period else ("-", "-", "-")
     key = "reports:%s:%s:%s:%s:%s:%s" % (
-        kind, period.first, period.last, period.snapshot_day(), stamp.timestamp(),
-        md5(repr(extra).encode()).hexdigest())
+        kind, *days, stamp.timestamp(), md5(repr(extra).encode()).hexdigest())
     return cache.get_or_set(key, compute, timeout=CACHE_SECONDS)
 
 
@@ -124,7 +135,7 @@ def _group_key(dimension: str | None):
 def _aggregate(period: Period, columns: list[str], source: str, key=None,
                groups: list[dict] | None = None) -> list[dict]:
     if source == "rollup":
-        groups = rollup_groups(period, columns) if groups is None else groups
+        groups = rollup_groups(period) if groups is None else groups
         key_of = _group_key(key.code if key else None)
         merged: dict = {}
         for g in groups:
@@ -136,7 +147,7 @@ def _aggregate(period: Period, columns: list[str], source: str, key=None,
     if source != "live":
         message = _("Nguồn số liệu không hợp lệ.")
         raise invalid("nguon", message, summary=message)
-    qs = _relevant_live(period)
+    qs = _relevant_live(period, columns)
     aggregates = _live_aggregates(period, columns)
     if key is None:
         return [{"k": None, **qs.aggregate(**aggregates)}]
@@ -225,17 +236,28 @@ def rollup_series(*, period: Period, grain: str = "month") -> list[dict]:
     return refresh_cached("series", period, grain, lambda: _series(period, grain, trunc))
 
 
+_SERIES_SUMS = {"n_received": "received", "early": "resolved_early",
+                "on_time": "resolved_on_time", "overdue": "resolved_overdue"}
+
+
+def _bucket_rows(model, where: Q, trunc) -> list[dict]:
+    return list(model.objects.filter(where).annotate(bucket=trunc).values("bucket").annotate(
+        **{name: Sum(column, default=0) for name, column in _SERIES_SUMS.items()}))
+
+
 def _series(period: Period, grain: str, trunc) -> list[dict]:
-    rows = (
-        DailyRollup.objects.filter(day__gte=period.first, day__lte=period.last)
-        .annotate(bucket=trunc).values("bucket")
-        .annotate(
-            n_received=Sum("received", default=0),
-            early=Sum("resolved_early", default=0),
-            on_time=Sum("resolved_on_time", default=0),
-            overdue=Sum("resolved_overdue", default=0),
-        ).order_by("bucket")
-    )
+    """Per month: the whole months from the monthly rollup, the partial ones from the days."""
+    if grain == "month":
+        months, ranges = split(period)
+        rows = _bucket_rows(MonthlyRollup, Q(month__in=months), F("month")) if months else []
+        if ranges:
+            days = Q()
+            for first, last in ranges:
+                days |= Q(day__gte=first, day__lte=last)
+            rows += _bucket_rows(DailyRollup, days, trunc)
+    else:
+        rows = _bucket_rows(DailyRollup, Q(day__gte=period.first, day__lte=period.last), trunc)
+    rows.sort(key=lambda r: r["bucket"])
     out = []
     for r in rows:
         r["received"] = r.pop("n_received")

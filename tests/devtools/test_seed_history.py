@@ -137,3 +137,59 @@ def test_seeded_dossiers_are_found_by_name_without_diacritics(client, catalogue)
     page = client.get(reverse("cases:search"), {"q": fold(seeded.applicant_name)}).content.decode()
     assert seeded.code in page
     assert not [d.code for d in others if d.code in page]
+
+
+def _profile(dossiers) -> dict[str, float]:
+    """Shares a history is made of: outcomes, channels, fields, supplements, online fees,
+    reused forms, months, and events per dossier by action."""
+    total = dossiers.count()
+
+    def share(qs) -> float:
+        return qs.count() / total
+
+    shares = {
+        "not_accepted": share(dossiers.filter(status="not_accepted")),
+        "stopped": share(dossiers.filter(status="stopped")),
+        "supplement": share(dossiers.filter(supplement_requested_at__isnull=False)),
+        "reused": share(dossiers.filter(documents__reused=True)),
+        "online_fee": share(dossiers.filter(payments__method="online")),
+        "cash_fee": share(dossiers.filter(payments__method="cash")),
+    }
+    for name in ("early", "on_time", "overdue"):
+        shares[name] = share(dossiers.filter(result_classification=name))
+    for channel in ("online", "direct", "postal"):
+        shares[channel] = share(dossiers.filter(channel=channel))
+    for row in dossiers.values("procedure__field__code").annotate(n=Count("id")):
+        shares[f"field {row['procedure__field__code']}"] = row["n"] / total
+    for row in dossiers.values("created_at__month").annotate(n=Count("id")):
+        shares[f"month {row['created_at__month']}"] = row["n"] / total
+    for row in DossierEvent.objects.filter(dossier__in=dossiers).values("action") \
+            .annotate(n=Count("id")):
+        shares[f"events {row['action']}"] = row["n"] / total
+    return shares
+
+
+@pytest.mark.django_db
+def test_generating_on_the_database_side_gives_the_python_writer_s_distributions(
+        catalogue, monkeypatch):
+    """``devtools.seeding_sql`` draws what ``seeding.scale_plans`` and ``Writer`` draw: the
+    same shares of outcomes, channels, fields, months, supplements, fee payments, reused
+    forms and events per dossier, within what sampling 3,000 dossiers allows."""
+    from devtools import seeding_sql
+
+    assert seeding_sql.supported()
+    with monkeypatch.context() as patch:
+        patch.setattr(seeding_sql, "supported", lambda: False)
+        call_command("seed_history", "--dossiers", "3000", "--days", "120", "--no-rollup",
+                     stdout=StringIO())
+    written = _profile(Dossier.objects.all())
+    top = Dossier.objects.aggregate(top=Max("id"))["top"]
+    call_command("seed_history", "--dossiers", "3000", "--days", "120", "--seed", "9",
+                 "--no-rollup", stdout=StringIO())
+    generated = _profile(Dossier.objects.filter(id__gt=top))
+    assert set(generated) == set(written)
+    for key, value in written.items():
+        # Three standard errors of a share out of 3,000, and at least one point.
+        tolerance = max(0.01, 3 * (value * (1 - value) / 3000) ** 0.5 * 2 ** 0.5)
+        assert abs(generated[key] - value) <= tolerance, (key, written[key], generated[key])
+    check_invariants()

@@ -297,6 +297,7 @@ def test_dossiers_filed_from_a_vneid_account_count_as_using_population_data(cata
         received.append(dossier_receive(dossier=dossier, actor=counter))
     today = timezone.localdate()
     period = Period(today, today)
+    rollups.refresh()
     population = {x.spec.code: x for x in indicator_list(period=period)}["population_data"]
     assert population.available
     assert (population.measure.numerator, population.measure.denominator) == (1, 2)

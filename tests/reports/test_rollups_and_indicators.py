@@ -7,7 +7,9 @@ from django.db import transaction
 
 from cases import actions
 from cases.deadlines import VIETNAM_TZ
+from cases.models import CopyCertification, Dossier, DossierDocument, OnlineLevel
 from cases.periods import Period
+from cases.synthetic import SYNTHETIC_WITHDRAWAL_REASON
 from reports import rollups
 from reports.indicators import (
     Measure,
@@ -15,7 +17,7 @@ from reports.indicators import (
     register_provider,
     satisfaction_from,
 )
-from reports.models import DailyRollup
+from reports.models import DailyRollup, MonthlyRollup
 from reports.providers import register_all
 from reports.selectors import report_table
 from tests.reports.builders import team, walk
@@ -57,6 +59,11 @@ def _rollup_rows(first: date, last: date) -> list[tuple]:
                   key=str)
 
 
+def _month_rows() -> list[tuple]:
+    fields = [f.name for f in MonthlyRollup._meta.fields if f.name != "id"]
+    return sorted(MonthlyRollup.objects.values_list(*fields), key=str)
+
+
 @pytest.mark.django_db
 def test_rewriting_a_range_gives_the_rows_a_full_build_gives(catalogue):
     """``rebuild_days`` narrows the dossiers by the range's bounds before joining the days;
@@ -82,11 +89,13 @@ def test_rewriting_a_range_gives_the_rows_a_full_build_gives(catalogue):
     ]:
         walk(procedure=catalogue.civil, route=route, start=start, gaps=gaps, people=people)
     rollups.refresh(full=True, today=date(2025, 10, 31))
-    built = _rollup_rows(first, last)
-    assert built
+    built, months = _rollup_rows(first, last), _month_rows()
+    assert built and MonthlyRollup.objects.values("month").distinct().count() == 2  # Sep, Oct
     with transaction.atomic():
         rollups.rebuild_days(first, last)
     assert _rollup_rows(first, last) == built
+    # October is summed again from all its days, also those after the range.
+    assert _month_rows() == months
 
 
 @pytest.mark.django_db
@@ -141,3 +150,68 @@ def test_indicators_show_sources_and_accept_a_registered_provider(catalogue):
         "online_payment"].available  # the project's provider: no fee recorded
     with pytest.raises(KeyError):
         register_provider("no_such_indicator", lambda p: None)
+
+
+@pytest.mark.django_db
+def test_a_late_rating_or_complaint_corrects_the_past_days_it_concerns(catalogue):
+    """Ratings and complaints are no dossier events, yet they change the satisfaction counts
+    of the days the dossier was processed on, months back: the next incremental refresh
+    rewrites those days, and the rolled-up number agrees with the list behind it again."""
+    from intake.models import Rating
+    from intake.online import services as intake_services
+
+    people = team(catalogue)
+    rated = walk(procedure=catalogue.civil, route="returned", start=at(date(2025, 9, 10)),
+                 gaps=[timedelta(hours=1)] * 5, people=people)
+    named = walk(procedure=catalogue.civil, route="in_progress", start=at(date(2025, 9, 15)),
+                 gaps=[timedelta(hours=1)] * 2, people=people)
+    rollups.refresh(full=True, today=date(2025, 10, 31))
+    september = Period(date(2025, 9, 1), date(2025, 9, 30))
+    assert report_table(period=september, columns=["complained", "rated"]).total.values == {
+        "complained": 0, "rated": 0}
+
+    intake_services.rating_submit(dossier_id=rated.pk, scores=dict.fromkeys(Rating.CRITERIA, 0))
+    intake_services.complaint_file(kind="feedback", name="Trần Thị Bình", phone="0912345678",
+                                   email="", content="Hồ sơ chậm", dossier_code=named.code)
+    days = rollups.refresh(today=date(2025, 11, 30))
+    assert days[0] == date(2025, 9, 10)
+    for period in (september, Period(date(2025, 9, 12), date(2025, 10, 31))):
+        columns = ["complained", "rated", "processed"]
+        rolled = report_table(period=period, columns=columns).total.values
+        assert rolled == report_table(period=period, columns=columns, source="live").total.values
+    assert report_table(period=september, columns=["complained", "rated"]).total.values == {
+        "complained": 2, "rated": 1}
+    satisfaction = {r.spec.code: r for r in indicator_list(period=september)}["satisfaction"]
+    # Both processed dossiers are complained about or disliked: 100% − 100%.
+    assert (satisfaction.measure.numerator, satisfaction.measure.denominator) == (0, 2)
+
+
+@pytest.mark.django_db
+def test_the_766_flags_and_simulated_withdrawals_are_rolled_up_like_their_lists(catalogue):
+    """End-to-end online, a reused component (a certified copy used as one counts) and the
+    seeding's simulated withdrawals are rollup columns: a whole month, read from the monthly
+    rollup, gives the lengths of the lists behind the numbers."""
+    people = team(catalogue)
+    catalogue.civil.online_level = OnlineLevel.FULL
+    catalogue.civil.save(update_fields=["online_level"])
+
+    def online(day: int, route: str = "returned"):
+        return walk(procedure=catalogue.civil, route=route, start=at(date(2025, 9, day)),
+                    gaps=[timedelta(hours=1)] * 5, people=people, channel="online")
+
+    end_to_end, collected = online(2), online(3)
+    Dossier.objects.filter(pk=collected.pk).update(return_method="in_person")
+    copy = CopyCertification.objects.create(dossier=collected, document_name="Giấy khai sinh",
+                                            pages=1, fee=2000)
+    DossierDocument.objects.create(dossier=end_to_end, name="Giấy khai sinh",
+                                   copy_type="electronic", certified_copy=copy)
+    invented, _withdrawn = online(4, "stopped"), online(5, "stopped")
+    Dossier.objects.filter(pk=invented.pk).update(stop_reason=SYNTHETIC_WITHDRAWAL_REASON)
+    rollups.refresh(full=True, today=date(2025, 10, 31))
+    september = Period(date(2025, 9, 1), date(2025, 9, 30))
+    columns = ["end_to_end_online", "reused", "stopped_synthetic", "stopped"]
+    rolled = report_table(period=september, columns=columns).total.values
+    assert rolled == report_table(period=september, columns=columns, source="live").total.values
+    # The two withdrawals were filed online too and never paid or collected at the counter.
+    assert rolled == {"end_to_end_online": 3, "reused": 1, "stopped_synthetic": 1, "stopped": 2}
+    assert MonthlyRollup.objects.filter(month=date(2025, 9, 1), stopped_synthetic=1).exists()
