@@ -3,6 +3,7 @@ where the dossier really is."""
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from tests.factories import dossier_in
 
@@ -21,7 +22,9 @@ def _search(page, code, factor):
     page.fill("#id_factor", factor)
     with page.expect_response(lambda response: "/tra-cuu/" in response.url):
         page.click("main button[type=submit]")
-    page.wait_for_function("document.querySelector('#lookup-result').innerText.trim() !== ''")
+    # A locator wait, not ``wait_for_function``: a string predicate is evaluated with ``eval``,
+    # which the page's Content-Security-Policy refuses whenever the first check does not pass.
+    expect(page.locator("#lookup-result")).not_to_be_empty()
     return page.inner_text("#lookup-result")
 
 
