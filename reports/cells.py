@@ -40,6 +40,7 @@ from intake.models import (
     Rating,
     Score,
 )
+from linkage.portal.reconciliation import synced_receipt
 
 
 def _received_in(p: Period) -> Q:
@@ -253,6 +254,8 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
     Cell("e_result", _("Có kết quả điện tử"),
          lambda p: _with_result_document(p) & _electronic_result(), None),
     Cell("e_certified", _("Chứng thực bản sao điện tử đã ký trong kỳ"), _certified_in, None),
+    Cell("portal_synced", _("Tiếp nhận trong kỳ, Cổng DVCQG đã xác nhận đồng bộ"),
+         lambda p: _received_in(p) & Q(synced_receipt()), None),
 ]}
 
 #: The official table's columns, in the form's order.

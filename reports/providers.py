@@ -1,7 +1,8 @@
 """Decision 766 indicators whose data lives in other apps' tables, registered as providers.
 
 ``reports`` is the aggregator: it reads intake's payments, ratings and complaints, the
-dossiers' result files and cases' copy certifications; those apps know nothing of reports.
+dossiers' result files, cases' copy certifications and the national portal's sync log; those
+apps know nothing of reports.
 Every count is one SQL aggregate through a cell of ``reports.cells`` where the number is about
 dossiers, so the list behind it comes from the same filter. Complaints are not dossiers and
 have no drill-down.
@@ -32,6 +33,7 @@ from intake.models import (
     PaymentStatus,
     Rating,
 )
+from linkage.portal.reconciliation import sync_recorded, synced_indicator
 from reports.cells import CELLS
 from reports.indicators import Detail, Measure, register_provider, satisfaction_from
 from reports.selectors import refresh_cached, rollup_groups
@@ -243,6 +245,30 @@ def population_data(period: Period) -> Measure | None:
     return Measure(c["vneid_received"], c["received"], "vneid_received", "received")
 
 
+# --- dossiers synced to the national portal --------------------------------------------------
+def _portal_sync_counts(period: Period) -> dict | None:
+    if not sync_recorded():
+        return None
+    synced = synced_indicator(start=period.first, end=period.last)
+    return {"synced": synced.synced, "received_here": synced.received_here,
+            "received_there": synced.received_there}
+
+
+def portal_sync(period: Period) -> Measure | None:
+    """Dossiers received in the period whose receipt the portal acknowledged ÷ the larger of
+    what we received and what the portal says it received (from a reconciliation of exactly
+    this period, when one ran), as ``linkage.portal.reconciliation`` computes it."""
+    c = _cached("portal_sync", period, lambda: _portal_sync_counts(period))
+    if c is None:
+        return None
+    details = [Detail(_("Tiếp nhận tại đơn vị"), c["received_here"], "received")]
+    if c["received_there"] is not None:
+        details.append(Detail(_("Tiếp nhận theo Cổng DVCQG (đối soát)"), c["received_there"]))
+    here_is_larger = c["received_here"] >= (c["received_there"] or 0)
+    return Measure(c["synced"], max(c["received_here"], c["received_there"] or 0),
+                   "portal_synced", "received" if here_is_larger else None, tuple(details))
+
+
 PROVIDERS = {
     "online_offered": online_offered,
     "online_used": online_used,
@@ -254,11 +280,11 @@ PROVIDERS = {
     "e_results": e_results,
     "e_certification": e_certification,
     "population_data": population_data,
+    "portal_sync": portal_sync,
 }
 
 
 def register_all() -> None:
-    """Called from ``ReportsConfig.ready``. ``portal_sync`` has no provider: nothing records
-    the sync with the national portal, so it keeps its "chưa có dữ liệu" reason."""
+    """Called from ``ReportsConfig.ready``."""
     for code, provider in PROVIDERS.items():
         register_provider(code, provider)
