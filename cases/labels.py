@@ -43,6 +43,7 @@ EVENT_LABELS = {
     "view_personal_data": gettext_lazy("Xem thông tin cá nhân"),
     "certify": gettext_lazy("Ký chứng thực bản sao điện tử"),
     "rate": gettext_lazy("Người dân gửi đánh giá mức độ hài lòng"),
+    "transfer": gettext_lazy("Chuyển đơn vị có thẩm quyền giải quyết"),
 }
 
 

@@ -332,6 +332,18 @@ CACHES = {
 #: Receiving unit's code, the prefix of every dossier code (``<unit>-YYMMDD-NNNN``).
 UNIT_CODE = env.str("UNIT_CODE", default="TSHT")
 UNIT_NAME = env.str("UNIT_NAME", default="Trung tâm Phục vụ hành chính công phường Thành Sen")
+#: Receipt regardless of boundary (Decree 118/2025): the other units of the province a dossier
+#: received here may be transferred to, as ``CODE=Name`` (the provincial system's unit codes).
+TRANSFER_UNITS = dict(
+    item.split("=", 1)
+    for item in env.list("TRANSFER_UNITS", default=[
+        "TSBH=Phường Bắc Hồng Lĩnh",
+        "TSNH=Phường Nam Hồng Lĩnh",
+        "TSTP=Phường Trần Phú",
+        "TSHH=Xã Hồng Lộc",
+    ])
+    if "=" in item
+)
 #: The center's name on pages a user reads in English; the official forms keep ``UNIT_NAME``.
 UNIT_NAME_EN = env.str("UNIT_NAME_EN", default="Thành Sen Ward Public Administrative Service Center")
 #: Working-hour windows of a working day, ``HH:MM-HH:MM`` each.

@@ -26,6 +26,7 @@ import random
 import secrets
 import threading
 import time
+from bisect import insort
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qs
 
@@ -54,6 +55,8 @@ class PortalConfig:
     timeout_sleep: float = 10.0
     outage: bool = False  # every request answered 503
     ack_delay: float = 0.0  # seconds after acceptance before the acknowledgement is available
+    # A transfer (ChuyenHoSo) is acknowledged by the competent unit: this much later again.
+    transfer_ack_delay: float = 0.0
     duplicate_ack_rate: float = 0.0  # share of acknowledgements listed twice
     reverse_acks: bool = False  # each page of acknowledgements in reverse order
     reject_codes: list[str] = field(default_factory=list)  # dossier codes refused (business)
@@ -258,9 +261,14 @@ class PortalSimulator:
             "ThoiDiem": time.strftime("%Y%m%d%H%M%S"),
         }
         available = time.monotonic() + self.config.ack_delay
-        self.acks.append((available, ack))
+        if message["LoaiThongDiep"] == "ChuyenHoSo":
+            available += self.config.transfer_ack_delay
+        # Kept in the order they become available (a transfer's comes later), so a page never
+        # stops at one that is not due while later ones are; what was served is all before
+        # ``now`` and stays in place, so the cursor (an index) stays valid.
+        insort(self.acks, (available, ack), key=lambda item: item[0])
         if self.rng.random() < self.config.duplicate_ack_rate:
-            self.acks.append((available, dict(ack)))
+            insort(self.acks, (available, dict(ack)), key=lambda item: item[0])
 
     def acknowledgements(self, after: str) -> dict:
         """Acknowledgements past the cursor (an index) that are due, in one page."""

@@ -52,6 +52,7 @@ ACTIONS = {
     "request_stop": ("DungXuLy", "Đề nghị dừng xử lý"),
     "stop": ("DungXuLy", "Dừng xử lý"),
     "rate": ("DanhGia", "Đánh giá mức độ hài lòng"),
+    "transfer": ("ChuyenHoSo", "Chuyển đơn vị có thẩm quyền"),
 }
 #: Every action that becomes a message; ``create`` is the first message of each dossier.
 SYNCED_ACTIONS = frozenset({"create", *ACTIONS})
@@ -226,6 +227,15 @@ def message_for(event: DossierEvent) -> tuple[str, dict] | None:
         }
     if kind == "DanhGia":
         return kind, rating(dossier, at=event.at)
+    if kind == "ChuyenHoSo":
+        # Received here, handled there: to the portal the dossier stays received.
+        return kind, {
+            "TrangThaiHoSo": DVCQG_STATUS[Status.RECEIVED],
+            "MaDonViNhan": payload["unit_code"][:20],
+            "TenDonViNhan": payload["unit_name"][:300],
+            "NgayChuyen": portal_time(event.at),
+            "LyDo": (event.note or name)[:2000],
+        }
     if kind == "KetQua":
         returned = event.action == "return_result"
         return kind, _clean({
