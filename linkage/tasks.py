@@ -10,9 +10,10 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
+from linkage.adapters import AgencyAdapter, AgencyError
 from linkage.framework.outbound import TransportError, stream_deliver, streams_sweep
 from linkage.models import StepState
+from linkage.portal.coordination import bundle_adapter
 from linkage.portal.reconciliation import reconciliation_run
 from linkage.portal.services import enabled as portal_enabled
 from linkage.portal.sweep import portal_sweep
@@ -31,7 +32,7 @@ def step_run(step_id: int, *, adapter: AgencyAdapter | None = None) -> str:
     step = step_claim(step_id)
     if step is None:
         return "skipped"
-    adapter = adapter or default_adapter()
+    adapter = adapter or bundle_adapter(step.bundle_id)
     try:
         if step.state == StepState.POLLING:
             reply = adapter.status(agency=step.agency_code, reference=step.external_reference)

@@ -14,6 +14,12 @@ Inbound: it offers residents' online dossiers at ``offer_rate`` per second (or o
 at ``/files/<n>`` and its SHA-256; ``offer_twice`` lists each twice, ``bad_file_rate`` serves a
 file that is not what it claims (an HTML page named ``.pdf``, with a matching hash).
 
+Coordination (Decree 301/2026): ``POST /coordination`` takes a bundle step (per contract,
+``Idempotency-Key``) and routes it to the agency it names on the agencies' simulator, ``GET
+/coordination/<reference>`` asks again; each answer carries the legs so far (portal received,
+routed to the agency, the agency's result or return). ``_stats`` lists the agencies each
+dossier's steps were routed to under ``coordination``.
+
 Control: ``POST /_config`` with any of ``PortalConfig``'s fields, ``POST /_reset``.
 """
 
@@ -32,8 +38,9 @@ from urllib.parse import parse_qs
 
 from pypdf import PdfWriter
 
+from devtools.simulators.agencies import AgencySimulator, SimulatorConfig
 from devtools.simulators.server import Reply
-from linkage.portal.contract import CONTRACT, OUTGOING
+from linkage.portal.contract import CONTRACT, COORDINATION_STEP, OUTGOING
 
 
 def _declaration_pdf(number: int) -> bytes:
@@ -71,9 +78,21 @@ class PortalConfig:
     seed: int | None = None
 
 
+#: The agencies' answer → the coordination system's, and the leg it reports.
+_COORDINATION_STATES = {
+    "received": ("DaNhan", "CoQuanDaNhan"),
+    "done": ("HoanThanh", "CoQuanTraKetQua"),
+    "returned": ("TraVe", "CoQuanTraVe"),
+}
+
+
 class PortalSimulator:
-    def __init__(self, config: PortalConfig | None = None):
+    def __init__(self, config: PortalConfig | None = None,
+                 agencies: AgencySimulator | None = None):
         self.config = config or PortalConfig()
+        #: Where the coordination system routes bundle steps (the same simulator as at
+        #: /agencies when ``run_simulators`` serves both).
+        self.agencies = agencies or AgencySimulator(SimulatorConfig(seed=self.config.seed))
         self.lock = threading.Lock()
         self.rng = random.Random(self.config.seed)
         self.reset()
@@ -93,6 +112,8 @@ class PortalSimulator:
             self.files: dict[str, bytes] = {}
             self.offer_clock = time.monotonic()
             self.linked: dict[str, str] = {}  # portal code → our code, from TaoHoSo
+            self.routed: dict[str, list[str]] = {}  # dossier code → agencies routed to
+            self.legs: dict[str, list[dict]] = {}  # reference → legs reported so far
 
     def configure(self, **changes) -> None:
         with self.lock:
@@ -119,6 +140,7 @@ class PortalSimulator:
                 "linked": len(self.linked),
                 "last_rejection": self.last_rejection,
                 "messages": {code: len(items) for code, items in self.dossiers.items()},
+                "coordination": {code: list(agencies) for code, agencies in self.routed.items()},
                 "config": asdict(self.config),
             }
 
@@ -166,6 +188,17 @@ class PortalSimulator:
             content = self.files.get(path[len("/files/"):])
             return Reply(200, content, delay) if content is not None else Reply(
                 404, {"error": "no such file"}, delay)
+        if path == "/coordination" and method == "POST":
+            key = next((v for k, v in headers.items() if k.lower() == "idempotency-key"), "")
+            try:
+                step = json.loads(raw or b"{}")
+            except ValueError:
+                return Reply(400, {"error": "invalid JSON"}, delay)
+            status, body, extra = self.coordinate(step, key)
+            return Reply(status, body, delay + extra)
+        if path.startswith("/coordination/") and method == "GET":
+            status, body = self.coordination_status(path[len("/coordination/"):])
+            return Reply(status, body, delay)
         if path == "/acknowledgements" and method == "GET":
             return Reply(200, self.acknowledgements(query.get("after", "")), delay)
         if path == "/reconciliation" and method == "GET":
@@ -269,6 +302,57 @@ class PortalSimulator:
         insort(self.acks, (available, ack), key=lambda item: item[0])
         if self.rng.random() < self.config.duplicate_ack_rate:
             insort(self.acks, (available, dict(ack)), key=lambda item: item[0])
+
+    # --- the coordination system of the bundles -----------------------------------------
+    def coordinate(self, step, key: str) -> tuple[int, dict, float]:
+        """Route one bundle step to its agency; (HTTP status, body, extra delay)."""
+        errors = CONTRACT.errors(COORDINATION_STEP, step)
+        if errors or not key:
+            return 422, {"error": "; ".join(errors[:5]) or "Idempotency-Key required"}, 0.0
+        payload = {
+            "dossier": step["MaHoSo"], "bundle_kind": step["LoaiLienThong"],
+            "procedure": step["MaTTHC"], "correction": step.get("LanSua", 0),
+            "applicant": {"name": step["ChuHoSo"]["HoTen"],
+                          "id_number": step["ChuHoSo"].get("SoDinhDanh", "")},
+        }
+        agency = step["CoQuanNhan"]
+        status, answer, extra = self.agencies.submit(agency, key, payload)
+        if status != 200:
+            return 503, {"error": f"{agency} unavailable"}, 0.0
+        with self.lock:
+            routed = self.routed.setdefault(step["MaHoSo"], [])
+            if agency not in routed:
+                routed.append(agency)
+            legs = self.legs.setdefault(answer.get("reference") or f"{key}-returned", [])
+            if not legs:
+                now = time.strftime("%Y%m%d%H%M%S")
+                legs.extend([{"Chang": "CongNhan", "CoQuan": "Cổng DVCQG", "ThoiDiem": now},
+                             {"Chang": "ChuyenCoQuan", "CoQuan": agency, "ThoiDiem": now}])
+            return 200, self._coordination_answer(agency, answer, legs), extra
+
+    def coordination_status(self, reference: str) -> tuple[int, dict]:
+        status, answer = self.agencies.status(reference)
+        if status == 404:
+            return 404, {"error": "unknown reference"}
+        if status != 200:
+            return 503, {"error": "agency unavailable"}
+        with self.lock:
+            legs = self.legs.setdefault(reference, [])
+            return 200, self._coordination_answer(reference.split("-", 1)[0], answer, legs)
+
+    @staticmethod
+    def _coordination_answer(agency: str, answer: dict, legs: list[dict]) -> dict:
+        state, leg = _COORDINATION_STATES[answer["status"]]
+        if not any(item["Chang"] == leg for item in legs):
+            legs.append({"Chang": leg, "CoQuan": agency,
+                         "ThoiDiem": time.strftime("%Y%m%d%H%M%S")})
+        body = {"MaThamChieu": answer.get("reference", ""), "TrangThai": state,
+                "TienTrinh": [dict(item) for item in legs]}
+        if answer.get("result"):
+            body["KetQua"] = answer["result"]
+        if answer.get("reason"):
+            body["LyDo"] = answer["reason"]
+        return body
 
     def acknowledgements(self, after: str) -> dict:
         """Acknowledgements past the cursor (an index) that are due, in one page."""

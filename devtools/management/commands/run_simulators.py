@@ -31,14 +31,6 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None)
 
     def handle(self, *args, **options):
-        portal = PortalSimulator(
-            PortalConfig(
-                latency=options["portal_latency"],
-                ack_delay=options["portal_ack_delay"],
-                failure_rate=options["portal_failure_rate"],
-                seed=options["seed"],
-            )
-        )
         agencies = AgencySimulator(
             SimulatorConfig(
                 latency=options["agency_latency"],
@@ -48,6 +40,16 @@ class Command(BaseCommand):
                 return_procedures=options["agency_return_procedure"],
                 seed=options["seed"],
             )
+        )
+        # Bundles on the portal's coordination system reach the same agencies (Decree 301/2026).
+        portal = PortalSimulator(
+            PortalConfig(
+                latency=options["portal_latency"],
+                ack_delay=options["portal_ack_delay"],
+                failure_rate=options["portal_failure_rate"],
+                seed=options["seed"],
+            ),
+            agencies=agencies,
         )
         host, port = options["host"], options["port"]
         server = make_server({"/portal": portal, "/agencies": agency_system(agencies)}, host, port)
