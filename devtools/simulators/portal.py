@@ -5,7 +5,7 @@ conform, with the reason; it deduplicates by message id (a resend is answered as
 time and never applied twice); it refuses a message about a dossier it has not been told to
 create. Acknowledgements become available after ``ack_delay`` and are fetched with a cursor;
 they can be duplicated or come in reverse order on request. Failures, timeouts and whole
-outages are injected by rate or switch. ``GET /_stats`` says what arrived: messages per dossier
+outages are injected by rate, switch or window (``outage_seconds`` from when it is set). ``GET /_stats`` says what arrived: messages per dossier
 code, ``duplicates`` (a change applied twice) and ``out_of_order`` (a dossier's message that
 came after a later one of the same dossier).
 
@@ -61,6 +61,8 @@ class PortalConfig:
     timeout_rate: float = 0.0  # share of messages applied, then answered too late
     timeout_sleep: float = 10.0
     outage: bool = False  # every request answered 503
+    # > 0: an outage window of this many seconds from the moment it is set (503 meanwhile)
+    outage_seconds: float = 0.0
     ack_delay: float = 0.0  # seconds after acceptance before the acknowledgement is available
     # A transfer (ChuyenHoSo) is acknowledged by the competent unit: this much later again.
     transfer_ack_delay: float = 0.0
@@ -112,6 +114,8 @@ class PortalSimulator:
             self.files: dict[str, bytes] = {}
             self.offer_clock = time.monotonic()
             self.linked: dict[str, str] = {}  # portal code → our code, from TaoHoSo
+            self.outage_until = 0.0
+            self.outage_refusals = 0
             self.routed: dict[str, list[str]] = {}  # dossier code → agencies routed to
             self.legs: dict[str, list[dict]] = {}  # reference → legs reported so far
 
@@ -123,6 +127,16 @@ class PortalSimulator:
                 setattr(self.config, name, value)
             if "seed" in changes:
                 self.rng = random.Random(self.config.seed)
+            if "outage_seconds" in changes:
+                self.outage_until = time.monotonic() + self.config.outage_seconds
+
+    def down(self) -> bool:
+        """In an outage: switched on, or inside the configured window."""
+        if self.config.outage or time.monotonic() < self.outage_until:
+            with self.lock:
+                self.outage_refusals += 1
+            return True
+        return False
 
     def stats(self) -> dict:
         with self.lock:
@@ -135,6 +149,7 @@ class PortalSimulator:
                 "timeouts": self.timeouts,
                 "duplicates": sum(n - 1 for n in self.applied.values() if n > 1),
                 "out_of_order": self.out_of_order,
+                "outage_refusals": self.outage_refusals,
                 "acknowledgements": len(self.acks),
                 "offered": self.offered,
                 "linked": len(self.linked),
@@ -171,7 +186,7 @@ class PortalSimulator:
         if path == "/token" and method == "POST":
             return self._token(raw)
         delay = self.config.latency
-        if self.config.outage:
+        if self.down():
             return Reply(503, {"error": "Cổng tạm ngừng phục vụ"}, delay)
         if not self._authorised(headers):
             return Reply(401, {"error": "invalid_token"}, delay)
