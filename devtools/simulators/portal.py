@@ -5,9 +5,10 @@ conform, with the reason; it deduplicates by message id (a resend is answered as
 time and never applied twice); it refuses a message about a dossier it has not been told to
 create. Acknowledgements become available after ``ack_delay`` and are fetched with a cursor;
 they can be duplicated or come in reverse order on request. Failures, timeouts and whole
-outages are injected by rate, switch or window (``outage_seconds`` from when it is set). ``GET /_stats`` says what arrived: messages per dossier
-code, ``duplicates`` (a change applied twice) and ``out_of_order`` (a dossier's message that
-came after a later one of the same dossier).
+outages are injected by rate, switch or window (``outage_seconds`` from when it is set).
+``GET /_stats`` says what arrived: messages per dossier code, ``duplicates`` (a change applied
+twice) and ``out_of_order`` (a dossier's message that came after a later one of the same
+dossier).
 
 Inbound: it offers residents' online dossiers at ``offer_rate`` per second (or on
 ``POST /_offer`` with ``{"count": n}``) at ``GET /dossiers?after=<cursor>``, each with a small PDF
