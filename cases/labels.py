@@ -42,6 +42,8 @@ EVENT_LABELS = {
     "extend": gettext_lazy("Xin lỗi, hẹn lại ngày trả"),
     "view_personal_data": gettext_lazy("Xem thông tin cá nhân"),
     "certify": gettext_lazy("Ký chứng thực bản sao điện tử"),
+    "rate": gettext_lazy("Người dân gửi đánh giá mức độ hài lòng"),
+    "transfer": gettext_lazy("Chuyển đơn vị có thẩm quyền giải quyết"),
 }
 
 

@@ -62,6 +62,8 @@ ACTION_ROLES: dict[str, frozenset[str]] = {
     "return_result": frozenset({COUNTER, DIRECTOR}),
     "request_stop": frozenset({RESIDENT, COUNTER}),
     "stop": frozenset({COUNTER, DIRECTOR}),
+    # Receipt regardless of boundary: sent on to the competent unit at intake.
+    "transfer": frozenset({COUNTER, DIRECTOR}),
     "extend": frozenset({HANDLING, LAND, DIRECTOR}),
     "release": frozenset({HANDLING, LAND, DIRECTOR}),
     # A post-audit finding "sai": only the accountable leader opens the correction.

@@ -10,7 +10,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from linkage.adapters import AgencyAdapter, AgencyError, default_adapter
+from linkage.adapters import AgencyAdapter, AgencyError
 from linkage.civil_status import reconciliation as civil_status_reconciliation
 from linkage.civil_status.services import enabled as civil_status_enabled
 from linkage.civil_status.sweep import civil_status_sweep
@@ -20,6 +20,7 @@ from linkage.land.services import land_enabled
 from linkage.land.sweep import land_sweep
 from linkage.models import StepState
 from linkage.pipeline import step_claim, step_record_failure, step_record_reply
+from linkage.portal.coordination import bundle_adapter
 from linkage.portal.reconciliation import reconciliation_run
 from linkage.portal.services import enabled as portal_enabled
 from linkage.portal.sweep import portal_sweep
@@ -33,7 +34,7 @@ def step_run(step_id: int, *, adapter: AgencyAdapter | None = None) -> str:
     step = step_claim(step_id)
     if step is None:
         return "skipped"
-    adapter = adapter or default_adapter()
+    adapter = adapter or bundle_adapter(step.bundle_id)
     try:
         if step.state == StepState.POLLING:
             reply = adapter.status(agency=step.agency_code, reference=step.external_reference)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("lien-thong/buoc/<int:pk>/gui-lai/", views.step_retry, name="step_retry"),
     path("lien-thong/cong-dvcqg/", portal_views.health, name="portal_health"),
     path("lien-thong/cong-dvcqg/can-xu-ly/", portal_views.queue, name="portal_queue"),
+    path("lien-thong/cong-dvcqg/chuyen-don-vi/", portal_views.transfers, name="portal_transfers"),
     path(
         "lien-thong/cong-dvcqg/doi-soat/",
         portal_views.reconciliation,

@@ -42,6 +42,7 @@ from intake.models import (
     Rating,
     Score,
 )
+from linkage.portal.reconciliation import synced_receipt
 
 
 def _received_in(p: Period) -> Q:
@@ -262,6 +263,11 @@ CELLS: dict[str, Cell] = {c.code: c for c in [
          lambda p: _with_result_document(p) & electronic_result(), _days("e_result")),
     Cell("e_certified", _("Chứng thực bản sao điện tử đã ký trong kỳ"), _certified_in,
          _days("e_certified")),
+    # The portal's acknowledgements arrive after the day is rolled up, from a log the refresh
+    # does not follow: the number is its provider's (``reports.providers.portal_sync``), this
+    # cell is the list behind it.
+    Cell("portal_synced", _("Tiếp nhận trong kỳ, Cổng DVCQG đã xác nhận đồng bộ"),
+         lambda p: _received_in(p) & Q(synced_receipt()), ()),
 ]}
 
 #: The official table's columns, in the form's order.
@@ -272,9 +278,9 @@ BIEU06_COLUMNS = [
 ]
 #: Counted beside the table (the form has no column for them).
 BESIDE_COLUMNS = ["stopped", "not_accepted"]
-#: Every cell, in one rollup scan: the dashboard, Biểu 06, the indicators and their providers
-#: all read their period's numbers from it.
-ROLLUP_CELLS = list(CELLS)
+#: Every cell with rollup terms, in one rollup scan: the dashboard, Biểu 06, the indicators and
+#: their providers all read their period's numbers from it.
+ROLLUP_CELLS = [name for name, cell in CELLS.items() if cell.rollup]
 #: Rollup sums that are not dossier counts, read in the same scan: dossiers with an online
 #: fee payment by the payment's day (a dossier paying twice would count twice), which only
 #: says whether a procedure saw any online payment in the period.

@@ -5,7 +5,7 @@ built-in ones are computed from the rollup through the cells of ``reports.cells`
 numbers drill down to dossier lists). Indicators whose data lives in other apps' tables
 (payments, ratings and complaints, electronic results, copy certifications) are computed by
 the providers of ``reports.providers``, registered in ``ReportsConfig.ready``; an indicator
-without a provider (portal sync: nothing records it) shows "chưa có dữ liệu" with the reason::
+without a provider, or whose provider has no data yet, shows "chưa có dữ liệu" with the reason::
 
     register_provider("online_payment", lambda period: Measure(numerator=..., denominator=...))
 """

@@ -1,12 +1,13 @@
 """Decision 766 indicators whose data lives in other apps' tables, registered as providers.
 
 ``reports`` is the aggregator: it reads intake's payments, ratings and complaints, the
-dossiers' result files and cases' copy certifications; those apps know nothing of reports.
-Every count about dossiers is a cell of ``reports.cells`` summed over the daily rollup (the
+dossiers' result files, cases' copy certifications and the national portal's sync log; those
+apps know nothing of reports. Every count about dossiers is a cell of ``reports.cells`` summed over the daily rollup (the
 refresh counts them day by day, like Biểu 06), so a period of any length costs one rollup scan
 shared with the dashboard, and the list behind the number comes from the cell's live filter.
 Complaints are not dossiers: they are counted from their own (small) table, with no
-drill-down; so are the catalogue counts.
+drill-down; so are the catalogue counts. The portal's sync is counted from its log: its
+acknowledgements arrive after the day is rolled up.
 
 A provider returns None while its source has never recorded anything (no fee paid, no rating
 or complaint, no electronic result): the indicator then reads "chưa có dữ liệu" with its reason
@@ -33,6 +34,7 @@ from intake.models import (
     PaymentPurpose,
     PaymentStatus,
 )
+from linkage.portal.reconciliation import sync_recorded, synced_indicator
 from reports.indicators import Detail, Measure, register_provider, satisfaction_from
 from reports.models import MonthlyRollup
 from reports.selectors import refresh_cached, rollup_groups
@@ -274,6 +276,30 @@ def population_data(period: Period) -> Measure | None:
     return Measure(c["vneid_received"], c["received"], "vneid_received", "received")
 
 
+# --- dossiers synced to the national portal --------------------------------------------------
+def _portal_sync_counts(period: Period) -> dict | None:
+    if not sync_recorded():
+        return None
+    synced = synced_indicator(start=period.first, end=period.last)
+    return {"synced": synced.synced, "received_here": synced.received_here,
+            "received_there": synced.received_there}
+
+
+def portal_sync(period: Period) -> Measure | None:
+    """Dossiers received in the period whose receipt the portal acknowledged ÷ the larger of
+    what we received and what the portal says it received (from a reconciliation of exactly
+    this period, when one ran), as ``linkage.portal.reconciliation`` computes it."""
+    c = _cached("portal_sync", period, lambda: _portal_sync_counts(period))
+    if c is None:
+        return None
+    details = [Detail(_("Tiếp nhận tại đơn vị"), c["received_here"], "received")]
+    if c["received_there"] is not None:
+        details.append(Detail(_("Tiếp nhận theo Cổng DVCQG (đối soát)"), c["received_there"]))
+    here_is_larger = c["received_here"] >= (c["received_there"] or 0)
+    return Measure(c["synced"], max(c["received_here"], c["received_there"] or 0),
+                   "portal_synced", "received" if here_is_larger else None, tuple(details))
+
+
 PROVIDERS = {
     "online_offered": online_offered,
     "online_used": online_used,
@@ -286,11 +312,11 @@ PROVIDERS = {
     "e_certification": e_certification,
     "population_data": population_data,
     "end_to_end_online": end_to_end_online,
+    "portal_sync": portal_sync,
 }
 
 
 def register_all() -> None:
-    """Called from ``ReportsConfig.ready``. ``portal_sync`` has no provider: nothing records
-    the sync with the national portal, so it keeps its "chưa có dữ liệu" reason."""
+    """Called from ``ReportsConfig.ready``."""
     for code, provider in PROVIDERS.items():
         register_provider(code, provider)

@@ -7,6 +7,7 @@ Every setting has an embedded default so that ``make run`` works on a bare machi
 variable stops start-up with a message instead of silently falling back.
 """
 
+from datetime import date
 from pathlib import Path
 
 import environ
@@ -275,6 +276,13 @@ PORTAL_TOKEN_URL = env.str("PORTAL_TOKEN_URL", default="")
 PORTAL_CLIENT_ID = env.str("PORTAL_CLIENT_ID", default="")
 PORTAL_CLIENT_SECRET = env.str("PORTAL_CLIENT_SECRET", default="")
 PORTAL_TIMEOUT_SECONDS = env.float("PORTAL_TIMEOUT_SECONDS", default=10.0)
+#: Decree 301/2026: bundles filed on or after this day run on the portal's coordination system
+#: (through the portal connector); earlier ones, through the agency connectors.
+try:
+    BUNDLES_ON_PORTAL_FROM = date.fromisoformat(env.str("BUNDLES_ON_PORTAL_FROM",
+                                                        default="2026-09-01"))
+except ValueError as exc:
+    raise ImproperlyConfigured("BUNDLES_ON_PORTAL_FROM must be a date, YYYY-MM-DD.") from exc
 #: The bearer token the portal presents when it pushes a dossier; empty: push is off.
 PORTAL_PUSH_TOKEN = env.str("PORTAL_PUSH_TOKEN", default="")
 # --- The civil-status registry (the Ministry of Justice's shared e-civil-status software) ----
@@ -358,6 +366,18 @@ CACHES = {
 #: Receiving unit's code, the prefix of every dossier code (``<unit>-YYMMDD-NNNN``).
 UNIT_CODE = env.str("UNIT_CODE", default="TSHT")
 UNIT_NAME = env.str("UNIT_NAME", default="Trung tâm Phục vụ hành chính công phường Thành Sen")
+#: Receipt regardless of boundary (Decree 118/2025): the other units of the province a dossier
+#: received here may be transferred to, as ``CODE=Name`` (the provincial system's unit codes).
+TRANSFER_UNITS = dict(
+    item.split("=", 1)
+    for item in env.list("TRANSFER_UNITS", default=[
+        "TSBH=Phường Bắc Hồng Lĩnh",
+        "TSNH=Phường Nam Hồng Lĩnh",
+        "TSTP=Phường Trần Phú",
+        "TSHH=Xã Hồng Lộc",
+    ])
+    if "=" in item
+)
 #: The center's name on pages a user reads in English; the official forms keep ``UNIT_NAME``.
 UNIT_NAME_EN = env.str("UNIT_NAME_EN", default="Thành Sen Ward Public Administrative Service Center")
 #: Working-hour windows of a working day, ``HH:MM-HH:MM`` each.

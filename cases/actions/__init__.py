@@ -32,6 +32,7 @@ from cases.actions.closing import (
     dossier_request_stop,
     dossier_return_result,
     dossier_stop,
+    dossier_transfer,
     fee_refusal,
 )
 from cases.actions.core import (
@@ -108,6 +109,7 @@ __all__ = [
     "dossier_record_fee_payment",
     "dossier_request_stop",
     "dossier_stop",
+    "dossier_transfer",
     "REUSE_STATES",
     "certified_copy_refusal",
     "dossier_reuse_certified_copy",

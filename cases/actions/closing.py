@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from cases import hooks
@@ -142,3 +143,39 @@ def dossier_stop(*, dossier: Dossier, actor, reason: str = "", at: datetime | No
 
     return _apply(dossier=dossier, actor=actor, action="stop", transition="stop",
                   at=at, note=reason, change=change)
+
+
+def dossier_transfer(
+    *, dossier: Dossier, actor, unit_code: str, unit_name: str, reason: str = "",
+    at: datetime | None = None,
+) -> Dossier:
+    """Receipt regardless of boundary (Decree 118/2025): a dossier received here for another
+    unit's competence goes to that unit through the provincial system, at intake, before it is
+    handed to a department here.
+
+    Its handling here ends (it is counted with the stopped dossiers, never as late); the
+    history's ``transfer`` row names the unit, and the national portal hears of it as a
+    transfer, which the integration tracks until the unit acknowledges it.
+    """
+    unit_code, unit_name = (unit_code or "").strip(), (unit_name or "").strip()
+    if not unit_code or not unit_name or unit_code == settings.UNIT_CODE:
+        raise invalid("unit", _("Cần chọn đơn vị có thẩm quyền giải quyết khác đơn vị này."))
+    reason = (reason or "").strip() or _(
+        "Hồ sơ thuộc thẩm quyền của %(unit)s: tiếp nhận không phụ thuộc địa giới hành chính."
+    ) % {"unit": unit_name}
+
+    def change(d: Dossier, at: datetime) -> _Change:
+        # Runs after the transition: received and not yet handed over means it was "received".
+        if d.received_at is None or d.handed_over_at is not None:
+            raise ApplicationError(
+                _("Chỉ chuyển được hồ sơ vừa tiếp nhận, chưa chuyển cho bộ phận xử lý."),
+                kind=ErrorKind.CONFLICT,
+            )
+        d.stop_reason = reason[:2000]
+        d.stopped_at = at
+        d.handed_over_at = at
+        return _Change(fields=["stop_reason", "stopped_at", "handed_over_at"], note=reason,
+                       payload={"unit_code": unit_code, "unit_name": unit_name})
+
+    return _apply(dossier=dossier, actor=actor, action="transfer", transition="stop",
+                  at=at, change=change)

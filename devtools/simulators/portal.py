@@ -5,14 +5,21 @@ conform, with the reason; it deduplicates by message id (a resend is answered as
 time and never applied twice); it refuses a message about a dossier it has not been told to
 create. Acknowledgements become available after ``ack_delay`` and are fetched with a cursor;
 they can be duplicated or come in reverse order on request. Failures, timeouts and whole
-outages are injected by rate or switch. ``GET /_stats`` says what arrived: messages per dossier
-code, ``duplicates`` (a change applied twice) and ``out_of_order`` (a dossier's message that
-came after a later one of the same dossier).
+outages are injected by rate, switch or window (``outage_seconds`` from when it is set).
+``GET /_stats`` says what arrived: messages per dossier code, ``duplicates`` (a change applied
+twice) and ``out_of_order`` (a dossier's message that came after a later one of the same
+dossier).
 
 Inbound: it offers residents' online dossiers at ``offer_rate`` per second (or on
 ``POST /_offer`` with ``{"count": n}``) at ``GET /dossiers?after=<cursor>``, each with a small PDF
 at ``/files/<n>`` and its SHA-256; ``offer_twice`` lists each twice, ``bad_file_rate`` serves a
 file that is not what it claims (an HTML page named ``.pdf``, with a matching hash).
+
+Coordination (Decree 301/2026): ``POST /coordination`` takes a bundle step (per contract,
+``Idempotency-Key``) and routes it to the agency it names on the agencies' simulator, ``GET
+/coordination/<reference>`` asks again; each answer carries the legs so far (portal received,
+routed to the agency, the agency's result or return). ``_stats`` lists the agencies each
+dossier's steps were routed to under ``coordination``.
 
 Control: ``POST /_config`` with any of ``PortalConfig``'s fields, ``POST /_reset``.
 """
@@ -26,14 +33,16 @@ import random
 import secrets
 import threading
 import time
+from bisect import insort
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qs
 
 from pypdf import PdfWriter
 
+from devtools.simulators.agencies import AgencySimulator, SimulatorConfig
 from devtools.simulators.faults import FaultControl
 from devtools.simulators.server import Reply
-from linkage.portal.contract import CONTRACT, OUTGOING
+from linkage.portal.contract import CONTRACT, COORDINATION_STEP, OUTGOING
 
 
 def _declaration_pdf(number: int) -> bytes:
@@ -54,7 +63,11 @@ class PortalConfig:
     timeout_rate: float = 0.0  # share of messages applied, then answered too late
     timeout_sleep: float = 10.0
     outage: bool = False  # every request answered 503
+    # > 0: an outage window of this many seconds from the moment it is set (503 meanwhile)
+    outage_seconds: float = 0.0
     ack_delay: float = 0.0  # seconds after acceptance before the acknowledgement is available
+    # A transfer (ChuyenHoSo) is acknowledged by the competent unit: this much later again.
+    transfer_ack_delay: float = 0.0
     duplicate_ack_rate: float = 0.0  # share of acknowledgements listed twice
     reverse_acks: bool = False  # each page of acknowledgements in reverse order
     reject_codes: list[str] = field(default_factory=list)  # dossier codes refused (business)
@@ -69,9 +82,21 @@ class PortalConfig:
     seed: int | None = None
 
 
+#: The agencies' answer → the coordination system's, and the leg it reports.
+_COORDINATION_STATES = {
+    "received": ("DaNhan", "CoQuanDaNhan"),
+    "done": ("HoanThanh", "CoQuanTraKetQua"),
+    "returned": ("TraVe", "CoQuanTraVe"),
+}
+
+
 class PortalSimulator(FaultControl):
-    def __init__(self, config: PortalConfig | None = None):
+    def __init__(self, config: PortalConfig | None = None,
+                 agencies: AgencySimulator | None = None):
         self.config = config or PortalConfig()
+        #: Where the coordination system routes bundle steps (the same simulator as at
+        #: /agencies when ``run_simulators`` serves both).
+        self.agencies = agencies or AgencySimulator(SimulatorConfig(seed=self.config.seed))
         self.lock = threading.Lock()
         self.rng = random.Random(self.config.seed)
         self.reset()
@@ -91,6 +116,24 @@ class PortalSimulator(FaultControl):
             self.files: dict[str, bytes] = {}
             self.offer_clock = time.monotonic()
             self.linked: dict[str, str] = {}  # portal code → our code, from TaoHoSo
+            self.outage_until = 0.0
+            self.outage_refusals = 0
+            self.routed: dict[str, list[str]] = {}  # dossier code → agencies routed to
+            self.legs: dict[str, list[dict]] = {}  # reference → legs reported so far
+
+    def configure(self, **changes) -> None:
+        super().configure(**changes)
+        if "outage_seconds" in changes:
+            with self.lock:
+                self.outage_until = time.monotonic() + self.config.outage_seconds
+
+    def down(self) -> bool:
+        """In an outage: switched on, or inside the configured window."""
+        if self.config.outage or time.monotonic() < self.outage_until:
+            with self.lock:
+                self.outage_refusals += 1
+            return True
+        return False
 
     def stats(self) -> dict:
         with self.lock:
@@ -103,11 +146,13 @@ class PortalSimulator(FaultControl):
                 "timeouts": self.timeouts,
                 "duplicates": sum(n - 1 for n in self.applied.values() if n > 1),
                 "out_of_order": self.out_of_order,
+                "outage_refusals": self.outage_refusals,
                 "acknowledgements": len(self.acks),
                 "offered": self.offered,
                 "linked": len(self.linked),
                 "last_rejection": self.last_rejection,
                 "messages": {code: len(items) for code, items in self.dossiers.items()},
+                "coordination": {code: list(agencies) for code, agencies in self.routed.items()},
                 "config": asdict(self.config),
             }
 
@@ -130,7 +175,7 @@ class PortalSimulator(FaultControl):
         if path == "/token" and method == "POST":
             return self._token(raw)
         delay = self.config.latency
-        if self.config.outage:
+        if self.down():
             return Reply(503, {"error": "Cổng tạm ngừng phục vụ"}, delay)
         if not self._authorised(headers):
             return Reply(401, {"error": "invalid_token"}, delay)
@@ -147,6 +192,17 @@ class PortalSimulator(FaultControl):
             content = self.files.get(path[len("/files/"):])
             return Reply(200, content, delay) if content is not None else Reply(
                 404, {"error": "no such file"}, delay)
+        if path == "/coordination" and method == "POST":
+            key = next((v for k, v in headers.items() if k.lower() == "idempotency-key"), "")
+            try:
+                step = json.loads(raw or b"{}")
+            except ValueError:
+                return Reply(400, {"error": "invalid JSON"}, delay)
+            status, body, extra = self.coordinate(step, key)
+            return Reply(status, body, delay + extra)
+        if path.startswith("/coordination/") and method == "GET":
+            status, body = self.coordination_status(path[len("/coordination/"):])
+            return Reply(status, body, delay)
         if path == "/acknowledgements" and method == "GET":
             return Reply(200, self.acknowledgements(query.get("after", "")), delay)
         if path == "/reconciliation" and method == "GET":
@@ -242,9 +298,65 @@ class PortalSimulator(FaultControl):
             "ThoiDiem": time.strftime("%Y%m%d%H%M%S"),
         }
         available = time.monotonic() + self.config.ack_delay
-        self.acks.append((available, ack))
+        if message["LoaiThongDiep"] == "ChuyenHoSo":
+            available += self.config.transfer_ack_delay
+        # Kept in the order they become available (a transfer's comes later), so a page never
+        # stops at one that is not due while later ones are; what was served is all before
+        # ``now`` and stays in place, so the cursor (an index) stays valid.
+        insort(self.acks, (available, ack), key=lambda item: item[0])
         if self.rng.random() < self.config.duplicate_ack_rate:
-            self.acks.append((available, dict(ack)))
+            insort(self.acks, (available, dict(ack)), key=lambda item: item[0])
+
+    # --- the coordination system of the bundles -----------------------------------------
+    def coordinate(self, step, key: str) -> tuple[int, dict, float]:
+        """Route one bundle step to its agency; (HTTP status, body, extra delay)."""
+        errors = CONTRACT.errors(COORDINATION_STEP, step)
+        if errors or not key:
+            return 422, {"error": "; ".join(errors[:5]) or "Idempotency-Key required"}, 0.0
+        payload = {
+            "dossier": step["MaHoSo"], "bundle_kind": step["LoaiLienThong"],
+            "procedure": step["MaTTHC"], "correction": step.get("LanSua", 0),
+            "applicant": {"name": step["ChuHoSo"]["HoTen"],
+                          "id_number": step["ChuHoSo"].get("SoDinhDanh", "")},
+        }
+        agency = step["CoQuanNhan"]
+        status, answer, extra = self.agencies.submit(agency, key, payload)
+        if status != 200:
+            return 503, {"error": f"{agency} unavailable"}, 0.0
+        with self.lock:
+            routed = self.routed.setdefault(step["MaHoSo"], [])
+            if agency not in routed:
+                routed.append(agency)
+            legs = self.legs.setdefault(answer.get("reference") or f"{key}-returned", [])
+            if not legs:
+                now = time.strftime("%Y%m%d%H%M%S")
+                legs.extend([{"Chang": "CongNhan", "CoQuan": "Cổng DVCQG", "ThoiDiem": now},
+                             {"Chang": "ChuyenCoQuan", "CoQuan": agency, "ThoiDiem": now}])
+            return 200, self._coordination_answer(agency, answer, legs), extra
+
+    def coordination_status(self, reference: str) -> tuple[int, dict]:
+        status, answer = self.agencies.status(reference)
+        if status == 404:
+            return 404, {"error": "unknown reference"}
+        if status != 200:
+            return 503, {"error": "agency unavailable"}
+        with self.lock:
+            legs = self.legs.setdefault(reference, [])
+            return 200, self._coordination_answer(reference.split("-", 1)[0], answer, legs)
+
+    @staticmethod
+    def _coordination_answer(agency: str, answer: dict, legs: list[dict]) -> dict:
+        state, leg = _COORDINATION_STATES[answer["status"]]
+        if not any(item["Chang"] == leg for item in legs):
+            legs.append({"Chang": leg, "CoQuan": agency,
+                         "ThoiDiem": time.strftime("%Y%m%d%H%M%S")})
+        body = {"MaThamChieu": answer.get("reference", ""), "TrangThai": state,
+                "TienTrinh": [dict(item) for item in legs]}
+        if answer.get("result"):
+            body["KetQua"] = answer["result"]
+        if answer.get("reason"):
+            body["LyDo"] = answer["reason"]
+        return body
 
     def acknowledgements(self, after: str) -> dict:
         """Acknowledgements past the cursor (an index) that are due, in one page."""

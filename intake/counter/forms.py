@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -46,11 +47,20 @@ class IntakeForm(CounterApplicantForm):
     )
     decision = forms.ChoiceField(choices=[(d, d) for d in DECISIONS], widget=forms.HiddenInput)
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    competent_unit = forms.ChoiceField(
+        label=_("Đơn vị có thẩm quyền giải quyết"), required=False,
+        help_text=_("Tiếp nhận không phụ thuộc địa giới hành chính: hồ sơ của đơn vị khác được "
+                    "tiếp nhận tại đây rồi chuyển đến đơn vị đó qua hệ thống của tỉnh."),
+    )
 
     def __init__(self, *args, procedure, certification: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.procedure = procedure
         self.certification = certification
+        self.fields["competent_unit"].choices = [
+            ("", _("Đơn vị này (%(unit)s)") % {"unit": settings.UNIT_NAME}),
+            *settings.TRANSFER_UNITS.items(),
+        ]
         self.checklist = []
         for doc in procedure.documents.all():
             prefix = f"doc_{doc.pk}"
@@ -106,6 +116,11 @@ class IntakeForm(CounterApplicantForm):
                 )
             if self.certification:
                 self._clean_certification(data)
+        elif data.get("competent_unit"):
+            self.add_error("competent_unit", _("Hồ sơ chỉ được chuyển đơn vị khi tiếp nhận."))
+        if self.certification and data.get("competent_unit"):
+            self.add_error("competent_unit",
+                           _("Chứng thực bản sao được giải quyết ngay tại đơn vị tiếp nhận."))
         return data
 
     def _clean_certification(self, data):

@@ -32,10 +32,13 @@ def counter_intake_record(
     pages: int = 0,
     reason: str = "",
     certification: dict | None = None,
+    transfer_to: tuple[str, str] | None = None,
 ) -> Dossier:
     """Create the dossier and receive it, ask for what is missing, or refuse it, in one
     transaction. A copy certification (``certification``: document name, pages, scan) that is
-    received takes its own path: it is certified and returned on the spot."""
+    received takes its own path: it is certified and returned on the spot. A dossier received
+    for another unit's competence (``transfer_to``: its code and name) is transferred to it in
+    the same transaction."""
     if decision not in DECISIONS:
         raise ValueError(f"unknown counter decision {decision!r}")
     if decision == RECEIVE and certification is not None:
@@ -54,6 +57,11 @@ def counter_intake_record(
             )
         elif decision == REFUSE:
             dossier = actions.dossier_refuse_intake(dossier=dossier, actor=actor, reason=reason)
+        elif transfer_to is not None:
+            dossier = actions.dossier_transfer(
+                dossier=dossier, actor=actor, unit_code=transfer_to[0], unit_name=transfer_to[1],
+                reason=reason,
+            )
     return dossier
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -53,11 +54,13 @@ def _create(form, user):
     if form.certification:
         certification = {"document_name": data.get("document_name"), "pages": data.get("pages"),
                          "scan": data.get("scan")}
+    unit = data.get("competent_unit")
     return counter_intake_record(
         procedure=form.procedure, decision=data["decision"], applicant=_applicant(data),
         channel=data["channel"], actor=user, documents=form.submitted_documents(),
         pages=data.get("pages") or 0, reason=data.get("reason", ""),
         certification=certification,
+        transfer_to=(unit, settings.TRANSFER_UNITS[unit]) if unit else None,
     )
 
 

@@ -141,7 +141,11 @@ def online_complete(*, dossier: Dossier, user, files: Iterable, note: str) -> Do
 
 
 def rating_submit(*, dossier_id: int, scores: dict, comment: str = "") -> Rating:
-    """One rating per returned dossier; it records no rater."""
+    """One rating per returned dossier; it records no rater.
+
+    Its history row (no actor, no scores) lets the national portal hear of it in order with
+    the dossier's other changes.
+    """
     dossier = Dossier.objects.get(pk=dossier_id)
     if dossier.status != Status.RETURNED:
         raise ApplicationError(
@@ -152,11 +156,15 @@ def rating_submit(*, dossier_id: int, scores: dict, comment: str = "") -> Rating
             raise invalid(name, _("Hãy chọn một mức đánh giá."))
     try:
         with transaction.atomic():
-            return Rating.objects.create(
+            rating = Rating.objects.create(
                 dossier=dossier, procedure_id=dossier.procedure_id,
                 comment=(comment or "").strip()[:2000],
                 **{name: scores[name] for name in Rating.CRITERIA},
             )
+            # The history says a rating was given, never by whom nor what: the scores stay in
+            # the rating, which the national portal is sent from (Decision 31/2021 art. 30).
+            case_actions.record_event(dossier_id=dossier.pk, action="rate", at=rating.created_at)
+            return rating
     except IntegrityError as exc:
         raise ApplicationError(_("Hồ sơ này đã được đánh giá."), kind=ErrorKind.CONFLICT) from exc
 

@@ -10,6 +10,9 @@ behind our contract; what the rest of the code sees is ``Delivery`` and the cont
 - ``GET {base}/reconciliation?from=…&to=…``: what the portal holds for our dossiers.
 - ``GET {base}/dossiers?after=<cursor>``: residents' online dossiers for our counter; their
   component files at the path each names (``DuongDan``, relative to the base).
+- ``POST {base}/coordination`` with a bundle step (``Idempotency-Key``: the step's key) and
+  ``GET {base}/coordination/<reference>``: the coordination system of the bundles; the answer
+  says received, done (with the agency's result) or returned, with each leg the portal saw.
 - The token comes from ``PORTAL_TOKEN_URL`` (``grant_type=client_credentials``) and is reused
   until shortly before it expires; a 401 fetches a new one once.
 """
@@ -33,6 +36,8 @@ from linkage.portal.contract import (
     ACCEPTANCE,
     ACKNOWLEDGEMENT_PAGE,
     CONTRACT,
+    COORDINATION_REPLY,
+    COORDINATION_STEP,
     ONLINE_DOSSIER_PAGE,
     RECONCILIATION,
 )
@@ -158,6 +163,29 @@ class HttpPortalAdapter:
             raise TransportError(f"reconciliation not per contract ({exc.reason})") from exc
         return answer
 
+    def coordination_submit(self, step: dict, *, idempotency_key: str) -> dict:
+        """Hand a bundle step to the coordination system; its answer, per contract."""
+        CONTRACT.check(COORDINATION_STEP, step)
+        status, answer = self._call(
+            "POST", "/coordination", body=step, headers={"Idempotency-Key": idempotency_key}
+        )
+        return self._coordination_answer(status, answer)
+
+    def coordination_status(self, reference: str) -> dict:
+        status, answer = self._call(
+            "GET", f"/coordination/{urllib.parse.quote(reference, safe='')}"
+        )
+        return self._coordination_answer(status, answer)
+
+    @staticmethod
+    def _coordination_answer(status: int, answer) -> dict:
+        if status != 200:
+            raise TransportError(f"HTTP {status}")
+        try:
+            CONTRACT.check(COORDINATION_REPLY, answer)
+        except ContractError as exc:
+            raise TransportError(f"coordination reply not per contract ({exc.reason})") from exc
+        return answer
 
     def online_dossiers(self, cursor: str) -> tuple[list[dict], str]:
         """A page of offered dossiers; each is checked on its own by the inbound service."""

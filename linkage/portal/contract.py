@@ -25,6 +25,9 @@ ACKNOWLEDGEMENT_PAGE = "danh_sach_bien_nhan"
 ONLINE_DOSSIER = "ho_so_truc_tuyen"
 ONLINE_DOSSIER_PAGE = "danh_sach_ho_so"
 RECONCILIATION = "doi_soat"
+#: The national coordination system of the bundles (Decree 301/2026): a step out, its answer.
+COORDINATION_STEP = "lien_thong_buoc"
+COORDINATION_REPLY = "ket_qua_lien_thong"
 
 
 def schema_for(kind: str) -> str:

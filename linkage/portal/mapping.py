@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cases.models import Channel, CopyType, Dossier, DossierEvent, Outcome, Status
 from cases.models.dossier import DVCQG_STATUS, DVCQG_STOP_PENDING
+from intake.models import Rating
 
 CHANNELS = {Channel.DIRECT: 1, Channel.ONLINE: 2, Channel.POSTAL: 3}
 COPY_TYPES = {
@@ -42,6 +43,7 @@ ACTIONS = {
     "extend": ("DieuChinhHenTra", "Xin lỗi và hẹn lại"),
     "request_payment": ("ThanhToan", "Yêu cầu thực hiện nghĩa vụ tài chính"),
     "confirm_payment": ("ThanhToan", "Đã thực hiện nghĩa vụ tài chính"),
+    "pay_fee": ("ThanhToan", "Nộp phí, lệ phí"),
     "submit_for_approval": ("CapNhatTrangThai", "Trình phê duyệt"),
     "send_back": ("CapNhatTrangThai", "Trả lại để xử lý lại"),
     "approve": ("KetQua", "Phê duyệt kết quả"),
@@ -49,6 +51,8 @@ ACTIONS = {
     "return_result": ("KetQua", "Trả kết quả"),
     "request_stop": ("DungXuLy", "Đề nghị dừng xử lý"),
     "stop": ("DungXuLy", "Dừng xử lý"),
+    "rate": ("DanhGia", "Đánh giá mức độ hài lòng"),
+    "transfer": ("ChuyenHoSo", "Chuyển đơn vị có thẩm quyền"),
 }
 #: Every action that becomes a message; ``create`` is the first message of each dossier.
 SYNCED_ACTIONS = frozenset({"create", *ACTIONS})
@@ -98,6 +102,42 @@ def _fee(dossier: Dossier, *, moment: int, paid: bool, amount: int | None = None
         "ThoiDiemThu": moment,
         "TrangThaiThanhToan": 1 if paid else 0,
         "NgayThanhToan": portal_time(at) if paid else None,
+    })
+
+
+#: When the procedure's fee is collected, as the portal counts it: at receipt, or at return.
+FEE_AT_RECEIPT, FEE_AT_SUPPLEMENT, FEE_AT_RETURN = 1, 2, 4
+
+
+def _collection_moment(dossier: Dossier, action: str) -> int:
+    """A financial obligation is asked for while the dossier is handled (the portal's
+    "supplement" moment); the procedure's fee is paid at receipt, or when the result is
+    collected if it was not paid before."""
+    if action != "pay_fee":
+        return FEE_AT_SUPPLEMENT
+    if dossier.status in (Status.RESOLVED, Status.RETURNED):
+        return FEE_AT_RETURN
+    return FEE_AT_RECEIPT
+
+
+#: Circular 01/2018's criteria as the portal names them.
+RATING_CRITERIA = {
+    "time_score": "ThoiGianGiaiQuyet",
+    "visits_score": "SoLanDiLai",
+    "bodies_score": "SoCoQuanLienHe",
+    "attitude_score": "ThaiDoCanBo",
+    "publicity_score": "CongKhaiThuTuc",
+    "overall_score": "MucDoHaiLong",
+}
+
+
+def rating(dossier: Dossier, *, at: datetime) -> dict:
+    """The resident's rating, anonymous as on our side: the scores and the comment only."""
+    given = Rating.objects.get(dossier=dossier)
+    return _clean({
+        "NgayDanhGia": portal_time(given.created_at or at),
+        "DiemDanhGia": {name: getattr(given, field) for field, name in RATING_CRITERIA.items()},
+        "GopY": given.comment[:2000],
     })
 
 
@@ -177,13 +217,24 @@ def message_for(event: DossierEvent) -> tuple[str, dict] | None:
             "LyDo": (event.note or name)[:2000],
         })
     if kind == "ThanhToan":
-        paid = event.action == "confirm_payment"
+        paid = event.action in ("confirm_payment", "pay_fee")
         amount = payload.get("amount")
         return kind, {
             "TrangThaiHoSo": status,
-            "PhiLePhi": _fee(dossier, moment=2, paid=paid,
-                             amount=int(amount) if amount else None, at=event.at),
+            "PhiLePhi": _fee(dossier, moment=_collection_moment(dossier, event.action),
+                             paid=paid, amount=int(amount) if amount else None, at=event.at),
             "BuocXuLy": step,
+        }
+    if kind == "DanhGia":
+        return kind, rating(dossier, at=event.at)
+    if kind == "ChuyenHoSo":
+        # Received here, handled there: to the portal the dossier stays received.
+        return kind, {
+            "TrangThaiHoSo": DVCQG_STATUS[Status.RECEIVED],
+            "MaDonViNhan": payload["unit_code"][:20],
+            "TenDonViNhan": payload["unit_name"][:300],
+            "NgayChuyen": portal_time(event.at),
+            "LyDo": (event.note or name)[:2000],
         }
     if kind == "KetQua":
         returned = event.action == "return_result"

@@ -116,18 +116,31 @@ class SyncedIndicator:
         return self.synced / self.denominator if self.denominator else None
 
 
+def synced_receipt() -> Exists:
+    """Over dossiers (``OuterRef("pk")``): the portal acknowledged the message of its receipt.
+
+    What makes a dossier count as synced, here and in the reports' drill-down list."""
+    return Exists(OutboundMessage.objects.filter(
+        stream__system=SYSTEM, stream__dossier=OuterRef("pk"), event__action="receive",
+        state=MessageState.ACKNOWLEDGED,
+    ))
+
+
+def sync_recorded() -> bool:
+    """Whether the portal ever acknowledged anything: before that the indicator has no data."""
+    return OutboundMessage.objects.filter(
+        stream__system=SYSTEM, state=MessageState.ACKNOWLEDGED
+    ).exists()
+
+
 def synced_indicator(*, start: date, end: date) -> SyncedIndicator:
     """A dossier counts as synced when the portal acknowledged the message of its receipt."""
     since, until = _bounds(start, end)
     received = Dossier.objects.filter(received_at__gte=since, received_at__lt=until)
-    acknowledged_receipt = OutboundMessage.objects.filter(
-        stream__system=SYSTEM, stream__dossier=OuterRef("pk"), event__action="receive",
-        state=MessageState.ACKNOWLEDGED,
-    )
     run = ReconciliationRun.objects.filter(system=SYSTEM, period_start=start,
                                            period_end=end).first()
     return SyncedIndicator(
-        synced=received.filter(Exists(acknowledged_receipt)).count(),
+        synced=received.filter(synced_receipt()).count(),
         received_here=received.count(),
         received_there=run.held_by_them if run else None,
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Case, Count, Max, Min, Q, QuerySet, When
 from django.utils import timezone
 
 from linkage.framework.models import InboundItem, MessageState, OutboundMessage, SyncStream
@@ -164,3 +164,37 @@ def inbound_refused() -> QuerySet[InboundItem]:
     return InboundItem.objects.filter(system=SYSTEM, dossier__isnull=True).exclude(
         error=""
     ).order_by("-received_at", "-pk")
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """A dossier received here for another unit's competence, and how far its transfer got."""
+
+    message: OutboundMessage
+    code: str
+    procedure: str
+    unit: str
+    transferred_at: datetime
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.message.state == MessageState.ACKNOWLEDGED
+
+
+def transfer_list(*, waiting_only: bool = False, limit: int = 200) -> list[Transfer]:
+    """Transfers to the competent unit, those the unit has not acknowledged first; the
+    acknowledgement of the transfer message is the unit's."""
+    rows = _messages().filter(kind="ChuyenHoSo").select_related(
+        "stream__dossier__procedure"
+    )
+    if waiting_only:
+        rows = rows.exclude(state=MessageState.ACKNOWLEDGED)
+    acknowledged_last = Case(When(state=MessageState.ACKNOWLEDGED, then=1), default=0)
+    rows = rows.order_by(acknowledged_last, "-created_at")[:limit]
+    return [
+        Transfer(
+            message=m, code=m.stream.dossier.code, procedure=m.stream.dossier.procedure.name,
+            unit=m.body.get("TenDonViNhan", ""), transferred_at=m.created_at,
+        )
+        for m in rows
+    ]

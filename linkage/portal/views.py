@@ -46,6 +46,17 @@ def queue(request):
 
 
 @page_for("sync")
+def transfers(request):
+    """Dossiers received here and transferred to the competent unit (Decree 118/2025), those
+    the unit has not acknowledged first."""
+    waiting_only = request.GET.get("cho") == "1"
+    return render(request, "linkage/portal/transfers.html", {
+        "transfers": selectors.transfer_list(waiting_only=waiting_only),
+        "waiting_only": waiting_only,
+    })
+
+
+@page_for("sync")
 def message_detail(request, pk: int):
     message = get_object_or_404(
         OutboundMessage.objects.select_related("stream__dossier", "resolved_by"), pk=pk

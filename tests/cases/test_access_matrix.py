@@ -247,6 +247,7 @@ MATRIX = [
     # the national portal sync
     Entry("linkage:portal_health", page("sync")),
     Entry("linkage:portal_queue", page("sync")),
+    Entry("linkage:portal_transfers", page("sync")),
     Entry("linkage:portal_reconciliation", page("sync")),
     Entry("linkage:portal_message", page("sync", ok=404), args=lambda w: [999999]),
     Entry("linkage:portal_message_correct", page("sync", ok=405), args=lambda w: [999999]),

@@ -73,3 +73,35 @@ def test_a_portal_dossier_received_in_the_browser_reaches_the_portal_in_order(
     timeline = page.inner_text("section[aria-labelledby=h-sync]")
     assert "#6 Kết quả" in timeline and "Đã có biên nhận" in timeline
     screenshot("dossier-timeline")
+
+
+def test_the_counter_transfers_a_dossier_to_its_competent_unit_in_the_browser(
+    page, live_server, catalogue, counter, portal, settings, screenshot
+):
+    settings.TRANSFER_UNITS = {"TSTP": "Phường Trần Phú"}
+    portal.portal.configure(transfer_ack_delay=3600)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", counter.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/lam-viec/**")
+    page.goto(f"{live_server.url}/tiep-nhan/thu-tuc/{catalogue.civil.code}/")
+    page.fill("#id_applicant_name", "Trần Thị Bích")
+    page.fill("#id_id_number", "042195001122")
+    page.fill("#id_phone", "0915112233")
+    page.fill("#id_address", "Thôn 2, xã Hồng Lộc")
+    page.check(f"#id_doc_{catalogue.civil.documents.get().pk}_present")
+    page.select_option("#id_competent_unit", "TSTP")
+    screenshot("intake-form")
+    page.click("button[value=receive]")
+    page.wait_for_selector(".confirmation__code")
+    expect(page.locator(".confirmation")).to_contain_text("chuyển đơn vị có thẩm quyền")
+    screenshot("confirmation")
+    code = page.inner_text(".confirmation__code")
+    page.goto(f"{live_server.url}/lien-thong/cong-dvcqg/chuyen-don-vi/")
+    row = page.locator("tr", has_text=code)
+    expect(row).to_contain_text("Phường Trần Phú")
+    expect(row).to_contain_text("Chờ đơn vị xác nhận")
+    screenshot("transfers")
+    assert [m["LoaiThongDiep"] for m in portal.portal.history(code)][-1] == "ChuyenHoSo"

@@ -1,14 +1,21 @@
 """Reconciliation with the portal: mismatches listed with a resync, and the 766 indicator."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.periods import Period
 from linkage.framework import outbound
 from linkage.framework.models import MessageState, OutboundMessage, ReconciliationRun, SyncStream
 from linkage.portal.reconciliation import reconciliation_run, synced_indicator
 from linkage.portal.services import acknowledgements_pull
-from tests.factories import dossier_in
+from reports.indicators import indicator_list
+from reports.selectors import dossier_drilldown
+from tests.factories import UserFactory, dossier_in
+from tests.workspace.helpers import text
+from thanhsen.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +73,33 @@ def test_the_synced_indicator_counts_acknowledged_receipts(catalogue, counter, p
     indicator = synced_indicator(start=today, end=today)
     assert indicator.received_there == 3 and indicator.denominator == 4
     assert indicator.ratio == 0.75
+
+
+def test_the_766_report_reads_the_sync_log_and_lists_the_synced_dossiers(
+    catalogue, counter, portal, client
+):
+    today = timezone.localdate()
+    period = Period(today, today)
+    waiting = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    indicator = {x.spec.code: x for x in indicator_list(period=period)}["portal_sync"]
+    assert not indicator.available  # the portal has acknowledged nothing yet
+    synced = [dossier_in("received", procedure=catalogue.civil, counter=counter)
+              for _ in range(3)]
+    for dossier in synced:
+        _sync(dossier)
+    acknowledgements_pull()
+    indicator = {x.spec.code: x for x in indicator_list(period=period)}["portal_sync"]
+    assert (indicator.measure.numerator, indicator.measure.denominator) == (3, 4)
+    assert indicator.score == Decimal("4.50")  # 75% of 6 points, no target
+    listed = set(dossier_drilldown(period=period, cell="portal_synced"))
+    assert listed == set(synced) and waiting not in listed
+    client.force_login(UserFactory(role=Role.WARD_LEADER))
+    page = text(client.get(reverse("reports:indicators"), period.as_query()))
+    assert "Hồ sơ đồng bộ lên Cổng DVCQG" in page and "75,00%" in page
+    assert "Tiếp nhận tại đơn vị: 4" in page
+    listing = text(client.get(reverse("reports:dossiers"), {**period.as_query(),
+                                                             "o": "portal_synced"}))
+    assert "3 hồ sơ" in listing and waiting.code not in listing
 
 
 def test_only_the_counter_and_director_run_it(client, handler, catalogue):

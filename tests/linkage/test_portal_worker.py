@@ -6,6 +6,7 @@ timeouts shortened to match.
 """
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings as django_settings
@@ -18,13 +19,15 @@ from linkage.framework.outbound import streams_sweep
 from linkage.portal.sweep import portal_sweep
 from linkage.tasks import deliver_stream
 from tests.conftest import skip_or_fail
-from tests.factories import dossier_in
+from tests.factories import applicant, dossier_in, mandatory_papers
 from tests.linkage.celery_harness import FAST, PrivateRedis, Worker, point_celery_at
 from tests.linkage.portal_support import PortalRig
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 PORTAL_FAST = {**FAST, "PORTAL_TIMEOUT_SECONDS": 1.0}
+#: The issue's outage: five minutes of the simulator's outage window.
+OUTAGE_SECONDS = 300
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +115,48 @@ def test_portal_down_while_dossiers_change_all_arrive_after_in_order(rig, catalo
     drive(all_acknowledged)
     assert_in_order_without_duplicates(portal, dossiers)
     assert sum(portal.portal.stats()["messages"].values()) == OutboundMessage.objects.count()
+
+
+def changed_at_five_counters(catalogue, counter, *, count: int) -> list:
+    """``count`` dossiers received, one in five also sent to a department, by five sessions
+    at once (each thread its own database connection), as a busy center would."""
+
+    papers = mandatory_papers(catalogue.civil)
+
+    def one(number: int):
+        try:
+            dossier = actions.dossier_create(
+                procedure_code=catalogue.civil.code, applicant=applicant(), channel="direct",
+                actor=counter, receive=True, documents=papers,
+            )
+            if number % 5 == 0:
+                actions.dossier_assign(dossier=dossier, actor=counter,
+                                        department=catalogue.civil_office, handler=None)
+            return dossier
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        return list(pool.map(one, range(count)))
+
+
+def test_an_outage_window_while_500_dossiers_change_then_all_arrive_in_order_once(
+    rig, catalogue, counter
+):
+    _redis, portal, _worker = rig
+    portal.portal.configure(outage_seconds=OUTAGE_SECONDS)
+    dossiers = changed_at_five_counters(catalogue, counter, count=500)
+    # Down all along: the worker has tried, been refused and backed off; nothing went in.
+    drive(lambda: portal.portal.stats()["outage_refusals"] > 0, timeout=10)
+    assert portal.portal.stats()["accepted"] == 0
+    # The five minutes pass for the simulator (its window closes; the test does not wait).
+    portal.portal.configure(outage_seconds=0)
+    drive(all_acknowledged, timeout=90)
+    assert OutboundMessage.objects.count() == 1100
+    assert_in_order_without_duplicates(portal, dossiers)
+    stats = portal.portal.stats()
+    assert stats["outage_refusals"] > 0 and stats["replays"] == 0
+    assert sum(stats["messages"].values()) == 1100
 
 
 def test_lost_replies_duplicate_and_reversed_acks_and_a_killed_worker(rig, catalogue, counter):

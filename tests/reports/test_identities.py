@@ -17,14 +17,14 @@ from cases.periods import Period
 from cases.synthetic import SYNTHETIC_WITHDRAWAL_REASON
 from intake.models import Complaint, OnlineSubmission, Payment, Rating
 from reports import rollups
-from reports.cells import CELLS, DIMENSIONS
+from reports.cells import DIMENSIONS, ROLLUP_CELLS
 from reports.selectors import ALL_COLUMNS, report_table
 from tests.reports.builders import ROUTES, team, walk
 
 ORIGIN = date(2025, 9, 1)
 #: Every cell that counts dossiers (``resolved_working_days`` sums days: its list is the
 #: resolved dossiers, which the ``resolved`` cell checks).
-EVERY_CELL = [name for name in CELLS if name != "resolved_working_days"]
+EVERY_CELL = [name for name in ROLLUP_CELLS if name != "resolved_working_days"]
 
 
 def add_facts(dossier, facts, people) -> None:

@@ -48,14 +48,6 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None)
 
     def handle(self, *args, **options):
-        portal = PortalSimulator(
-            PortalConfig(
-                latency=options["portal_latency"],
-                ack_delay=options["portal_ack_delay"],
-                failure_rate=options["portal_failure_rate"],
-                seed=options["seed"],
-            )
-        )
         agencies = AgencySimulator(
             SimulatorConfig(
                 latency=options["agency_latency"],
@@ -65,6 +57,16 @@ class Command(BaseCommand):
                 return_procedures=options["agency_return_procedure"],
                 seed=options["seed"],
             )
+        )
+        # Bundles on the portal's coordination system reach the same agencies (Decree 301/2026).
+        portal = PortalSimulator(
+            PortalConfig(
+                latency=options["portal_latency"],
+                ack_delay=options["portal_ack_delay"],
+                failure_rate=options["portal_failure_rate"],
+                seed=options["seed"],
+            ),
+            agencies=agencies,
         )
         civil_status = CivilStatusSimulator(
             CivilStatusConfig(
