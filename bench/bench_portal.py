@@ -27,9 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _results import emit, size  # noqa: E402
+
 from bench.bench_linkage import admin, cpu_seconds, free_port, peak_rss_mb, wait_port  # noqa: E402
 
-MESSAGES = int(os.environ.get("BENCH_MESSAGES", 10000))
+MESSAGES = size("BENCH_MESSAGES", 10000, 200)
 PER_DOSSIER = int(os.environ.get("BENCH_PER_DOSSIER", 10))
 LATENCY = float(os.environ.get("BENCH_LATENCY", 0.05))
 WORKERS = 2
@@ -215,6 +217,12 @@ def run(env: dict, processes: list, portal_url: str) -> None:
           f"out of order {stats['out_of_order']}, refused {stats['rejected']}")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print("worker peak RSS " + ", ".join(f"{r:.0f} MB" for r in rss) + " (goal ≤ 200 MB)")
+    wrong = stats["duplicates"] + stats["out_of_order"]
+    emit(f"portal sync: {total:,} messages through the simulator, {LATENCY * 1000:.0f} ms, "
+         f"{slots} slots", goal="≤ 1.5 × the floor, none duplicated or out of order",
+         measured=f"{wall:.0f} s vs floor {floor:.0f} s; {cpu_ms:.1f} ms CPU per message; "
+                  f"{stats['duplicates']} duplicates, {stats['out_of_order']} out of order",
+         ratio=wall / floor, met=wall / floor <= 1.5 and not wrong)
 
 
 if __name__ == "__main__":
