@@ -16,6 +16,10 @@ import time
 KEY_DIR = tempfile.TemporaryDirectory()
 os.environ["PDF_SIGNING_BACKEND"] = "development"
 os.environ["PDF_SIGNING_KEY_DIR"] = KEY_DIR.name
+# The throwaway development keys are stored encrypted; DEBUG is off here, so name a passphrase.
+os.environ.setdefault("PDF_SIGNING_PKCS12_PASSPHRASE", "bench-signing-only")
+# The test client speaks plain http, as the TLS proxy does to the app.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from _pg import throwaway_database  # noqa: E402  (sets Django up after the environment)
 from _results import emit, size  # noqa: E402
