@@ -10,6 +10,8 @@ PY          := $(VENV)/bin/python
 # (read by scripts/find-python.sh from the environment; make passes it on either way).
 # Extra pytest arguments: make test PYTEST_ARGS="-k intake -x"
 PYTEST_ARGS ?=
+# Some benchmarks only: make bench BENCH_ARGS="bench/bench_lookup.py"
+BENCH_ARGS ?=
 
 .PHONY: help venv run test bench lock clean
 
@@ -23,7 +25,9 @@ help:
 	@echo "  make test   Cài gói Debian còn thiếu (nếu được) rồi chạy pytest. PYTEST_ARGS=\"...\""
 	@echo "              Install missing Debian packages when possible, then run pytest."
 	@echo "              Dùng DATABASE_URL/REDIS_URL nếu có. / Uses DATABASE_URL/REDIS_URL when set."
-	@echo "  make bench  Chạy các bench/bench_*.py. / Run the benchmarks in bench/."
+	@echo "  make bench  Chạy các bench/bench_*.py, in một bảng và ghi bench/RESULTS.md."
+	@echo "              Run the benchmarks, print one table, write bench/RESULTS.md."
+	@echo "              BENCH_QUICK=1: cỡ nhỏ, chạy thử / small sizes, a smoke test."
 	@echo "  make lock   Tạo lại requirements.lock từ pyproject.toml. / Regenerate requirements.lock."
 	@echo "  make clean  Xoá .venv, db.sqlite3, staticfiles. / Remove them."
 	@echo "  make venv   (nội bộ / internal) Tạo .venv với Python ≥ 3.12 và cài requirements.lock."
@@ -42,9 +46,7 @@ test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv
-	@shopt -s nullglob; files=(bench/bench_*.py); \
-	if [ $${#files[@]} -eq 0 ]; then echo "Chưa có benchmark / no bench/bench_*.py yet."; exit 0; fi; \
-	for f in "$${files[@]}"; do echo "== $$f"; $(PY) "$$f" || exit $$?; done
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 lock:
 	@bash scripts/lock.sh

@@ -11,7 +11,7 @@
    then up: time to drain, in order per dossier, 0 lost, 0 duplicated, worker peak RSS
    (goal ≤ 200 MB).
 
-Each goal ends in one line ``RESULT <name> goal=<goal> measured=<figure> …`` for the table
+Each goal ends in one ``emit`` row (``bench/_results.py``) for the table
 runner. Uses its own PostgreSQL database, its own Redis (a spare port) and its own
 `run_simulators` process; removes them all when it ends.
 
@@ -35,9 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _results import emit, size  # noqa: E402
+
 from bench.bench_linkage import admin, cpu_seconds, free_port, peak_rss_mb, wait_port  # noqa: E402
 
-MESSAGES = int(os.environ.get("BENCH_MESSAGES", 10000))
+MESSAGES = size("BENCH_MESSAGES", 10000, 200)
 PER_DOSSIER = int(os.environ.get("BENCH_PER_DOSSIER", 10))
 LATENCY = float(os.environ.get("BENCH_LATENCY", 0.05))
 WORKERS = 2
@@ -45,8 +47,8 @@ THREADS = int(os.environ.get("BENCH_THREADS", 2))
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "thanhsen_bench_portal")
 STEADY_RATE = float(os.environ.get("BENCH_STEADY_RATE", 20))
-STEADY_SECONDS = float(os.environ.get("BENCH_STEADY_SECONDS", 60))
-CATCHUP = int(os.environ.get("BENCH_CATCHUP", 20000))
+STEADY_SECONDS = float(size("BENCH_STEADY_SECONDS", 60, 5))
+CATCHUP = size("BENCH_CATCHUP", 20000, 200)
 SCENARIOS = os.environ.get("BENCH_SCENARIOS", "throughput,steady,catchup").split(",")
 
 
@@ -233,9 +235,12 @@ def throughput(ctx) -> None:
           "record)")
     print(f"[throughput] simulator: accepted {stats['accepted'] - before['accepted']}, "
           f"duplicates {stats['duplicates']}, out of order {stats['out_of_order']}")
-    print(f"RESULT portal_throughput goal=ratio<=1.5 measured={wall / floor:.2f} "
-          f"messages={total} total_s={wall:.1f} floor_s={floor:.1f} cpu_ms={cpu_ms:.1f} "
-          f"load={os.getloadavg()[0]:.1f}")
+    wrong = stats["duplicates"] + stats["out_of_order"]
+    emit(f"portal sync: {total:,} messages through the simulator, {LATENCY * 1000:.0f} ms, "
+         f"{ctx.slots} slots", goal="≤ 1.5 × the floor, none duplicated or out of order",
+         measured=f"{wall:.0f} s vs floor {floor:.0f} s; {cpu_ms:.1f} ms CPU per message; "
+                  f"{stats['duplicates']} duplicates, {stats['out_of_order']} out of order",
+         ratio=wall / floor, met=wall / floor <= 1.5 and not wrong)
 
 
 def steady(ctx) -> None:
@@ -285,8 +290,9 @@ def steady(ctx) -> None:
           f"({total} messages with the creations; the writer fell behind by at most "
           f"{late:.2f} s)")
     print(f"[steady] lag (written → accepted) p50 {p50:.2f} s, p95 {p95:.2f} s (goal ≤ 10 s)")
-    print(f"RESULT portal_steady_lag_p95 goal=<=10s measured={p95:.2f}s rate={STEADY_RATE:.0f}/s "
-          f"seconds={STEADY_SECONDS:.0f} p50={p50:.2f}s load={os.getloadavg()[0]:.1f}")
+    emit(f"portal sync: steady {STEADY_RATE:.0f} changes/s for {STEADY_SECONDS:.0f} s",
+         goal="lag p95 ≤ 10 s", measured=f"p95 {p95:.2f} s, p50 {p50:.2f} s",
+         ratio=p95 / 10, met=p95 <= 10)
 
 
 def catchup(ctx) -> None:
@@ -309,10 +315,12 @@ def catchup(ctx) -> None:
           f"({total / wall:.0f} messages/s)")
     print(f"[catch-up] accepted {accepted}, lost {lost}, duplicates {stats['duplicates']}, "
           f"out of order {stats['out_of_order']}; worker peak RSS {rss:.0f} MB (goal ≤ 200 MB)")
-    print(f"RESULT portal_catchup goal=in_order,0_lost,0_duplicated measured="
-          f"out_of_order:{stats['out_of_order']},lost:{lost},duplicates:{stats['duplicates']} "
-          f"messages={total} drain_s={wall:.1f} load={os.getloadavg()[0]:.1f}")
-    print(f"RESULT portal_worker_rss goal=<=200MB measured={rss:.0f}MB messages={total}")
+    wrong = stats["out_of_order"] + lost + stats["duplicates"]
+    emit(f"portal sync: catch-up of {total:,} messages queued in an outage",
+         goal="in order, 0 lost, 0 duplicated; worker RSS ≤ 200 MB",
+         measured=f"{wall:.0f} s; {stats['out_of_order']} out of order, {lost} lost, "
+                  f"{stats['duplicates']} duplicated; RSS {rss:.0f} MB",
+         ratio=rss / 200, met=not wrong and rss <= 200)
 
 
 class _Context:

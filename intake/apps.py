@@ -5,9 +5,11 @@ from django.apps import AppConfig
 logger = logging.getLogger(__name__)
 
 
-def on_dossier_event(event_id: int) -> None:
-    """Tell the resident (and open a payable item for a payment request) after each step.
+def on_payment_request(event_id: int) -> None:
+    """Open the payable item of a payment request (and tell the resident) as it commits.
 
+    Done at once, not queued: the resident may pay as soon as the officer asked, and the
+    notification sweep only covers dossiers that have a phone or an e-mail to write to.
     A failure here is logged and kept from the other apps' reactions to the same event.
     """
     from intake.notifications.services import notifications_for_event
@@ -16,6 +18,24 @@ def on_dossier_event(event_id: int) -> None:
         notifications_for_event(event_id=event_id)
     except Exception:
         logger.exception("Could not prepare notifications for dossier event %s", event_id)
+
+
+def on_dossier_event(event_id: int) -> None:
+    """Queue telling the resident about a step, off the request (or agency step) that made it.
+
+    Writing the messages costs about as much as the step itself; a worker does it instead.
+    A broker that cannot take the task loses nothing: ``notification_sweep`` writes the
+    messages of any recent event that has none.
+    """
+    from intake.tasks import notify_event
+
+    try:
+        notify_event.delay(event_id)
+    except Exception:
+        logger.exception(
+            "Could not queue notifications for dossier event %s; the sweep will write them",
+            event_id,
+        )
 
 
 class IntakeConfig(AppConfig):
@@ -29,5 +49,6 @@ class IntakeConfig(AppConfig):
         from intake.notifications.messages import NOTIFIED_ACTIONS
         from intake.payments.checks import payment_provider_check
 
-        hooks.subscribe(on_dossier_event, actions={*NOTIFIED_ACTIONS, "request_payment"})
+        hooks.subscribe(on_payment_request, actions={"request_payment"})
+        hooks.subscribe(on_dossier_event, actions=set(NOTIFIED_ACTIONS) - {"request_payment"})
         checks.register(payment_provider_check)

@@ -288,17 +288,21 @@ PARENT_ACTIONS = frozenset({"receive", "approve", "civil_status_registered", "re
 
 
 def on_dossier_event(event_id: int) -> None:
-    """React to the parent dossier's own steps (registered in ``LinkageConfig.ready``)."""
+    """React to the parent dossier's own steps (registered in ``LinkageConfig.ready``).
+
+    One statement finds the event and its bundle: most dossiers have none, and this runs on
+    the commit of every receipt at the counter.
+    """
     event = (
-        DossierEvent.objects.filter(pk=event_id, action__in=PARENT_ACTIONS)
-        .values("dossier_id", "action", "at")
+        DossierEvent.objects.filter(
+            pk=event_id, action__in=PARENT_ACTIONS, dossier__bundle__isnull=False
+        )
+        .values("action", "at", "dossier__bundle__pk")
         .first()
     )
     if event is None:
         return
-    bundle = Bundle.objects.filter(dossier_id=event["dossier_id"]).first()
-    if bundle is None:
-        return
+    bundle = Bundle.objects.get(pk=event["dossier__bundle__pk"])
     if event["action"] == "receive":
         with transaction.atomic():
             _refresh_due(_locked(bundle.pk), at=event["at"])

@@ -99,6 +99,18 @@ def _development_signing_keys(settings, _signing_key_dir):
 
 
 @pytest.fixture
+def tasks_in_process():
+    """Celery tasks run where they are sent, also when REDIS_URL is set: for a test that checks
+    what a queued reaction did (the resident's messages are written by a task)."""
+    from thanhsen.celery import app
+
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
 def catalogue(db):
     return factories.Catalogue.build()
 

@@ -93,7 +93,7 @@ def _apply(
             if update_fields:
                 locked.save(update_fields=update_fields)
             event = record_event(
-                dossier_id=locked.pk,
+                dossier=locked,
                 actor=actor,
                 at=at,
                 action=action,

@@ -22,7 +22,7 @@ from cases.models import (
 
 def record_event(
     *,
-    dossier_id: int,
+    dossier_id: int | None = None,
     action: str,
     at: datetime,
     actor=None,
@@ -31,15 +31,18 @@ def record_event(
     note: str = "",
     payload: dict | None = None,
     authorisation=None,
+    dossier: Dossier | None = None,
 ) -> DossierEvent:
     """Append one row to a dossier's history and publish it to the hooks once committed.
 
     Call it inside the transaction that made the change, so the row and the change commit
     together and the reactions (notifications, bundles, the national portal) see both.
+    A caller holding the saved dossier passes it as ``dossier`` (instead of ``dossier_id``):
+    the in-transaction recorders read it from the event without loading it again.
     """
     keep_given_event_time(at)
     event = DossierEvent.objects.create(
-        dossier_id=dossier_id,
+        **({"dossier": dossier} if dossier is not None else {"dossier_id": dossier_id}),
         actor=actor,
         at=at,
         action=action,

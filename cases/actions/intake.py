@@ -160,7 +160,7 @@ def dossier_create(
         )
         _add_documents(dossier, documents, at)
         record_event(
-            dossier_id=dossier.pk,
+            dossier=dossier,
             actor=actor,
             at=at,
             action="create",

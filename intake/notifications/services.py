@@ -32,11 +32,11 @@ NOTIFY_SWEEP_GRACE = timedelta(minutes=2)
 NOTIFY_SENDING_STALE = timedelta(minutes=10)
 
 
-def notifications_for_event(*, event_id: int) -> list[int]:
+def notifications_for_event(*, event_id: int, queue: bool = True) -> list[int]:
     """Write the delivery-log rows for one dossier event and queue their sending.
 
     Unique (event, channel) rows make a duplicated publication harmless: only rows created
-    here are queued.
+    here are returned (and queued; with ``queue=False`` the caller sends them itself).
     """
     from intake.tasks import send_notification
 
@@ -65,7 +65,10 @@ def notifications_for_event(*, event_id: int) -> list[int]:
         except IntegrityError:
             continue
         created.append(notification.pk)
-        transaction.on_commit(lambda pk=notification.pk: send_notification.delay(pk), robust=True)
+        if queue:
+            transaction.on_commit(
+                lambda pk=notification.pk: send_notification.delay(pk), robust=True
+            )
     return created
 
 

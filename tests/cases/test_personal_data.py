@@ -110,7 +110,7 @@ def test_printing_the_register_records_a_view_of_each_dossier_in_it(client, cata
     assert client.get(reverse("intake:register_book"), {"pdf": "1"}).status_code == 403
 
 
-def test_the_delivery_log_shows_no_full_phone_or_email(client, catalogue, counter, handler,
+def test_the_delivery_log_shows_no_full_phone_or_email(client, catalogue, counter, handler, tasks_in_process,
                                                        django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)

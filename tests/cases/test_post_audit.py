@@ -131,7 +131,7 @@ def test_a_procedure_rule_draws_every_decision_of_it(catalogue, chairman, direct
 
 
 def test_sai_opens_a_correction_the_resident_sees_and_is_told_of(
-    catalogue, chairman, director, authorisation, client, django_capture_on_commit_callbacks
+    tasks_in_process, catalogue, chairman, director, authorisation, client, django_capture_on_commit_callbacks
 ):
     owner = make_resident()
     dossier = decided(catalogue, chairman, director, refuse=True, resident=owner)

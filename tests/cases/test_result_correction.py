@@ -60,7 +60,7 @@ def refused_wrongly(catalogue, chairman, director, django_capture_on_commit_call
 
 
 def test_the_authoriser_reissues_the_corrected_result_which_supersedes_the_old_one(
-    client, chairman, refused_wrongly, django_capture_on_commit_callbacks
+    tasks_in_process, client, chairman, refused_wrongly, django_capture_on_commit_callbacks
 ):
     dossier, first, owner = refused_wrongly
     resolved_at = dossier.resolved_at

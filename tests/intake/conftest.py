@@ -2,15 +2,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _tasks_in_process():
+def _tasks_in_process(tasks_in_process):
     """Intake's tests see a task's effect at once, also when REDIS_URL is set (the real-worker
     test switches this off for itself)."""
-    from thanhsen.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
 @pytest.fixture(autouse=True)

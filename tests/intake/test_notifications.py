@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from cases import actions, hooks
 from cases.models import DossierEvent
+from intake import tasks
 from intake.models import DeliveryStatus, Notification
 from intake.notifications import adapters
 from intake.notifications.services import NotificationSweep, notifications_sweep
-from intake.tasks import send_notification
+from intake.tasks import notify_event, send_notification
 from tests.factories import UserFactory, dossier_in
 from tests.intake.helpers import resident
 from thanhsen.celery import app
@@ -172,9 +173,13 @@ def test_real_worker_sends_once_per_transition(catalogue, _sms_to_file):
     task_postrun.connect(finished, weak=False)
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         dossier = dossier_in("received", procedure=catalogue.civil)
-        notification = Notification.objects.get(dossier=dossier, channel="sms")
-        send_notification.delay(notification.pk)  # a duplicate delivery of the same message
+        # The worker writes the messages (queued when the receipt committed), then sends them.
+        told = Notification.objects.filter(dossier=dossier, channel="sms", kind="received")
         deadline = time.monotonic() + 15
+        while not told.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        notification = told.get()
+        send_notification.delay(notification.pk)  # a duplicate delivery of the same message
         while time.monotonic() < deadline:
             notification.refresh_from_db()
             if notification.status == DeliveryStatus.SENT:
@@ -217,13 +222,14 @@ def test_the_sweep_tells_the_resident_what_the_commit_hook_never_did(catalogue, 
     assert len(_sms_about(_sms_to_file, dossier, "tiếp nhận")) == 1
 
 
-def test_a_message_whose_task_never_reached_the_broker_is_sent_by_the_sweep(
+def test_a_message_written_but_never_sent_is_sent_by_the_sweep(
         catalogue, monkeypatch, _sms_to_file, django_capture_on_commit_callbacks):
-    def broker_down(*args, **kwargs):
-        raise ConnectionError("Redis is down")
+    def worker_died(**kwargs):
+        return False
 
     with monkeypatch.context() as patch:
-        patch.setattr(send_notification, "delay", broker_down)
+        # The worker wrote the messages and died before sending them.
+        patch.setattr(tasks, "notification_deliver", worker_died)
         with django_capture_on_commit_callbacks(execute=True):
             dossier = dossier_in("received", procedure=catalogue.civil)
     rows = Notification.objects.filter(dossier=dossier, kind="received")
@@ -240,7 +246,7 @@ def test_a_message_left_sending_by_a_dead_worker_goes_out_again_with_the_same_ke
     keys = []
     monkeypatch.setattr(adapters, "send_sms", lambda **kwargs: keys.append(kwargs["key"]) or "gw-2")
     with monkeypatch.context() as patch:
-        patch.setattr(send_notification, "delay", lambda *args, **kwargs: None)
+        patch.setattr(tasks, "notification_deliver", lambda **kwargs: False)
         with django_capture_on_commit_callbacks(execute=True):
             dossier = dossier_in("received", procedure=catalogue.civil)
     sms = Notification.objects.get(dossier=dossier, kind="received", channel="sms")
@@ -254,3 +260,42 @@ def test_a_message_left_sending_by_a_dead_worker_goes_out_again_with_the_same_ke
     sms.refresh_from_db()
     assert sms.status == DeliveryStatus.SENT and sms.attempts == 2
     assert keys == [sms.idempotency_key]
+
+
+def test_the_request_that_makes_a_step_leaves_its_messages_to_a_worker(
+        catalogue, monkeypatch, _sms_to_file, django_capture_on_commit_callbacks):
+    queued = []
+    monkeypatch.setattr(notify_event, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_in("received", procedure=catalogue.civil)
+
+    assert not Notification.objects.filter(dossier=dossier).exists()
+    events = DossierEvent.objects.filter(dossier=dossier, action__in=["create", "receive"])
+    assert sorted(queued) == sorted(events.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        for event_id in queued:
+            notify_event(event_id)
+    rows = Notification.objects.filter(dossier=dossier, kind="received")
+    assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert len(_sms_about(_sms_to_file, dossier, "tiếp nhận")) == 1
+
+
+def test_a_broker_down_when_the_step_commits_loses_no_message(
+        catalogue, monkeypatch, _sms_to_file, django_capture_on_commit_callbacks):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(notify_event, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            # Five minutes ago: the sweep leaves the on-commit path a grace period.
+            dossier = dossier_in("received", procedure=catalogue.civil,
+                                 at=timezone.now() - timedelta(minutes=5))
+    assert dossier.status == "received"  # the step itself went through
+    assert not Notification.objects.filter(dossier=dossier).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_sweep().written == 2  # the creation and the receipt, by SMS
+    rows = Notification.objects.filter(dossier=dossier, kind="received")
+    assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert len(_sms_about(_sms_to_file, dossier, "tiếp nhận")) == 1

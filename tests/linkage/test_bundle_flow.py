@@ -39,7 +39,9 @@ def _dependents(bundle):
     return list(BundleStep.objects.filter(bundle=bundle, is_root=False).order_by("position"))
 
 
-def test_birth_bundle_goes_out_after_the_civil_status_step(django_capture_on_commit_callbacks):
+def test_birth_bundle_goes_out_after_the_civil_status_step(
+    tasks_in_process, django_capture_on_commit_callbacks
+):
     people = support.load_catalogue()
     bundle = support.submit(people, "birth")
     assert [s.procedure.code for s in bundle.steps.order_by("position")] == [

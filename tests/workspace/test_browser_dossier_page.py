@@ -119,7 +119,8 @@ def test_history_folds_page_views_and_says_who_took_the_dossier(
     assert taken and taken[0].startswith("Nhận xử lý"), texts
 
 
-def test_the_notification_log_names_each_kind(desktop, live_server, catalogue, counter, resident):
+def test_the_notification_log_names_each_kind(desktop, live_server, catalogue, counter, resident,
+                                             tasks_in_process):
     dossier = dossier_in("received", procedure=catalogue.civil, resident=resident, counter=counter)
     page = desktop
     login(page, live_server, counter)
