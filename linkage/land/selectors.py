@@ -185,6 +185,13 @@ def land_last_reconciliation():
     return ReconciliationRun.objects.filter(system=LAND).first()
 
 
+def tax_last_reconciliation():
+    """The last comparison of the tax notices with the tax authority's, or None."""
+    from linkage.framework.models import ReconciliationRun
+
+    return ReconciliationRun.objects.filter(system=TAX).first()
+
+
 def land_attention_queue() -> QuerySet:
     """The land office's and the tax authority's messages refused or past a service level."""
     from linkage.portal.selectors import attention_queue

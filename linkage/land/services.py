@@ -59,7 +59,7 @@ _land_adapters = AdapterCache(lambda conf: ExchangeAdapter(
 ))
 _tax_adapters = AdapterCache(lambda conf: ExchangeAdapter(
     conf, tax_contract.CONTRACT, acceptance=tax_contract.ACCEPTANCE,
-    reply_page=tax_contract.REPLY_PAGE,
+    reply_page=tax_contract.REPLY_PAGE, reconciliation=tax_contract.RECONCILIATION,
 ))
 
 
