@@ -15,8 +15,8 @@ from linkage.civil_status import reconciliation as civil_status_reconciliation
 from linkage.civil_status.services import enabled as civil_status_enabled
 from linkage.civil_status.sweep import civil_status_sweep
 from linkage.framework.outbound import TransportError, stream_deliver, streams_sweep
-from linkage.land.reconciliation import land_reconcile
-from linkage.land.services import land_enabled
+from linkage.land.reconciliation import land_reconcile, tax_reconcile
+from linkage.land.services import land_enabled, tax_enabled
 from linkage.land.sweep import land_sweep
 from linkage.models import StepState
 from linkage.pipeline import step_claim, step_record_failure, step_record_reply
@@ -114,4 +114,19 @@ def land_reconcile_daily() -> int:
         return 0
     if run.mismatches:
         log.warning("land reconciliation: %d mismatch(es)", len(run.mismatches))
+    return len(run.mismatches)
+
+
+@shared_task(name="linkage.tasks.tax_reconcile", ignore_result=True)
+def tax_reconcile_daily() -> int:
+    """Daily: compare every tax notice (amount, paid) with the tax authority's; mismatches."""
+    if not tax_enabled():
+        return 0
+    try:
+        run = tax_reconcile()
+    except TransportError as exc:
+        log.warning("tax reconciliation: tax authority unreachable (%s)", exc)
+        return 0
+    if run.mismatches:
+        log.warning("tax reconciliation: %d mismatch(es)", len(run.mismatches))
     return len(run.mismatches)

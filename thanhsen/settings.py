@@ -321,6 +321,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "linkage.tasks.land_reconcile",
         "schedule": 86400.0,
     },
+    # Compares each land dossier's tax notice (amount, paid) with what the tax authority holds.
+    "linkage-tax-reconcile": {
+        "task": "linkage.tasks.tax_reconcile",
+        "schedule": 86400.0,
+    },
     # Writes and queues residents' messages the on-commit path could not (intake.notifications.services).
     "intake-notification-sweep": {
         "task": "intake.tasks.notification_sweep",

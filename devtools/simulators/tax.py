@@ -4,7 +4,8 @@ On the land information (``ChuyenThongTinThue``) it issues a notice of the finan
 obligation: personal income tax (2 %) and registration fee (0.5 %) of the declared value, a
 notice number and a deadline 30 days on. ``POST /_pay`` with ``{"SoThongBao": …}`` (or
 ``{"MaHoSo": …}``) is the resident paying it: the confirmation (``XacNhanNopTien``) follows on the
-reply feed. ``GET /_stats`` lists the notices and what was paid. Faults and the feed as
+reply feed. ``GET /_stats`` lists the notices and what was paid, ``GET /reconciliation`` the same per the
+contract (``doi_soat``): each notice's number, dossier, amount and whether it was paid. Faults and the feed as
 ``devtools.simulators.sector``.
 """
 
@@ -55,6 +56,14 @@ class TaxSimulator(SectorSimulator):
             return self.reply(notice["code"], "XacNhanNopTien", SoThongBao=number,
                               SoTien=notice["amount"], NgayNop=time.strftime("%Y%m%d%H%M%S"),
                               MaGiaoDich=f"KB{number}")
+
+    def reconciliation(self) -> dict:
+        with self.lock:
+            return {"ThongBao": [
+                {"SoThongBao": number, "MaHoSo": notice["code"], "SoTien": notice["amount"],
+                 "DaNop": notice["paid"]}
+                for number, notice in sorted(self.notices.items())
+            ]}
 
     def system_control(self, path: str, body: dict) -> Reply:
         if path != "/_pay":

@@ -43,7 +43,6 @@ from linkage.framework.models import InboundItem, SyncCursor
 from linkage.land import SYSTEM as LAND
 from linkage.land import contract as land_contract
 from linkage.land import mapping
-from linkage.land.models import LandTransfer
 from linkage.land.services import (
     ANSWER_ACTION,
     RESULT_ACTION,
@@ -52,6 +51,7 @@ from linkage.land.services import (
     tax_adapter,
     tax_enabled,
 )
+from linkage.models import LandTransfer
 from linkage.tax import SYSTEM as TAX
 from linkage.tax import contract as tax_contract
 from thanhsen.errors import ApplicationError

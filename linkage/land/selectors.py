@@ -1,10 +1,12 @@
 """What staff read of the land pipeline: each hop with its allotted time and state, the land
 officers' queue with what each dossier waits for, and the connectors' rows on the health page.
 
-Allotted times per hop: the office hands its cadastral answer back within 3 working days, the
-tax authority issues its notice within 5 working days of the land information (the time the
-inter-ministerial rules on land information transfer, Joint Circular 88/2016/TTLT-BTC-BTNMT,
-give it), the resident pays by the notice's deadline (outside the time limit: the clock is
+Allotted times per hop: the tax authority issues its notice within 5 working days of the land
+information (the time the inter-ministerial rules on land information transfer, Joint Circular
+88/2016/TTLT-BTC-BTNMT, give it); the office hands its cadastral answer back within what is left
+of the department's step allotment (``cases.steps``: the dossier is in that step while at the
+office and the tax authority) after those 5 days, in whole working days and at least one (3 for a
+10-working-day procedure under the default split), the resident pays by the notice's deadline (outside the time limit: the clock is
 paused), and the office returns the result by the dossier's due date. The transfer itself is
 held to the integration service levels: sent within 10 minutes, acknowledged within 2 working
 hours (Decree 63/2024).
@@ -21,14 +23,16 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.calendar import working_calendar
 from cases.models import Dossier
+from cases.step_selectors import procedure_allotments
+from cases.steps import Step, hours_per_day
 from linkage.framework.models import OutboundMessage
 from linkage.framework.service_levels import ACK_LIMIT_SECONDS
 from linkage.land import SYSTEM as LAND
-from linkage.land.models import LandTransfer
+from linkage.models import LandTransfer
 from linkage.tax import SYSTEM as TAX
 
-OFFICE_ANSWER_WORKING_DAYS = 3
 TAX_NOTICE_WORKING_DAYS = 5
+MIN_OFFICE_ANSWER_WORKING_DAYS = 1
 
 
 class HopState:
@@ -82,6 +86,15 @@ def _end_of_working_day(start: datetime, days: int) -> datetime:
     return cal.end_of_day(cal.add_working_days(timezone.localdate(start), days))
 
 
+def office_answer_working_days(dossier: Dossier) -> int:
+    """The office's share of the department step: its allotment in whole working days, less the
+    tax authority's days (kept whether or not the change carries obligations: that is known only
+    from the office's answer, and an allotment does not move after the fact)."""
+    department_hours = procedure_allotments(dossier.procedure)[Step.DEPARTMENT]
+    days = int(department_hours // hours_per_day(working_calendar()))
+    return max(MIN_OFFICE_ANSWER_WORKING_DAYS, days - TAX_NOTICE_WORKING_DAYS)
+
+
 def _transfer_acknowledged_at(dossier_id: int) -> datetime | None:
     return (
         OutboundMessage.objects.filter(stream__system=LAND, stream__dossier_id=dossier_id,
@@ -96,15 +109,16 @@ def land_hops(dossier: Dossier, transfer: LandTransfer | None = None) -> list[Ho
     if transfer is None:
         return []
     cal = working_calendar()
+    answer_days = office_answer_working_days(dossier)
     hops = [
         Hop("sent", str(_("Chuyển hồ sơ đến Văn phòng Đăng ký đất đai")),
             str(_("biên nhận trong 2 giờ làm việc")), transfer.sent_at,
             _transfer_acknowledged_at(dossier.pk),
             cal.add_working_seconds(transfer.sent_at, ACK_LIMIT_SECONDS)),
         Hop("answered", str(_("Văn phòng trả thông tin địa chính")),
-            str(_("%(n)s ngày làm việc") % {"n": OFFICE_ANSWER_WORKING_DAYS}),
+            str(_("%(n)s ngày làm việc") % {"n": answer_days}),
             transfer.sent_at, transfer.answered_at,
-            _end_of_working_day(transfer.sent_at, OFFICE_ANSWER_WORKING_DAYS)),
+            _end_of_working_day(transfer.sent_at, answer_days)),
     ]
     taxed = transfer.tax_sent_at is not None or transfer.answered_at is None
     if taxed:
@@ -183,6 +197,13 @@ def land_last_reconciliation():
     from linkage.framework.models import ReconciliationRun
 
     return ReconciliationRun.objects.filter(system=LAND).first()
+
+
+def tax_last_reconciliation():
+    """The last comparison of the tax notices with the tax authority's, or None."""
+    from linkage.framework.models import ReconciliationRun
+
+    return ReconciliationRun.objects.filter(system=TAX).first()
 
 
 def land_attention_queue() -> QuerySet:

@@ -24,7 +24,7 @@ from linkage.framework.exchange import AdapterCache, ExchangeAdapter, ExchangeSe
 from linkage.land import SYSTEM as LAND
 from linkage.land import contract as land_contract
 from linkage.land import mapping
-from linkage.land.models import LandTransfer
+from linkage.models import LandTransfer
 from linkage.tax import SYSTEM as TAX
 from linkage.tax import contract as tax_contract
 from thanhsen.errors import ApplicationError, ErrorKind
@@ -59,7 +59,7 @@ _land_adapters = AdapterCache(lambda conf: ExchangeAdapter(
 ))
 _tax_adapters = AdapterCache(lambda conf: ExchangeAdapter(
     conf, tax_contract.CONTRACT, acceptance=tax_contract.ACCEPTANCE,
-    reply_page=tax_contract.REPLY_PAGE,
+    reply_page=tax_contract.REPLY_PAGE, reconciliation=tax_contract.RECONCILIATION,
 ))
 
 

@@ -14,6 +14,7 @@ REPLIES = {
 }
 ACCEPTANCE = "tiep_nhan_thong_diep"
 REPLY_PAGE = "danh_sach_phan_hoi"
+RECONCILIATION = "doi_soat"
 
 
 def schema_for(kind: str) -> str:

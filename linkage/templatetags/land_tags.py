@@ -18,6 +18,7 @@ from linkage.land.selectors import (
     land_messages,
     land_replies_refused,
     land_sync_health,
+    tax_last_reconciliation,
 )
 from linkage.land.services import is_land_procedure, land_enabled, transfer_refusal
 
@@ -50,6 +51,7 @@ def land_hops_sheet(dossier):
 @register.inclusion_tag("linkage/land/partials/health.html", takes_context=True)
 def land_health(context):
     return {"systems": land_sync_health(), "refused": land_replies_refused()[:20],
-            "run": land_last_reconciliation(), "queue": land_attention_queue()[:50],
+            "run": land_last_reconciliation(), "tax_run": tax_last_reconciliation(),
+            "queue": land_attention_queue()[:50],
             "may_act": context.get("may_act"), "request": context.get("request"),
             "csrf_token": context.get("csrf_token")}

@@ -18,9 +18,9 @@ from linkage.framework.models import (
     SyncWarning,
 )
 from linkage.land import SYSTEM as LAND
-from linkage.land.models import LandTransfer
 from linkage.land.pipeline import WAITING, Verdict, replies_pull, reply_accept, waiting_retry
 from linkage.land.sweep import land_sweep
+from linkage.models import LandTransfer
 from linkage.tax import SYSTEM as TAX
 from tests.linkage.land_support import land_dossier
 

@@ -16,9 +16,9 @@ from intake.payments.services import payment_record_cash
 from linkage.framework import outbound
 from linkage.framework.models import MessageState, OutboundMessage, SyncStream
 from linkage.land import SYSTEM as LAND
-from linkage.land.models import LandTransfer
 from linkage.land.pipeline import replies_pull, reply_accept
 from linkage.land.selectors import land_hops
+from linkage.models import LandTransfer
 from linkage.tax import SYSTEM as TAX
 from tests.linkage.land_support import land_dossier
 from thanhsen.errors import ApplicationError

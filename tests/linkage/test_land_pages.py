@@ -8,8 +8,8 @@ from cases import actions as case_actions
 from linkage.framework import outbound
 from linkage.framework.models import SyncStream
 from linkage.land import SYSTEM as LAND
-from linkage.land.models import LandTransfer
 from linkage.land.pipeline import replies_pull
+from linkage.models import LandTransfer
 from linkage.tax import SYSTEM as TAX
 from tests.linkage.land_support import land_dossier
 from tests.workspace.helpers import pdf_text

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from cases import actions as case_actions
 from linkage.framework.outbound import streams_sweep
-from linkage.land.models import LandTransfer
 from linkage.land.sweep import land_sweep
+from linkage.models import LandTransfer
 from tests.conftest import skip_or_fail
 from tests.linkage.celery_harness import FAST, PrivateRedis, Worker, point_celery_at
 from tests.linkage.land_support import LandRig, land_dossier
