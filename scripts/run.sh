@@ -52,8 +52,9 @@ manage seed_demo
 manage signing_dev_keys
 
 # The simulated outside systems on one port: the national portal under /portal/, the agencies
-# under /agencies/ (AGENCY_BASE_URL's default), the civil-status registry under /civil-status/.
-# An operator's PORTAL_BASE_URL or CIVIL_STATUS_BASE_URL (even empty) wins.
+# under /agencies/ (AGENCY_BASE_URL's default), the civil-status registry under /civil-status/,
+# the land office under /land/ and the tax authority under /tax/. An operator's *_BASE_URL
+# (even empty) wins.
 background "simulators" "$PY" manage.py run_simulators
 export PORTAL_BASE_URL=${PORTAL_BASE_URL-http://127.0.0.1:8765/portal}
 export CIVIL_STATUS_BASE_URL=${CIVIL_STATUS_BASE_URL-http://127.0.0.1:8765/civil-status}
