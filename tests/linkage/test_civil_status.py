@@ -246,7 +246,7 @@ def test_the_health_page_has_a_row_for_the_registry(people, registry):
 
 
 def test_the_resident_hears_of_the_result_when_the_extract_arrives_not_at_approval(
-    people, registry, django_capture_on_commit_callbacks
+    people, registry, django_capture_on_commit_callbacks, tasks_in_process
 ):
     with django_capture_on_commit_callbacks(execute=True):
         dossier = _approved(people)
