@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import http.client
-import threading
 import urllib.parse
 from dataclasses import dataclass
 
@@ -22,6 +20,7 @@ from linkage.civil_status.contract import ACCEPTANCE, CONTRACT, RECONCILIATION, 
 from linkage.framework.contract import ContractError
 from linkage.framework.http import HttpFailure, JsonClient
 from linkage.framework.outbound import Delivery, TransportError
+from linkage.framework.remote import ProcessAdapter, file_fetch
 
 #: The largest extract fetched (a one-page signed PDF is tens of kilobytes).
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -93,28 +92,11 @@ class HttpRegistryAdapter:
 
     def file(self, path: str) -> bytes:
         """An extract's bytes (the services check its hash, size and content)."""
-        if not path.startswith("/") or path.startswith("//"):
-            raise TransportError(f"file path outside the registry: {path!r}")
-        try:
-            status, _reason, raw = self._client.exchange("GET", path, None, self._auth())
-        except (OSError, http.client.HTTPException) as exc:
-            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
-        if status != 200:
-            raise TransportError(f"HTTP {status} for {path}")
-        if len(raw) > MAX_FILE_BYTES:
-            raise TransportError(f"file larger than {MAX_FILE_BYTES} bytes: {path}")
-        return raw
+        return file_fetch(self._client, path, self._auth(), limit=MAX_FILE_BYTES,
+                          owner="the registry")
 
 
-_default: HttpRegistryAdapter | None = None
-_default_lock = threading.Lock()
-
-
-def default_adapter() -> HttpRegistryAdapter:
-    """The process's adapter, rebuilt when the settings change (tests move the simulator)."""
-    global _default
-    conf = registry_settings()
-    with _default_lock:
-        if _default is None or _default.conf != conf:
-            _default = HttpRegistryAdapter(conf)
-        return _default
+#: The process's adapter (``default_adapter()``).
+default_adapter: ProcessAdapter[HttpRegistryAdapter] = ProcessAdapter(
+    registry_settings, HttpRegistryAdapter
+)

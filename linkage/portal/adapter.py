@@ -19,7 +19,6 @@ behind our contract; what the rest of the code sees is ``Delivery`` and the cont
 
 from __future__ import annotations
 
-import http.client
 import json
 import threading
 import time
@@ -32,6 +31,7 @@ from django.conf import settings
 from linkage.framework.contract import ContractError
 from linkage.framework.http import HttpFailure, JsonClient
 from linkage.framework.outbound import Delivery, TransportError
+from linkage.framework.remote import ProcessAdapter, file_fetch
 from linkage.portal.contract import (
     ACCEPTANCE,
     ACKNOWLEDGEMENT_PAGE,
@@ -202,30 +202,11 @@ class HttpPortalAdapter:
 
     def file(self, path: str) -> bytes:
         """A component file's bytes (the caller checks its hash and content)."""
-        if not path.startswith("/") or path.startswith("//"):
-            raise TransportError(f"file path outside the portal: {path!r}")
-        try:
-            status, _reason, raw = self._client.exchange(
-                "GET", path, None, {**self._token.header()}
-            )
-        except (OSError, http.client.HTTPException) as exc:
-            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
-        if status != 200:
-            raise TransportError(f"HTTP {status} for {path}")
-        if len(raw) > MAX_FILE_BYTES:
-            raise TransportError(f"file larger than {MAX_FILE_BYTES} bytes: {path}")
-        return raw
+        return file_fetch(self._client, path, {**self._token.header()}, limit=MAX_FILE_BYTES,
+                          owner="the portal")
 
 
-_default: HttpPortalAdapter | None = None
-_default_lock = threading.Lock()
-
-
-def default_adapter() -> HttpPortalAdapter:
-    """The process's adapter, rebuilt when the settings change (tests move the simulator)."""
-    global _default
-    conf = portal_settings()
-    with _default_lock:
-        if _default is None or _default.conf != conf:
-            _default = HttpPortalAdapter(conf)
-        return _default
+#: The process's adapter (``default_adapter()``).
+default_adapter: ProcessAdapter[HttpPortalAdapter] = ProcessAdapter(
+    portal_settings, HttpPortalAdapter
+)
