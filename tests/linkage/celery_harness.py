@@ -15,12 +15,17 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+from django.conf import settings
 from django.db import connection
 from kombu import pools as kombu_pools
 
 from devtools.simulators.agencies import AgencySimulator, SimulatorConfig, make_server
+from tests.conftest import skip_or_fail
 from thanhsen.celery import app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,3 +191,34 @@ class Worker:
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+
+@contextmanager
+def private_worker(
+    log_dir: Path, *, agency_url: str = "http://127.0.0.1:9", env: dict | None = None
+) -> Iterator[tuple[PrivateRedis, Worker]]:
+    """A private Redis with Celery pointed at it, and a worker process whose settings include
+    ``env`` (a worker takes its settings from its environment). Skipped (a failure under
+    REQUIRE_SERVICES) without PostgreSQL, the shared Redis or redis-server; on exit everything
+    is stopped and Celery points back at the shared broker."""
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        skip_or_fail(
+            "needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…"
+        )
+    if not PrivateRedis.available():
+        skip_or_fail("needs redis-server on PATH for a private Redis")
+    redis = PrivateRedis()
+    redis.start()
+    point_celery_at(redis.url)
+    patch = pytest.MonkeyPatch()
+    for name, value in (env or {}).items():
+        patch.setenv(name, value)
+    worker = Worker(broker_url=redis.url, agency_url=agency_url, log_dir=log_dir)
+    try:
+        worker.start()
+        yield redis, worker
+    finally:
+        worker.stop()
+        patch.undo()
+        redis.stop()
+        point_celery_at(settings.CELERY_BROKER_URL)

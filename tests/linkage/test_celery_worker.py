@@ -8,16 +8,13 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 
 from linkage.bundles import bundle_correction_complete
 from linkage.models import Bundle, BundleState, BundleStep, Outbox, StepState
 from linkage.sweep import bundle_sweep
 from linkage.tasks import run_step
-from tests.conftest import skip_or_fail
 from tests.linkage import support
-from tests.linkage.celery_harness import FAST, PrivateRedis, Simulator, Worker, point_celery_at
+from tests.linkage.celery_harness import FAST, PrivateRedis, Simulator, Worker, private_worker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -31,25 +28,14 @@ class Harness:
 
 @pytest.fixture(scope="module")
 def harness(django_db_setup, tmp_path_factory):
-    if connection.vendor != "postgresql" or not django_settings.REDIS_URL:
-        skip_or_fail(
-            "needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…"
-        )
-    if not PrivateRedis.available():
-        skip_or_fail("needs redis-server on PATH for a private Redis")
-    redis = PrivateRedis()
-    redis.start()
-    point_celery_at(redis.url)
     simulator = Simulator()
-    worker = Worker(
-        broker_url=redis.url, agency_url=simulator.url, log_dir=tmp_path_factory.mktemp("workers")
-    )
-    worker.start()
-    yield Harness(redis, simulator, worker)
-    worker.stop()
-    simulator.close()
-    redis.stop()
-    point_celery_at(django_settings.CELERY_BROKER_URL)
+    try:
+        with private_worker(tmp_path_factory.mktemp("workers"), agency_url=simulator.url) as (
+            redis, worker
+        ):
+            yield Harness(redis, simulator, worker)
+    finally:
+        simulator.close()
 
 
 @pytest.fixture

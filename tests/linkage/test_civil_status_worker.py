@@ -10,8 +10,6 @@ registry's replies) a few times a second instead of every minute.
 import time
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from cases import actions as case_actions
@@ -21,10 +19,9 @@ from linkage.civil_status.sweep import civil_status_sweep
 from linkage.framework.models import SyncStream
 from linkage.framework.outbound import streams_sweep
 from linkage.models import CivilRegistration, RegistrationState
-from tests.conftest import skip_or_fail
 from tests.factories import applicant, mandatory_papers
 from tests.linkage import support
-from tests.linkage.celery_harness import FAST, PrivateRedis, Worker, point_celery_at
+from tests.linkage.celery_harness import FAST, private_worker
 from tests.linkage.civil_status_support import RegistryRig
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -34,30 +31,15 @@ REGISTRY_FAST = {**FAST, "CIVIL_STATUS_TIMEOUT_SECONDS": 1.0}
 
 @pytest.fixture(scope="module")
 def harness(django_db_setup, tmp_path_factory):
-    if connection.vendor != "postgresql" or not django_settings.REDIS_URL:
-        skip_or_fail(
-            "needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…"
-        )
-    if not PrivateRedis.available():
-        skip_or_fail("needs redis-server on PATH for a private Redis")
-    redis = PrivateRedis()
-    redis.start()
-    point_celery_at(redis.url)
     registry = RegistryRig()
-    patch = pytest.MonkeyPatch()
-    # The worker takes its settings from its environment (the harness passes os.environ on).
-    patch.setenv("CIVIL_STATUS_BASE_URL", registry.url)
-    patch.setenv("PORTAL_BASE_URL", "")
-    patch.setenv("CIVIL_STATUS_TIMEOUT_SECONDS", "1.0")
-    worker = Worker(broker_url=redis.url, agency_url="http://127.0.0.1:9",
-                    log_dir=tmp_path_factory.mktemp("registry-workers"))
-    worker.start()
-    yield redis, registry, worker
-    worker.stop()
-    patch.undo()
-    registry.close()
-    redis.stop()
-    point_celery_at(django_settings.CELERY_BROKER_URL)
+    env = {"CIVIL_STATUS_BASE_URL": registry.url, "PORTAL_BASE_URL": "",
+           "CIVIL_STATUS_TIMEOUT_SECONDS": "1.0"}
+    try:
+        with private_worker(tmp_path_factory.mktemp("registry-workers"), env=env) as (redis,
+                                                                                      worker):
+            yield redis, registry, worker
+    finally:
+        registry.close()
 
 
 @pytest.fixture

@@ -10,16 +10,13 @@ and the residents (paying each notice once it has arrived).
 import time
 
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from cases import actions as case_actions
 from linkage.framework.outbound import streams_sweep
 from linkage.land.sweep import land_sweep
 from linkage.models import LandTransfer
-from tests.conftest import skip_or_fail
-from tests.linkage.celery_harness import FAST, PrivateRedis, Worker, point_celery_at
+from tests.linkage.celery_harness import FAST, private_worker
 from tests.linkage.land_support import LandRig, land_dossier
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -29,31 +26,14 @@ LAND_FAST = {**FAST, "LAND_TIMEOUT_SECONDS": 1.0, "TAX_TIMEOUT_SECONDS": 1.0}
 
 @pytest.fixture(scope="module")
 def harness(django_db_setup, tmp_path_factory):
-    if connection.vendor != "postgresql" or not django_settings.REDIS_URL:
-        skip_or_fail(
-            "needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…"
-        )
-    if not PrivateRedis.available():
-        skip_or_fail("needs redis-server on PATH for a private Redis")
-    redis = PrivateRedis()
-    redis.start()
-    point_celery_at(redis.url)
     systems = LandRig()
-    patch = pytest.MonkeyPatch()
-    # The worker takes its settings from its environment (the harness passes os.environ on).
-    patch.setenv("LAND_BASE_URL", systems.land_url)
-    patch.setenv("TAX_BASE_URL", systems.tax_url)
-    patch.setenv("LAND_TIMEOUT_SECONDS", "1.0")
-    patch.setenv("TAX_TIMEOUT_SECONDS", "1.0")
-    worker = Worker(broker_url=redis.url, agency_url="http://127.0.0.1:9",
-                    log_dir=tmp_path_factory.mktemp("land-workers"))
-    worker.start()
-    yield systems, worker
-    worker.stop()
-    patch.undo()
-    systems.close()
-    redis.stop()
-    point_celery_at(django_settings.CELERY_BROKER_URL)
+    env = {"LAND_BASE_URL": systems.land_url, "TAX_BASE_URL": systems.tax_url,
+           "LAND_TIMEOUT_SECONDS": "1.0", "TAX_TIMEOUT_SECONDS": "1.0"}
+    try:
+        with private_worker(tmp_path_factory.mktemp("land-workers"), env=env) as (_redis, worker):
+            yield systems, worker
+    finally:
+        systems.close()
 
 
 def test_faults_and_a_killed_worker_still_bring_every_certificate_back_once(

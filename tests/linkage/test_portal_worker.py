@@ -9,7 +9,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
@@ -18,9 +17,8 @@ from linkage.framework.models import MessageState, OutboundMessage, SyncStream
 from linkage.framework.outbound import streams_sweep
 from linkage.portal.sweep import portal_sweep
 from linkage.tasks import deliver_stream
-from tests.conftest import skip_or_fail
 from tests.factories import applicant, dossier_in, mandatory_papers
-from tests.linkage.celery_harness import FAST, PrivateRedis, Worker, point_celery_at
+from tests.linkage.celery_harness import FAST, private_worker
 from tests.linkage.portal_support import PortalRig
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -32,29 +30,14 @@ OUTAGE_SECONDS = 300
 
 @pytest.fixture(scope="module")
 def harness(django_db_setup, tmp_path_factory):
-    if connection.vendor != "postgresql" or not django_settings.REDIS_URL:
-        skip_or_fail(
-            "needs PostgreSQL and Redis: set DATABASE_URL=postgres://… and REDIS_URL=redis://…"
-        )
-    if not PrivateRedis.available():
-        skip_or_fail("needs redis-server on PATH for a private Redis")
-    redis = PrivateRedis()
-    redis.start()
-    point_celery_at(redis.url)
     portal = PortalRig()
-    patch = pytest.MonkeyPatch()
-    # The worker takes its settings from its environment (the harness passes os.environ on).
-    patch.setenv("PORTAL_BASE_URL", portal.url)
-    patch.setenv("PORTAL_TIMEOUT_SECONDS", str(PORTAL_FAST["PORTAL_TIMEOUT_SECONDS"]))
-    worker = Worker(broker_url=redis.url, agency_url="http://127.0.0.1:9",
-                    log_dir=tmp_path_factory.mktemp("portal-workers"))
-    worker.start()
-    yield redis, portal, worker
-    worker.stop()
-    patch.undo()
-    portal.close()
-    redis.stop()
-    point_celery_at(django_settings.CELERY_BROKER_URL)
+    env = {"PORTAL_BASE_URL": portal.url,
+           "PORTAL_TIMEOUT_SECONDS": str(PORTAL_FAST["PORTAL_TIMEOUT_SECONDS"])}
+    try:
+        with private_worker(tmp_path_factory.mktemp("portal-workers"), env=env) as (redis, worker):
+            yield redis, portal, worker
+    finally:
+        portal.close()
 
 
 @pytest.fixture
