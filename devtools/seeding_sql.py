@@ -533,7 +533,8 @@ def seed_scale(
     with transaction.atomic(), connection.cursor() as cursor:
         keep_given_event_time()
         cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        if cursor.fetchone()[0]:
+        superuser = cursor.fetchone()[0]
+        if superuser:
             # Rows of checked shape into tables the transaction owns: no per-row triggers
             # (foreign-key checks, the event-time stamp the line above already waives).
             cursor.execute("SET LOCAL session_replication_role = replica")
@@ -578,8 +579,11 @@ def seed_scale(
         # Dropped here too: inside an outer transaction (tests) ON COMMIT comes later.
         cursor.execute(
             "DROP TABLE seed_wd, seed_cal, seed_proc, seed_name, seed_staff; "
-            "DROP FUNCTION pg_temp.moment; SET LOCAL session_replication_role = DEFAULT"
+            "DROP FUNCTION pg_temp.moment"
         )
+        if superuser:
+            # Only a superuser may set it (the line above switched it off for one).
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
 
 def _chunks(per_day: list[tuple[int, int]]):
