@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Protocol
 
 from celery import current_app
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -64,6 +65,21 @@ class Connector:
     enabled: Callable[[], bool]
     #: The full message from the stored body: the envelope is added when it leaves.
     envelope: Callable[[OutboundMessage, str], dict]
+
+
+def envelope_head(message: OutboundMessage, code: str, *, version: str) -> dict:
+    """The fields every connector's message starts with: contract version, message id (what
+    the other side deduplicates by), the dossier's order, kind, code, our unit and the time of
+    the change (``yyyyMMddHHmmss``, Vietnamese time)."""
+    return {
+        "PhienBan": version,
+        "MaThongDiep": str(message.message_id),
+        "SoThuTu": message.sequence,
+        "LoaiThongDiep": message.kind,
+        "MaHoSo": code,
+        "MaDonVi": settings.UNIT_CODE,
+        "ThoiDiem": timezone.localtime(message.created_at).strftime("%Y%m%d%H%M%S"),
+    }
 
 
 _connectors: dict[str, Connector] = {}

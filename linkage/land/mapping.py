@@ -12,7 +12,6 @@ import base64
 import hashlib
 from datetime import date, datetime
 
-from django.conf import settings
 from django.utils import timezone
 
 from cases.models import Dossier
@@ -117,16 +116,3 @@ def file_contents(body: dict) -> dict:
     if "ThanhPhanHoSo" in body:
         return {**body, "ThanhPhanHoSo": components}
     return body
-
-
-def envelope(message, code: str, *, version: str) -> dict:
-    """The common envelope of both sector connectors' messages."""
-    return {
-        "PhienBan": version,
-        "MaThongDiep": str(message.message_id),
-        "SoThuTu": message.sequence,
-        "LoaiThongDiep": message.kind,
-        "MaHoSo": code,
-        "MaDonVi": settings.UNIT_CODE,
-        "ThoiDiem": wire_time(message.created_at),
-    }

@@ -72,12 +72,12 @@ def tax_adapter() -> ExchangeAdapter:
 
 
 def _land_envelope(message, code: str) -> dict:
-    return {**mapping.envelope(message, code, version=land_contract.CONTRACT.version),
+    return {**outbound.envelope_head(message, code, version=land_contract.CONTRACT.version),
             **mapping.file_contents(message.body)}
 
 
 def _tax_envelope(message, code: str) -> dict:
-    return {**mapping.envelope(message, code, version=tax_contract.CONTRACT.version),
+    return {**outbound.envelope_head(message, code, version=tax_contract.CONTRACT.version),
             **message.body}
 
 

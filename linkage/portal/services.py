@@ -42,16 +42,7 @@ def enabled() -> bool:
 
 
 def envelope(message: OutboundMessage, code: str) -> dict:
-    return {
-        "PhienBan": CONTRACT.version,
-        "MaThongDiep": str(message.message_id),
-        "SoThuTu": message.sequence,
-        "LoaiThongDiep": message.kind,
-        "MaHoSo": code,
-        "MaDonVi": settings.UNIT_CODE,
-        "ThoiDiem": mapping.portal_time(message.created_at),
-        **message.body,
-    }
+    return {**outbound.envelope_head(message, code, version=CONTRACT.version), **message.body}
 
 
 def portal_adapter():
