@@ -201,7 +201,7 @@ def bieu06_xlsx(table: ReportTable) -> bytes:
         ws.column_dimensions[get_column_letter(col)].width = 13
     ws.freeze_panes = ws.cell(data_row - len(table.rows), 3)
     note = data_row + 2
-    ws.cell(note, 1, _bieu06_note(table.period))
+    ws.cell(note, 1, _bieu06_note(table.period, table.source))
     ws.merge_cells(start_row=note, start_column=1, end_row=note, end_column=ncols)
     ws.cell(note, 1).alignment = s["left"]
     ws.row_dimensions[note].height = 45
@@ -250,8 +250,9 @@ def _save(wb) -> bytes:
     return buffer.getvalue()
 
 
-def _bieu06_note(period: Period) -> str:
-    """The notes under the table; a period with withdrawals a seeding invented says so."""
+def _bieu06_note(period: Period, source: str = "rollup") -> str:
+    """The notes under the table; a period with withdrawals a seeding invented says so (counted
+    from the table's own source)."""
     note = _(
         "Ghi chú: Biểu mẫu không có cột cho hồ sơ dừng xử lý (công dân rút hồ sơ) và hồ sơ "
         "không được tiếp nhận; hai số này được ghi ngoài biểu. Hồ sơ dừng xử lý đã được tính ở "
@@ -259,7 +260,7 @@ def _bieu06_note(period: Period) -> str:
         "không được tiếp nhận không tính vào cột nào của biểu. Xếp loại theo hạn giải quyết ban "
         "đầu, kể cả khi đã có văn bản xin lỗi, hẹn lại."
     )
-    invented = synthetic_withdrawals(period=period)
+    invented = synthetic_withdrawals(period=period, source=source)
     if invented:
         note += " " + ngettext(
             "%(n)d hồ sơ dừng xử lý trong kỳ là dữ liệu mô phỏng, sinh ra để lấp phần chênh "
@@ -276,7 +277,8 @@ def _pdf(template: str, context: dict) -> bytes:
     html = render_to_string(template, {
         **context, "unit_name": settings.UNIT_NAME, "printed_at": timezone.localtime(),
         "form_code": FORM_CODE,
-        "note": _bieu06_note(context["period"] if "period" in context else context["table"].period),
+        "note": _bieu06_note(context["period"], "rollup") if "period" in context
+        else _bieu06_note(context["table"].period, context["table"].source),
     })
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 

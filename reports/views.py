@@ -23,6 +23,7 @@ from reports.selectors import (
     ALL_COLUMNS,
     bundle_summary,
     dossier_drilldown,
+    refresh_known,
     report_table,
     row_label,
     synthetic_withdrawals,
@@ -61,21 +62,22 @@ def dashboard(request):
         return _error_page(request, error)
     grain = "week" if request.GET.get("nhom") == "tuan" else "month"
     stamp = rollups.refreshed_at()
-    shown = figures(period, grain, stamp=stamp)
-    context = {
-        **_common(request, period, stamp),
-        **shown,
-        "total": shown["by_field"].total,
-        "short_columns": SHORT_COLUMNS,
-        "scopes": SCOPES,
-        "grain": grain,
-        "at_risk": insights.dossiers_at_risk()[:6],
-        "handover_risk": handover_at_risk()[:6],
-        "now": timezone.now(),
-        "bundles": bundle_summary(period=period),
-        "synthetic_withdrawals": synthetic_withdrawals(period=period),
-        "post_audit": post_audit_report(period=period),
-    }
+    with refresh_known(stamp):
+        shown = figures(period, grain, stamp=stamp)
+        context = {
+            **_common(request, period, stamp),
+            **shown,
+            "total": shown["by_field"].total,
+            "short_columns": SHORT_COLUMNS,
+            "scopes": SCOPES,
+            "grain": grain,
+            "at_risk": insights.dossiers_at_risk()[:6],
+            "handover_risk": handover_at_risk()[:6],
+            "now": timezone.now(),
+            "bundles": bundle_summary(period=period),
+            "synthetic_withdrawals": synthetic_withdrawals(period=period),
+            "post_audit": post_audit_report(period=period),
+        }
     return render(request, "reports/dashboard.html", context)
 
 
@@ -94,7 +96,7 @@ def bieu06(request):
         return _error_page(request, exc)
     return render(request, "reports/bieu06.html", {
         **_common(request, period), "table": table, "dimensions": DIMENSIONS, "source": source,
-        "synthetic_withdrawals": synthetic_withdrawals(period=period),
+        "synthetic_withdrawals": synthetic_withdrawals(period=period, source=source),
     })
 
 

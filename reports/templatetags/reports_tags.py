@@ -36,13 +36,20 @@ def vn_dec(value) -> str:
 @register.simple_tag
 def drill(period, cell, dimension=None, key=None, scope=None) -> str:
     """URL of the drill-down list for one cell (and one row of a split table)."""
-    params = {**period.as_query(), "o": cell}
+    params = {"o": cell}
     if dimension:
         params["theo"] = dimension
         params["k"] = "none" if key is None else key
     if scope in SCOPES:
         params["chi_so"] = scope
-    return _dossiers_url() + "?" + urlencode(params)
+    return _period_url(period) + urlencode(params)
+
+
+@lru_cache(maxsize=64)
+def _period_url(period) -> str:
+    """The list's address with the period's part of the query, encoded once per period: a
+    dashboard links a few hundred cells of the same period."""
+    return _dossiers_url() + "?" + urlencode(period.as_query()) + "&"
 
 
 @lru_cache(maxsize=1)
