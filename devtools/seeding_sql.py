@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from cases.actions import COPY_CERTIFICATION_ROOT
 from cases.calendar import working_calendar
@@ -137,7 +139,7 @@ def _name_rows() -> list[tuple]:
 _SETUP = """
 CREATE TEMP TABLE seed_wd (idx int PRIMARY KEY, day date, w1a float8, w1b float8,
                            w2a float8, w2b float8, on_time_from float8, weight float8,
-                           n int DEFAULT 0) ON COMMIT DROP;
+                           n int DEFAULT 0, before bigint DEFAULT 0) ON COMMIT DROP;
 CREATE TEMP TABLE seed_cal (day date PRIMARY KEY, idx int) ON COMMIT DROP;
 CREATE TEMP TABLE seed_proc (i int PRIMARY KEY, id bigint, department_id bigint,
                              time_limit int, time_unit text, certifies bool, fees int[])
@@ -255,19 +257,21 @@ _DRAW = [
 ]
 
 #: Ids, codes and states: ids follow the order of receipt, codes number each day's dossiers
-#: after the day's sequence, results after now stay in progress.
+#: after the day's sequence, results after now stay in progress. A day's receipts all come
+#: before the next day's, so the rank in the chunk less the chunk's dossiers of earlier days
+#: (``seed_wd.before``) numbers the day: one sort instead of two.
 _NUMBER = """
 CREATE TEMP TABLE seed_d ON COMMIT DROP AS
-SELECT x.*, %(base)s + row_number() OVER (ORDER BY x.received, x.r_name) AS id,
-       %(unit)s || '-' || to_char(x.day, 'YYMMDD') || '-' || lpad(
-         (COALESCE(q.last_value, 0) + row_number() OVER (PARTITION BY x.day
-          ORDER BY x.received, x.r_name))::text, 4, '0') AS code,
-       CASE WHEN x.resolved <= %(now)s THEN x.resolved END AS done,
-       CASE WHEN x.resolved + 60 * (10 + floor(x.r_ret * 1431)) <= %(now)s
-            THEN x.resolved + 60 * (10 + floor(x.r_ret * 1431)) END AS returned,
-       (x.r_reason * 1000)::int AS reason_pick
-FROM seed_x x
-LEFT JOIN cases_dossiercodesequence q ON q.unit = %(unit)s AND q.day = x.day;
+SELECT y.*, %(base)s + y.rank AS id, %(unit)s || '-' || to_char(y.day, 'YYMMDD') || '-' || lpad(
+         (COALESCE(q.last_value, 0) + y.rank - (w.before - %(lo_before)s))::text, 4, '0')
+         AS code,
+       CASE WHEN y.resolved <= %(now)s THEN y.resolved END AS done,
+       CASE WHEN y.resolved + 60 * (10 + floor(y.r_ret * 1431)) <= %(now)s
+            THEN y.resolved + 60 * (10 + floor(y.r_ret * 1431)) END AS returned,
+       (y.r_reason * 1000)::int AS reason_pick
+FROM (SELECT x.*, row_number() OVER (ORDER BY x.received, x.r_name) AS rank FROM seed_x x) AS y
+JOIN seed_wd w ON w.idx = y.day_idx
+LEFT JOIN cases_dossiercodesequence q ON q.unit = %(unit)s AND q.day = y.day;
 """
 
 
@@ -457,29 +461,19 @@ def _statements(params: dict) -> list[str]:
                 "fee": "s.fee",
                 "scan": "''",
                 "year": "extract(year FROM to_timestamp(s.done) AT TIME ZONE %(tz)s)::int",
-                "number": """CASE WHEN s.done IS NOT NULL THEN COALESCE(q.last_value, 0)
-                + row_number() OVER (PARTITION BY extract(year FROM to_timestamp(s.done)
-                  AT TIME ZONE %(tz)s) ORDER BY s.done, s.id) END""",
                 "signer_id": "CASE WHEN s.done IS NOT NULL THEN %(signer)s END",
                 "certified_at": f"CASE WHEN s.done IS NOT NULL THEN {_ts('s.done')} END",
             },
-            """FROM seed_d s LEFT JOIN cases_dossiercodesequence q ON q.unit = %(register)s
-              AND q.day = make_date(extract(year FROM to_timestamp(s.done)
-                                    AT TIME ZONE %(tz)s)::int, 1, 1)
-              WHERE s.certifies AND s.outcome <> 'not_accepted'""",
+            "FROM seed_d s WHERE s.certifies AND s.outcome <> 'not_accepted'",
             params,
         ),
-        # The day's code sequence and the year's register continue after what was seeded.
+        # The day's code sequence continues after what was seeded.
         """INSERT INTO cases_dossiercodesequence (unit, day, last_value)
            SELECT %(unit)s, s.day, count(*) + COALESCE(max(q.last_value), 0) FROM seed_d s
            LEFT JOIN cases_dossiercodesequence q ON q.unit = %(unit)s AND q.day = s.day
            GROUP BY s.day
            ON CONFLICT (unit, day) DO UPDATE SET last_value = EXCLUDED.last_value""",
-        """INSERT INTO cases_dossiercodesequence (unit, day, last_value)
-           SELECT %(register)s, make_date(year, 1, 1), max(number) FROM cases_copycertification
-           WHERE dossier_id IN (SELECT id FROM seed_d) AND number IS NOT NULL GROUP BY year
-           ON CONFLICT (unit, day) DO UPDATE SET last_value = EXCLUDED.last_value""",
-    ]
+]
 
 
 def _secondary_indexes(cursor, tables: list[str]) -> list[tuple[str, str]]:
@@ -493,6 +487,50 @@ def _secondary_indexes(cursor, tables: list[str]) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
+#: After every chunk: the certifications signed get the year's register numbers in the order
+#: they were signed, after what the register held, and the register continues after them.
+#: Numbered once at the end, so chunks generated side by side never take the same number.
+_REGISTER = [
+    """UPDATE cases_copycertification c SET number = n.number
+       FROM (SELECT c2.id, COALESCE(q.last_value, 0) + row_number() OVER (
+                      PARTITION BY c2.year ORDER BY c2.certified_at, c2.dossier_id) AS number
+               FROM cases_copycertification c2
+               LEFT JOIN cases_dossiercodesequence q
+                 ON q.unit = %(register)s AND q.day = make_date(c2.year, 1, 1)
+              WHERE c2.dossier_id > %(first_id)s AND c2.certified_at IS NOT NULL
+                AND c2.number IS NULL) AS n
+      WHERE c.id = n.id""",
+    """INSERT INTO cases_dossiercodesequence (unit, day, last_value)
+       SELECT %(register)s, make_date(year, 1, 1), max(number) FROM cases_copycertification
+        WHERE dossier_id > %(first_id)s AND number IS NOT NULL GROUP BY year
+       ON CONFLICT (unit, day) DO UPDATE SET last_value = EXCLUDED.last_value""",
+]
+
+#: The tables the generation fills (their secondary indexes are rebuilt once at the end).
+_TABLES = [
+    Dossier._meta.db_table,
+    DossierDocument._meta.db_table,
+    DossierEvent._meta.db_table,
+    Payment._meta.db_table,
+    CopyCertification._meta.db_table,
+]
+
+
+@dataclass
+class _Plan:
+    """What every session generating chunks needs: the small tables and the parameters."""
+
+    working: list[tuple]
+    days: list[tuple]
+    per_day: list[tuple[int, int]]
+    before: dict[int, int]
+    procedures: list[tuple]
+    names: list[tuple]
+    handlers: list[tuple]
+    params: dict
+    seed: int
+
+
 def seed_scale(
     *,
     count: int,
@@ -501,89 +539,222 @@ def seed_scale(
     seed: int,
     now: datetime,
     progress: Callable[[int], None],
+    workers: int = 1,
 ) -> None:
-    """Generate ``count`` dossiers received over the working days of [first, last]."""
+    """Generate ``count`` dossiers received over the working days of [first, last].
+
+    With ``workers`` above one and outside a transaction, that many sessions generate chunks
+    side by side (PostgreSQL runs each statement on one core): each session commits its own
+    chunks, so a failure leaves the chunks the others finished. Inside a transaction (tests)
+    one session does it all, in that transaction.
+    """
     rng = random.Random(seed)
     people = seeding._people(rng)
     working, days = _calendar_rows(first, last)
     per_day = _per_day(working, count)
     procedures = _procedure_rows()
     names = _name_rows()
-    tables = [
-        Dossier._meta.db_table,
-        DossierDocument._meta.db_table,
-        DossierEvent._meta.db_table,
-        Payment._meta.db_table,
-        CopyCertification._meta.db_table,
-    ]
-    params = {
-        "tz": str(VIETNAM_TZ),
-        "unit": settings.UNIT_CODE,
-        "register": f"{settings.UNIT_CODE}-SCT",
-        "counter": people["counter"],
-        "signer": people["signer"],
-        "now": now.timestamp(),
-        "procedures": len(procedures),
-        "names": len(names),
-        "refusals": seeding.REFUSAL_REASONS,
-        "n_refusals": len(seeding.REFUSAL_REASONS),
-        "supplements": seeding.SUPPLEMENT_REASONS,
-        "n_supplements": len(seeding.SUPPLEMENT_REASONS),
-    }
+    plan = _Plan(
+        working=working, days=days, per_day=per_day, before=_before(per_day),
+        procedures=procedures, names=names,
+        handlers=[(d, h) for d, h in people["handlers"].items() if h],
+        params={
+            "tz": str(VIETNAM_TZ),
+            "unit": settings.UNIT_CODE,
+            "register": f"{settings.UNIT_CODE}-SCT",
+            "counter": people["counter"],
+            "signer": people["signer"],
+            "now": now.timestamp(),
+            "procedures": len(procedures),
+            "names": len(names),
+            "refusals": seeding.REFUSAL_REASONS,
+            "n_refusals": len(seeding.REFUSAL_REASONS),
+            "supplements": seeding.SUPPLEMENT_REASONS,
+            "n_supplements": len(seeding.SUPPLEMENT_REASONS),
+        },
+        seed=seed,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(max(id), 0) FROM cases_dossier")
+        first_id = cursor.fetchone()[0]
+    chunks, base = [], first_id
+    for number, (lo, hi, size) in enumerate(_chunks(per_day)):
+        chunks.append(_Chunk(number, lo, hi, size, base))
+        base += size
+    if workers > 1 and len(chunks) > 1 and not connection.in_atomic_block:
+        _generate_side_by_side(plan, chunks, workers, count, first_id, progress)
+        return
     with transaction.atomic(), connection.cursor() as cursor:
-        keep_given_event_time()
-        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        superuser = cursor.fetchone()[0]
-        if superuser:
-            # Rows of checked shape into tables the transaction owns: no per-row triggers
-            # (foreign-key checks, the event-time stamp the line above already waives).
-            cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("SELECT setseed(%s)", [(seed % 2**31) / 2**31])
-        cursor.execute(_SETUP)
-        cursor.executemany(
-            "INSERT INTO seed_wd (idx, day, w1a, w1b, w2a, w2b, on_time_from, "
-            "weight) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            working,
-        )
-        cursor.executemany("INSERT INTO seed_cal VALUES (%s, %s)", days)
-        cursor.executemany("UPDATE seed_wd SET n = %s WHERE idx = %s", [(n, i) for i, n in per_day])
-        cursor.executemany("INSERT INTO seed_proc VALUES (%s, %s, %s, %s, %s, %s, %s)", procedures)
-        cursor.executemany("INSERT INTO seed_name VALUES (%s, %s, %s)", names)
-        cursor.executemany(
-            "INSERT INTO seed_staff VALUES (%s, %s)",
-            [(d, h) for d, h in people["handlers"].items() if h],
-        )
-        cursor.execute("ANALYZE seed_wd; ANALYZE seed_cal; ANALYZE seed_proc")
-        indexes = _secondary_indexes(cursor, tables) if count >= _REINDEX_FROM else []
+        superuser = _session_start(cursor, plan)
+        indexes = _secondary_indexes(cursor, _TABLES) if count >= _REINDEX_FROM else []
         for name, _definition in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         done = 0
-        for lo, hi, size in _chunks(per_day):
-            cursor.execute("SELECT COALESCE(max(id), 0) FROM cases_dossier")
-            chunk = {**params, "lo": lo, "hi": hi, "base": cursor.fetchone()[0]}
-            for statement in [*_DRAW, _NUMBER, *_statements(chunk)]:
-                cursor.execute(statement, chunk)
-            cursor.execute("DROP TABLE seed_a, seed_b, seed_c, seed_x, seed_d")
-            done += size
+        for chunk in chunks:
+            _chunk_generate(cursor, plan, chunk)
+            done += chunk.size
             progress(done)
         if indexes:
-            # Sorting a table's keys in memory rather than in temporary files.
+            # Sorting a table's keys in memory rather than in temporary files. A role that
+            # kept the foreign-key checks has them queued till commit, and PostgreSQL builds
+            # no index on a table with checks pending: they run first.
             cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            if not superuser:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for _name, definition in indexes:
             cursor.execute(definition)
-        for table in tables:
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT COALESCE(max(id), 1) FROM {table}))"
-            )
-        # Dropped here too: inside an outer transaction (tests) ON COMMIT comes later.
+        if indexes and not superuser:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        _finish(cursor, plan, first_id)
+        _session_end(cursor, superuser)
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    number: int
+    lo: int
+    hi: int
+    size: int
+    #: The id before the chunk's first dossier: ids follow the order of receipt.
+    base: int
+
+
+def _session_start(cursor, plan: _Plan) -> bool:
+    """Inside the session's transaction: its settings and the small tables; whether the role
+    is a superuser (which waived the per-row triggers)."""
+    keep_given_event_time()
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    superuser = cursor.fetchone()[0]
+    if superuser:
+        # Rows of checked shape into tables the transaction owns: no per-row triggers
+        # (foreign-key checks, the event-time stamp the line above already waives).
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    # The draws sort and join chunks of half a million rows held in temporary tables: in
+    # memory rather than in temporary files (a session that has already used temporary
+    # tables keeps its buffers, so that one is tried in a savepoint).
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    try:
+        with transaction.atomic():
+            cursor.execute("SET LOCAL temp_buffers = '512MB'")
+    except DatabaseError:
+        pass
+    cursor.execute(_SETUP)
+    cursor.executemany(
+        "INSERT INTO seed_wd (idx, day, w1a, w1b, w2a, w2b, on_time_from, "
+        "weight) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        plan.working,
+    )
+    cursor.executemany("INSERT INTO seed_cal VALUES (%s, %s)", plan.days)
+    cursor.executemany(
+        "UPDATE seed_wd SET n = %s, before = %s WHERE idx = %s",
+        [(n, plan.before[i], i) for i, n in plan.per_day],
+    )
+    cursor.executemany("INSERT INTO seed_proc VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                       plan.procedures)
+    cursor.executemany("INSERT INTO seed_name VALUES (%s, %s, %s)", plan.names)
+    cursor.executemany("INSERT INTO seed_staff VALUES (%s, %s)", plan.handlers)
+    cursor.execute("ANALYZE seed_wd; ANALYZE seed_cal; ANALYZE seed_proc")
+    return superuser
+
+
+def _session_end(cursor, superuser: bool) -> None:
+    # Dropped here too: inside an outer transaction (tests) ON COMMIT comes later.
+    cursor.execute(
+        "DROP TABLE seed_wd, seed_cal, seed_proc, seed_name, seed_staff; "
+        "DROP FUNCTION pg_temp.moment"
+    )
+    if superuser:
+        # Only a superuser may set it (``_session_start`` switched it off for one).
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+def _chunk_generate(cursor, plan: _Plan, chunk: _Chunk) -> None:
+    """One chunk's rows; its draws are seeded by the chunk, whichever session makes it."""
+    cursor.execute("SELECT setseed(%s)", [((plan.seed * 7919 + chunk.number) % 2**31) / 2**31])
+    params = {**plan.params, "lo": chunk.lo, "hi": chunk.hi, "base": chunk.base,
+              "lo_before": plan.before[chunk.lo]}
+    for statement in [*_DRAW, _NUMBER, *_statements(params)]:
+        cursor.execute(statement, params)
+    cursor.execute("DROP TABLE seed_a, seed_b, seed_c, seed_x, seed_d")
+
+
+def _finish(cursor, plan: _Plan, first_id: int) -> None:
+    """The register numbers, and every table's id sequence after the rows written."""
+    for statement in _REGISTER:
+        cursor.execute(statement, {**plan.params, "first_id": first_id})
+    for table in _TABLES:
         cursor.execute(
-            "DROP TABLE seed_wd, seed_cal, seed_proc, seed_name, seed_staff; "
-            "DROP FUNCTION pg_temp.moment"
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT COALESCE(max(id), 1) FROM {table}))"
         )
-        if superuser:
-            # Only a superuser may set it (the line above switched it off for one).
-            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+def _generate_side_by_side(plan: _Plan, chunks: list[_Chunk], workers: int, count: int,
+                           first_id: int, progress: Callable[[int], None]) -> None:
+    """``workers`` sessions (threads, each with its own connection) share out the chunks;
+    the secondary indexes are dropped first and built again at the end, also side by side,
+    whatever happened."""
+    with connection.cursor() as cursor:
+        indexes = _secondary_indexes(cursor, _TABLES) if count >= _REINDEX_FROM else []
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    lock, done = threading.Lock(), [0]
+
+    def generate(share: list[_Chunk]) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            superuser = _session_start(cursor, plan)
+            for chunk in share:
+                _chunk_generate(cursor, plan, chunk)
+                with lock:
+                    done[0] += chunk.size
+                    progress(done[0])
+            _session_end(cursor, superuser)
+
+    def build(definitions: list[str]) -> None:
+        with connection.cursor() as cursor:
+            # Sorting a table's keys in memory rather than in temporary files.
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            for definition in definitions:
+                cursor.execute(definition)
+
+    try:
+        _in_threads(generate, [chunks[i::workers] for i in range(workers)])
+    finally:
+        definitions = [definition for _name, definition in indexes]
+        _in_threads(build, [definitions[i::workers] for i in range(workers)])
+    with transaction.atomic(), connection.cursor() as cursor:
+        _finish(cursor, plan, first_id)
+
+
+def _in_threads(work: Callable[[list], None], shares: list[list]) -> None:
+    """``work(share)`` for each non-empty share at once, each thread on its own connection;
+    the first error is raised once all have ended."""
+    errors: list[BaseException] = []
+
+    def run(share: list) -> None:
+        try:
+            work(share)
+        except BaseException as exc:  # noqa: BLE001  (re-raised below, in the caller's thread)
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(share,)) for share in shares if share]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def _before(per_day: list[tuple[int, int]]) -> dict[int, int]:
+    """For each working day, how many dossiers the days before it receive."""
+    before, total = {}, 0
+    for index, n in per_day:
+        before[index] = total
+        total += n
+    return before
 
 
 def _chunks(per_day: list[tuple[int, int]]):

@@ -193,3 +193,42 @@ def test_generating_on_the_database_side_gives_the_python_writer_s_distributions
         tolerance = max(0.01, 3 * (value * (1 - value) / 3000) ** 0.5 * 2 ** 0.5)
         assert abs(generated[key] - value) <= tolerance, (key, written[key], generated[key])
     check_invariants()
+
+
+def _snapshot() -> list[tuple]:
+    return list(Dossier.objects.order_by("id").values_list(
+        "id", "code", "status", "received_at", "resolved_at", "applicant_name",
+        "events__action", "events__at").order_by("id", "events__at", "events__action"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_sessions_side_by_side_write_what_one_session_writes(monkeypatch):
+    """``--workers 2`` shares the chunks between two sessions, each committing its own: the
+    rows are the ones a single session writes (each chunk seeds its own draws), the register
+    is numbered without holes, and the indexes dropped for the load are back."""
+    from django.db import connection
+
+    from devtools import seeding_sql
+
+    catalogue_import(data=catalogue_load())
+    monkeypatch.setattr(seeding_sql, "CHUNK", 400)
+    monkeypatch.setattr(seeding_sql, "_REINDEX_FROM", 0)
+
+    def indexes() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s)",
+                           [seeding_sql._TABLES])
+            return {row[0] for row in cursor.fetchall()}
+
+    before = indexes()
+    args = ["seed_history", "--dossiers", "2000", "--days", "60", "--no-rollup"]
+    call_command(*args, "--workers", "2", stdout=StringIO())
+    side_by_side = _snapshot()
+    check_invariants()
+    assert indexes() == before
+    with connection.cursor() as cursor:  # history rows cannot be deleted, only truncated
+        cursor.execute("TRUNCATE cases_dossier, cases_dossiercodesequence RESTART IDENTITY CASCADE")
+    call_command(*args, "--workers", "1", stdout=StringIO())
+    assert _snapshot() == side_by_side
+    assert Dossier.objects.count() == 2000
