@@ -89,10 +89,15 @@ def post_audit_report(*, now: datetime | None = None, period=None) -> Report:
         average=Avg(F("reviewed_at") - F("decided_at"), filter=Q(reviewed_at__isnull=False)),
     )
     average = totals.pop("average")
+    summary = {name.removeprefix("n_"): value for name, value in totals.items()}
+    if not summary["decided"]:
+        # Nothing decided under delegation (in the period): no split to count. The
+        # leadership dashboard shows this block on every request.
+        return Report(**summary, average_review_days=None)
     grouped = {"decided": Count("id"), "n_drawn": Count("id", filter=Q(drawn=True)),
                **FINDING_COUNTS}
     return Report(
-        **{name.removeprefix("n_"): value for name, value in totals.items()},
+        **summary,
         average_review_days=average.total_seconds() / 86400 if average is not None else None,
         by_delegate=list(rows.values(
             "authorisation__authorised__last_name", "authorisation__authorised__first_name",

@@ -314,7 +314,7 @@ class Context:
     """Per-procedure rollup sums for a period, computed once and shared by the indicators."""
 
     def __init__(self, period: Period, groups: list[dict] | None = None):
-        from reports.selectors import rollup_groups
+        from reports.selectors import catalogue_procedures, rollup_groups
 
         self.period = period
         groups = rollup_groups(period) if groups is None else groups
@@ -323,9 +323,8 @@ class Context:
             row = self.by_procedure.setdefault(g["procedure_id"], dict.fromkeys(INDICATOR_CELLS, 0))
             for cell in INDICATOR_CELLS:
                 row[cell] += g[f"c_{cell}"] or 0
-        self.procedures = {
-            p.pk: p for p in Procedure.objects.filter(pk__in=list(self.by_procedure))
-        }
+        catalogue = catalogue_procedures()
+        self.procedures = {pk: catalogue[pk] for pk in self.by_procedure}
 
     def total(self, cell: str, where: Callable[[Procedure], bool] | None = None) -> int:
         return sum(

@@ -37,7 +37,7 @@ from intake.models import (
 from linkage.portal.reconciliation import sync_recorded, synced_indicator
 from reports.indicators import Detail, Measure, register_provider, satisfaction_from
 from reports.models import MonthlyRollup
-from reports.selectors import refresh_cached, rollup_groups
+from reports.selectors import catalogue_procedures, refresh_cached, rollup_groups
 
 
 def _rollup_totals(period: Period, cells: list[str]) -> dict[str, int]:
@@ -109,7 +109,7 @@ def online_payment(period: Period) -> Measure | None:
 
 # --- procedures offered online and for online payment ---------------------------------------
 def _online_procedures() -> list[Procedure]:
-    return list(Procedure.objects.filter(is_current=True).only("id", "code", "fee", "online_level"))
+    return [p for p in catalogue_procedures().values() if p.is_current]
 
 
 def _procedure_counts(period: Period) -> dict:
@@ -240,8 +240,7 @@ def _end_to_end_counts(period: Period) -> dict:
     # The denominator is summed per procedure, like ``reports.indicators.Context`` does, over
     # the procedures offered end-to-end (the indicator's scope, ``SCOPES``, narrows its list
     # the same way).
-    full = set(Procedure.objects.filter(online_level=OnlineLevel.FULL)
-               .values_list("pk", flat=True))
+    full = {pk for pk, p in catalogue_procedures().items() if p.online_level == OnlineLevel.FULL}
     counts = {"end_to_end": 0, "eligible": 0}
     for group in rollup_groups(period):
         counts["end_to_end"] += group["c_end_to_end_online"] or 0

@@ -132,12 +132,20 @@ def refresh_cached(kind: str, period: Period | None, extra, compute, *, stamp=No
     return value
 
 
+def catalogue_procedures() -> dict[int, Procedure]:
+    """Every procedure version by id, read once per page and cached like the figures: the
+    tables' splits, the indicators and their providers all look procedures up by the rollup's
+    key, and each asked the database on its own."""
+    return refresh_cached("procedures", None, None,
+                          lambda: {p.pk: p for p in Procedure.objects.order_by()})
+
+
 def _group_key(dimension: str | None):
     if dimension is None:
         return lambda g: None
     if dimension in ("field", "procedure"):
         attr = "field_id" if dimension == "field" else "code"
-        mapping = dict(Procedure.objects.values_list("pk", attr))
+        mapping = {pk: getattr(p, attr) for pk, p in catalogue_procedures().items()}
         return lambda g: mapping[g["procedure_id"]]
     name = {"department": "department_id", "officer": "handler_id", "channel": "channel"}
     return lambda g: g[name[dimension]]
