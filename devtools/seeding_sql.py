@@ -259,19 +259,21 @@ _DRAW = [
 #: Ids, codes and states: ids follow the order of receipt, codes number each day's dossiers
 #: after the day's sequence, results after now stay in progress. A day's receipts all come
 #: before the next day's, so the rank in the chunk less the chunk's dossiers of earlier days
-#: (``seed_wd.before``) numbers the day: one sort instead of two.
+#: (``seed_wd.before``) numbers the day: one sort instead of two. Four digits at least, more
+#: on a day past 9,999 (as ``cases.codes`` writes them; ``lpad`` alone would cut them).
 _NUMBER = """
 CREATE TEMP TABLE seed_d ON COMMIT DROP AS
 SELECT y.*, %(base)s + y.rank AS id, %(unit)s || '-' || to_char(y.day, 'YYMMDD') || '-' || lpad(
-         (COALESCE(q.last_value, 0) + y.rank - (w.before - %(lo_before)s))::text, 4, '0')
-         AS code,
+         y.number::text, greatest(4, length(y.number::text)), '0') AS code,
        CASE WHEN y.resolved <= %(now)s THEN y.resolved END AS done,
        CASE WHEN y.resolved + 60 * (10 + floor(y.r_ret * 1431)) <= %(now)s
             THEN y.resolved + 60 * (10 + floor(y.r_ret * 1431)) END AS returned,
        (y.r_reason * 1000)::int AS reason_pick
-FROM (SELECT x.*, row_number() OVER (ORDER BY x.received, x.r_name) AS rank FROM seed_x x) AS y
-JOIN seed_wd w ON w.idx = y.day_idx
-LEFT JOIN cases_dossiercodesequence q ON q.unit = %(unit)s AND q.day = y.day;
+FROM (SELECT r.*, COALESCE(q.last_value, 0) + r.rank - (w.before - %(lo_before)s) AS number
+        FROM (SELECT x.*, row_number() OVER (ORDER BY x.received, x.r_name) AS rank
+                FROM seed_x x) AS r
+        JOIN seed_wd w ON w.idx = r.day_idx
+        LEFT JOIN cases_dossiercodesequence q ON q.unit = %(unit)s AND q.day = r.day) AS y;
 """
 
 

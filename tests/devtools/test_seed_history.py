@@ -232,3 +232,26 @@ def test_sessions_side_by_side_write_what_one_session_writes(monkeypatch):
     call_command(*args, "--workers", "1", stdout=StringIO())
     assert _snapshot() == side_by_side
     assert Dossier.objects.count() == 2000
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_day_past_9999_dossiers_numbers_on_with_five_digits(catalogue, monkeypatch):
+    """At 10,000,000 dossiers a year a day receives some 40,000: the codes go on past 9999
+    (``lpad`` to four digits cut them, and the seeding failed on a duplicate code)."""
+    from devtools import seeding_sql
+
+    real = seeding_sql._per_day
+
+    def all_on_one_day(working, count):
+        days = real(working, count)
+        busiest = max(days, key=lambda day: day[1])[0]
+        return [(index, count if index == busiest else 0) for index, _n in days]
+
+    monkeypatch.setattr(seeding_sql, "_per_day", all_on_one_day)
+    call_command("seed_history", "--dossiers", "10050", "--days", "30", "--no-rollup",
+                 stdout=StringIO())
+    numbers = sorted(int(code.rsplit("-", 1)[1])
+                     for code in Dossier.objects.values_list("code", flat=True))
+    assert numbers == list(range(1, 10051))
+    check_invariants()
