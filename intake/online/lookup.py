@@ -51,7 +51,7 @@ def normalise_code(code: str) -> str:
 
 
 def _digits(value: str) -> str:
-    return "".join(ch for ch in value or "" if ch.isdigit())
+    return "".join(filter(str.isdigit, value or ""))
 
 
 def _factor_matches(row, factor: str) -> bool:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -121,33 +121,39 @@ class PublicStatus:
     # rendered once per shape and filled with these values (``intake.online.views``).
     @property
     def submitted_display(self) -> str:
-        return _local(self.submitted_at, "%H:%M %d/%m/%Y")
+        return _local(self.submitted_at, "%H:%M %d/%m/%Y", self._zone)
 
     @property
     def received_display(self) -> str:
-        return _local(self.received_at, "%H:%M %d/%m/%Y")
+        return _local(self.received_at, "%H:%M %d/%m/%Y", self._zone)
 
     @property
     def appointment_display(self) -> str:
-        return _local(self.appointment_at, "%d/%m/%Y")
+        return _local(self.appointment_at, "%d/%m/%Y", self._zone)
 
     @property
     def returned_display(self) -> str:
-        return _local(self.returned_at, "%H:%M %d/%m/%Y")
+        return _local(self.returned_at, "%H:%M %d/%m/%Y", self._zone)
 
     @property
     def waiting_display(self) -> str:
-        return _local(self.waiting_since, "%H:%M %d/%m/%Y")
+        return _local(self.waiting_since, "%H:%M %d/%m/%Y", self._zone)
+
+    @cached_property
+    def _zone(self):
+        """The current time zone, read once for all the dates of an answer: each read takes
+        a lock in asgiref's thread-and-task-local storage."""
+        return timezone.get_current_timezone()
 
     @property
     def amount_display(self) -> str:
         return vnd(self.amount_due) if self.amount_due else ""
 
 
-def _local(value: datetime | None, pattern: str) -> str:
-    """As the template's ``date`` filter prints it, in the current time zone (``strftime``
-    with the same all-numeric fields is many times cheaper than Django's ``dateformat``)."""
-    return timezone.localtime(value).strftime(pattern) if value else ""
+def _local(value: datetime | None, pattern: str, zone) -> str:
+    """As the template's ``date`` filter prints it, in ``zone`` (``strftime`` with the same
+    all-numeric fields is many times cheaper than Django's ``dateformat``)."""
+    return timezone.localtime(value, zone).strftime(pattern) if value else ""
 
 
 def initials(name: str) -> str:
@@ -155,8 +161,9 @@ def initials(name: str) -> str:
     return " ".join(f"{part[0].upper()}." for part in name.split() if part)
 
 
-def tracker(status: str, wait: str = "") -> list[TrackerStep]:
-    return list(_tracker(status, wait, get_language()))
+def tracker(status: str, wait: str = "", language: str | None = None) -> list[TrackerStep]:
+    """The steps in ``language``, by default the active one."""
+    return list(_tracker(status, wait, language or get_language()))
 
 
 @lru_cache(maxsize=128)
@@ -280,9 +287,9 @@ def _phrases(situation: str, language: str | None) -> tuple[str | None, ...]:
     return tuple(None if phrase is None else str(phrase) for phrase in _PHRASES[situation])
 
 
-def _texts(dossier: Dossier) -> tuple[str, str, str]:
+def _texts(dossier: Dossier, language: str | None) -> tuple[str, str, str]:
     """The headline, what happens next and what to bring, in plain Vietnamese."""
-    headline, next_step, to_bring = _phrases(_situation(dossier), get_language())
+    headline, next_step, to_bring = _phrases(_situation(dossier), language)
     if next_step is None:
         next_step = dossier.not_accepted_reason
     if to_bring is None:
@@ -299,7 +306,9 @@ def dossier_public_status(
 
     ``amount_due`` and ``rated`` are read here unless the caller already has them.
     """
-    headline, next_step, to_bring = _texts(dossier)
+    # Read once: each read of the active language takes a lock (asgiref's local storage).
+    language = get_language()
+    headline, next_step, to_bring = _texts(dossier, language)
     stop_pending = bool(dossier.stop_requested_at) and dossier.status in STOPPABLE_STATES
     if stop_pending:
         next_step = _("Bạn đã đề nghị dừng xử lý; cơ quan giải quyết sẽ ra thông báo dừng.")
@@ -327,7 +336,7 @@ def dossier_public_status(
         headline=str(headline),
         next_step=str(next_step),
         to_bring=str(to_bring),
-        steps=tracker(dossier.status, wait),
+        steps=tracker(dossier.status, wait, language),
         wait=wait,
         submitted_at=dossier.created_at,
         received_at=dossier.received_at,
@@ -448,18 +457,28 @@ def _fetch_one(sql: str, params: dict):
     parameters on the client, which cannot prepare, so the query goes through a psycopg
     cursor that binds on the server and keeps the plan on the connection (kept between
     requests by ``CONN_MAX_AGE``). A pooler in transaction mode would need this switched off.
-    That cursor is wrapped like Django's own, so query logging and capture see the statement.
+    When queries are logged or captured (``DEBUG``, tests) or execute wrappers are installed,
+    the cursor is wrapped like Django's own, so the statement shows there; otherwise Django's
+    wrapper is left out (its checks kept: a broken transaction refuses, database errors come
+    out as Django's), and the connection is looked up once: both cost the busiest page more
+    than the rest of reading its row.
     """
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
-    connection.ensure_connection()
-    raw = _preparing_cursor_class()(connection.connection)
-    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
-    with wrap(raw) as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
+    db.ensure_connection()
+    with _preparing_cursor_class()(db.connection) as raw:
+        if db.queries_logged or db.execute_wrappers:
+            wrap = db.make_debug_cursor if db.queries_logged else db.make_cursor
+            with wrap(raw) as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()
+        db.validate_no_broken_transaction()
+        with db.wrap_database_errors:
+            raw.execute(sql, params)
+            return raw.fetchone()
 
 
 @dataclass(frozen=True)
@@ -484,8 +503,9 @@ def dossier_for_lookup(code: str, *, client_key: str = "", code_key: str = "") -
     values = dict(zip(_LOOKUP_FIELDS, row, strict=False))
     open_pause_since, procedure_name, amount_due, rated = row[len(_LOOKUP_FIELDS):]
     values["open_pause_since"] = open_pause_since
-    for name in _DATETIME_FIELDS:
-        values[name] = _aware(values[name])
+    if connection.vendor != "postgresql":  # psycopg gives aware datetimes already
+        for name in _DATETIME_FIELDS:
+            values[name] = _aware(values[name])
     dossier = PublicDossier(**values, procedure_name=procedure_name)
     return LookupAttempt(row=LookupRow(dossier=dossier, amount_due=amount_due or 0, rated=bool(rated)),
                          **counts)

@@ -194,6 +194,59 @@ def test_a_token_printed_by_an_earlier_version_still_opens_the_page(client, cata
     assert "Đã có kết quả" in page and dossier.code in page
 
 
+@pytest.mark.parametrize("code", ["TSHT-260225-0042", "Mã có dấu \"và\" <ký tự>", ""])
+def test_a_status_token_is_what_djangos_signer_makes(code, settings):
+    """The lookup's own signer must give the very token ``signing.dumps`` gives, for any code
+    and secret key, so both kinds of token load alike."""
+    from unittest import mock
+
+    from django.core import signing
+
+    from intake.tokens import code_from_status_token
+
+    for secret in ("first-secret-key", "second-secret-key"):
+        settings.SECRET_KEY = secret
+        with mock.patch("time.time", return_value=1_790_000_000.7):
+            made = status_token(code)
+            assert made == signing.dumps(code, salt="intake.status-lookup")
+        assert code_from_status_token(made) == code
+
+
+@pytest.mark.postgres
+def test_the_lookup_statement_outside_query_capture_reads_and_refuses_like_django(catalogue):
+    """Uncaptured, the statement goes past Django's cursor wrapper; it must still read the
+    row, refuse inside a broken transaction and raise Django's database errors."""
+    from django.db import DatabaseError, connection, transaction
+    from django.db.transaction import TransactionManagementError
+
+    from intake.online.public_status import _fetch_one, dossier_for_lookup
+
+    dossier = dossier_in("received", procedure=catalogue.civil)
+    assert not connection.queries_logged
+    assert dossier_for_lookup(dossier.code).row.dossier.code == dossier.code
+    with pytest.raises(DatabaseError), transaction.atomic():
+        _fetch_one("SELECT * FROM no_such_table", {})
+    with transaction.atomic():
+        connection.needs_rollback = True
+        with pytest.raises(TransactionManagementError):
+            dossier_for_lookup(dossier.code)
+        connection.needs_rollback = False
+
+
+@pytest.mark.parametrize(("headers", "fragment"), [
+    ({"HTTP_HX_REQUEST": "true"}, True),
+    ({"HTTP_HX_REQUEST": "false"}, False),
+    ({"HTTP_HX_REQUEST": ""}, False),
+    ({}, False),
+])
+def test_only_htmx_gets_the_bare_answer(client, catalogue, headers, fragment):
+    dossier = dossier_in("received", procedure=catalogue.civil)
+    page = client.post(URL, {"code": dossier.code, "factor": "5678"}, REMOTE_ADDR="10.9.0.1",
+                       **headers).content.decode()
+    assert "Đã tiếp nhận" in page
+    assert ("<html" not in page) is fragment
+
+
 def test_malformed_input_gets_field_errors_not_a_500(client):
     response = client.post(URL, {"code": "", "factor": "12a"}, REMOTE_ADDR="10.0.0.4")
     page = response.content.decode()
