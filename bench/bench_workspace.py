@@ -126,8 +126,8 @@ def queue_figures(client, director):
     url = f"/lam-viec/?hang={busiest.queue.key}"
 
     def get():
-        response = client.get(url)
-        assert response.status_code == 200
+        response = client.get(url, secure=True)  # production settings redirect to HTTPS
+        assert response.status_code == 200, (response.status_code, response.get("Location"))
 
     with CaptureQueriesContext(connection) as queries:
         get()
