@@ -4,7 +4,8 @@ and the two snapshot days from ``DailyRollup``, in one SQL statement.
 A year is then about a dozen month rows per key plus the odd days at its ends, instead of
 365 day rows per key, and its cost stops growing with the period. Every cell is a signed sum
 of ``reports.cells.Term``: a day count summed over the period (a month row where the period
-holds the whole month, the day rows elsewhere), or an end-of-day snapshot on the period's last
+holds the whole month or most of it, less the days it leaves out; the day rows elsewhere), or
+an end-of-day snapshot on the period's last
 day or the day before its first. The statement groups by the rollup's finest key, so every
 split of the report (field, procedure, department, officer, channel) adds up its groups.
 """
@@ -47,6 +48,34 @@ def split(period: Period) -> tuple[list[date], list[tuple[date, date]]]:
     return months, ranges
 
 
+def signed_split(period: Period) -> tuple[list[date], list[tuple[date, date]],
+                                          list[tuple[date, date]]]:
+    """The months to add, the day ranges to add and the day ranges to take away.
+
+    A part-month that holds most of its month is its month row less the days outside the
+    period (Jan 3–31 is January less Jan 1–2: two days of rows rather than twenty-nine). Day
+    counts add up, so the difference is exact; the snapshot days are read apart anyway.
+    """
+    months, ranges = split(period)
+    plus, minus = [], []
+    for first, last in ranges:
+        month = first.replace(day=1)
+        if last.replace(day=1) != month:
+            plus.append((first, last))
+            continue
+        end = _next_month(month) - timedelta(days=1)
+        inside = (last - first).days + 1
+        if (end - month).days + 1 - inside >= inside:
+            plus.append((first, last))
+            continue
+        months.append(month)
+        if first > month:
+            minus.append((month, first - timedelta(days=1)))
+        if last < end:
+            minus.append((last + timedelta(days=1), end))
+    return sorted(months), plus, minus
+
+
 def _terms() -> dict[str, tuple[Term, ...]]:
     terms = {f"c_{name}": CELLS[name].rollup for name in ROLLUP_CELLS}
     terms.update({f"c_{name}": t for name, t in PROCEDURE_SIGNALS.items()})
@@ -78,31 +107,37 @@ def _cell_sql(terms: tuple[Term, ...], params: list) -> str:
 def period_groups(period: Period) -> list[dict]:
     """Every cell's sum for the period (``c_<cell>``) per key of ``ROLLUP_KEY``."""
     adapt = connection.ops.adapt_datefield_value
-    months, ranges = split(period)
+    months, plus, minus = signed_split(period)
     months = [adapt(m) for m in months]
-    ranges = [(adapt(a), adapt(b)) for a, b in ranges]
     terms = _terms()
     days, snaps = _inner(terms)
     end, start = adapt(period.snapshot_day()), adapt(period.first - timedelta(days=1))
     key = ", ".join(ROLLUP_KEY)
     params: list = []
-    in_ranges = " OR ".join(["(day >= %s AND day <= %s)"] * len(ranges)) or "FALSE"
-    range_params = [bound for pair in ranges for bound in pair]
-    day_columns = [f"CASE WHEN {in_ranges} THEN {c} ELSE 0 END AS {c}" for c in days]
+
+    def within(ranges) -> tuple[str, list]:
+        sql = " OR ".join(["(day >= %s AND day <= %s)"] * len(ranges)) or "FALSE"
+        return sql, [adapt(bound) for pair in ranges for bound in pair]
+
+    (in_plus, plus_params), (in_minus, minus_params) = within(plus), within(minus)
+    day_columns = [
+        f"CASE WHEN {in_plus} THEN {c} WHEN {in_minus} THEN -{c} ELSE 0 END AS {c}"
+        for c in days
+    ]
     snap_columns = []
     for snap in snaps:
         column, at = snap.rsplit("_", 1)
         snap_columns.append(f"CASE WHEN day = %s THEN {column} ELSE 0 END AS {snap}")
     daily_select = ", ".join([key, *day_columns, *snap_columns])
     for _c in days:
-        params.extend(range_params)
+        params.extend([*plus_params, *minus_params])
     for snap in snaps:
         params.append(end if snap.endswith("_end") else start)
     daily = (
         f"SELECT {daily_select} FROM {DailyRollup._meta.db_table} "
-        f"WHERE {in_ranges} OR day = %s OR day = %s"
+        f"WHERE {in_plus} OR {in_minus} OR day = %s OR day = %s"
     )
-    params.extend([*range_params, end, start])
+    params.extend([*plus_params, *minus_params, end, start])
     parts = [daily]
     if months:
         zeros = ", ".join(f"0 AS {s}" for s in snaps)

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cases.deadlines import VIETNAM_TZ
@@ -117,10 +117,20 @@ procedure_kinds = st.tuples(st.booleans(), st.booleans(), st.sampled_from(["full
 periods = st.tuples(st.integers(min_value=0, max_value=50), st.integers(min_value=0, max_value=75))
 
 
+#: Dossiers on both sides of a period that holds most of September and most of October, each
+#: read as its month less the days left out (``rollup_reads.signed_split``).
+_NO_FACTS = ((None, False, False, False, False, None, 0), ("", "", False, None))
+_MONTHS_LESS_DAYS = [
+    (day, 9 * 60, route, [60, 600, 2000, 3000, 4000], "online", *_NO_FACTS)
+    for day in (0, 1, 3, 29, 30, 59, 60) for route in ("returned", "in_progress")
+]
+
+
 @pytest.mark.django_db
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(plans=dossier_plans, period=periods, kind=procedure_kinds)
+@example(plans=_MONTHS_LESS_DAYS, period=(2, 57), kind=(True, True, "full"))
 def test_identities_hold_and_rollup_matches_live(catalogue, plans, period, kind):
     people = team(catalogue)
     with transaction.atomic():
@@ -154,3 +164,18 @@ def test_identities_hold_and_rollup_matches_live(catalogue, plans, period, kind)
                 for column in ALL_COLUMNS:
                     assert sum(r[column] for r in live.rows) == live.total[column]
         transaction.set_rollback(True)
+
+
+def test_most_of_a_month_is_its_month_less_the_days_left_out():
+    from reports.rollup_reads import signed_split
+
+    months, plus, minus = signed_split(Period(date(2026, 1, 3), date(2026, 12, 1)))
+    assert months == [date(2026, m, 1) for m in range(1, 12)]
+    assert plus == [(date(2026, 12, 1), date(2026, 12, 1))]
+    assert minus == [(date(2026, 1, 1), date(2026, 1, 2))]
+    # Inside one month: most of it is the month less both ends; a few days are those days.
+    assert signed_split(Period(date(2026, 3, 2), date(2026, 3, 30))) == (
+        [date(2026, 3, 1)], [], [(date(2026, 3, 1), date(2026, 3, 1)),
+                                 (date(2026, 3, 31), date(2026, 3, 31))])
+    assert signed_split(Period(date(2026, 3, 2), date(2026, 3, 9))) == (
+        [], [(date(2026, 3, 2), date(2026, 3, 9))], [])
