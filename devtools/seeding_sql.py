@@ -341,27 +341,34 @@ def _iso(expr: str) -> str:
 
 
 def _event_values() -> str:
-    """Each dossier's events as (at, action, from, to, payload, note, actor); NULL at: none."""
+    """Each dossier's events as (at, action, from, to, payload, note, actor, n); NULL at: none.
+
+    ``n`` numbers the event among the dossier's ten possible ones: the event's id is the
+    dossier's place times ten plus it (``_statements``), so ids follow the order of receipt
+    whichever session writes the chunk, as they do when the services write them. The rollup's
+    refresh looks for changes past the last ids it saw; with ids from sessions side by side
+    the last ids could belong to January, and every refresh would roll the year again."""
     received = "CASE WHEN s.outcome <> 'not_accepted' THEN {} END".format
     in_progress = "CASE WHEN s.outcome NOT IN ('stopped', 'not_accepted') THEN {} END".format
     sup = "CASE WHEN s.sup THEN {} END".format
     done = "CASE WHEN s.done IS NOT NULL THEN {} END".format
     return f"""(VALUES
       (s.received, 'create', '', 'submitted',
-       jsonb_build_object('channel', s.channel, 'documents', 1), '', NULL::bigint),
+       jsonb_build_object('channel', s.channel, 'documents', 1), '', NULL::bigint, 1),
       (CASE WHEN s.outcome = 'not_accepted' THEN s.refused END, 'refuse_intake', 'submitted',
        'not_accepted', '{{}}'::jsonb,
-       (%(refusals)s::text[])[1 + s.reason_pick %% %(n_refusals)s], NULL),
+       (%(refusals)s::text[])[1 + s.reason_pick %% %(n_refusals)s], NULL, 2),
       ({received("s.received")}, 'receive', 'submitted', 'received',
-       jsonb_build_object('due_at', {_iso("s.initial_due")}), '', %(counter)s),
+       jsonb_build_object('due_at', {_iso("s.initial_due")}), '', %(counter)s, 3),
       (CASE WHEN s.outcome = 'stopped' THEN s.stopped END, 'stop', 'received', 'stopped',
-       '{{}}'::jsonb, 'Công dân rút hồ sơ', %(counter)s),
+       '{{}}'::jsonb, 'Công dân rút hồ sơ', %(counter)s, 4),
       ({in_progress("s.assigned")}, 'assign', 'received', 'in_progress',
-       '{{"department": null, "handler": null}}'::jsonb, '', %(counter)s),
+       '{{"department": null, "handler": null}}'::jsonb, '', %(counter)s, 5),
       ({sup("s.asked")}, 'request_supplement', 'in_progress', 'supplement_requested',
-       '{{}}'::jsonb, (%(supplements)s::text[])[1 + s.reason_pick %% %(n_supplements)s], s.handler_id),
+       '{{}}'::jsonb, (%(supplements)s::text[])[1 + s.reason_pick %% %(n_supplements)s], s.handler_id,
+       6),
       ({sup("s.back")}, 'supplement', 'supplement_requested', 'in_progress',
-       jsonb_build_object('due_at', {_iso("s.due")}), '', NULL),
+       jsonb_build_object('due_at', {_iso("s.due")}), '', NULL, 7),
       ({
         done(
             "greatest(s.assigned, COALESCE(s.back, s.assigned)) + (s.done - greatest("
@@ -369,11 +376,11 @@ def _event_values() -> str:
         )
     },
        'submit_for_approval', 'in_progress', 'awaiting_approval', '{{}}'::jsonb, '',
-       s.handler_id),
+       s.handler_id, 8),
       ({done("s.done")}, 'approve', 'awaiting_approval', 'resolved', '{{}}'::jsonb, '',
-       %(signer)s),
-      (s.returned, 'return_result', 'resolved', 'returned', '{{}}'::jsonb, '', %(counter)s)
-    ) AS v(at, action, from_status, to_status, payload, note, actor_id)"""
+       %(signer)s, 9),
+      (s.returned, 'return_result', 'resolved', 'returned', '{{}}'::jsonb, '', %(counter)s, 10)
+    ) AS v(at, action, from_status, to_status, payload, note, actor_id, n)"""
 
 
 def _insert(model, columns: dict[str, str], source: str, params: dict) -> str:
@@ -423,6 +430,7 @@ def _statements(params: dict) -> list[str]:
         _insert(
             DossierEvent,
             {
+                "id": "%(event_base)s + (s.id - %(first_id)s - 1) * 10 + v.n",
                 "dossier_id": "s.id",
                 "at": _ts("v.at"),
                 "action": "v.action",
@@ -579,6 +587,8 @@ def seed_scale(
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(max(id), 0) FROM cases_dossier")
         first_id = cursor.fetchone()[0]
+        cursor.execute("SELECT COALESCE(max(id), 0) FROM cases_dossierevent")
+        plan.params.update(first_id=first_id, event_base=cursor.fetchone()[0])
     chunks, base = [], first_id
     for number, (lo, hi, size) in enumerate(_chunks(per_day)):
         chunks.append(_Chunk(number, lo, hi, size, base))

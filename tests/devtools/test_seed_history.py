@@ -1,6 +1,7 @@
 """``seed_history`` writes what the services would, and the scenario meets the published figures."""
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count, F, Max, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.catalogue_import import catalogue_import, catalogue_load
 from cases.deadlines import classify
@@ -19,6 +21,7 @@ from cases.search import fold
 from devtools import seeding
 from intake.models import Payment, PaymentMethod, PaymentStatus
 from linkage.models import BundleStep
+from reports import rollups
 from reports.indicators import indicator_list
 from reports.selectors import bundle_summary, report_table, synthetic_withdrawals
 from tests.factories import UserFactory
@@ -227,6 +230,13 @@ def test_sessions_side_by_side_write_what_one_session_writes(monkeypatch):
     side_by_side = _snapshot()
     check_invariants()
     assert indexes() == before
+    # Event ids follow the order of receipt, whichever session wrote them: the rollup's
+    # refresh, which looks past the last ids it saw, then rolls the last days, not the year.
+    last = DossierEvent.objects.order_by("-id").values_list("dossier_id", flat=True).first()
+    assert last == Dossier.objects.order_by("-id").values_list("id", flat=True).first()
+    rollups.refresh(full=True)
+    first_rolled, _last = rollups.refresh()
+    assert first_rolled >= timezone.localdate() - timedelta(days=14)
     with connection.cursor() as cursor:  # history rows cannot be deleted, only truncated
         cursor.execute("TRUNCATE cases_dossier, cases_dossiercodesequence RESTART IDENTITY CASCADE")
     call_command(*args, "--workers", "1", stdout=StringIO())
