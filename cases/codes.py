@@ -10,7 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.db import connection
 
-from cases.models import DossierCodeSequence
+from cases.models import Dossier, DossierCodeSequence
 
 _NEXT_VALUE_SQL = f"""
     INSERT INTO {DossierCodeSequence._meta.db_table} (unit, day, last_value)
@@ -29,8 +29,33 @@ def next_sequence_value(*, unit: str, day: date) -> int:
     return number
 
 
-def allocate_dossier_code(*, day: date, unit: str | None = None) -> str:
-    """Call inside ``transaction.atomic()``: the number belongs to that transaction."""
+_SEQUENCE = DossierCodeSequence._meta.db_table
+_DOSSIER = Dossier._meta.db_table
+#: The next number and the dossier's code from it in one statement; ``lpad`` to at least four
+#: digits, as ``{number:04d}`` (a 10,000th dossier of the day gets five).
+_ASSIGN_SQL = f"""
+    WITH next AS (
+        INSERT INTO {_SEQUENCE} (unit, day, last_value) VALUES (%(unit)s, %(day)s, 1)
+        ON CONFLICT (unit, day) DO UPDATE SET last_value = {_SEQUENCE}.last_value + 1
+        RETURNING last_value::text AS number
+    )
+    UPDATE {_DOSSIER} SET code = %(prefix)s || lpad(next.number, greatest(4, length(next.number)), '0')
+      FROM next
+     WHERE {_DOSSIER}.id = %(dossier)s
+    RETURNING {_DOSSIER}.code
+"""
+
+
+def dossier_code_assign(*, dossier_id: int, day: date, unit: str | None = None) -> str:
+    """Give the dossier the next code of the day; inside the creating ``transaction.atomic()``.
+
+    The number belongs to that transaction. Call it last: the day's counter row stays locked
+    until commit, so taking it at the end keeps concurrent creators from queueing behind the
+    whole work.
+    """
     unit = unit or settings.UNIT_CODE
-    number = next_sequence_value(unit=unit, day=day)
-    return f"{unit}-{day:%y%m%d}-{number:04d}"
+    with connection.cursor() as cursor:
+        cursor.execute(_ASSIGN_SQL, {"unit": unit, "day": day, "prefix": f"{unit}-{day:%y%m%d}-",
+                                     "dossier": dossier_id})
+        (code,) = cursor.fetchone()
+    return code

@@ -17,7 +17,7 @@ from cases.actions.core import _apply, _Change, _refuse_unless_allowed, _require
 from cases.actions.dates import _refresh_due_dates
 from cases.actions.history import record_event
 from cases.calendar import working_calendar
-from cases.codes import allocate_dossier_code
+from cases.codes import dossier_code_assign
 from cases.deadlines import (
     handover_due,
 )
@@ -56,8 +56,10 @@ class SubmittedDocument:
     reused: bool = False
 
 
-def _add_documents(dossier: Dossier, documents: Iterable[SubmittedDocument], at: datetime) -> None:
-    DossierDocument.objects.bulk_create(
+def _add_documents(
+    dossier: Dossier, documents: Iterable[SubmittedDocument], at: datetime
+) -> list[DossierDocument]:
+    return DossierDocument.objects.bulk_create(
         DossierDocument(
             dossier=dossier,
             required_document_id=doc.required_document_id,
@@ -70,6 +72,23 @@ def _add_documents(dossier: Dossier, documents: Iterable[SubmittedDocument], at:
         )
         for doc in documents
     )
+
+
+def _hold_documents(dossier: Dossier, documents: list[DossierDocument] | None) -> None:
+    """Let ``dossier.documents.all()`` answer with ``documents`` (or ask the database again,
+    with None) without a query, as a prefetch would.
+
+    A new dossier holds exactly the papers just inserted: its receipt's mandatory-paper check
+    and the portal's creation message read them from here inside the creating transaction.
+    """
+    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
+    if documents is None:
+        cache.pop("documents", None)
+        return
+    held = dossier.documents.all()
+    held._result_cache = documents
+    held._prefetch_done = True
+    cache["documents"] = held
 
 
 def _validate_applicant(applicant: Applicant) -> Applicant:
@@ -158,7 +177,7 @@ def dossier_create(
             fee_amount=fee_amount(procedure.fee, pages=pages),
             created_at=at,
         )
-        _add_documents(dossier, documents, at)
+        _hold_documents(dossier, _add_documents(dossier, documents, at))
         record_event(
             dossier=dossier,
             actor=actor,
@@ -171,8 +190,9 @@ def dossier_create(
         if receive:
             dossier = _receive(dossier=dossier, actor=actor, at=at, note="",
                                created_in_this_transaction=True)
-        dossier.code = allocate_dossier_code(day=timezone.localdate(at))
-        Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
+        dossier.code = dossier_code_assign(dossier_id=dossier.pk, day=timezone.localdate(at))
+    # The caller may add papers later: from now on the dossier asks the database again.
+    _hold_documents(dossier, None)
     return dossier
 
 
@@ -192,9 +212,9 @@ def _missing_mandatory_documents(dossier: Dossier) -> list[str]:
     form) or, for clients that send names only (the API, the national portal), when its name
     is the requirement's name, ignoring case and spacing.
     """
-    held = list(dossier.documents.values_list("required_document_id", "name"))
-    held_ids = {required_id for required_id, _name in held if required_id}
-    held_names = {_normalised_name(name) for _required_id, name in held}
+    held = dossier.documents.all()
+    held_ids = {doc.required_document_id for doc in held if doc.required_document_id}
+    held_names = {_normalised_name(doc.name) for doc in held}
     return [
         doc.name for doc in dossier.procedure.documents.filter(mandatory=True).order_by("position", "pk")
         if doc.pk not in held_ids and _normalised_name(doc.name) not in held_names

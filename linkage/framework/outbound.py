@@ -16,6 +16,7 @@ which the other side deduplicates.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,6 +100,7 @@ def connectors() -> list[Connector]:
 
 # --- writing (inside the change's transaction) ---------------------------------------------
 _STREAM = SyncStream._meta.db_table
+_MESSAGE = OutboundMessage._meta.db_table
 _UPSERT_SQL = f"""
 INSERT INTO {_STREAM} (system, dossier_id, last_sequence, delivered_sequence, blocked,
                        attempts, next_attempt_at, last_error)
@@ -108,6 +110,30 @@ ON CONFLICT (system, dossier_id) DO UPDATE
        next_attempt_at = COALESCE({_STREAM}.next_attempt_at, EXCLUDED.next_attempt_at)
 RETURNING id, last_sequence
 """
+#: The message's own columns (all but the stream and the sequence), with their defaults taken
+#: from a model instance, so the statement below cannot drift from the model.
+_MESSAGE_FIELDS = [
+    f for f in OutboundMessage._meta.concrete_fields
+    if not f.primary_key and f.attname not in ("stream_id", "sequence")
+]
+#: The upsert and the message in one statement. The message is left out (no row returned)
+#: when the stream is new and owes an opening first: ``message_append`` then writes both.
+_APPEND_SQL = f"""
+WITH stream AS ({_UPSERT_SQL})
+INSERT INTO {_MESSAGE} (stream_id, sequence, {", ".join(f.column for f in _MESSAGE_FIELDS)})
+SELECT stream.id, stream.last_sequence, {{values}}
+  FROM stream
+ WHERE stream.last_sequence > 1 OR NOT %s
+RETURNING id, stream_id, sequence
+"""
+
+
+@functools.cache
+def _append_sql() -> str:
+    # Typed placeholders: a literal in a SELECT list is text unless cast.
+    return _APPEND_SQL.format(
+        values=", ".join(f"%s::{f.cast_db_type(connection)}" for f in _MESSAGE_FIELDS)
+    )
 
 
 def _db(value: datetime | None):
@@ -123,26 +149,41 @@ def message_append(
     ``opening`` gives the message a stream must start with (the portal's dossier creation):
     a dossier that existed before its system was connected gets it first, then this one.
     """
+    message = OutboundMessage(kind=kind, body=body, created_at=at, event_id=event_id)
+    params = [system, dossier_id, _db(at)]
+    params += [f.get_db_prep_save(getattr(message, f.attname), connection)
+               for f in _MESSAGE_FIELDS]
+    params.append(opening is not None)
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT_SQL, [system, dossier_id, _db(at)])
-        stream_id, sequence = cursor.fetchone()
-        if sequence == 1 and opening is not None:
-            opening_kind, opening_body = opening()
-            if opening_kind != kind:
-                OutboundMessage.objects.create(
-                    stream_id=stream_id, sequence=1, kind=opening_kind, body=opening_body,
-                    created_at=at,
-                )
-                cursor.execute(
-                    f"UPDATE {_STREAM} SET last_sequence = 2 WHERE id = %s", [stream_id]
-                )
-                sequence = 2
-    message = OutboundMessage.objects.create(
-        stream_id=stream_id, sequence=sequence, kind=kind, body=body, created_at=at,
-        event_id=event_id,
-    )
+        cursor.execute(_append_sql(), params)
+        row = cursor.fetchone()
+        if row is not None:
+            message.pk, message.stream_id, message.sequence = row
+            message._state.adding, message._state.db = False, connection.alias
+        else:
+            message = _open_stream(cursor, system=system, dossier_id=dossier_id,
+                                   message=message, opening=opening)
     if _connectors[system].enabled():
-        publish.on_commit([stream_id], streams_publish)
+        publish.on_commit([message.stream_id], streams_publish)
+    return message
+
+
+def _open_stream(cursor, *, system: str, dossier_id: int, message: OutboundMessage,
+                 opening: Callable[[], tuple[str, dict]]) -> OutboundMessage:
+    """A stream just begun for a dossier that owes its opening: that first, then ``message``."""
+    cursor.execute(f"SELECT id FROM {_STREAM} WHERE system = %s AND dossier_id = %s",
+                   [system, dossier_id])
+    (stream_id,) = cursor.fetchone()
+    message.stream_id, message.sequence = stream_id, 1
+    opening_kind, opening_body = opening()
+    if opening_kind != message.kind:
+        OutboundMessage.objects.create(
+            stream_id=stream_id, sequence=1, kind=opening_kind, body=opening_body,
+            created_at=message.created_at,
+        )
+        cursor.execute(f"UPDATE {_STREAM} SET last_sequence = 2 WHERE id = %s", [stream_id])
+        message.sequence = 2
+    message.save(force_insert=True)
     return message
 
 
