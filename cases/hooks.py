@@ -17,6 +17,7 @@ inserting the event, inside its transaction, so a recorder that fails rolls the 
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -33,6 +34,14 @@ class _Subscription:
         return self.actions is None or action in self.actions
 
 
+class Published(NamedTuple):
+    """A committed event as the subscribers are handed it."""
+
+    id: int
+    action: str
+    dossier_id: int
+
+
 _subscriptions: list[_Subscription] = []
 _recorders: list[_Subscription] = []
 
@@ -41,7 +50,7 @@ def subscribe(
     callback: Callable, *, actions: Iterable[str] | None = None, batch: bool = False
 ) -> None:
     """After each commit, call ``callback(event_id)`` for each committed event (of ``actions``
-    only, if given), or with ``batch`` once, ``callback([event_id, ...])``, in order."""
+    only, if given), or with ``batch`` once, ``callback([Published, ...])``, in order."""
     subscription = _Subscription(
         callback, frozenset(actions) if actions is not None else None, batch
     )
@@ -49,18 +58,18 @@ def subscribe(
         _subscriptions.append(subscription)
 
 
-def publish(events: list[tuple[int, str]]) -> None:
-    """Hand committed ``(event_id, action)`` pairs to the subscribers.
+def publish(events: list[Published]) -> None:
+    """Hand committed events to the subscribers.
 
     Each call is kept from the others: one reaction failing (logged) leaves the rest to run.
     """
     for subscription in list(_subscriptions):
-        wanted = [event_id for event_id, action in events if subscription.wants(action)]
+        wanted = [event for event in events if subscription.wants(event.action)]
         if wanted and subscription.batch:
             _react(subscription.callback, wanted)
         elif wanted:
-            for event_id in wanted:
-                _react(subscription.callback, event_id)
+            for event in wanted:
+                _react(subscription.callback, event.id)
 
 
 def _react(callback: Callable, argument) -> None:
@@ -78,7 +87,7 @@ class _CommitBatch:
     a rolled-back savepoint then drops its own events and no other.
     """
 
-    def __init__(self, event: tuple[int, str]):
+    def __init__(self, event: Published):
         self.events = [event]
         self.published = False
 
@@ -107,13 +116,15 @@ def _savepoints(ids) -> set[str]:
     return {sid for sid in ids if sid is not None}
 
 
-def publish_on_commit(event_id: int, action: str) -> None:
-    """Publish the event once the surrounding transaction commits (at once outside one)."""
+def publish_on_commit(event) -> None:
+    """Publish the just-written ``DossierEvent`` once the surrounding transaction commits (at
+    once outside one)."""
+    published = Published(event.pk, event.action, event.dossier_id)
     batch = _open_batch(transaction.get_connection())
     if batch is not None:
-        batch.events.append((event_id, action))
+        batch.events.append(published)
     else:
-        transaction.on_commit(_CommitBatch((event_id, action)), robust=True)
+        transaction.on_commit(_CommitBatch(published), robust=True)
 
 
 def subscribe_in_transaction(

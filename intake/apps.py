@@ -2,6 +2,8 @@ import logging
 
 from django.apps import AppConfig
 
+from cases import hooks
+
 logger = logging.getLogger(__name__)
 
 
@@ -20,7 +22,7 @@ def on_payment_request(event_id: int) -> None:
         logger.exception("Could not prepare notifications for dossier event %s", event_id)
 
 
-def on_dossier_events(event_ids: list[int]) -> None:
+def on_dossier_events(events: list[hooks.Published]) -> None:
     """Queue telling the resident about a commit's steps, off the request (or agency step)
     that made them: one task for all of them (a creation and its receipt are one commit).
 
@@ -30,6 +32,7 @@ def on_dossier_events(event_ids: list[int]) -> None:
     """
     from intake.tasks import notify_events
 
+    event_ids = [event.id for event in events]
     try:
         notify_events.delay(event_ids)
     except Exception:
@@ -46,7 +49,6 @@ class IntakeConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from cases import hooks
         from intake.notifications.messages import NOTIFIED_ACTIONS
         from intake.payments.checks import payment_provider_check
 

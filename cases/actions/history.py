@@ -52,7 +52,7 @@ def record_event(
         payload=payload or {},
     )
     hooks.record(event)
-    hooks.publish_on_commit(event.pk, event.action)
+    hooks.publish_on_commit(event)
     return event
 
 

@@ -13,7 +13,8 @@ def published(monkeypatch):
     """What a batch subscriber and a per-event subscriber are handed, call by call."""
     batches, singles = [], []
     monkeypatch.setattr(hooks, "_subscriptions", [])
-    hooks.subscribe(batches.append, actions={"create", "receive"}, batch=True)
+    hooks.subscribe(lambda events: batches.append([e.id for e in events]),
+                    actions={"create", "receive"}, batch=True)
     hooks.subscribe(singles.append, actions={"receive"})
     return batches, singles
 

@@ -58,8 +58,8 @@ def test_publishing_an_event_twice_writes_and_sends_once(catalogue, _sms_to_file
     event = DossierEvent.objects.get(dossier=dossier, action="receive")
     before = len(_sms_sent(_sms_to_file))
     with django_capture_on_commit_callbacks(execute=True):
-        hooks.publish([(event.pk, event.action)])
-        hooks.publish([(event.pk, event.action)])
+        hooks.publish([hooks.Published(event.pk, event.action, dossier.pk)])
+        hooks.publish([hooks.Published(event.pk, event.action, dossier.pk)])
     assert Notification.objects.filter(event=event).count() == 2  # sms + email
     assert len(_sms_sent(_sms_to_file)) == before
 
