@@ -5,6 +5,7 @@ row stays locked until commit, so concurrent creators queue on it, and a rolled-
 creation rolls its number back too. Codes are therefore unique and without gaps.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -39,23 +40,31 @@ _ASSIGN_SQL = f"""
         ON CONFLICT (unit, day) DO UPDATE SET last_value = {_SEQUENCE}.last_value + 1
         RETURNING last_value::text AS number
     )
-    UPDATE {_DOSSIER} SET code = %(prefix)s || lpad(next.number, greatest(4, length(next.number)), '0')
+    UPDATE {_DOSSIER}
+       SET code = %(prefix)s || lpad(next.number, greatest(4, length(next.number)), '0'){{more}}
       FROM next
      WHERE {_DOSSIER}.id = %(dossier)s
     RETURNING {_DOSSIER}.code
 """
 
 
-def dossier_code_assign(*, dossier_id: int, day: date, unit: str | None = None) -> str:
-    """Give the dossier the next code of the day; inside the creating ``transaction.atomic()``.
+def dossier_code_assign(*, dossier: Dossier, day: date, fields: Iterable[str] = (),
+                        unit: str | None = None) -> str:
+    """Give a dossier created in this transaction the next code of the day, and write its
+    ``fields`` from memory in the same statement (what a receipt at creation changed).
 
     The number belongs to that transaction. Call it last: the day's counter row stays locked
     until commit, so taking it at the end keeps concurrent creators from queueing behind the
     whole work.
     """
     unit = unit or settings.UNIT_CODE
+    params = {"unit": unit, "day": day, "prefix": f"{unit}-{day:%y%m%d}-", "dossier": dossier.pk}
+    more = []
+    for position, name in enumerate(dict.fromkeys(fields)):
+        field = Dossier._meta.get_field(name)
+        more.append(f", {connection.ops.quote_name(field.column)} = %(f{position})s")
+        params[f"f{position}"] = field.get_db_prep_save(field.pre_save(dossier, False), connection)
     with connection.cursor() as cursor:
-        cursor.execute(_ASSIGN_SQL, {"unit": unit, "day": day, "prefix": f"{unit}-{day:%y%m%d}-",
-                                     "dossier": dossier_id})
+        cursor.execute(_ASSIGN_SQL.format(more="".join(more)), params)
         (code,) = cursor.fetchone()
     return code

@@ -117,10 +117,13 @@ def _validate_applicant(applicant: Applicant) -> Applicant:
 
 
 def _current_procedure(code: str) -> Procedure:
-    procedure = Procedure.objects.filter(code=code, is_current=True).first()
-    if procedure is None:
-        raise invalid("procedure", _("Không có thủ tục mã “%(code)s”.") % {"code": code})
-    return procedure
+    # One current version per code (a constraint): no ordering, so no join to sort by.
+    try:
+        return Procedure.objects.get(code=code, is_current=True)
+    except Procedure.DoesNotExist:
+        raise invalid(
+            "procedure", _("Không có thủ tục mã “%(code)s”.") % {"code": code}
+        ) from None
 
 
 def dossier_create(
@@ -162,8 +165,9 @@ def dossier_create(
     documents = list(documents)
 
     with transaction.atomic():
-        # The code is allocated last: its daily counter row stays locked until commit, so
-        # taking it at the end keeps concurrent counters from queueing behind the whole work.
+        # The code is allocated last, in the statement that also writes what the receipt
+        # changed: its daily counter row stays locked until commit, so taking it at the end
+        # keeps concurrent counters from queueing behind the whole work.
         dossier = Dossier.objects.create(
             code=f"~{uuid.uuid4().hex}",
             procedure=procedure,
@@ -187,10 +191,13 @@ def dossier_create(
             note=note,
             payload={"channel": channel, "documents": len(documents)},
         )
+        received: list[str] = []
         if receive:
             dossier = _receive(dossier=dossier, actor=actor, at=at, note="",
-                               created_in_this_transaction=True)
-        dossier.code = dossier_code_assign(dossier_id=dossier.pk, day=timezone.localdate(at))
+                               created_in_this_transaction=True, unsaved=received)
+        dossier.code = dossier_code_assign(dossier=dossier, day=timezone.localdate(at),
+                                           fields=received)
+        dossier._update_initial_state()  # the state machine's view of the saved row
     # The caller may add papers later: from now on the dossier asks the database again.
     _hold_documents(dossier, None)
     return dossier
@@ -222,7 +229,8 @@ def _missing_mandatory_documents(dossier: Dossier) -> list[str]:
 
 
 def _receive(*, dossier: Dossier, actor, note: str, at: datetime | None,
-             created_in_this_transaction: bool = False) -> Dossier:
+             created_in_this_transaction: bool = False, unsaved: list[str] | None = None
+             ) -> Dossier:
     """Receive inside the dossier's lock; a missing mandatory paper refuses the receipt.
 
     The rule lives here, not only in the counter's form, so that every path that receives
@@ -249,7 +257,7 @@ def _receive(*, dossier: Dossier, actor, note: str, at: datetime | None,
 
     return _apply(dossier=dossier, actor=actor, action="receive", transition="receive",
                   at=at, note=note, change=change,
-                  created_in_this_transaction=created_in_this_transaction)
+                  created_in_this_transaction=created_in_this_transaction, unsaved=unsaved)
 
 
 def dossier_refuse_intake(*, dossier: Dossier, actor, reason: str, at: datetime | None = None) -> Dossier:
