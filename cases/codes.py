@@ -51,17 +51,24 @@ _ASSIGN_SQL = f"""
 def dossier_code_assign(*, dossier: Dossier, day: date, fields: Iterable[str] = (),
                         unit: str | None = None) -> str:
     """Give a dossier created in this transaction the next code of the day, and write its
-    ``fields`` from memory in the same statement (what a receipt at creation changed).
+    ``fields`` from memory with it (what a receipt at creation changed): one statement on
+    PostgreSQL, two on the embedded SQLite (no data-modifying ``WITH`` there).
 
     The number belongs to that transaction. Call it last: the day's counter row stays locked
     until commit, so taking it at the end keeps concurrent creators from queueing behind the
     whole work.
     """
     unit = unit or settings.UNIT_CODE
+    fields = [Dossier._meta.get_field(name) for name in dict.fromkeys(fields)]
+    if connection.vendor != "postgresql":
+        code = f"{unit}-{day:%y%m%d}-{next_sequence_value(unit=unit, day=day):04d}"
+        Dossier.objects.filter(pk=dossier.pk).update(
+            code=code, **{field.name: getattr(dossier, field.attname) for field in fields}
+        )
+        return code
     params = {"unit": unit, "day": day, "prefix": f"{unit}-{day:%y%m%d}-", "dossier": dossier.pk}
     more = []
-    for position, name in enumerate(dict.fromkeys(fields)):
-        field = Dossier._meta.get_field(name)
+    for position, field in enumerate(fields):
         more.append(f", {connection.ops.quote_name(field.column)} = %(f{position})s")
         params[f"f{position}"] = field.get_db_prep_save(field.pre_save(dossier, False), connection)
     with connection.cursor() as cursor:

@@ -148,43 +148,49 @@ def message_append(
 
     ``opening`` gives the message a stream must start with (the portal's dossier creation):
     a dossier that existed before its system was connected gets it first, then this one.
+    On PostgreSQL the stream's upsert and the message are one statement; on the embedded
+    SQLite (no data-modifying ``WITH``), and for a stream that owes its opening, the message
+    follows the upsert.
     """
     message = OutboundMessage(kind=kind, body=body, created_at=at, event_id=event_id)
-    params = [system, dossier_id, _db(at)]
-    params += [f.get_db_prep_save(getattr(message, f.attname), connection)
-               for f in _MESSAGE_FIELDS]
-    params.append(opening is not None)
     with connection.cursor() as cursor:
-        cursor.execute(_append_sql(), params)
-        row = cursor.fetchone()
-        if row is not None:
-            message.pk, message.stream_id, message.sequence = row
-            message._state.adding, message._state.db = False, connection.alias
+        if connection.vendor == "postgresql":
+            params = [system, dossier_id, _db(at)]
+            params += [f.get_db_prep_save(getattr(message, f.attname), connection)
+                       for f in _MESSAGE_FIELDS]
+            params.append(opening is not None)
+            cursor.execute(_append_sql(), params)
+            row = cursor.fetchone()
+            if row is None:  # a new stream that owes its opening: the upsert has run
+                cursor.execute(f"SELECT id, last_sequence FROM {_STREAM} "
+                               f"WHERE system = %s AND dossier_id = %s", [system, dossier_id])
+                row = (None, *cursor.fetchone())
         else:
-            message = _open_stream(cursor, system=system, dossier_id=dossier_id,
-                                   message=message, opening=opening)
+            cursor.execute(_UPSERT_SQL, [system, dossier_id, _db(at)])
+            row = (None, *cursor.fetchone())
+        message.pk, message.stream_id, message.sequence = row
+        if message.pk is None:
+            if message.sequence == 1 and opening is not None:
+                message.sequence = _open(cursor, message, opening)
+            message.save(force_insert=True)
+        else:
+            message._state.adding, message._state.db = False, connection.alias
     if _connectors[system].enabled():
         publish.on_commit([message.stream_id], streams_publish)
     return message
 
 
-def _open_stream(cursor, *, system: str, dossier_id: int, message: OutboundMessage,
-                 opening: Callable[[], tuple[str, dict]]) -> OutboundMessage:
-    """A stream just begun for a dossier that owes its opening: that first, then ``message``."""
-    cursor.execute(f"SELECT id FROM {_STREAM} WHERE system = %s AND dossier_id = %s",
-                   [system, dossier_id])
-    (stream_id,) = cursor.fetchone()
-    message.stream_id, message.sequence = stream_id, 1
+def _open(cursor, message: OutboundMessage, opening: Callable[[], tuple[str, dict]]) -> int:
+    """Write the opening a new stream owes before ``message``; the message's sequence."""
     opening_kind, opening_body = opening()
-    if opening_kind != message.kind:
-        OutboundMessage.objects.create(
-            stream_id=stream_id, sequence=1, kind=opening_kind, body=opening_body,
-            created_at=message.created_at,
-        )
-        cursor.execute(f"UPDATE {_STREAM} SET last_sequence = 2 WHERE id = %s", [stream_id])
-        message.sequence = 2
-    message.save(force_insert=True)
-    return message
+    if opening_kind == message.kind:
+        return 1
+    OutboundMessage.objects.create(
+        stream_id=message.stream_id, sequence=1, kind=opening_kind, body=opening_body,
+        created_at=message.created_at,
+    )
+    cursor.execute(f"UPDATE {_STREAM} SET last_sequence = 2 WHERE id = %s", [message.stream_id])
+    return 2
 
 
 # --- publishing ----------------------------------------------------------------------------
