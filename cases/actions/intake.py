@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,14 +117,28 @@ def _validate_applicant(applicant: Applicant) -> Applicant:
     )
 
 
-def _current_procedure(code: str) -> Procedure:
-    # One current version per code (a constraint): no ordering, so no join to sort by.
-    try:
-        return Procedure.objects.get(code=code, is_current=True)
-    except Procedure.DoesNotExist:
-        raise invalid(
-            "procedure", _("Không có thủ tục mã “%(code)s”.") % {"code": code}
-        ) from None
+def _current_procedure(code: str, *, with_mandatory: bool = False) -> Procedure:
+    """The procedure's current version (one per code, a constraint: no ordering, so no join
+    to sort by). ``with_mandatory`` also gives it ``mandatory_documents``, ``(pk, name)`` in
+    catalogue order, from the same statement (one row per paper): a receipt checks them."""
+    current = Procedure.objects.filter(code=code, is_current=True)
+    if with_mandatory:
+        rows = list(
+            current.annotate(mandatory=FilteredRelation(
+                "documents", condition=Q(documents__mandatory=True)
+            )).annotate(paper_id=F("mandatory__id"), paper_name=F("mandatory__name"))
+            .order_by("mandatory__position", "mandatory__id")
+        )
+    else:
+        rows = list(current.order_by()[:1])
+    if not rows:
+        raise invalid("procedure", _("Không có thủ tục mã “%(code)s”.") % {"code": code})
+    procedure = rows[0]
+    if with_mandatory:
+        procedure.mandatory_documents = [
+            (row.paper_id, row.paper_name) for row in rows if row.paper_id is not None
+        ]
+    return procedure
 
 
 def dossier_create(
@@ -160,7 +175,7 @@ def dossier_create(
         raise ApplicationError(
             _("Chỉ cán bộ tiếp nhận mới tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
         )
-    procedure = _current_procedure(procedure_code)
+    procedure = _current_procedure(procedure_code, with_mandatory=receive)
     applicant = _validate_applicant(applicant)
     documents = list(documents)
 
@@ -222,9 +237,13 @@ def _missing_mandatory_documents(dossier: Dossier) -> list[str]:
     held = dossier.documents.all()
     held_ids = {doc.required_document_id for doc in held if doc.required_document_id}
     held_names = {_normalised_name(doc.name) for doc in held}
+    required = getattr(dossier.procedure, "mandatory_documents", None)
+    if required is None:
+        required = dossier.procedure.documents.filter(mandatory=True).order_by(
+            "position", "pk").values_list("pk", "name")
     return [
-        doc.name for doc in dossier.procedure.documents.filter(mandatory=True).order_by("position", "pk")
-        if doc.pk not in held_ids and _normalised_name(doc.name) not in held_names
+        name for pk, name in required
+        if pk not in held_ids and _normalised_name(name) not in held_names
     ]
 
 
