@@ -2,6 +2,8 @@ import logging
 
 from django.apps import AppConfig
 
+from cases import hooks
+
 logger = logging.getLogger(__name__)
 
 
@@ -20,21 +22,23 @@ def on_payment_request(event_id: int) -> None:
         logger.exception("Could not prepare notifications for dossier event %s", event_id)
 
 
-def on_dossier_event(event_id: int) -> None:
-    """Queue telling the resident about a step, off the request (or agency step) that made it.
+def on_dossier_events(events: list[hooks.Published]) -> None:
+    """Queue telling the resident about a commit's steps, off the request (or agency step)
+    that made them: one task for all of them (a creation and its receipt are one commit).
 
     Writing the messages costs about as much as the step itself; a worker does it instead.
     A broker that cannot take the task loses nothing: ``notification_sweep`` writes the
     messages of any recent event that has none.
     """
-    from intake.tasks import notify_event
+    from intake.tasks import notify_events
 
+    event_ids = [event.id for event in events]
     try:
-        notify_event.delay(event_id)
+        notify_events.delay(event_ids)
     except Exception:
         logger.exception(
-            "Could not queue notifications for dossier event %s; the sweep will write them",
-            event_id,
+            "Could not queue notifications for dossier events %s; the sweep will write them",
+            event_ids,
         )
 
 
@@ -45,10 +49,10 @@ class IntakeConfig(AppConfig):
     def ready(self):
         from django.core import checks
 
-        from cases import hooks
         from intake.notifications.messages import NOTIFIED_ACTIONS
         from intake.payments.checks import payment_provider_check
 
         hooks.subscribe(on_payment_request, actions={"request_payment"})
-        hooks.subscribe(on_dossier_event, actions=set(NOTIFIED_ACTIONS) - {"request_payment"})
+        hooks.subscribe(on_dossier_events, actions=set(NOTIFIED_ACTIONS) - {"request_payment"},
+                        batch=True)
         checks.register(payment_provider_check)

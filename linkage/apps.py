@@ -11,7 +11,7 @@ class LinkageConfig(AppConfig):
     def ready(self):
         from cases import hooks
         from cases.labels import register_event_labels
-        from linkage.bundles import PARENT_ACTIONS, on_dossier_event
+        from linkage.bundles import PARENT_ACTIONS, on_dossier_events
         from linkage.civil_status import services as civil_status
         from linkage.framework import outbound
         from linkage.labels import EVENT_LABELS, LAND_EVENT_LABELS
@@ -19,7 +19,7 @@ class LinkageConfig(AppConfig):
         from linkage.portal import mapping
         from linkage.portal.services import CONNECTOR, record_event
 
-        hooks.subscribe(on_dossier_event, actions=PARENT_ACTIONS)
+        hooks.subscribe(on_dossier_events, actions={"create", *PARENT_ACTIONS}, batch=True)
         hooks.subscribe_in_transaction(record_event, actions=mapping.SYNCED_ACTIONS)
         outbound.register(CONNECTOR)
         hooks.subscribe_in_transaction(civil_status.record_approval, actions={"approve"})

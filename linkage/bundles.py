@@ -13,6 +13,7 @@ actions. A step's life with its agency is ``linkage.pipeline``; the beat sweep i
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import hooks
 from cases.actions import (
     Applicant,
     SubmittedDocument,
@@ -52,6 +54,8 @@ from linkage.models import (
 )
 from linkage.selectors import bundle_kind_in_force
 from thanhsen.errors import ApplicationError, ErrorKind, invalid
+
+log = logging.getLogger(__name__)
 
 #: Dependent steps not yet handed to an agency: they wait while the bundle is corrected.
 _UNSENT = (StepState.READY, StepState.RETRYING, StepState.NEEDS_ATTENTION)
@@ -287,8 +291,28 @@ def bundle_limit(kind: BundleKind, selected, *, needs_verification: bool, elderl
 PARENT_ACTIONS = frozenset({"receive", "approve", "civil_status_registered", "refuse", "stop"})
 
 
+def on_dossier_events(events: list[hooks.Published]) -> None:
+    """React to a commit's steps of parent dossiers (registered in ``LinkageConfig.ready``).
+
+    A receipt in the commit that created its dossier is left out: no bundle existed when it
+    was written, and one filed around the dossier (``bundle_submit``) dates itself. So the
+    counter's usual creation-and-receipt costs no statement here. One reaction failing
+    (logged) leaves the others to run.
+    """
+    created = {event.dossier_id for event in events if event.action == "create"}
+    for event in events:
+        if event.action not in PARENT_ACTIONS or (
+            event.action == "receive" and event.dossier_id in created
+        ):
+            continue
+        try:
+            on_dossier_event(event.id)
+        except Exception:
+            log.exception("Bundle reaction to dossier event %s failed", event.id)
+
+
 def on_dossier_event(event_id: int) -> None:
-    """React to the parent dossier's own steps (registered in ``LinkageConfig.ready``).
+    """React to one of the parent dossier's own steps.
 
     One statement finds the event and its bundle: most dossiers have none, and this runs on
     the commit of every receipt at the counter.

@@ -65,11 +65,14 @@ def _apply(
     note: str = "",
     change: Callable[[Dossier, datetime], _Change] | None = None,
     created_in_this_transaction: bool = False,
+    unsaved: list[str] | None = None,
 ) -> Dossier:
     """Lock, check, move, save, record: the one path every dossier action takes.
 
     A dossier created earlier in the same transaction is already ours (no other transaction
-    can see it), so it is used as it is, without a second read or a savepoint.
+    can see it), so it is used as it is, without a second read or a savepoint; given
+    ``unsaved``, the changed fields are added to it instead of saved, for its creator to write
+    with the rest in one statement (the in-transaction recorders read the dossier in memory).
     """
     at = at or timezone.now()
     try:
@@ -90,7 +93,9 @@ def _apply(
                 method()
             outcome = change(locked, at) if change else _Change()
             update_fields = list(dict.fromkeys(outcome.fields + (["status"] if transition else [])))
-            if update_fields:
+            if unsaved is not None and created_in_this_transaction:
+                unsaved.extend(update_fields)
+            elif update_fields:
                 locked.save(update_fields=update_fields)
             event = record_event(
                 dossier=locked,

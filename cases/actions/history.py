@@ -6,7 +6,6 @@ dossier at once).
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 
 from django.db import transaction
 
@@ -53,7 +52,7 @@ def record_event(
         payload=payload or {},
     )
     hooks.record(event)
-    transaction.on_commit(partial(hooks.publish, event.pk, event.action), robust=True)
+    hooks.publish_on_commit(event)
     return event
 
 

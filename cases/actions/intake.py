@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from cases.actions.core import _apply, _Change, _refuse_unless_allowed, _require
 from cases.actions.dates import _refresh_due_dates
 from cases.actions.history import record_event
 from cases.calendar import working_calendar
-from cases.codes import allocate_dossier_code
+from cases.codes import dossier_code_assign
 from cases.deadlines import (
     handover_due,
 )
@@ -56,8 +57,10 @@ class SubmittedDocument:
     reused: bool = False
 
 
-def _add_documents(dossier: Dossier, documents: Iterable[SubmittedDocument], at: datetime) -> None:
-    DossierDocument.objects.bulk_create(
+def _add_documents(
+    dossier: Dossier, documents: Iterable[SubmittedDocument], at: datetime
+) -> list[DossierDocument]:
+    return DossierDocument.objects.bulk_create(
         DossierDocument(
             dossier=dossier,
             required_document_id=doc.required_document_id,
@@ -70,6 +73,23 @@ def _add_documents(dossier: Dossier, documents: Iterable[SubmittedDocument], at:
         )
         for doc in documents
     )
+
+
+def _hold_documents(dossier: Dossier, documents: list[DossierDocument] | None) -> None:
+    """Let ``dossier.documents.all()`` answer with ``documents`` (or ask the database again,
+    with None) without a query, as a prefetch would.
+
+    A new dossier holds exactly the papers just inserted: its receipt's mandatory-paper check
+    and the portal's creation message read them from here inside the creating transaction.
+    """
+    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
+    if documents is None:
+        cache.pop("documents", None)
+        return
+    held = dossier.documents.all()
+    held._result_cache = documents
+    held._prefetch_done = True
+    cache["documents"] = held
 
 
 def _validate_applicant(applicant: Applicant) -> Applicant:
@@ -97,10 +117,27 @@ def _validate_applicant(applicant: Applicant) -> Applicant:
     )
 
 
-def _current_procedure(code: str) -> Procedure:
-    procedure = Procedure.objects.filter(code=code, is_current=True).first()
-    if procedure is None:
+def _current_procedure(code: str, *, with_mandatory: bool = False) -> Procedure:
+    """The procedure's current version (one per code, a constraint: no ordering, so no join
+    to sort by). ``with_mandatory`` also gives it ``mandatory_documents``, ``(pk, name)`` in
+    catalogue order, from the same statement (one row per paper): a receipt checks them."""
+    current = Procedure.objects.filter(code=code, is_current=True)
+    if with_mandatory:
+        rows = list(
+            current.annotate(mandatory=FilteredRelation(
+                "documents", condition=Q(documents__mandatory=True)
+            )).annotate(paper_id=F("mandatory__id"), paper_name=F("mandatory__name"))
+            .order_by("mandatory__position", "mandatory__id")
+        )
+    else:
+        rows = list(current.order_by()[:1])
+    if not rows:
         raise invalid("procedure", _("Không có thủ tục mã “%(code)s”.") % {"code": code})
+    procedure = rows[0]
+    if with_mandatory:
+        procedure.mandatory_documents = [
+            (row.paper_id, row.paper_name) for row in rows if row.paper_id is not None
+        ]
     return procedure
 
 
@@ -138,13 +175,14 @@ def dossier_create(
         raise ApplicationError(
             _("Chỉ cán bộ tiếp nhận mới tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
         )
-    procedure = _current_procedure(procedure_code)
+    procedure = _current_procedure(procedure_code, with_mandatory=receive)
     applicant = _validate_applicant(applicant)
     documents = list(documents)
 
     with transaction.atomic():
-        # The code is allocated last: its daily counter row stays locked until commit, so
-        # taking it at the end keeps concurrent counters from queueing behind the whole work.
+        # The code is allocated last, in the statement that also writes what the receipt
+        # changed: its daily counter row stays locked until commit, so taking it at the end
+        # keeps concurrent counters from queueing behind the whole work.
         dossier = Dossier.objects.create(
             code=f"~{uuid.uuid4().hex}",
             procedure=procedure,
@@ -158,7 +196,7 @@ def dossier_create(
             fee_amount=fee_amount(procedure.fee, pages=pages),
             created_at=at,
         )
-        _add_documents(dossier, documents, at)
+        _hold_documents(dossier, _add_documents(dossier, documents, at))
         record_event(
             dossier=dossier,
             actor=actor,
@@ -168,11 +206,15 @@ def dossier_create(
             note=note,
             payload={"channel": channel, "documents": len(documents)},
         )
+        received: list[str] = []
         if receive:
             dossier = _receive(dossier=dossier, actor=actor, at=at, note="",
-                               created_in_this_transaction=True)
-        dossier.code = allocate_dossier_code(day=timezone.localdate(at))
-        Dossier.objects.filter(pk=dossier.pk).update(code=dossier.code)
+                               created_in_this_transaction=True, unsaved=received)
+        dossier.code = dossier_code_assign(dossier=dossier, day=timezone.localdate(at),
+                                           fields=received)
+        dossier._update_initial_state()  # the state machine's view of the saved row
+    # The caller may add papers later: from now on the dossier asks the database again.
+    _hold_documents(dossier, None)
     return dossier
 
 
@@ -192,17 +234,22 @@ def _missing_mandatory_documents(dossier: Dossier) -> list[str]:
     form) or, for clients that send names only (the API, the national portal), when its name
     is the requirement's name, ignoring case and spacing.
     """
-    held = list(dossier.documents.values_list("required_document_id", "name"))
-    held_ids = {required_id for required_id, _name in held if required_id}
-    held_names = {_normalised_name(name) for _required_id, name in held}
+    held = dossier.documents.all()
+    held_ids = {doc.required_document_id for doc in held if doc.required_document_id}
+    held_names = {_normalised_name(doc.name) for doc in held}
+    required = getattr(dossier.procedure, "mandatory_documents", None)
+    if required is None:
+        required = dossier.procedure.documents.filter(mandatory=True).order_by(
+            "position", "pk").values_list("pk", "name")
     return [
-        doc.name for doc in dossier.procedure.documents.filter(mandatory=True).order_by("position", "pk")
-        if doc.pk not in held_ids and _normalised_name(doc.name) not in held_names
+        name for pk, name in required
+        if pk not in held_ids and _normalised_name(name) not in held_names
     ]
 
 
 def _receive(*, dossier: Dossier, actor, note: str, at: datetime | None,
-             created_in_this_transaction: bool = False) -> Dossier:
+             created_in_this_transaction: bool = False, unsaved: list[str] | None = None
+             ) -> Dossier:
     """Receive inside the dossier's lock; a missing mandatory paper refuses the receipt.
 
     The rule lives here, not only in the counter's form, so that every path that receives
@@ -229,7 +276,7 @@ def _receive(*, dossier: Dossier, actor, note: str, at: datetime | None,
 
     return _apply(dossier=dossier, actor=actor, action="receive", transition="receive",
                   at=at, note=note, change=change,
-                  created_in_this_transaction=created_in_this_transaction)
+                  created_in_this_transaction=created_in_this_transaction, unsaved=unsaved)
 
 
 def dossier_refuse_intake(*, dossier: Dossier, actor, reason: str, at: datetime | None = None) -> Dossier:

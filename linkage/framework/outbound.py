@@ -16,6 +16,7 @@ which the other side deduplicates.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,6 +100,7 @@ def connectors() -> list[Connector]:
 
 # --- writing (inside the change's transaction) ---------------------------------------------
 _STREAM = SyncStream._meta.db_table
+_MESSAGE = OutboundMessage._meta.db_table
 _UPSERT_SQL = f"""
 INSERT INTO {_STREAM} (system, dossier_id, last_sequence, delivered_sequence, blocked,
                        attempts, next_attempt_at, last_error)
@@ -108,6 +110,30 @@ ON CONFLICT (system, dossier_id) DO UPDATE
        next_attempt_at = COALESCE({_STREAM}.next_attempt_at, EXCLUDED.next_attempt_at)
 RETURNING id, last_sequence
 """
+#: The message's own columns (all but the stream and the sequence), with their defaults taken
+#: from a model instance, so the statement below cannot drift from the model.
+_MESSAGE_FIELDS = [
+    f for f in OutboundMessage._meta.concrete_fields
+    if not f.primary_key and f.attname not in ("stream_id", "sequence")
+]
+#: The upsert and the message in one statement. The message is left out (no row returned)
+#: when the stream is new and owes an opening first: ``message_append`` then writes both.
+_APPEND_SQL = f"""
+WITH stream AS ({_UPSERT_SQL})
+INSERT INTO {_MESSAGE} (stream_id, sequence, {", ".join(f.column for f in _MESSAGE_FIELDS)})
+SELECT stream.id, stream.last_sequence, {{values}}
+  FROM stream
+ WHERE stream.last_sequence > 1 OR NOT %s
+RETURNING id, stream_id, sequence
+"""
+
+
+@functools.cache
+def _append_sql() -> str:
+    # Typed placeholders: a literal in a SELECT list is text unless cast.
+    return _APPEND_SQL.format(
+        values=", ".join(f"%s::{f.cast_db_type(connection)}" for f in _MESSAGE_FIELDS)
+    )
 
 
 def _db(value: datetime | None):
@@ -122,28 +148,49 @@ def message_append(
 
     ``opening`` gives the message a stream must start with (the portal's dossier creation):
     a dossier that existed before its system was connected gets it first, then this one.
+    On PostgreSQL the stream's upsert and the message are one statement; on the embedded
+    SQLite (no data-modifying ``WITH``), and for a stream that owes its opening, the message
+    follows the upsert.
     """
+    message = OutboundMessage(kind=kind, body=body, created_at=at, event_id=event_id)
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT_SQL, [system, dossier_id, _db(at)])
-        stream_id, sequence = cursor.fetchone()
-        if sequence == 1 and opening is not None:
-            opening_kind, opening_body = opening()
-            if opening_kind != kind:
-                OutboundMessage.objects.create(
-                    stream_id=stream_id, sequence=1, kind=opening_kind, body=opening_body,
-                    created_at=at,
-                )
-                cursor.execute(
-                    f"UPDATE {_STREAM} SET last_sequence = 2 WHERE id = %s", [stream_id]
-                )
-                sequence = 2
-    message = OutboundMessage.objects.create(
-        stream_id=stream_id, sequence=sequence, kind=kind, body=body, created_at=at,
-        event_id=event_id,
-    )
+        if connection.vendor == "postgresql":
+            params = [system, dossier_id, _db(at)]
+            params += [f.get_db_prep_save(getattr(message, f.attname), connection)
+                       for f in _MESSAGE_FIELDS]
+            params.append(opening is not None)
+            cursor.execute(_append_sql(), params)
+            row = cursor.fetchone()
+            if row is None:  # a new stream that owes its opening: the upsert has run
+                cursor.execute(f"SELECT id, last_sequence FROM {_STREAM} "
+                               f"WHERE system = %s AND dossier_id = %s", [system, dossier_id])
+                row = (None, *cursor.fetchone())
+        else:
+            cursor.execute(_UPSERT_SQL, [system, dossier_id, _db(at)])
+            row = (None, *cursor.fetchone())
+        message.pk, message.stream_id, message.sequence = row
+        if message.pk is None:
+            if message.sequence == 1 and opening is not None:
+                message.sequence = _open(cursor, message, opening)
+            message.save(force_insert=True)
+        else:
+            message._state.adding, message._state.db = False, connection.alias
     if _connectors[system].enabled():
-        publish.on_commit([stream_id], streams_publish)
+        publish.on_commit([message.stream_id], streams_publish)
     return message
+
+
+def _open(cursor, message: OutboundMessage, opening: Callable[[], tuple[str, dict]]) -> int:
+    """Write the opening a new stream owes before ``message``; the message's sequence."""
+    opening_kind, opening_body = opening()
+    if opening_kind == message.kind:
+        return 1
+    OutboundMessage.objects.create(
+        stream_id=message.stream_id, sequence=1, kind=opening_kind, body=opening_body,
+        created_at=message.created_at,
+    )
+    cursor.execute(f"UPDATE {_STREAM} SET last_sequence = 2 WHERE id = %s", [message.stream_id])
+    return 2
 
 
 # --- publishing ----------------------------------------------------------------------------

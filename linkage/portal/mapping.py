@@ -54,6 +54,8 @@ ACTIONS = {
     "rate": ("DanhGia", "Đánh giá mức độ hài lòng"),
     "transfer": ("ChuyenHoSo", "Chuyển đơn vị có thẩm quyền"),
 }
+#: The message kind every dossier's stream starts with: its creation.
+OPENING = "TaoHoSo"
 #: Every action that becomes a message; ``create`` is the first message of each dossier.
 SYNCED_ACTIONS = frozenset({"create", *ACTIONS})
 
@@ -187,7 +189,7 @@ def message_for(event: DossierEvent) -> tuple[str, dict] | None:
     """``(kind, body)`` for an event the portal must hear of, or ``None``."""
     dossier = event.dossier
     if event.action == "create":
-        return "TaoHoSo", creation(dossier)
+        return OPENING, creation(dossier)
     if event.action not in ACTIONS:
         return None
     kind, name = ACTIONS[event.action]

@@ -69,13 +69,15 @@ def record_event(event: DossierEvent) -> None:
     kind, body = mapped
     outbound.message_append(
         system=SYSTEM, dossier_id=event.dossier_id, kind=kind, body=body, at=event.at,
-        event_id=event.pk, opening=partial(_opening, event.dossier),
+        event_id=event.pk,
+        # A creation is its stream's opening itself: no other is owed before it.
+        opening=None if kind == mapping.OPENING else partial(_opening, event.dossier),
     )
 
 
 def _opening(dossier: Dossier) -> tuple[str, dict]:
     """The creation a dossier from before the sync began owes the portal, from its record."""
-    return "TaoHoSo", mapping.creation(dossier)
+    return mapping.OPENING, mapping.creation(dossier)
 
 
 # --- acknowledgements ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cases import actions
 from cases.models import Dossier, DossierEvent, RequiredDocument
 from tests.factories import applicant
+from thanhsen.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,22 @@ def test_copy_certification_receives_the_original_it_is_given(counter, catalogue
 
     assert dossier.status == "received"
     assert dossier.documents.get().name == "Giấy khai sinh"
+
+
+def test_a_receipt_at_creation_names_every_missing_paper_in_catalogue_order(counter, catalogue,
+                                                                             birth_proof):
+    RequiredDocument.objects.filter(procedure=catalogue.civil).exclude(pk=birth_proof.pk).update(
+        position=9)
+    RequiredDocument.objects.filter(pk=birth_proof.pk).update(position=1)
+    with pytest.raises(ApplicationError) as refused:
+        actions.dossier_create(procedure_code=catalogue.civil.code, applicant=applicant(),
+                               channel="direct", actor=counter, receive=True, documents=[])
+    message = refused.value.fields["documents"][0]
+    assert message.index("Giấy xác nhận tình trạng hôn nhân") < message.index("Tờ khai")
+
+
+def test_a_procedure_without_mandatory_papers_is_received_at_creation(counter, catalogue):
+    RequiredDocument.objects.filter(procedure=catalogue.civil).update(mandatory=False)
+    dossier = actions.dossier_create(procedure_code=catalogue.civil.code, applicant=applicant(),
+                                     channel="direct", actor=counter, receive=True, documents=[])
+    assert dossier.status == "received"

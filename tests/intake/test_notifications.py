@@ -17,7 +17,7 @@ from intake import tasks
 from intake.models import DeliveryStatus, Notification
 from intake.notifications import adapters
 from intake.notifications.services import NotificationSweep, notifications_sweep
-from intake.tasks import notify_event, send_notification
+from intake.tasks import notify_events, send_notification
 from tests.factories import UserFactory, dossier_in
 from tests.intake.helpers import resident
 from thanhsen.celery import app
@@ -58,8 +58,8 @@ def test_publishing_an_event_twice_writes_and_sends_once(catalogue, _sms_to_file
     event = DossierEvent.objects.get(dossier=dossier, action="receive")
     before = len(_sms_sent(_sms_to_file))
     with django_capture_on_commit_callbacks(execute=True):
-        hooks.publish(event.pk, event.action)
-        hooks.publish(event.pk, event.action)
+        hooks.publish([hooks.Published(event.pk, event.action, dossier.pk)])
+        hooks.publish([hooks.Published(event.pk, event.action, dossier.pk)])
     assert Notification.objects.filter(event=event).count() == 2  # sms + email
     assert len(_sms_sent(_sms_to_file)) == before
 
@@ -265,16 +265,16 @@ def test_a_message_left_sending_by_a_dead_worker_goes_out_again_with_the_same_ke
 def test_the_request_that_makes_a_step_leaves_its_messages_to_a_worker(
         catalogue, monkeypatch, _sms_to_file, django_capture_on_commit_callbacks):
     queued = []
-    monkeypatch.setattr(notify_event, "delay", queued.append)
+    monkeypatch.setattr(notify_events, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
         dossier = dossier_in("received", procedure=catalogue.civil)
 
     assert not Notification.objects.filter(dossier=dossier).exists()
     events = DossierEvent.objects.filter(dossier=dossier, action__in=["create", "receive"])
-    assert sorted(queued) == sorted(events.values_list("pk", flat=True))
+    assert sorted(pk for batch in queued for pk in batch) == sorted(events.values_list("pk", flat=True))
     with django_capture_on_commit_callbacks(execute=True):
-        for event_id in queued:
-            notify_event(event_id)
+        for batch in queued:
+            notify_events(batch)
     rows = Notification.objects.filter(dossier=dossier, kind="received")
     assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENT}
     assert len(_sms_about(_sms_to_file, dossier, "tiếp nhận")) == 1
@@ -286,7 +286,7 @@ def test_a_broker_down_when_the_step_commits_loses_no_message(
         raise ConnectionError("Redis is down")
 
     with monkeypatch.context() as patch:
-        patch.setattr(notify_event, "delay", broker_down)
+        patch.setattr(notify_events, "delay", broker_down)
         with django_capture_on_commit_callbacks(execute=True):
             # Five minutes ago: the sweep leaves the on-commit path a grace period.
             dossier = dossier_in("received", procedure=catalogue.civil,

@@ -14,6 +14,7 @@ from linkage.bundles import (
     bundle_correction_complete,
     bundle_relatives_confirmed,
     bundle_relatives_wait_start,
+    bundle_submit,
     step_retry_now,
 )
 from linkage.models import Bundle, BundleState, BundleStep, Outbox, StepState
@@ -356,3 +357,23 @@ def test_the_tasks_sent_by_name_are_registered():
     from linkage.framework import outbound
 
     assert {outbox.RUN_STEP, outbound.DELIVER_STREAM} <= set(current_app.tasks)
+
+
+def test_a_bundle_filed_unreceived_is_dated_when_its_dossier_is_received(
+    django_capture_on_commit_callbacks
+):
+    people = support.load_catalogue()
+    at = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        filed = bundle_submit(kind_code="birth", applicant=support.applicant(), actor=people.counter,
+                              channel="direct", documents=support.papers("birth", at), at=at)
+    assert filed.due_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        case_actions.dossier_receive(dossier=filed.dossier, actor=people.counter, at=at)
+    filed.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        received_at_once = support.submit(people, "birth", at=at)
+    received_at_once.refresh_from_db()
+    assert filed.due_at is not None
+    assert filed.due_at == received_at_once.due_at

@@ -196,3 +196,24 @@ def test_a_dossier_from_before_the_sync_began_opens_with_its_creation(
     ]
     assert _deliver(dossier) == "sent 2"
     assert portal.portal.stats()["rejected"] == 0
+
+
+def test_a_creation_received_at_once_tells_the_portal_its_papers_and_then_its_receipt(
+    catalogue, counter, settings
+):
+    settings.PORTAL_BASE_URL = ""
+    papers = mandatory_papers(catalogue.civil)
+    dossier = actions.dossier_create(
+        procedure_code=catalogue.civil.code, applicant=applicant(), channel="direct",
+        actor=counter, receive=True, documents=papers,
+    )
+    creation, receipt = OutboundMessage.objects.filter(stream__dossier=dossier).order_by("sequence")
+    assert [(p["TenGiayTo"], p["SoLuong"]) for p in creation.body["ThanhPhanHoSo"]] == [
+        (p.name, p.quantity) for p in papers
+    ]
+    assert creation.body["TrangThaiHoSo"] == 1 and creation.event.action == "create"
+    assert receipt.body["BuocXuLy"]["TenBuoc"] == "Tiếp nhận hồ sơ"
+    assert receipt.event.action == "receive"
+    # The caller's dossier reads its papers from the database again afterwards.
+    dossier.documents.create(name="Giấy tờ nộp thêm")
+    assert dossier.documents.count() == len(papers) + 1 == len(dossier.documents.all())
