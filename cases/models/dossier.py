@@ -162,6 +162,8 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="dossiers",
+        # ``(department, status)`` in ``Meta.indexes`` serves lookups by department alone.
+        db_index=False,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -170,6 +172,8 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="handled_dossiers",
+        # ``(handler, status)`` in ``Meta.indexes`` serves lookups by handler alone.
+        db_index=False,
     )
     assigned_at = models.DateTimeField(_("phân công lúc"), null=True, blank=True)
     # The counter step: the dossier must reach its department by ``handover_due_at`` (set at
