@@ -4,7 +4,7 @@
 Goal (issue #17): web worker RSS ≤ 150 MB, Celery worker RSS ≤ 200 MB. The web worker is one
 gunicorn worker serving a mix of public pages (the htmx status lookup, the lookup page, the
 procedures' list, the login page) over 10,000 dossiers; the Celery worker is one ``-P solo`` worker
-running ``intake.tasks.notify_event`` (write a resident's message and send it, the most
+running ``intake.tasks.notify_events`` (write a resident's message and send it, the most
 frequent task) for 10,000 events. Each prints its RSS after a short warm-up and at the end, so
 growth shows apart from the start-up size. Its own database and Redis, removed at the end.
 """
@@ -98,7 +98,7 @@ def celery(redis_url: str) -> None:
 
     from cases.models import Dossier, DossierEvent
     from intake.models import Notification
-    from intake.tasks import notify_event
+    from intake.tasks import notify_events
 
     dossiers = list(Dossier.objects.values_list("pk", flat=True)[:TASKS])
     now = timezone.now()
@@ -123,7 +123,7 @@ def celery(redis_url: str) -> None:
             def run(batch) -> None:
                 target = written.count() + len(batch)
                 for event in batch:
-                    notify_event.delay(event.pk)
+                    notify_events.delay([event.pk])
                 deadline = time.monotonic() + 1800
                 while written.filter(status="sent").count() < target:
                     if worker.poll() is not None or time.monotonic() > deadline:
@@ -143,7 +143,7 @@ def celery(redis_url: str) -> None:
                 worker.wait()
     print(f"Celery worker (-P solo): RSS {warm:.0f} MB after {WARM} tasks, "
           f"{end:.0f} MB after {TASKS:,} (goal ≤ {CELERY_GOAL_MB} MB)")
-    emit(f"Celery worker RSS after {TASKS:,} tasks (notify_event)",
+    emit(f"Celery worker RSS after {TASKS:,} tasks (notify_events)",
          goal=f"≤ {CELERY_GOAL_MB} MB", measured=f"{end:.0f} MB ({warm:.0f} MB after {WARM})",
          met=end <= CELERY_GOAL_MB)
 
