@@ -5,6 +5,7 @@ row stays locked until commit, so concurrent creators queue on it, and a rolled-
 creation rolls its number back too. Codes are therefore unique and without gaps.
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import date
 
@@ -32,46 +33,57 @@ def next_sequence_value(*, unit: str, day: date) -> int:
 
 _SEQUENCE = DossierCodeSequence._meta.db_table
 _DOSSIER = Dossier._meta.db_table
-#: The next number and the dossier's code from it in one statement; ``lpad`` to at least four
+#: The next number and the dossier coded with it in one statement; ``lpad`` to at least four
 #: digits, as ``{number:04d}`` (a 10,000th dossier of the day gets five).
-_ASSIGN_SQL = f"""
+_INSERT_SQL = f"""
     WITH next AS (
-        INSERT INTO {_SEQUENCE} (unit, day, last_value) VALUES (%(unit)s, %(day)s, 1)
+        INSERT INTO {_SEQUENCE} (unit, day, last_value) VALUES (%s, %s, 1)
         ON CONFLICT (unit, day) DO UPDATE SET last_value = {_SEQUENCE}.last_value + 1
         RETURNING last_value::text AS number
     )
-    UPDATE {_DOSSIER}
-       SET code = %(prefix)s || lpad(next.number, greatest(4, length(next.number)), '0'){{more}}
-      FROM next
-     WHERE {_DOSSIER}.id = %(dossier)s
-    RETURNING {_DOSSIER}.code
+    INSERT INTO {_DOSSIER} (code, {{columns}})
+    VALUES ((SELECT %s || lpad(number, greatest(4, length(number)), '0') FROM next), {{values}})
+    RETURNING code
 """
+
+
+@functools.cache
+def _insert_sql() -> tuple[str, list]:
+    fields = [f for f in Dossier._meta.concrete_fields if f.attname != "code"]
+    sql = _INSERT_SQL.format(
+        columns=", ".join(connection.ops.quote_name(f.column) for f in fields),
+        values=", ".join(["%s"] * len(fields)),
+    )
+    return sql, fields
 
 
 def dossier_code_assign(*, dossier: Dossier, day: date, fields: Iterable[str] = (),
                         unit: str | None = None) -> str:
-    """Give a dossier created in this transaction the next code of the day, and write its
-    ``fields`` from memory with it (what a receipt at creation changed): one statement on
-    PostgreSQL, two on the embedded SQLite (no data-modifying ``WITH`` there).
+    """Give a dossier created in this transaction the next code of the day and write it.
+
+    On PostgreSQL the dossier (its id reserved from the table's sequence) is not stored yet:
+    it is inserted here, coded, in one statement, after its papers and history (foreign keys
+    are checked at commit). Elsewhere it was saved when created, and the code is written with
+    its ``fields`` (what a receipt at creation changed) in one update.
 
     The number belongs to that transaction. Call it last: the day's counter row stays locked
     until commit, so taking it at the end keeps concurrent creators from queueing behind the
     whole work.
     """
     unit = unit or settings.UNIT_CODE
-    fields = [Dossier._meta.get_field(name) for name in dict.fromkeys(fields)]
-    if connection.vendor != "postgresql":
+    if not dossier._state.adding:
         code = f"{unit}-{day:%y%m%d}-{next_sequence_value(unit=unit, day=day):04d}"
+        fields = [Dossier._meta.get_field(name) for name in dict.fromkeys(fields)]
         Dossier.objects.filter(pk=dossier.pk).update(
             code=code, **{field.name: getattr(dossier, field.attname) for field in fields}
         )
         return code
-    params = {"unit": unit, "day": day, "prefix": f"{unit}-{day:%y%m%d}-", "dossier": dossier.pk}
-    more = []
-    for position, field in enumerate(fields):
-        more.append(f", {connection.ops.quote_name(field.column)} = %(f{position})s")
-        params[f"f{position}"] = field.get_db_prep_save(field.pre_save(dossier, False), connection)
+    dossier.fill_derived_fields()
+    sql, columns = _insert_sql()
+    params = [unit, day, f"{unit}-{day:%y%m%d}-"]
+    params += [f.get_db_prep_save(f.pre_save(dossier, True), connection) for f in columns]
     with connection.cursor() as cursor:
-        cursor.execute(_ASSIGN_SQL.format(more="".join(more)), params)
+        cursor.execute(sql, params)
         (code,) = cursor.fetchone()
+    dossier._state.adding, dossier._state.db = False, connection.alias
     return code

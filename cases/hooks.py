@@ -10,8 +10,8 @@ receipt rather than one each.
 
 A few reactions must instead be part of the change itself: an integration's outbox row has to
 commit with the change or not at all, or a crash between the two loses a message. Those
-register with ``subscribe_in_transaction``; every writer calls ``record(event)`` right after
-inserting the event, inside its transaction, so a recorder that fails rolls the change back.
+register with ``subscribe_in_transaction``; every writer calls ``record(events)`` right after
+inserting the events, inside its transaction, so a recorder that fails rolls the change back.
 """
 
 import logging
@@ -128,19 +128,28 @@ def publish_on_commit(event) -> None:
 
 
 def subscribe_in_transaction(
-    callback: Callable[[object], None], *, actions: Iterable[str] | None = None
+    callback: Callable, *, actions: Iterable[str] | None = None, batch: bool = False
 ) -> None:
-    """Call ``callback(event)`` inside the writing transaction (of ``actions`` only, if given)."""
-    subscription = _Subscription(callback, frozenset(actions) if actions is not None else None)
+    """Call ``callback(event)`` inside the writing transaction for each event written (of
+    ``actions`` only, if given), or with ``batch`` once per write, ``callback([event, ...])``:
+    a step that writes several events at once (a creation received at once) writes them in
+    one statement, and a batch recorder can do the same with what it adds."""
+    subscription = _Subscription(
+        callback, frozenset(actions) if actions is not None else None, batch
+    )
     if subscription not in _recorders:
         _recorders.append(subscription)
 
 
-def record(event) -> None:
-    """Run the in-transaction recorders for a just-written ``DossierEvent``."""
+def record(events: list) -> None:
+    """Run the in-transaction recorders for just-written ``DossierEvent`` rows, in order."""
     for subscription in _recorders:
-        if subscription.actions is None or event.action in subscription.actions:
-            subscription.callback(event)
+        wanted = [event for event in events if subscription.wants(event.action)]
+        if wanted and subscription.batch:
+            subscription.callback(wanted)
+        else:
+            for event in wanted:
+                subscription.callback(event)
 
 
 # --- results issued by another system ------------------------------------------------------

@@ -17,10 +17,11 @@ class LinkageConfig(AppConfig):
         from linkage.labels import EVENT_LABELS, LAND_EVENT_LABELS
         from linkage.land import services as land_services
         from linkage.portal import mapping
-        from linkage.portal.services import CONNECTOR, record_event
+        from linkage.portal.services import CONNECTOR, record_events
 
         hooks.subscribe(on_dossier_events, actions={"create", *PARENT_ACTIONS}, batch=True)
-        hooks.subscribe_in_transaction(record_event, actions=mapping.SYNCED_ACTIONS)
+        hooks.subscribe_in_transaction(record_events, actions=mapping.SYNCED_ACTIONS,
+                                       batch=True)
         outbound.register(CONNECTOR)
         hooks.subscribe_in_transaction(civil_status.record_approval, actions={"approve"})
         hooks.hold_results(civil_status.result_hold)

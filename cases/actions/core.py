@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
-from cases.actions.history import record_event
+from cases.actions.history import event_new, events_record
 from cases.calendar import working_calendar
 from cases.deadlines import (
     extension_deadline,
@@ -48,6 +48,22 @@ class _Change:
     after: Callable[[DossierEvent], None] | None = None
 
 
+@dataclass
+class _Creation:
+    """What the transaction creating a dossier still has to write after the actions it took
+    at once (a receipt): the fields they changed, written with the dossier's code
+    (``dossier_code_assign``), and their events, written with the creation's own in one
+    statement (``events_record``).
+
+    The dossier is the creator's (no other transaction can see it yet), so those actions
+    take it as it is, without a second read or a savepoint. Their events have no id until
+    the creator writes them: an action whose ``after`` needs one cannot be taken here.
+    """
+
+    fields: list[str] = field(default_factory=list)
+    events: list[DossierEvent] = field(default_factory=list)
+
+
 def _require_text(name: str, value: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
@@ -64,20 +80,17 @@ def _apply(
     at: datetime | None,
     note: str = "",
     change: Callable[[Dossier, datetime], _Change] | None = None,
-    created_in_this_transaction: bool = False,
-    unsaved: list[str] | None = None,
+    creation: _Creation | None = None,
 ) -> Dossier:
     """Lock, check, move, save, record: the one path every dossier action takes.
 
-    A dossier created earlier in the same transaction is already ours (no other transaction
-    can see it), so it is used as it is, without a second read or a savepoint; given
-    ``unsaved``, the changed fields are added to it instead of saved, for its creator to write
-    with the rest in one statement (the in-transaction recorders read the dossier in memory).
+    Given the ``creation`` of a dossier made earlier in the same transaction, the changed
+    fields and the event are left to its creator to write with the rest.
     """
     at = at or timezone.now()
     try:
-        with transaction.atomic(savepoint=not created_in_this_transaction):
-            locked = dossier if created_in_this_transaction else (
+        with transaction.atomic(savepoint=creation is None):
+            locked = dossier if creation is not None else (
                 Dossier.objects.select_for_update(of=("self",))
                 .select_related("procedure")
                 .get(pk=dossier.pk)
@@ -93,11 +106,9 @@ def _apply(
                 method()
             outcome = change(locked, at) if change else _Change()
             update_fields = list(dict.fromkeys(outcome.fields + (["status"] if transition else [])))
-            if unsaved is not None and created_in_this_transaction:
-                unsaved.extend(update_fields)
-            elif update_fields:
+            if creation is None and update_fields:
                 locked.save(update_fields=update_fields)
-            event = record_event(
+            event = event_new(
                 dossier=locked,
                 actor=actor,
                 at=at,
@@ -108,6 +119,11 @@ def _apply(
                 authorisation=outcome.authorisation,
                 payload=outcome.payload,
             )
+            if creation is None:
+                events_record([event])
+            else:
+                creation.fields.extend(update_fields)
+                creation.events.append(event)
             if outcome.after:
                 outcome.after(event)
     except ConcurrentTransition as exc:

@@ -17,6 +17,7 @@ from cases.models import (
     DossierEvent,
     DossierPause,
 )
+from thanhsen.inserts import rows_insert
 
 
 def record_event(
@@ -39,21 +40,41 @@ def record_event(
     A caller holding the saved dossier passes it as ``dossier`` (instead of ``dossier_id``):
     the in-transaction recorders read it from the event without loading it again.
     """
-    keep_given_event_time(at)
-    event = DossierEvent.objects.create(
-        **({"dossier": dossier} if dossier is not None else {"dossier_id": dossier_id}),
-        actor=actor,
-        at=at,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
+    event = event_new(
+        dossier_id=dossier_id, dossier=dossier, action=action, at=at, actor=actor,
+        from_status=from_status, to_status=to_status, note=note, payload=payload,
         authorisation=authorisation,
-        payload=payload or {},
     )
-    hooks.record(event)
-    hooks.publish_on_commit(event)
+    events_record([event])
     return event
+
+
+def event_new(
+    *, action: str, at: datetime, dossier: Dossier | None = None, dossier_id: int | None = None,
+    actor=None, from_status: str = "", to_status: str = "", note: str = "",
+    payload: dict | None = None, authorisation=None,
+) -> DossierEvent:
+    """An unsaved history row, for ``events_record`` to write with others."""
+    return DossierEvent(
+        **({"dossier": dossier} if dossier is not None else {"dossier_id": dossier_id}),
+        actor=actor, at=at, action=action, from_status=from_status, to_status=to_status,
+        note=note, authorisation=authorisation, payload=payload or {},
+    )
+
+
+def events_record(events: list[DossierEvent]) -> None:
+    """Write unsaved history rows in one statement, in order, then run the in-transaction
+    recorders and publish them once committed, as ``record_event`` does for one.
+
+    A creation received at once writes its two events this way: one insert, and the
+    portal's two messages in one more, instead of two each.
+    """
+    for at in {event.at for event in events}:
+        keep_given_event_time(at)
+    rows_insert(events)
+    hooks.record(events)
+    for event in events:
+        hooks.publish_on_commit(event)
 
 
 def pause_start(*, dossier_id: int, kind: str, reason: str, at: datetime) -> DossierPause:

@@ -3,20 +3,20 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, FilteredRelation, Q
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.actions.core import _apply, _Change, _refuse_unless_allowed, _require_text
+from cases.actions.core import _apply, _Change, _Creation, _refuse_unless_allowed, _require_text
 from cases.actions.dates import _refresh_due_dates
-from cases.actions.history import record_event
+from cases.actions.history import event_new, events_record
 from cases.calendar import working_calendar
 from cases.codes import dossier_code_assign
 from cases.deadlines import (
@@ -29,12 +29,14 @@ from cases.models import (
     Dossier,
     DossierDocument,
     Procedure,
+    RequiredDocument,
 )
 from cases.policy import (
     ACTION_ROLES,
 )
 from cases.validators import normalise_phone, validate_id_number, validate_phone
 from thanhsen.errors import ApplicationError, ErrorKind, invalid
+from thanhsen.inserts import rows_insert
 from thanhsen.roles import Role
 
 
@@ -60,7 +62,7 @@ class SubmittedDocument:
 def _add_documents(
     dossier: Dossier, documents: Iterable[SubmittedDocument], at: datetime
 ) -> list[DossierDocument]:
-    return DossierDocument.objects.bulk_create(
+    rows = [
         DossierDocument(
             dossier=dossier,
             required_document_id=doc.required_document_id,
@@ -72,7 +74,9 @@ def _add_documents(
             uploaded_at=at,
         )
         for doc in documents
-    )
+    ]
+    rows_insert(rows)
+    return rows
 
 
 def _hold_documents(dossier: Dossier, documents: list[DossierDocument] | None) -> None:
@@ -117,27 +121,40 @@ def _validate_applicant(applicant: Applicant) -> Applicant:
     )
 
 
-def _current_procedure(code: str, *, with_mandatory: bool = False) -> Procedure:
-    """The procedure's current version (one per code, a constraint: no ordering, so no join
-    to sort by). ``with_mandatory`` also gives it ``mandatory_documents``, ``(pk, name)`` in
-    catalogue order, from the same statement (one row per paper): a receipt checks them."""
-    current = Procedure.objects.filter(code=code, is_current=True)
-    if with_mandatory:
-        rows = list(
-            current.annotate(mandatory=FilteredRelation(
-                "documents", condition=Q(documents__mandatory=True)
-            )).annotate(paper_id=F("mandatory__id"), paper_name=F("mandatory__name"))
-            .order_by("mandatory__position", "mandatory__id")
-        )
-    else:
-        rows = list(current.order_by()[:1])
+@functools.cache
+def _current_procedure_sql(reserve_id: bool) -> str:
+    procedure, paper = Procedure._meta, RequiredDocument._meta
+    columns = ", ".join(f"p.{connection.ops.quote_name(f.column)}"
+                        for f in procedure.concrete_fields)
+    # An uncorrelated subquery runs once per statement, not once per row.
+    reserved = (f"(SELECT nextval(pg_get_serial_sequence('{Dossier._meta.db_table}', 'id')))"
+                if reserve_id else "NULL")
+    return (
+        f"SELECT {columns}, d.id AS paper_id, d.name AS paper_name, {reserved} AS reserved_id"
+        f"  FROM {procedure.db_table} p"
+        f"  LEFT JOIN {paper.db_table} d ON d.procedure_id = p.id AND d.mandatory"
+        f" WHERE p.code = %s AND p.is_current"
+        f" ORDER BY d.position, d.id"
+    )
+
+
+def _current_procedure(code: str, *, reserve_id: bool = False) -> Procedure:
+    """The procedure's current version (one per code, a constraint), with its
+    ``mandatory_documents``, ``(pk, name)`` in catalogue order, that a receipt checks, and
+    with ``reserve_id`` on PostgreSQL the ``reserved_id`` of the dossier about to be created
+    (from its table's sequence; None elsewhere).
+
+    One hand-written statement, one row per mandatory paper: building the same query with the
+    ORM cost the counter more than inserting the dossier did (intake is the busiest write).
+    """
+    sql = _current_procedure_sql(reserve_id and connection.vendor == "postgresql")
+    rows = list(Procedure.objects.raw(sql, [code]))
     if not rows:
         raise invalid("procedure", _("Không có thủ tục mã “%(code)s”.") % {"code": code})
     procedure = rows[0]
-    if with_mandatory:
-        procedure.mandatory_documents = [
-            (row.paper_id, row.paper_name) for row in rows if row.paper_id is not None
-        ]
+    procedure.mandatory_documents = [
+        (row.paper_id, row.paper_name) for row in rows if row.paper_id is not None
+    ]
     return procedure
 
 
@@ -175,16 +192,17 @@ def dossier_create(
         raise ApplicationError(
             _("Chỉ cán bộ tiếp nhận mới tiếp nhận hồ sơ."), kind=ErrorKind.FORBIDDEN
         )
-    procedure = _current_procedure(procedure_code, with_mandatory=receive)
+    procedure = _current_procedure(procedure_code, reserve_id=True)
     applicant = _validate_applicant(applicant)
     documents = list(documents)
 
     with transaction.atomic():
-        # The code is allocated last, in the statement that also writes what the receipt
-        # changed: its daily counter row stays locked until commit, so taking it at the end
-        # keeps concurrent counters from queueing behind the whole work.
-        dossier = Dossier.objects.create(
-            code=f"~{uuid.uuid4().hex}",
+        # The code is allocated last, in the statement that writes the dossier: its daily
+        # counter row stays locked until commit, so taking it at the end keeps concurrent
+        # counters from queueing behind the whole work. Its papers and history are written
+        # first, under the id reserved for it (PostgreSQL checks foreign keys at commit).
+        dossier = Dossier(
+            pk=procedure.reserved_id,
             procedure=procedure,
             channel=channel,
             applicant_name=applicant.name,
@@ -196,8 +214,11 @@ def dossier_create(
             fee_amount=fee_amount(procedure.fee, pages=pages),
             created_at=at,
         )
+        if dossier.pk is None:  # no id to reserve: stored now, coded at the end
+            dossier.code = f"~{uuid.uuid4().hex}"
+            dossier.save(force_insert=True)
         _hold_documents(dossier, _add_documents(dossier, documents, at))
-        record_event(
+        creation = _Creation(events=[event_new(
             dossier=dossier,
             actor=actor,
             at=at,
@@ -205,13 +226,12 @@ def dossier_create(
             to_status=dossier.status,
             note=note,
             payload={"channel": channel, "documents": len(documents)},
-        )
-        received: list[str] = []
+        )])
         if receive:
-            dossier = _receive(dossier=dossier, actor=actor, at=at, note="",
-                               created_in_this_transaction=True, unsaved=received)
+            dossier = _receive(dossier=dossier, actor=actor, at=at, note="", creation=creation)
+        events_record(creation.events)
         dossier.code = dossier_code_assign(dossier=dossier, day=timezone.localdate(at),
-                                           fields=received)
+                                           fields=creation.fields)
         dossier._update_initial_state()  # the state machine's view of the saved row
     # The caller may add papers later: from now on the dossier asks the database again.
     _hold_documents(dossier, None)
@@ -248,8 +268,7 @@ def _missing_mandatory_documents(dossier: Dossier) -> list[str]:
 
 
 def _receive(*, dossier: Dossier, actor, note: str, at: datetime | None,
-             created_in_this_transaction: bool = False, unsaved: list[str] | None = None
-             ) -> Dossier:
+             creation: _Creation | None = None) -> Dossier:
     """Receive inside the dossier's lock; a missing mandatory paper refuses the receipt.
 
     The rule lives here, not only in the counter's form, so that every path that receives
@@ -276,7 +295,7 @@ def _receive(*, dossier: Dossier, actor, note: str, at: datetime | None,
 
     return _apply(dossier=dossier, actor=actor, action="receive", transition="receive",
                   at=at, note=note, change=change,
-                  created_in_this_transaction=created_in_this_transaction, unsaved=unsaved)
+                  creation=creation)
 
 
 def dossier_refuse_intake(*, dossier: Dossier, actor, reason: str, at: datetime | None = None) -> Dossier:

@@ -271,8 +271,12 @@ class Dossier(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.code
 
-    def save(self, *args, **kwargs):
+    def fill_derived_fields(self) -> None:
+        """Set the columns kept from others (the name as searched); every write calls it."""
         self.applicant_name_search = fold(self.applicant_name)
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "applicant_name" in update_fields:
             kwargs["update_fields"] = [*update_fields, "applicant_name_search"]

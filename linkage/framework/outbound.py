@@ -104,9 +104,9 @@ _MESSAGE = OutboundMessage._meta.db_table
 _UPSERT_SQL = f"""
 INSERT INTO {_STREAM} (system, dossier_id, last_sequence, delivered_sequence, blocked,
                        attempts, next_attempt_at, last_error)
-VALUES (%s, %s, 1, 0, FALSE, 0, %s, '')
+VALUES (%s, %s, %s, 0, FALSE, 0, %s, '')
 ON CONFLICT (system, dossier_id) DO UPDATE
-   SET last_sequence = {_STREAM}.last_sequence + 1,
+   SET last_sequence = {_STREAM}.last_sequence + EXCLUDED.last_sequence,
        next_attempt_at = COALESCE({_STREAM}.next_attempt_at, EXCLUDED.next_attempt_at)
 RETURNING id, last_sequence
 """
@@ -116,23 +116,27 @@ _MESSAGE_FIELDS = [
     f for f in OutboundMessage._meta.concrete_fields
     if not f.primary_key and f.attname not in ("stream_id", "sequence")
 ]
-#: The upsert and the message in one statement. The message is left out (no row returned)
-#: when the stream is new and owes an opening first: ``message_append`` then writes both.
+#: The upsert (which moves the stream on by ``n``) and the ``n`` messages in one statement.
+#: The messages are left out (no row returned) when the stream is new and owes an opening
+#: first: ``messages_append`` then writes them after it.
 _APPEND_SQL = f"""
 WITH stream AS ({_UPSERT_SQL})
 INSERT INTO {_MESSAGE} (stream_id, sequence, {", ".join(f.column for f in _MESSAGE_FIELDS)})
-SELECT stream.id, stream.last_sequence, {{values}}
-  FROM stream
- WHERE stream.last_sequence > 1 OR NOT %s
+SELECT stream.id, stream.last_sequence - %s + m.position, {{columns}}
+  FROM stream, (VALUES {{rows}}) AS m(position, {{columns}})
+ WHERE stream.last_sequence > %s OR NOT %s
+ ORDER BY m.position
 RETURNING id, stream_id, sequence
 """
 
 
 @functools.cache
-def _append_sql() -> str:
-    # Typed placeholders: a literal in a SELECT list is text unless cast.
+def _append_sql(count: int) -> str:
+    # Typed placeholders: a literal in a VALUES list is text unless cast.
+    row = ", ".join(f"%s::{f.cast_db_type(connection)}" for f in _MESSAGE_FIELDS)
     return _APPEND_SQL.format(
-        values=", ".join(f"%s::{f.cast_db_type(connection)}" for f in _MESSAGE_FIELDS)
+        columns=", ".join(f"c{n}" for n in range(len(_MESSAGE_FIELDS))),
+        rows=", ".join(f"({position}, {row})" for position in range(1, count + 1)),
     )
 
 
@@ -148,48 +152,69 @@ def message_append(
 
     ``opening`` gives the message a stream must start with (the portal's dossier creation):
     a dossier that existed before its system was connected gets it first, then this one.
-    On PostgreSQL the stream's upsert and the message are one statement; on the embedded
-    SQLite (no data-modifying ``WITH``), and for a stream that owes its opening, the message
-    follows the upsert.
     """
     message = OutboundMessage(kind=kind, body=body, created_at=at, event_id=event_id)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            params = [system, dossier_id, _db(at)]
-            params += [f.get_db_prep_save(getattr(message, f.attname), connection)
-                       for f in _MESSAGE_FIELDS]
-            params.append(opening is not None)
-            cursor.execute(_append_sql(), params)
-            row = cursor.fetchone()
-            if row is None:  # a new stream that owes its opening: the upsert has run
-                cursor.execute(f"SELECT id, last_sequence FROM {_STREAM} "
-                               f"WHERE system = %s AND dossier_id = %s", [system, dossier_id])
-                row = (None, *cursor.fetchone())
-        else:
-            cursor.execute(_UPSERT_SQL, [system, dossier_id, _db(at)])
-            row = (None, *cursor.fetchone())
-        message.pk, message.stream_id, message.sequence = row
-        if message.pk is None:
-            if message.sequence == 1 and opening is not None:
-                message.sequence = _open(cursor, message, opening)
-            message.save(force_insert=True)
-        else:
-            message._state.adding, message._state.db = False, connection.alias
-    if _connectors[system].enabled():
-        publish.on_commit([message.stream_id], streams_publish)
+    messages_append(system=system, dossier_id=dossier_id, messages=[message], opening=opening)
     return message
 
 
-def _open(cursor, message: OutboundMessage, opening: Callable[[], tuple[str, dict]]) -> int:
-    """Write the opening a new stream owes before ``message``; the message's sequence."""
+def messages_append(
+    *, system: str, dossier_id: int, messages: list[OutboundMessage],
+    opening: Callable[[], tuple[str, dict]] | None = None,
+) -> None:
+    """Append unsaved ``messages`` to the dossier's stream in their order, in the caller's
+    transaction; each gets its id and sequence. Published to a worker on commit.
+
+    A step that writes several (a creation received at once) writes them together. On
+    PostgreSQL the stream's upsert and the messages are one statement; on the embedded SQLite
+    (no data-modifying ``WITH``), and for a stream that owes its opening, they follow it.
+    """
+    count = len(messages)
+    at = messages[0].created_at
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            params = [system, dossier_id, count, _db(at), count]
+            for message in messages:
+                params += [f.get_db_prep_save(getattr(message, f.attname), connection)
+                           for f in _MESSAGE_FIELDS]
+            params += [count, opening is not None]
+            cursor.execute(_append_sql(count), params)
+            rows = sorted(cursor.fetchall(), key=lambda row: row[2])  # by sequence
+            if not rows:  # a new stream that owes its opening: the upsert has run
+                cursor.execute(f"SELECT id, last_sequence FROM {_STREAM} "
+                               f"WHERE system = %s AND dossier_id = %s", [system, dossier_id])
+                stream = cursor.fetchone()
+        else:
+            cursor.execute(_UPSERT_SQL, [system, dossier_id, count, _db(at)])
+            stream, rows = cursor.fetchone(), []
+        for message, (pk, stream_id, sequence) in zip(messages, rows, strict=False):
+            message.pk, message.stream_id, message.sequence = pk, stream_id, sequence
+            message._state.adding, message._state.db = False, connection.alias
+        if not rows:
+            stream_id, last = stream
+            first = last - count + 1
+            if first == 1 and opening is not None:
+                first = _open(cursor, stream_id, messages[0], opening, count)
+            for sequence, message in enumerate(messages, start=first):
+                message.stream_id, message.sequence = stream_id, sequence
+                message.save(force_insert=True)
+    if _connectors[system].enabled():
+        publish.on_commit([messages[0].stream_id], streams_publish)
+
+
+def _open(cursor, stream_id: int, first: OutboundMessage,
+          opening: Callable[[], tuple[str, dict]], count: int) -> int:
+    """Write the opening a new stream owes before its ``count`` messages from ``first`` on;
+    the sequence the first of them takes."""
     opening_kind, opening_body = opening()
-    if opening_kind == message.kind:
+    if opening_kind == first.kind:
         return 1
     OutboundMessage.objects.create(
-        stream_id=message.stream_id, sequence=1, kind=opening_kind, body=opening_body,
-        created_at=message.created_at,
+        stream_id=stream_id, sequence=1, kind=opening_kind, body=opening_body,
+        created_at=first.created_at,
     )
-    cursor.execute(f"UPDATE {_STREAM} SET last_sequence = 2 WHERE id = %s", [message.stream_id])
+    cursor.execute(f"UPDATE {_STREAM} SET last_sequence = %s WHERE id = %s",
+                   [count + 1, stream_id])
     return 2
 
 

@@ -2,7 +2,7 @@
 
 Every dossier change the portal must hear of (creation, each status change, processing steps,
 appointment changes, payments, the result, the stop) is written to the outbox by
-``record_event``, which ``cases`` calls inside the change's own transaction: the change and its
+``record_events``, which ``cases`` calls inside the change's own transaction: the change and its
 message commit together or not at all. With ``PORTAL_BASE_URL`` empty the messages are still
 written and simply wait, so nothing is lost when the portal is configured later.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from functools import partial
+from itertools import groupby
+from operator import attrgetter
 
 from django.conf import settings
 from django.db import transaction
@@ -61,18 +63,27 @@ CONNECTOR = outbound.Connector(
 )
 
 
-def record_event(event: DossierEvent) -> None:
-    """The in-transaction recorder ``cases.hooks`` calls for each synced action."""
-    mapped = mapping.message_for(event)
-    if mapped is None:
-        return
-    kind, body = mapped
-    outbound.message_append(
-        system=SYSTEM, dossier_id=event.dossier_id, kind=kind, body=body, at=event.at,
-        event_id=event.pk,
-        # A creation is its stream's opening itself: no other is owed before it.
-        opening=None if kind == mapping.OPENING else partial(_opening, event.dossier),
-    )
+def record_events(events: list[DossierEvent]) -> None:
+    """The in-transaction recorder ``cases.hooks`` calls with the synced events of one write:
+    each dossier's messages are appended together, in order (a creation received at once is
+    one statement, not two)."""
+    for dossier_id, dossier_events in groupby(events, key=attrgetter("dossier_id")):
+        dossier_events = list(dossier_events)
+        messages = []
+        for event in dossier_events:
+            mapped = mapping.message_for(event)
+            if mapped is not None:
+                kind, body = mapped
+                messages.append(OutboundMessage(kind=kind, body=body, created_at=event.at,
+                                                event_id=event.pk))
+        if not messages:
+            continue
+        outbound.messages_append(
+            system=SYSTEM, dossier_id=dossier_id, messages=messages,
+            # A creation is its stream's opening itself: no other is owed before it.
+            opening=None if messages[0].kind == mapping.OPENING
+            else partial(_opening, dossier_events[0].dossier),
+        )
 
 
 def _opening(dossier: Dossier) -> tuple[str, dict]:

@@ -198,6 +198,26 @@ def test_a_dossier_from_before_the_sync_began_opens_with_its_creation(
     assert portal.portal.stats()["rejected"] == 0
 
 
+def test_messages_written_together_for_a_dossier_from_before_the_sync_follow_its_opening(
+    catalogue, counter, portal
+):
+    dossier = dossier_in("received", procedure=catalogue.civil, counter=counter)
+    SyncStream.objects.filter(dossier=dossier).delete()  # as if written before this release
+    at = timezone.now()
+    with transaction.atomic():
+        outbound.messages_append(
+            system="dvcqg", dossier_id=dossier.pk,
+            messages=[OutboundMessage(kind=kind, body={}, created_at=at) for kind in
+                      ("TienDoXuLy", "CapNhatTrangThai")],
+            opening=lambda: ("TaoHoSo", {}),
+        )
+    assert _messages(dossier) == [
+        (1, "TaoHoSo", MessageState.PENDING), (2, "TienDoXuLy", MessageState.PENDING),
+        (3, "CapNhatTrangThai", MessageState.PENDING),
+    ]
+    assert SyncStream.objects.get(dossier=dossier).last_sequence == 3
+
+
 def test_a_creation_received_at_once_tells_the_portal_its_papers_and_then_its_receipt(
     catalogue, counter, settings
 ):
