@@ -48,7 +48,7 @@ manage collectstatic --noinput -v0
 if [ -d locale ] && command -v msgfmt >/dev/null 2>&1; then
     manage compilemessages -v0 --ignore=.venv
 fi
-manage seed_demo
+manage seed_demo --base-url "http://$BIND"
 manage signing_dev_keys
 
 # The simulated outside systems on one port: the national portal under /portal/, the agencies

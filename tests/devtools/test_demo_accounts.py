@@ -8,6 +8,7 @@ answers "not found") fails here.
 
 import re
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -72,11 +73,15 @@ def _play(page, base_url, steps):
 def test_every_readme_account_logs_in_and_does_what_the_readme_says(
     page, live_server, screenshot
 ):
-    call_command("seed_demo", dossiers=120)
+    printed = StringIO()
+    call_command("seed_demo", dossiers=120, base_url=live_server.url, stdout=printed)
+    # The login address is the one the command printed (``make run`` passes its own address).
+    login = re.search(r"log in: (\S+)", printed.getvalue()).group(1)
+    assert login == f"{live_server.url}/dang-nhap/"
     page.set_viewport_size({"width": 1280, "height": 900})
     for account in readme_accounts():
         page.context.clear_cookies()
-        page.goto(f"{live_server.url}/dang-nhap/")
+        page.goto(login)
         page.locator("input[name=username]").fill(account.username)
         page.locator("input[name=password]").fill(account.username + "@2026")
         page.locator("main button[type=submit]").click()

@@ -14,8 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dossiers", type=int, default=300)
+        parser.add_argument(
+            "--base-url", default="http://127.0.0.1:8000",
+            help="Địa chỉ trang web được in ra (make run truyền địa chỉ BIND của nó).",
+        )
 
-    def handle(self, *args, dossiers, **options):
+    def handle(self, *args, dossiers, base_url, **options):
         created = seed_demo(dossiers=dossiers)
         seed_bundle_demo()
         seed_resident_demo()
@@ -28,6 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.username:<10} {account.password:<16} {Role(account.role).label}"
             )
-        self.stdout.write("Đăng nhập / log in: http://127.0.0.1:8000/dang-nhap/ · "
-                          "tra cứu công khai / public lookup: http://127.0.0.1:8000/tra-cuu/")
+        base_url = base_url.rstrip("/")
+        self.stdout.write(f"Đăng nhập / log in: {base_url}/dang-nhap/ · "
+                          f"tra cứu công khai / public lookup: {base_url}/tra-cuu/")
         self.stdout.write("")
