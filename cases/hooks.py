@@ -17,6 +17,7 @@ inserting the events, inside its transaction, so a recorder that fails rolls the
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from django.db import transaction
@@ -30,8 +31,13 @@ class _Subscription:
     actions: frozenset[str] | None
     batch: bool = False
 
-    def wants(self, action: str) -> bool:
-        return self.actions is None or action in self.actions
+    def calls(self, events: list, one: Callable) -> list:
+        """What to call the callback with for ``events``: the wanted ones as one list with
+        ``batch``, else ``one(event)`` for each wanted event."""
+        wanted = [e for e in events if self.actions is None or e.action in self.actions]
+        if self.batch:
+            return [wanted] if wanted else []
+        return [one(event) for event in wanted]
 
 
 class Published(NamedTuple):
@@ -64,12 +70,8 @@ def publish(events: list[Published]) -> None:
     Each call is kept from the others: one reaction failing (logged) leaves the rest to run.
     """
     for subscription in list(_subscriptions):
-        wanted = [event for event in events if subscription.wants(event.action)]
-        if wanted and subscription.batch:
-            _react(subscription.callback, wanted)
-        elif wanted:
-            for event in wanted:
-                _react(subscription.callback, event.id)
+        for argument in subscription.calls(events, attrgetter("id")):
+            _react(subscription.callback, argument)
 
 
 def _react(callback: Callable, argument) -> None:
@@ -144,12 +146,8 @@ def subscribe_in_transaction(
 def record(events: list) -> None:
     """Run the in-transaction recorders for just-written ``DossierEvent`` rows, in order."""
     for subscription in _recorders:
-        wanted = [event for event in events if subscription.wants(event.action)]
-        if wanted and subscription.batch:
-            subscription.callback(wanted)
-        else:
-            for event in wanted:
-                subscription.callback(event)
+        for argument in subscription.calls(events, lambda event: event):
+            subscription.callback(argument)
 
 
 # --- results issued by another system ------------------------------------------------------

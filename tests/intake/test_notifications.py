@@ -17,7 +17,7 @@ from intake import tasks
 from intake.models import DeliveryStatus, Notification
 from intake.notifications import adapters
 from intake.notifications.services import NotificationSweep, notifications_sweep
-from intake.tasks import notify_events, send_notification
+from intake.tasks import notify_event, notify_events, send_notification
 from tests.factories import UserFactory, dossier_in
 from tests.intake.helpers import resident
 from thanhsen.celery import app
@@ -275,6 +275,21 @@ def test_the_request_that_makes_a_step_leaves_its_messages_to_a_worker(
     with django_capture_on_commit_callbacks(execute=True):
         for batch in queued:
             notify_events(batch)
+    rows = Notification.objects.filter(dossier=dossier, kind="received")
+    assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert len(_sms_about(_sms_to_file, dossier, "tiếp nhận")) == 1
+
+
+def test_a_task_queued_per_event_before_the_release_still_tells_the_resident(
+        catalogue, monkeypatch, _sms_to_file, django_capture_on_commit_callbacks):
+    """A broker may still hold ``notify_event`` tasks (one per event) when the release that
+    queues ``notify_events`` starts: they write and send the messages as before."""
+    monkeypatch.setattr(notify_events, "delay", lambda event_ids: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = dossier_in("received", procedure=catalogue.civil)
+    receipt = DossierEvent.objects.get(dossier=dossier, action="receive")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_event(receipt.pk)
     rows = Notification.objects.filter(dossier=dossier, kind="received")
     assert set(rows.values_list("status", flat=True)) == {DeliveryStatus.SENT}
     assert len(_sms_about(_sms_to_file, dossier, "tiếp nhận")) == 1
